@@ -1,0 +1,7 @@
+import type { Migration } from "kysely/migration";
+import * as foundation from "./0001_foundation.ts";
+
+/** Every migration, in order. Names are permanent: never rename or reorder them. */
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": foundation,
+};

@@ -1,0 +1,22 @@
+/**
+ * Domain error codes shared by server and client. The server throws AppError with one
+ * of these; the tRPC error formatter puts it in `error.data.appCode`; the client shows
+ * the matching i18n message (`errors.<code>`).
+ */
+export const appErrorCodes = [
+  "NOT_FOUND",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "INVALID_CREDENTIALS",
+  "TOO_MANY_ATTEMPTS",
+  "PASSWORD_CHANGE_REQUIRED",
+  "WRONG_CURRENT_PASSWORD",
+  "PASSWORD_REUSED",
+  "EMAIL_TAKEN",
+  "UNIT_INACTIVE",
+  "INVALID_PARENT_UNIT",
+  "LAST_ADMIN",
+  "CROSS_SITE_REQUEST",
+  "VALIDATION",
+] as const;
+export type AppErrorCode = (typeof appErrorCodes)[number];

@@ -1,0 +1,3 @@
+export * from "./org.ts";
+export * from "./auth.ts";
+export * from "./errors.ts";

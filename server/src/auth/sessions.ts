@@ -1,0 +1,73 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Db } from "../db/connect.ts";
+
+/**
+ * Sessions as Lucia's guide describes them: the token is `id.secret`, the id is the
+ * lookup key, only the SHA-256 of the 32-byte secret is stored and compared in
+ * constant time. Expiry slides: a session dies after 30 days without use, and its
+ * last-verified time is written at most once an hour.
+ */
+export const SESSION_INACTIVITY_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000;
+export const SESSION_ACTIVITY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+export type Session = { id: string; userId: string; createdAt: Date; lastVerifiedAt: Date };
+
+function sha256Hex(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export async function createSession(db: Db, userId: string): Promise<{ token: string; session: Session }> {
+  const id = randomBytes(15).toString("base64url");
+  const secret = randomBytes(32).toString("base64url");
+  const now = new Date();
+  await db
+    .insertInto("sessions")
+    .values({ id, secret_hash: sha256Hex(secret), user_id: userId, created_at: now, last_verified_at: now })
+    .execute();
+  return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastVerifiedAt: now } };
+}
+
+/**
+ * Returns the session for a token, or null for a malformed, unknown, forged or expired one.
+ * `refreshed` says the expiry moved, so the cookie should be sent again.
+ */
+export async function validateSessionToken(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<{ session: Session; refreshed: boolean } | null> {
+  const parts = token.split(".");
+  if (parts.length !== 2 || !parts[0] || !parts[1] || token.length > 200) return null;
+  const [id, secret] = parts as [string, string];
+  const row = await db
+    .selectFrom("sessions")
+    .select(["id", "secret_hash", "user_id", "created_at", "last_verified_at"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const expected = Buffer.from(row.secret_hash, "hex");
+  const actual = Buffer.from(sha256Hex(secret), "hex");
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+
+  const idle = now.getTime() - row.last_verified_at.getTime();
+  if (idle >= SESSION_INACTIVITY_TIMEOUT_MS) {
+    await deleteSession(db, id);
+    return null;
+  }
+  const refreshed = idle >= SESSION_ACTIVITY_CHECK_INTERVAL_MS;
+  if (refreshed) {
+    await db.updateTable("sessions").set({ last_verified_at: now }).where("id", "=", id).execute();
+  }
+  const lastVerifiedAt = refreshed ? now : row.last_verified_at;
+  return { session: { id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt }, refreshed };
+}
+
+export async function deleteSession(db: Db, sessionId: string): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+export async function deleteUserSessions(db: Db, userId: string, exceptSessionId?: string): Promise<void> {
+  let query = db.deleteFrom("sessions").where("user_id", "=", userId);
+  if (exceptSessionId) query = query.where("id", "!=", exceptSessionId);
+  await query.execute();
+}

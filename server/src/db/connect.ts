@@ -1,0 +1,70 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { DB } from "./schema.ts";
+
+export type Db = Kysely<DB>;
+
+/**
+ * PostgreSQL type OIDs whose parsing differs between `pg` and PGlite by default.
+ * We parse them the same way on both so that behaviour and types match:
+ * bigint as a JS number (ids and counters stay far below 2^53), numeric as a string
+ * (no silent precision loss), date as the plain "YYYY-MM-DD" string (no time zone shift).
+ */
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} exceeds Number.MAX_SAFE_INTEGER`);
+  return n;
+}
+const identity = (value: string) => value;
+
+const pgParsers: Record<number, (value: string) => unknown> = {
+  [INT8]: parseInt8,
+  [NUMERIC]: identity,
+  [DATE]: identity,
+};
+
+export type DatabaseTarget =
+  | { kind: "postgres"; url: string; poolSize?: number }
+  | { kind: "pglite"; dataDir: string | undefined };
+
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === "pglite") return `embedded PGlite (${target.dataDir ?? "in memory"})`;
+  const url = new URL(target.url);
+  return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Db> {
+  if (target.kind === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") =>
+          pgParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
+    });
+    // An idle client losing its connection must not crash the process.
+    pool.on("error", () => {});
+    return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  }
+  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  // PGlite is a single connection; the dialect queues transactions one at a time.
+  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers });
+  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+}
+
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

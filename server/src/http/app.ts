@@ -1,0 +1,99 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { trpcServer } from "@hono/trpc-server";
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { loadActor } from "../auth/actor.ts";
+import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/sessions.ts";
+import { isReachable, type Db } from "../db/connect.ts";
+import type { Logger } from "../log.ts";
+import type { Context as TrpcContext } from "../trpc/init.ts";
+import { appRouter } from "../trpc/router.ts";
+import { version } from "../version.ts";
+import { requireSameOrigin } from "./origin.ts";
+
+export const SESSION_COOKIE = "laget_session";
+
+function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
+}
+
+export type AppDeps = { db: Db; log: Logger; secureCookies: boolean; clientDist: string };
+
+type Env = { Variables: { log: Logger; requestId: string } };
+
+export function createApp({ db, log, secureCookies, clientDist }: AppDeps) {
+  const app = new Hono<Env>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const requestLog = log.child({ reqId: c.get("requestId") });
+    c.set("log", requestLog);
+    const started = performance.now();
+    await next();
+    const quiet = c.req.path === "/health" || c.req.path.startsWith("/assets/");
+    requestLog[quiet ? "debug" : "info"](
+      { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) },
+      "request",
+    );
+  });
+  app.use(secureHeaders());
+  app.use(requireSameOrigin);
+
+  app.get("/health", async (c) => {
+    const database = (await isReachable(db)) ? "up" : "down";
+    return c.json({ status: database === "up" ? "ok" : "degraded", database, version }, database === "up" ? 200 : 503);
+  });
+
+  app.use(
+    "/trpc/*",
+    trpcServer({
+      router: appRouter,
+      endpoint: "/trpc",
+      createContext: async ({ resHeaders }, c): Promise<TrpcContext> => {
+        // tRPC builds its own Response: cookies go through resHeaders, not Hono's context.
+        const setSessionCookie = (token: string) =>
+          resHeaders.append("set-cookie", sessionCookie(token, SESSION_INACTIVITY_TIMEOUT_MS / 1000, secureCookies));
+        const token = getCookie(c, SESSION_COOKIE);
+        const validated = token ? await validateSessionToken(db, token) : null;
+        const actor = validated ? await loadActor(db, validated.session.userId) : null;
+        if (validated?.refreshed && actor && token) setSessionCookie(token);
+        return {
+          db,
+          log: c.get("log") as Logger,
+          ip: getConnInfo(c).remote.address ?? null,
+          session: actor ? validated!.session : null,
+          actor,
+          setSessionCookie,
+          clearSessionCookie: () => resHeaders.append("set-cookie", sessionCookie("", 0, secureCookies)),
+        };
+      },
+      onError: ({ error, path: procedure }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error.cause ?? error, procedure }, "procedure failed");
+      },
+    }),
+  );
+
+  // The built client, with the SPA fallback for client-side routes.
+  app.use("/assets/*", serveStatic({ root: clientDist }));
+  app.use("*", serveStatic({ root: clientDist, index: "" }));
+  let indexHtml: Promise<string> | undefined;
+  app.get("*", async (c) => {
+    indexHtml ??= readFile(path.join(clientDist, "index.html"), "utf8").catch(() => {
+      indexHtml = undefined;
+      return "<!doctype html><title>Laget</title><p>The web client is not built: run <code>pnpm build</code>.</p>";
+    });
+    return c.html(await indexHtml);
+  });
+
+  app.onError((err, c) => {
+    (c.get("log") ?? log).error({ err }, "unhandled error");
+    return c.json({ error: { code: "INTERNAL", message: "Internal error" } }, 500);
+  });
+
+  return app;
+}

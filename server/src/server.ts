@@ -1,0 +1,79 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createAdaptorServer } from "@hono/node-server";
+import type { Config } from "./config.ts";
+import { databaseTargetFor } from "./db/target.ts";
+import { describeTarget, openDatabase, type Db } from "./db/connect.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import { DEMO_PASSWORD, demoUsers, seedDemo } from "./demo/seed.ts";
+import { createApp } from "./http/app.ts";
+import type { Logger } from "./log.ts";
+
+export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export type RunningServer = {
+  url: string;
+  port: number;
+  db: Db;
+  /** Stops accepting, lets in-flight requests finish (at most 10 s), then closes the database. */
+  close(): Promise<void>;
+};
+
+export async function startServer(options: {
+  config: Config;
+  log: Logger;
+  /** An already open database (tests); otherwise opened from the configuration and closed on close(). */
+  db?: Db;
+  clientDist?: string;
+}): Promise<RunningServer> {
+  const { config, log } = options;
+  const ownsDb = !options.db;
+  let db: Db;
+  if (options.db) {
+    db = options.db;
+  } else {
+    const target = databaseTargetFor(config);
+    log.info({ database: describeTarget(target) }, `Opening ${describeTarget(target)}`);
+    db = await openDatabase(target);
+  }
+
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ migrations: applied }, "migrations applied");
+  if (config.demo) {
+    const seeded = await seedDemo(db);
+    if (seeded) log.info("Seeded the demo municipality \"Demo kommune\"");
+    for (const u of demoUsers) log.info({ demoUser: u.email, role: u.role, unit: u.unit }, `Demo user ${u.email} (${u.role}, ${u.unit})`);
+    log.info(`Demo password for every demo user: ${DEMO_PASSWORD}`);
+  }
+
+  const app = createApp({
+    db,
+    log,
+    secureCookies: config.secureCookies,
+    clientDist: path.resolve(options.clientDist ?? defaultClientDist),
+  });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  log.info({ port }, `Laget is listening on ${url}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      if (ownsDb) await db.destroy();
+    })());
+
+  return { url, port, db, close };
+}

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, expect, test } from "vitest";
+import { HttpClient } from "../server/src/testing/http-client.ts";
+import { DEMO_PASSWORD } from "../server/src/demo/seed.ts";
+
+// The real entry point on the embedded database: what `pnpm start` runs.
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = mkdtempSync(path.join(tmpdir(), "laget-restart-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const env: Record<string, string | undefined> = { ...process.env, PORT: "0", DATA_DIR: dataDir, NODE_ENV: "development" };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
+    child.stdout!.on("data", () => {
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+function stop(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
+    child.kill("SIGTERM");
+  });
+}
+
+test("data created survives SIGTERM and a restart on the embedded database; demo users are printed", async () => {
+  const first = await start();
+  expect(first.output()).toContain("Demo user koordinator@demo.laget.no");
+  expect(first.output()).toContain(DEMO_PASSWORD);
+  const health = await (await fetch(`${first.url}/health`)).json();
+  expect(health).toMatchObject({ status: "ok", database: "up" });
+
+  const admin = new HttpClient(first.url);
+  expect((await admin.login("admin@demo.laget.no", DEMO_PASSWORD)).ok).toBe(true);
+  expect((await admin.mutation("units.create", { name: "Fjellheim ungdomsklubb", kind: "other" })).ok).toBe(true);
+
+  const stopped = await stop(first.child);
+  expect(stopped.code).toBe(0);
+  expect(stopped.ms).toBeLessThan(10_000);
+
+  const second = await start();
+  try {
+    const again = new HttpClient(second.url);
+    // The session survives too: it lives in the database, not in memory.
+    again.cookie = admin.cookie;
+    const units = await again.query<{ name: string }[]>("units.list");
+    expect(units.ok && units.data.map((u) => u.name)).toContain("Fjellheim ungdomsklubb");
+    expect(units.ok && units.data.filter((u) => u.name === "Fjellheim skole")).toHaveLength(1);
+    expect(second.output()).not.toContain("Seeded the demo municipality");
+  } finally {
+    expect((await stop(second.child)).code).toBe(0);
+  }
+}, 90_000);
