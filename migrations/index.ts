@@ -1,7 +1,9 @@
 import type { Migration } from "kysely/migration";
 import * as foundation from "./0001_foundation.ts";
+import * as casesConsentAudit from "./0002_cases_consent_audit.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": foundation,
+  "0002_cases_consent_audit": casesConsentAudit,
 };

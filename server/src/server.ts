@@ -8,6 +8,8 @@ import { databaseTargetFor } from "./db/target.ts";
 import { describeTarget, openDatabase, type Db } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "./demo/seed.ts";
+import { scheduleConsentJobs } from "./consent/expiry.ts";
+import { createEventBus, type EventBus } from "./events/bus.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
 
@@ -18,6 +20,7 @@ export type RunningServer = {
   url: string;
   port: number;
   db: Db;
+  bus: EventBus;
   /** Stops accepting, lets in-flight requests finish (at most 10 s), then closes the database. */
   close(): Promise<void>;
 };
@@ -49,8 +52,12 @@ export async function startServer(options: {
     log.info(`Demo password for every demo user: ${DEMO_PASSWORD}`);
   }
 
+  const bus = await createEventBus({ redisUrl: config.redisUrl, log });
+  const stopJobs = scheduleConsentJobs(db, bus, log);
+
   const app = createApp({
     db,
+    bus,
     log,
     secureCookies: config.secureCookies,
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
@@ -72,8 +79,10 @@ export async function startServer(options: {
       const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(timer);
+      stopJobs();
+      await bus.close();
       if (ownsDb) await db.destroy();
     })());
 
-  return { url, port, db, close };
+  return { url, port, db, bus, close };
 }

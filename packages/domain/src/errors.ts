@@ -18,5 +18,12 @@ export const appErrorCodes = [
   "LAST_ADMIN",
   "CROSS_SITE_REQUEST",
   "VALIDATION",
+  "NO_BASIS",
+  "NOT_COORDINATOR",
+  "CASE_CLOSED",
+  "INVALID_STATE",
+  "CONSENT_PERIOD_TOO_LONG",
+  "CHILD_VIEWS_REQUIRED",
+  "VOLUNTEER_NOT_PARTICIPANT",
 ] as const;
 export type AppErrorCode = (typeof appErrorCodes)[number];

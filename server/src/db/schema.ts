@@ -16,6 +16,7 @@ export interface MunicipalitiesTable {
   id: Generated<string>;
   name: string;
   created_at: GeneratedTimestamp;
+  consent_max_months: Generated<number>;
 }
 
 export interface UnitsTable {
@@ -74,6 +75,174 @@ export interface AuthEventsTable {
   ip: string | null;
 }
 
+type Json = ColumnType<unknown, string, string>;
+type JsonNullable = ColumnType<unknown, string | null, string | null>;
+type DateOnly = ColumnType<string, string, string>;
+
+export interface CasesTable {
+  id: Generated<string>;
+  municipality_id: string;
+  owning_unit_id: string;
+  coordinator_user_id: string;
+  bti_level: Generated<number>;
+  status: Generated<string>;
+  closed_reason: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CaseSubjectsTable {
+  id: Generated<string>;
+  case_id: string;
+  role: string;
+  name: string;
+  birth_date: DateOnly | null;
+  birth_year: number | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface CaseParticipantsTable {
+  id: Generated<string>;
+  case_id: string;
+  unit_id: string;
+  /** Null: the whole unit takes part; set: only this named user of the unit. */
+  user_id: string | null;
+  added_by: string;
+  added_at: GeneratedTimestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface CaseHandoversTable {
+  id: Generated<string>;
+  case_id: string;
+  from_user_id: string;
+  to_user_id: string;
+  status: Generated<string>;
+  note: string | null;
+  proposed_at: GeneratedTimestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface CaseNotesTable {
+  id: Generated<string>;
+  case_id: string;
+  unit_id: string;
+  author_user_id: string;
+  category: string;
+  kind: Generated<string>;
+  body: string;
+  version: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface CaseNoteVersionsTable {
+  id: GeneratedId;
+  note_id: string;
+  version: number;
+  category: string;
+  body: string;
+  edited_by: string;
+  edited_at: GeneratedTimestamp;
+}
+
+export interface ConsentsTable {
+  id: Generated<string>;
+  series_id: string;
+  version: Generated<number>;
+  case_id: string;
+  subject_id: string;
+  status: Generated<string>;
+  managing_unit_id: string;
+  recorded_by: string;
+  grantors: Json;
+  child_views: JsonNullable | null;
+  evidence: Json;
+  information_text_version: string;
+  provisions: Json;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  supersedes_id: string | null;
+  created_at: GeneratedTimestamp;
+  activated_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+}
+
+export interface ConsentHistoryTable {
+  id: GeneratedId;
+  consent_id: string;
+  at: GeneratedTimestamp;
+  actor_user_id: string | null;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+}
+
+export interface LegalStatutesTable {
+  id: Generated<string>;
+  municipality_id: string;
+  key: string;
+  title: string;
+  reference: string;
+  active: Generated<boolean>;
+}
+
+export interface DisclosuresTable {
+  id: Generated<string>;
+  case_id: string;
+  statute_id: string;
+  discloser_user_id: string;
+  discloser_unit_id: string;
+  recipient_unit_id: string;
+  categories: Json;
+  purposes: Json;
+  justification: string;
+  created_at: GeneratedTimestamp;
+  valid_until: Timestamp | null;
+  revoked_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_outcome: string | null;
+  review_note: string | null;
+}
+
+export interface AuditEventsTable {
+  id: GeneratedId;
+  municipality_id: string;
+  /** Position in the municipality's chain; set by the audit_events_chain trigger. */
+  seq: ColumnType<number, never, never>;
+  at: GeneratedTimestamp;
+  actor_user_id: string | null;
+  actor_unit_id: string | null;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  case_id: string | null;
+  basis: JsonNullable | null;
+  purpose: string | null;
+  /** Both set by the audit_events_chain trigger. */
+  prev_hash: ColumnType<string, never, never>;
+  hash: ColumnType<string, never, never>;
+}
+
+export interface AuditChainHeadsTable {
+  municipality_id: string;
+  last_seq: number;
+  last_hash: string;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  case_id: string | null;
+  dedupe_key: string | null;
+  created_at: GeneratedTimestamp;
+  read_at: Timestamp | null;
+}
+
 export interface DB {
   municipalities: MunicipalitiesTable;
   units: UnitsTable;
@@ -82,6 +251,19 @@ export interface DB {
   memberships: MembershipsTable;
   sessions: SessionsTable;
   auth_events: AuthEventsTable;
+  cases: CasesTable;
+  case_subjects: CaseSubjectsTable;
+  case_participants: CaseParticipantsTable;
+  case_handovers: CaseHandoversTable;
+  case_notes: CaseNotesTable;
+  case_note_versions: CaseNoteVersionsTable;
+  consents: ConsentsTable;
+  consent_history: ConsentHistoryTable;
+  legal_statutes: LegalStatutesTable;
+  disclosures: DisclosuresTable;
+  audit_events: AuditEventsTable;
+  audit_chain_heads: AuditChainHeadsTable;
+  notifications: NotificationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

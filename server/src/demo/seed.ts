@@ -2,6 +2,7 @@ import type { Role, UnitKind } from "@laget/domain";
 import { hashPassword } from "../auth/passwords.ts";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
+import { seedStatutes } from "../disclosures/disclosures.ts";
 
 export const DEMO_MUNICIPALITY = "Demo kommune";
 /** One password for every demo user; printed at start and listed in the README. */
@@ -54,6 +55,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
       .values(demoUnits.map((u) => ({ municipality_id: municipality.id, name: u.name, kind: u.kind })))
       .returning(["id", "name"])
       .execute();
+    await seedStatutes(trx, municipality.id);
     const unitId = new Map(units.map((u) => [u.name, u.id]));
     for (const u of demoUsers) {
       const user = await trx

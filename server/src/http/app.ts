@@ -10,6 +10,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { loadActor } from "../auth/actor.ts";
 import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/sessions.ts";
 import { isReachable, type Db } from "../db/connect.ts";
+import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
@@ -22,11 +23,11 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 
-export type AppDeps = { db: Db; log: Logger; secureCookies: boolean; clientDist: string };
+export type AppDeps = { db: Db; bus: EventBus; log: Logger; secureCookies: boolean; clientDist: string };
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -64,6 +65,7 @@ export function createApp({ db, log, secureCookies, clientDist }: AppDeps) {
         if (validated?.refreshed && actor && token) setSessionCookie(token);
         return {
           db,
+          bus,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,
           session: actor ? validated!.session : null,

@@ -35,6 +35,14 @@ export class HttpClient {
     });
   }
 
+  /** Like query/mutation, but returns the data and throws on any error: for steps that must work. */
+  async queryOk<T = unknown>(path: string, input?: unknown): Promise<T> {
+    return unwrap(path, await this.query<T>(path, input));
+  }
+  async mutationOk<T = unknown>(path: string, input?: unknown): Promise<T> {
+    return unwrap(path, await this.mutation<T>(path, input));
+  }
+
   async login(email: string, password: string): Promise<TrpcResult> {
     return this.mutation("auth.login", { email, password });
   }
@@ -62,4 +70,17 @@ export class HttpClient {
     if (body.error) return { ok: false, status: res.status, error: body.error.json as never };
     return { ok: true, status: res.status, data: superjson.deserialize(body.result!.data as never) as T };
   }
+}
+
+function unwrap<T>(path: string, res: TrpcResult<T>): T {
+  if (!res.ok) throw new Error(`${path} failed (${res.status}): ${res.error.data.appCode ?? ""} ${res.error.message}`);
+  return res.data;
+}
+
+/** A client already signed in. */
+export async function signedIn(baseUrl: string, email: string, password: string): Promise<HttpClient> {
+  const client = new HttpClient(baseUrl);
+  const res = await client.login(email, password);
+  if (!res.ok) throw new Error(`login as ${email} failed: ${res.error.message}`);
+  return client;
 }

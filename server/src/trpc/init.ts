@@ -3,12 +3,14 @@ import superjson from "superjson";
 import { isAdmin, type Actor } from "../auth/actor.ts";
 import type { Session } from "../auth/sessions.ts";
 import type { Db } from "../db/connect.ts";
+import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { appCodeOf, fieldErrorsOf, toTRPCError } from "./errors.ts";
 
 export type Context = {
   db: Db;
+  bus: EventBus;
   log: Logger;
   ip: string | null;
   session: Session | null;

@@ -1,4 +1,9 @@
+import { auditRouter } from "../audit/router.ts";
 import { authRouter } from "../auth/router.ts";
+import { casesRouter } from "../cases/router.ts";
+import { consentsRouter } from "../consent/router.ts";
+import { disclosuresRouter } from "../disclosures/router.ts";
+import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { router } from "./init.ts";
 
@@ -6,6 +11,11 @@ export const appRouter = router({
   auth: authRouter,
   units: unitsRouter,
   users: usersRouter,
+  cases: casesRouter,
+  consents: consentsRouter,
+  disclosures: disclosuresRouter,
+  audit: auditRouter,
+  notifications: notificationsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,123 @@
+import { categories, purposes, provisionActions } from "@laget/policy";
+import { z } from "zod";
+import { idSchema } from "./org.ts";
+
+export const caseStatuses = ["open", "paused", "closed"] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+export const subjectRoles = ["child", "youth", "parent"] as const;
+export type SubjectRole = (typeof subjectRoles)[number];
+export const noteKinds = ["observation", "bright_spot"] as const;
+
+export const categorySchema = z.enum(categories);
+export const purposeSchema = z.enum(purposes);
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoDate = z.iso.date();
+
+export const subjectInput = z
+  .object({
+    role: z.enum(subjectRoles),
+    name: text(200),
+    birthDate: isoDate.nullable().optional(),
+    birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
+  })
+  .refine((s) => !(s.birthDate && s.birthYear), { message: "Give a birth date or a birth year, not both", path: ["birthYear"] });
+
+export const createCaseInput = z.object({
+  owningUnitId: idSchema,
+  btiLevel: z.number().int().min(0).max(3).default(1),
+  subjects: z.array(subjectInput).min(1).max(10),
+});
+export type CreateCaseInput = z.infer<typeof createCaseInput>;
+
+export const caseIdInput = z.object({ caseId: idSchema });
+
+// Strict: an all-optional filter would otherwise accept any misspelt key silently.
+export const listCasesInput = z
+  .strictObject({
+    search: z.string().trim().max(100).optional(),
+    status: z.enum(caseStatuses).optional(),
+    btiLevel: z.number().int().min(0).max(3).optional(),
+    mine: z.boolean().optional(),
+  })
+  .default({});
+export type ListCasesInput = z.infer<typeof listCasesInput>;
+
+export const updateCaseInput = z.object({
+  caseId: idSchema,
+  btiLevel: z.number().int().min(0).max(3).optional(),
+  status: z.enum(["open", "paused"]).optional(),
+});
+export const closeCaseInput = z.object({ caseId: idSchema, reason: text(1000) });
+export const addSubjectInput = z.object({ caseId: idSchema, subject: subjectInput });
+
+export const addParticipantInput = z.object({ caseId: idSchema, unitId: idSchema, userId: idSchema.nullable().optional() });
+export const removeParticipantInput = z.object({ caseId: idSchema, participantId: idSchema });
+
+export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: z.string().trim().max(1000).optional() });
+export const handoverIdInput = z.object({ handoverId: idSchema });
+
+export const addNoteInput = z.object({
+  caseId: idSchema,
+  category: categorySchema,
+  kind: z.enum(noteKinds).default("observation"),
+  body: text(10_000),
+});
+export const editNoteInput = z.object({ noteId: idSchema, category: categorySchema, body: text(10_000) });
+export const noteIdInput = z.object({ noteId: idSchema });
+
+// Consent (DESIGN.md §4.1), modelled on FHIR R5 Consent.
+export const grantorRelations = ["self", "parent", "guardian"] as const;
+export const evidenceForms = ["written", "oral", "digital"] as const;
+
+export const denyRuleSchema = z.object({
+  actions: z.array(z.enum(provisionActions)).min(1).optional(),
+  purposes: z.array(purposeSchema).min(1).optional(),
+  categories: z.array(categorySchema).min(1).optional(),
+});
+
+export const provisionSchema = z.object({
+  unitId: idSchema,
+  actions: z.array(z.enum(provisionActions)).min(1),
+  purposes: z.array(purposeSchema).min(1),
+  categories: z.array(categorySchema).min(1),
+  denies: z.array(denyRuleSchema).max(20).default([]),
+});
+
+export const consentTermsSchema = z.object({
+  subjectId: idSchema,
+  grantors: z.array(z.object({ name: text(200), relation: z.enum(grantorRelations) })).min(1).max(4),
+  childViews: z
+    .object({ heardOn: isoDate, how: text(500), summary: text(4000) })
+    .nullable()
+    .optional(),
+  evidence: z.object({
+    form: z.enum(evidenceForms),
+    language: text(50),
+    interpreter: z.boolean(),
+  }),
+  informationTextVersion: text(50),
+  provisions: z.array(provisionSchema).min(1).max(30),
+  periodStart: z.coerce.date(),
+  periodEnd: z.coerce.date(),
+});
+export type ConsentTerms = z.infer<typeof consentTermsSchema>;
+
+export const createConsentInput = consentTermsSchema.extend({ caseId: idSchema });
+export const reviseConsentInput = consentTermsSchema.extend({ consentId: idSchema });
+export const consentIdInput = z.object({ consentId: idSchema });
+export const consentReasonInput = z.object({ consentId: idSchema, reason: text(1000) });
+
+export const createDisclosureInput = z.object({
+  caseId: idSchema,
+  statuteId: idSchema,
+  recipientUnitId: idSchema,
+  categories: z.array(categorySchema).min(1),
+  purposes: z.array(purposeSchema).min(1).default(["coordination"]),
+  justification: text(4000),
+  validUntil: z.coerce.date().nullable().optional(),
+});
+export const reviewDisclosureInput = z.object({
+  disclosureId: idSchema,
+  outcome: z.enum(["approved", "questioned"]),
+  note: z.string().trim().max(2000).optional(),
+});

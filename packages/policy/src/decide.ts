@@ -1,0 +1,186 @@
+/**
+ * The consent decision (DESIGN.md §4.3): one pure function judges every access.
+ * Deny by default; allowed only through the actor's own unit owning the data, an
+ * in-force consent given to one of the actor's units, or a recorded legal-basis disclosure.
+ */
+import type {
+  Action,
+  Basis,
+  CaseFacts,
+  CaseResource,
+  Category,
+  ConsentSnapshot,
+  Decision,
+  DenyRule,
+  DisclosureSnapshot,
+  PolicyActor,
+  Provision,
+  ProvisionAction,
+  Purpose,
+} from "./types.ts";
+
+/** Plain code-unit order: locale-independent, so every node sorts alike. */
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** read and write need `access`; passing data on needs `disclose`. */
+export function requiredProvisionAction(action: Action): ProvisionAction {
+  return action === "disclose" ? "disclose" : "access";
+}
+
+/** Only an active consent counts, and only within [periodStart, periodEnd). */
+export function isConsentInForce(consent: ConsentSnapshot, at: Date): boolean {
+  return (
+    consent.status === "active" &&
+    consent.periodStart.getTime() <= at.getTime() &&
+    at.getTime() < consent.periodEnd.getTime()
+  );
+}
+
+/** An omitted list in a deny rule means "all", so it matches anything on that axis. */
+export function denyMatches(
+  rule: DenyRule,
+  provisionAction: ProvisionAction,
+  purpose: Purpose,
+  category: Category,
+): boolean {
+  return (
+    (rule.actions === undefined || rule.actions.includes(provisionAction)) &&
+    (rule.purposes === undefined || rule.purposes.includes(purpose)) &&
+    (rule.categories === undefined || rule.categories.includes(category))
+  );
+}
+
+/** Whether a provision's permit part covers the request (its denies are judged separately). */
+export function provisionCovers(
+  provision: Provision,
+  provisionAction: ProvisionAction,
+  purpose: Purpose,
+  category: Category,
+): boolean {
+  return (
+    provision.actions.includes(provisionAction) &&
+    provision.purposes.includes(purpose) &&
+    provision.categories.includes(category)
+  );
+}
+
+/**
+ * True when any in-force consent says "not this" to the unit. Deny wins over every
+ * permit, from any consent: the family's latest "no" must not be outvoted by an older "yes".
+ */
+export function consentDeniedFor(
+  consents: readonly ConsentSnapshot[],
+  unitId: string,
+  provisionAction: ProvisionAction,
+  purpose: Purpose,
+  category: Category,
+  at: Date,
+): boolean {
+  return consents.some(
+    (consent) =>
+      isConsentInForce(consent, at) &&
+      consent.provisions.some(
+        (p) =>
+          p.unitId === unitId &&
+          p.denies.some((rule) => denyMatches(rule, provisionAction, purpose, category)),
+      ),
+  );
+}
+
+/** A legal-basis disclosure holds until revoked or past its (optional) end. */
+export function isDisclosureValid(disclosure: DisclosureSnapshot, at: Date): boolean {
+  return (
+    !disclosure.revoked &&
+    (disclosure.validUntil === null || at.getTime() < disclosure.validUntil.getTime())
+  );
+}
+
+/**
+ * The units through which the actor takes part in the case, sorted and distinct.
+ * Consent is given to units, but case membership narrows who in a unit sees the case:
+ * a participant with named users admits only them. The coordinator acts through all
+ * of their units, since coordinating needs the whole picture the family agreed to.
+ */
+export function qualifyingUnits(actor: PolicyActor, caseFacts: CaseFacts): string[] {
+  const isCoordinator = actor.userId === caseFacts.coordinatorUserId;
+  const units = new Set<string>();
+  for (const unitId of actor.unitIds) {
+    const admitted =
+      isCoordinator ||
+      caseFacts.participants.some(
+        (p) =>
+          p.unitId === unitId && (p.userIds.length === 0 || p.userIds.includes(actor.userId)),
+      );
+    if (admitted) units.add(unitId);
+  }
+  return [...units].sort(byString);
+}
+
+/** The unit whose data this is: the note's author unit, else the case's owner. */
+export function dataOwnerUnit(resource: CaseResource): string {
+  return resource.dataOwnerUnitId ?? resource.case.owningUnitId;
+}
+
+/** Consents in deterministic order: by id, then newest version first. */
+function orderedConsents(consents: readonly ConsentSnapshot[]): ConsentSnapshot[] {
+  return [...consents].sort((a, b) => byString(a.id, b.id) || b.version - a.version);
+}
+
+export function decide(
+  actor: PolicyActor,
+  resource: CaseResource,
+  action: Action,
+  purpose: Purpose,
+  at: Date = new Date(),
+): Decision {
+  const caseFacts = resource.case;
+  // Never reveal anything across a municipality border, whatever the records say.
+  if (actor.municipalityId !== caseFacts.municipalityId) {
+    return { allow: false, reason: "other_municipality" };
+  }
+
+  const units = qualifyingUnits(actor, caseFacts);
+  if (units.length === 0) return { allow: false, reason: "not_participant" };
+
+  const owner = dataOwnerUnit(resource);
+  const needed = requiredProvisionAction(action);
+  const { category } = resource;
+  const consents = orderedConsents(caseFacts.consents);
+  const disclosures = [...caseFacts.disclosures].sort((a, b) => byString(a.id, b.id));
+  let deniedByConsent = false;
+
+  const allow = (basis: Basis): Decision => ({ allow: true, basis, obligations: ["audit"] });
+
+  for (const unitId of units) {
+    // A unit's own data is its own: consent denies restrict sharing, not the author.
+    if (unitId === owner) return allow({ kind: "own_unit", unitId });
+
+    if (consentDeniedFor(consents, unitId, needed, purpose, category, at)) {
+      deniedByConsent = true;
+    } else {
+      const consent = consents.find(
+        (c) =>
+          isConsentInForce(c, at) &&
+          c.provisions.some((p) => p.unitId === unitId && provisionCovers(p, needed, purpose, category)),
+      );
+      if (consent) {
+        return allow({ kind: "consent", consentId: consent.id, consentVersion: consent.version, unitId });
+      }
+    }
+
+    // A legal basis stands independently of the family's consent (and its denies),
+    // but only lets the recipient see or contribute, never pass the data on.
+    if (action !== "disclose") {
+      const disclosure = disclosures.find(
+        (d) =>
+          isDisclosureValid(d, at) &&
+          d.recipientUnitId === unitId &&
+          d.categories.includes(category) &&
+          d.purposes.includes(purpose),
+      );
+      if (disclosure) return allow({ kind: "disclosure", disclosureId: disclosure.id, unitId });
+    }
+  }
+
+  return { allow: false, reason: deniedByConsent ? "denied_by_consent" : "no_basis" };
+}

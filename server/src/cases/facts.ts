@@ -1,0 +1,92 @@
+import type {
+  CaseFacts,
+  Category,
+  ConsentSnapshot,
+  DisclosureSnapshot,
+  Participant,
+  Provision,
+  Purpose,
+} from "@laget/policy";
+import type { Db } from "../db/connect.ts";
+
+/**
+ * Loads what decide() needs about cases, in four queries however many cases: the
+ * case row, its active participants, its active consents and its disclosures.
+ * Only `active` consents are loaded: no other status can ever allow (decide() still
+ * checks the period, so a consent past its end denies before the expiry job runs).
+ */
+export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseFacts>> {
+  const facts = new Map<string, CaseFacts>();
+  if (caseIds.length === 0) return facts;
+  const ids = [...new Set(caseIds)];
+  const [cases, participants, consents, disclosures] = await Promise.all([
+    db
+      .selectFrom("cases")
+      .select(["id", "municipality_id", "owning_unit_id", "coordinator_user_id"])
+      .where("id", "in", ids)
+      .execute(),
+    db
+      .selectFrom("case_participants")
+      .select(["case_id", "unit_id", "user_id"])
+      .where("case_id", "in", ids)
+      .where("removed_at", "is", null)
+      .execute(),
+    db
+      .selectFrom("consents")
+      .select(["id", "case_id", "version", "status", "period_start", "period_end", "provisions"])
+      .where("case_id", "in", ids)
+      .where("status", "=", "active")
+      .execute(),
+    db
+      .selectFrom("disclosures")
+      .select(["id", "case_id", "recipient_unit_id", "categories", "purposes", "valid_until", "revoked_at"])
+      .where("case_id", "in", ids)
+      .where("revoked_at", "is", null)
+      .execute(),
+  ]);
+  for (const c of cases) {
+    facts.set(c.id, {
+      caseId: c.id,
+      municipalityId: c.municipality_id,
+      owningUnitId: c.owning_unit_id,
+      coordinatorUserId: c.coordinator_user_id,
+      participants: [],
+      consents: [],
+      disclosures: [],
+    });
+  }
+  const byUnit = new Map<string, Participant & { userIds: string[] }>();
+  for (const p of participants) {
+    const key = `${p.case_id}:${p.unit_id}`;
+    let entry = byUnit.get(key);
+    if (!entry) {
+      entry = { unitId: p.unit_id, userIds: [] };
+      byUnit.set(key, entry);
+      (facts.get(p.case_id)?.participants as Participant[] | undefined)?.push(entry);
+    }
+    if (p.user_id) entry.userIds.push(p.user_id);
+  }
+  for (const c of consents) {
+    const snapshot: ConsentSnapshot = {
+      id: c.id,
+      version: c.version,
+      status: "active",
+      periodStart: c.period_start,
+      periodEnd: c.period_end,
+      provisions: c.provisions as Provision[],
+    };
+    (facts.get(c.case_id)?.consents as ConsentSnapshot[] | undefined)?.push(snapshot);
+  }
+  for (const d of disclosures) {
+    const snapshot: DisclosureSnapshot = {
+      id: d.id,
+      recipientUnitId: d.recipient_unit_id,
+      categories: d.categories as Category[],
+      purposes: d.purposes as Purpose[],
+      validUntil: d.valid_until,
+      revoked: d.revoked_at !== null,
+    };
+    (facts.get(d.case_id)?.disclosures as DisclosureSnapshot[] | undefined)?.push(snapshot);
+  }
+  return facts;
+}

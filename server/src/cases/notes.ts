@@ -1,0 +1,148 @@
+import type { Category } from "@laget/policy";
+import type { Actor } from "../auth/actor.ts";
+import { appendAudit, type AuditEvent } from "../audit/log.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import { allows, authorizeCase, readableCategories } from "./access.ts";
+
+/**
+ * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
+ * every edit kept. A note is its author unit's data: others read it only where
+ * decide() allows that category from that unit.
+ */
+export async function addNote(
+  db: Db,
+  actor: Actor,
+  input: { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string },
+) {
+  // The case must be visible; the note then belongs to the unit through which the actor sees it.
+  const seen = await authorizeCase(db, actor, input.caseId, {
+    category: "identity",
+    action: "read",
+    purpose: "coordination",
+    auditAction: "case.read",
+    resourceType: "case",
+  });
+  const unitId = seen.basis.unitId;
+  await authorizeCase(db, actor, input.caseId, {
+    category: input.category,
+    action: "write",
+    purpose: "coordination",
+    auditAction: "note.create",
+    resourceType: "note",
+    dataOwnerUnitId: unitId,
+  });
+  const status = await db.selectFrom("cases").select("status").where("id", "=", input.caseId).executeTakeFirstOrThrow();
+  if (status.status === "closed") throw new AppError("CASE_CLOSED");
+  const note = await db
+    .insertInto("case_notes")
+    .values({ case_id: input.caseId, unit_id: unitId, author_user_id: actor.id, category: input.category, kind: input.kind, body: input.body })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await db.updateTable("cases").set({ updated_at: new Date() }).where("id", "=", input.caseId).execute();
+  return { noteId: note.id };
+}
+
+/** The notes the actor may read, each read audited; the rest are left out without a trace. */
+export async function listNotes(db: Db, actor: Actor, caseId: string) {
+  const { facts } = await authorizeCase(db, actor, caseId, {
+    category: "identity",
+    action: "read",
+    purpose: "coordination",
+    auditAction: "case.read",
+    resourceType: "case",
+  });
+  const rows = await db
+    .selectFrom("case_notes as n")
+    .innerJoin("units", "units.id", "n.unit_id")
+    .innerJoin("users", "users.id", "n.author_user_id")
+    .select(["n.id", "n.unit_id", "units.name as unit_name", "n.author_user_id", "users.display_name as author_name", "n.category", "n.kind", "n.body", "n.version", "n.created_at", "n.updated_at"])
+    .where("n.case_id", "=", caseId)
+    .orderBy("n.created_at", "desc")
+    .execute();
+  const events: AuditEvent[] = [];
+  const notes = rows.flatMap((n) => {
+    const d = allows(actor, facts, n.category as Category, "read", "coordination", n.unit_id);
+    if (!d.allow) return [];
+    events.push({
+      actorUserId: actor.id,
+      actorUnitId: d.basis.unitId,
+      action: "note.read",
+      resourceType: "note",
+      resourceId: n.id,
+      caseId,
+      basis: d.basis,
+      purpose: "coordination",
+    });
+    return [
+      {
+        id: n.id,
+        unitName: n.unit_name,
+        authorName: n.author_name,
+        mine: n.author_user_id === actor.id,
+        category: n.category as Category,
+        kind: n.kind as "observation" | "bright_spot",
+        body: n.body,
+        edited: n.version > 1,
+        createdAt: n.created_at,
+        updatedAt: n.updated_at,
+      },
+    ];
+  });
+  await appendAudit(db, actor.municipalityId, events);
+  return {
+    notes,
+    // What the actor's units may read from the owning unit: for the UI's explanation.
+    readableCategories: readableCategories(actor, facts, "coordination"),
+  };
+}
+
+async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditAction: string) {
+  const note = await db
+    .selectFrom("case_notes")
+    .innerJoin("cases", "cases.id", "case_notes.case_id")
+    .select(["case_notes.id", "case_notes.case_id", "case_notes.unit_id", "case_notes.author_user_id", "case_notes.category", "case_notes.body", "case_notes.version"])
+    .where("case_notes.id", "=", noteId)
+    .where("cases.municipality_id", "=", actor.municipalityId)
+    .executeTakeFirst();
+  if (!note) throw new AppError("NOT_FOUND");
+  await authorizeCase(db, actor, note.case_id, {
+    category: note.category as Category,
+    action: "read",
+    purpose: "coordination",
+    auditAction,
+    resourceType: "note",
+    resourceId: noteId,
+    dataOwnerUnitId: note.unit_id,
+  });
+  return note;
+}
+
+/** Only the author edits; the previous text is kept as a version. */
+export async function editNote(db: Db, actor: Actor, input: { noteId: string; category: Category; body: string }) {
+  const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
+  if (note.author_user_id !== actor.id) throw new AppError("FORBIDDEN");
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("case_note_versions")
+      .values({ note_id: note.id, version: note.version, category: note.category, body: note.body, edited_by: actor.id })
+      .execute();
+    await trx
+      .updateTable("case_notes")
+      .set({ category: input.category, body: input.body, version: note.version + 1, updated_at: new Date() })
+      .where("id", "=", note.id)
+      .execute();
+  });
+}
+
+export async function noteHistory(db: Db, actor: Actor, noteId: string) {
+  await authorizeOwnNote(db, actor, noteId, "note.history");
+  const rows = await db
+    .selectFrom("case_note_versions as v")
+    .innerJoin("users", "users.id", "v.edited_by")
+    .select(["v.version", "v.category", "v.body", "v.edited_at", "users.display_name"])
+    .where("v.note_id", "=", noteId)
+    .orderBy("v.version", "desc")
+    .execute();
+  return rows.map((r) => ({ version: r.version, category: r.category as Category, body: r.body, replacedAt: r.edited_at, editedBy: r.display_name }));
+}

@@ -1,0 +1,294 @@
+import type { ConsentTerms } from "@laget/domain";
+import type { ConsentStatus, Provision } from "@laget/policy";
+import { randomUUID } from "node:crypto";
+import type { Actor } from "../auth/actor.ts";
+import { appendAudit } from "../audit/log.ts";
+import { authorizeCase } from "../cases/access.ts";
+import { authorizeCoordinator, ensureParticipant } from "../cases/cases.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
+import { notify } from "../notifications/notifications.ts";
+
+/**
+ * Consent records (DESIGN.md §4.1–4.2). States: draft → requested → active →
+ * withdrawn | expired | superseded | invalidated; requested → refused. Terms are locked
+ * once active (the database enforces it too): a change is a new version that
+ * supersedes the old when it is activated. Every state change lands in consent_history.
+ */
+
+type Transition = { from: readonly ConsentStatus[]; to: ConsentStatus };
+const transitions = {
+  request: { from: ["draft"], to: "requested" },
+  activate: { from: ["draft", "requested"], to: "active" },
+  refuse: { from: ["requested"], to: "refused" },
+  withdraw: { from: ["active"], to: "withdrawn" },
+  invalidate: { from: ["draft", "requested", "active"], to: "invalidated" },
+} satisfies Record<string, Transition>;
+
+/** Age in whole years on a date, from a birth date or (roughly) a birth year. */
+function ageOn(subject: { birth_date: string | null; birth_year: number | null }, on: Date): number | null {
+  if (subject.birth_date) {
+    const [y, m, d] = subject.birth_date.split("-").map(Number) as [number, number, number];
+    const had = on.getUTCMonth() + 1 > m || (on.getUTCMonth() + 1 === m && on.getUTCDate() >= d);
+    return on.getUTCFullYear() - y - (had ? 0 : 1);
+  }
+  return subject.birth_year === null ? null : on.getUTCFullYear() - subject.birth_year;
+}
+
+async function validateTerms(db: Db, actor: Actor, caseId: string, terms: ConsentTerms): Promise<void> {
+  const subject = await db.selectFrom("case_subjects").select("id").where("id", "=", terms.subjectId).where("case_id", "=", caseId).executeTakeFirst();
+  if (!subject) throw new AppError("NOT_FOUND");
+  const unitIds = [...new Set(terms.provisions.map((p) => p.unitId))];
+  const units = await db
+    .selectFrom("units")
+    .select("id")
+    .where("id", "in", unitIds)
+    .where("municipality_id", "=", actor.municipalityId)
+    .where("valid_to", "is", null)
+    .execute();
+  if (units.length !== unitIds.length) throw new AppError("NOT_FOUND");
+  if (terms.periodEnd.getTime() <= terms.periodStart.getTime()) throw new AppError("VALIDATION", "periodEnd must be after periodStart");
+  const municipality = await db.selectFrom("municipalities").select("consent_max_months").where("id", "=", actor.municipalityId).executeTakeFirstOrThrow();
+  const latestEnd = new Date(terms.periodStart);
+  latestEnd.setUTCMonth(latestEnd.getUTCMonth() + municipality.consent_max_months);
+  if (terms.periodEnd.getTime() > latestEnd.getTime()) throw new AppError("CONSENT_PERIOD_TOO_LONG");
+}
+
+function termsColumns(terms: ConsentTerms) {
+  return {
+    subject_id: terms.subjectId,
+    grantors: JSON.stringify(terms.grantors),
+    child_views: terms.childViews ? JSON.stringify(terms.childViews) : null,
+    evidence: JSON.stringify(terms.evidence),
+    information_text_version: terms.informationTextVersion,
+    provisions: JSON.stringify(terms.provisions),
+    period_start: terms.periodStart,
+    period_end: terms.periodEnd,
+  };
+}
+
+async function recordHistory(db: Db, consentId: string, actorId: string | null, from: ConsentStatus | null, to: ConsentStatus, reason?: string | null) {
+  await db.insertInto("consent_history").values({ consent_id: consentId, actor_user_id: actorId, from_status: from, to_status: to, reason: reason ?? null }).execute();
+}
+
+async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, unitId: string) {
+  await appendAudit(db, actor.municipalityId, [
+    {
+      actorUserId: actor.id,
+      actorUnitId: unitId,
+      action,
+      resourceType: "consent",
+      resourceId: consentId,
+      caseId,
+      basis: { kind: "own_unit", unitId },
+      purpose: "coordination",
+    },
+  ]);
+}
+
+/** Records a consent as a draft; only the case's coordinator manages consent. */
+export async function createConsent(db: Db, actor: Actor, caseId: string, terms: ConsentTerms) {
+  const access = await authorizeCoordinator(db, actor, caseId, "consent.create");
+  await validateTerms(db, actor, caseId, terms);
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("consents")
+      .values({ id, series_id: id, version: 1, case_id: caseId, managing_unit_id: access.facts.owningUnitId, recorded_by: actor.id, ...termsColumns(terms) })
+      .execute();
+    await recordHistory(trx, id, actor.id, null, "draft");
+    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis.unitId);
+  });
+  return { consentId: id };
+}
+
+/** A new version of an active consent, as a draft; it supersedes the old one when activated. */
+export async function reviseConsent(db: Db, actor: Actor, consentId: string, terms: ConsentTerms) {
+  const old = await loadConsent(db, actor, consentId);
+  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise");
+  if (old.status !== "active") throw new AppError("INVALID_STATE");
+  await validateTerms(db, actor, old.case_id, terms);
+  const latest = await db.selectFrom("consents").select((eb) => eb.fn.max("version").as("v")).where("series_id", "=", old.series_id).executeTakeFirstOrThrow();
+  const id = randomUUID();
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto("consents")
+      .values({
+        id,
+        series_id: old.series_id,
+        version: Number(latest.v) + 1,
+        case_id: old.case_id,
+        managing_unit_id: old.managing_unit_id,
+        recorded_by: actor.id,
+        supersedes_id: old.id,
+        ...termsColumns(terms),
+      })
+      .execute();
+    await recordHistory(trx, id, actor.id, null, "draft", `new version of ${old.id}`);
+    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis.unitId);
+  });
+  return { consentId: id };
+}
+
+async function loadConsent(db: Db, actor: Actor, consentId: string) {
+  const row = await db
+    .selectFrom("consents")
+    .innerJoin("cases", "cases.id", "consents.case_id")
+    .selectAll("consents")
+    .where("consents.id", "=", consentId)
+    .where("cases.municipality_id", "=", actor.municipalityId)
+    .executeTakeFirst();
+  if (!row) throw new AppError("NOT_FOUND");
+  return row;
+}
+
+const endReasons: Partial<Record<ConsentStatus, AccessChangedReason>> = {
+  withdrawn: "consent_withdrawn",
+  invalidated: "consent_invalidated",
+};
+
+/** Moves a consent along one transition, with history, audit and (when access narrows) an accessChanged event. */
+export async function transitionConsent(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  consentId: string,
+  name: keyof typeof transitions,
+  reason?: string,
+): Promise<void> {
+  const consent = await loadConsent(db, actor, consentId);
+  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`);
+  const t: Transition = transitions[name];
+  const from = consent.status as ConsentStatus;
+  if (!t.from.includes(from)) throw new AppError("INVALID_STATE");
+  const now = new Date();
+  let superseded: string | null = null;
+  const provisions = consent.provisions as Provision[];
+
+  if (t.to === "active") {
+    if (consent.period_end.getTime() <= now.getTime()) throw new AppError("INVALID_STATE", "the period has already ended");
+    // The child's views are asked from age 7 (barnekonvensjonen art. 12, barnevernsloven § 1-4).
+    const subject = await db.selectFrom("case_subjects").select(["role", "birth_date", "birth_year"]).where("id", "=", consent.subject_id).executeTakeFirstOrThrow();
+    const age = ageOn(subject, now);
+    if (subject.role !== "parent" && age !== null && age >= 7 && !consent.child_views) throw new AppError("CHILD_VIEWS_REQUIRED");
+  }
+
+  await db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("consents")
+      .set({
+        status: t.to,
+        ...(t.to === "active" ? { activated_at: now } : {}),
+        ...(["withdrawn", "invalidated", "refused"].includes(t.to) ? { ended_at: now, end_reason: reason ?? null } : {}),
+      })
+      .where("id", "=", consentId)
+      .where("status", "=", from)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new AppError("INVALID_STATE");
+    await recordHistory(trx, consentId, actor.id, from, t.to, reason);
+    if (t.to === "active") {
+      if (consent.supersedes_id) {
+        const old = await trx
+          .updateTable("consents")
+          .set({ status: "superseded", ended_at: now, end_reason: `superseded by version ${consent.version}` })
+          .where("id", "=", consent.supersedes_id)
+          .where("status", "=", "active")
+          .returning("id")
+          .executeTakeFirst();
+        if (old) {
+          await recordHistory(trx, old.id, actor.id, "active", "superseded", `superseded by version ${consent.version}`);
+          superseded = old.id;
+        }
+      }
+      // The units the family consented to share with are invited into the case.
+      for (const unitId of new Set(provisions.filter((p) => p.actions.includes("access")).map((p) => p.unitId))) {
+        await ensureParticipant(trx, consent.case_id, unitId, null, actor.id);
+      }
+    }
+    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis.unitId);
+  });
+
+  const narrowed = endReasons[t.to] && from === "active" ? endReasons[t.to] : superseded ? "consent_superseded" : null;
+  if (narrowed) {
+    await bus.publish(accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));
+  }
+  if (t.to === "active" || narrowed) {
+    // Neutral notice to the people named in the case for the units concerned.
+    const named = await db
+      .selectFrom("case_participants")
+      .select("user_id")
+      .where("case_id", "=", consent.case_id)
+      .where("removed_at", "is", null)
+      .where("user_id", "is not", null)
+      .where("unit_id", "in", provisions.map((p) => p.unitId))
+      .execute();
+    const recipients = named.map((n) => n.user_id!).filter((id) => id !== actor.id);
+    await notify(db, recipients, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+  }
+}
+
+/** Only a draft that was never active can be discarded. */
+export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string) {
+  const consent = await loadConsent(db, actor, consentId);
+  await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft");
+  if (consent.status !== "draft" || consent.activated_at) throw new AppError("INVALID_STATE");
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("consent_history").where("consent_id", "=", consentId).execute();
+    await trx.deleteFrom("consents").where("id", "=", consentId).execute();
+  });
+}
+
+/** Every consent version of a case with its history; visible to those who see the case. */
+export async function listConsents(db: Db, actor: Actor, caseId: string) {
+  await authorizeCase(db, actor, caseId, {
+    category: "identity",
+    action: "read",
+    purpose: "coordination",
+    auditAction: "consent.list",
+    resourceType: "consent",
+  });
+  const [rows, history] = await Promise.all([
+    db
+      .selectFrom("consents as c")
+      .innerJoin("case_subjects as s", "s.id", "c.subject_id")
+      .innerJoin("users as u", "u.id", "c.recorded_by")
+      .selectAll("c")
+      .select(["s.name as subject_name", "u.display_name as recorded_by_name"])
+      .where("c.case_id", "=", caseId)
+      .orderBy("c.created_at", "desc")
+      .execute(),
+    db
+      .selectFrom("consent_history as h")
+      .innerJoin("consents as c", "c.id", "h.consent_id")
+      .leftJoin("users as u", "u.id", "h.actor_user_id")
+      .select(["h.consent_id", "h.at", "h.from_status", "h.to_status", "h.reason", "u.display_name"])
+      .where("c.case_id", "=", caseId)
+      .orderBy("h.id")
+      .execute(),
+  ]);
+  return rows.map((c) => ({
+    id: c.id,
+    seriesId: c.series_id,
+    version: c.version,
+    status: c.status as ConsentStatus,
+    subjectId: c.subject_id,
+    subjectName: c.subject_name,
+    recordedByName: c.recorded_by_name,
+    grantors: c.grantors as ConsentTerms["grantors"],
+    childViews: (c.child_views ?? null) as ConsentTerms["childViews"],
+    evidence: c.evidence as ConsentTerms["evidence"],
+    informationTextVersion: c.information_text_version,
+    provisions: c.provisions as ConsentTerms["provisions"],
+    periodStart: c.period_start,
+    periodEnd: c.period_end,
+    supersedesId: c.supersedes_id,
+    createdAt: c.created_at,
+    activatedAt: c.activated_at,
+    endedAt: c.ended_at,
+    endReason: c.end_reason,
+    history: history
+      .filter((h) => h.consent_id === c.id)
+      .map((h) => ({ at: h.at, from: h.from_status, to: h.to_status, reason: h.reason, by: h.display_name })),
+  }));
+}

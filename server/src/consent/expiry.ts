@@ -1,0 +1,81 @@
+import { sql } from "kysely";
+import type { Db } from "../db/connect.ts";
+import { accessChanged, type EventBus } from "../events/bus.ts";
+import type { Logger } from "../log.ts";
+import { notify } from "../notifications/notifications.ts";
+import type { Provision } from "@laget/policy";
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Expires consents past their period and reminds coordinators 30 and 7 days ahead.
+ * Safe to run on every node at once: each expiry is a conditional update, each
+ * reminder has a dedupe key, and a session advisory lock lets one node do the work.
+ */
+export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): Promise<{ expired: number; reminded: number }> {
+  const expired = await db.transaction().execute(async (trx) => {
+    const rows = await trx
+      .updateTable("consents")
+      .set({ status: "expired", ended_at: now, end_reason: "period ended" })
+      .where("status", "=", "active")
+      .where("period_end", "<=", now)
+      .returning(["id", "case_id", "provisions"])
+      .execute();
+    for (const r of rows) {
+      await trx.insertInto("consent_history").values({ consent_id: r.id, actor_user_id: null, from_status: "active", to_status: "expired", reason: "period ended" }).execute();
+    }
+    return rows;
+  });
+  for (const r of expired) {
+    const c = await db.selectFrom("cases").select(["municipality_id", "coordinator_user_id"]).where("id", "=", r.case_id).executeTakeFirstOrThrow();
+    await bus.publish(accessChanged(r.case_id, c.municipality_id, "consent_expired", (r.provisions as Provision[]).map((p) => p.unitId)));
+    await notify(db, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+  }
+
+  let reminded = 0;
+  // Each reminder covers its own window, so a consent gets the 30-day one, then the 7-day one.
+  for (const [days, after] of [[30, 7], [7, 0]] as const) {
+    const due = await db
+      .selectFrom("consents")
+      .innerJoin("cases", "cases.id", "consents.case_id")
+      .select(["consents.id", "consents.case_id", "cases.coordinator_user_id"])
+      .where("consents.status", "=", "active")
+      .where("consents.period_end", ">", new Date(now.getTime() + after * DAY))
+      .where("consents.period_end", "<=", new Date(now.getTime() + days * DAY))
+      .execute();
+    for (const d of due) {
+      await notify(db, [d.coordinator_user_id], "consent_expiring", d.case_id, `consent-expiring-${days}:${d.id}`);
+      reminded++;
+    }
+  }
+  return { expired: expired.length, reminded };
+}
+
+/** Runs the consent jobs every minute on whichever node holds the lock. */
+export function scheduleConsentJobs(db: Db, bus: EventBus, log: Logger, intervalMs = 60_000): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await db.connection().execute(async (conn) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('laget:consent-jobs')) as locked`.execute(conn);
+        if (!rows[0]?.locked) return;
+        try {
+          const result = await runConsentJobs(conn, bus);
+          if (result.expired) log.info(result, "consents expired");
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext('laget:consent-jobs'))`.execute(conn);
+        }
+      });
+    } catch (err) {
+      log.error({ err }, "consent jobs failed");
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,188 @@
+import type { Category, Purpose } from "@laget/policy";
+import type { Actor } from "../auth/actor.ts";
+import { appendAudit } from "../audit/log.ts";
+import { authorizeCase } from "../cases/access.ts";
+import { ensureParticipant } from "../cases/cases.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import { accessChanged, type EventBus } from "../events/bus.ts";
+import { notify } from "../notifications/notifications.ts";
+
+/** Norwegian defaults; a municipality may add its own (legal_statutes). */
+export const defaultStatutes = [
+  { key: "bvl-13-1", title: "Opplysningsplikt til barnevernet", reference: "barnevernsloven § 13-2 og § 6-4 (forvaltningsloven § 13 b)" },
+  { key: "avverge", title: "Avverge fare for liv og helse", reference: "helsepersonelloven § 31 / straffeloven § 196" },
+  { key: "fvl-13b-5", title: "Egne oppgaver (nødvendig for å utføre tjenestens oppgaver)", reference: "forvaltningsloven § 13 b første ledd nr. 5" },
+  { key: "anonym", title: "Anonymisert drøfting", reference: "forvaltningsloven § 13 a nr. 2" },
+] as const;
+
+export async function seedStatutes(db: Db, municipalityId: string): Promise<void> {
+  await db
+    .insertInto("legal_statutes")
+    .values(defaultStatutes.map((s) => ({ municipality_id: municipalityId, ...s })))
+    .onConflict((oc) => oc.columns(["municipality_id", "key"]).doNothing())
+    .execute();
+}
+
+export async function listStatutes(db: Db, actor: Actor) {
+  const rows = await db
+    .selectFrom("legal_statutes")
+    .select(["id", "key", "title", "reference"])
+    .where("municipality_id", "=", actor.municipalityId)
+    .where("active", "=", true)
+    .orderBy("title")
+    .execute();
+  return rows;
+}
+
+/**
+ * Shares case data with a unit on a legal basis instead of consent. Only the unit that
+ * owns the case data discloses it; the recipient unit joins the case; the discloser's
+ * leaders get it in their review queue.
+ */
+export async function createDisclosure(
+  db: Db,
+  actor: Actor,
+  input: { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null },
+) {
+  const access = await authorizeCase(db, actor, input.caseId, {
+    category: "identity",
+    action: "read",
+    purpose: "coordination",
+    auditAction: "disclosure.create",
+    resourceType: "disclosure",
+  });
+  if (access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
+  const discloserUnit = access.basis.unitId;
+  const [statute, recipient] = await Promise.all([
+    db.selectFrom("legal_statutes").select("id").where("id", "=", input.statuteId).where("municipality_id", "=", actor.municipalityId).where("active", "=", true).executeTakeFirst(),
+    db.selectFrom("units").select(["id", "kind"]).where("id", "=", input.recipientUnitId).where("municipality_id", "=", actor.municipalityId).where("valid_to", "is", null).executeTakeFirst(),
+  ]);
+  if (!statute || !recipient) throw new AppError("NOT_FOUND");
+  if (recipient.kind === "volunteer") throw new AppError("VOLUNTEER_NOT_PARTICIPANT");
+  const disclosure = await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto("disclosures")
+      .values({
+        case_id: input.caseId,
+        statute_id: input.statuteId,
+        discloser_user_id: actor.id,
+        discloser_unit_id: discloserUnit,
+        recipient_unit_id: input.recipientUnitId,
+        categories: JSON.stringify(input.categories),
+        purposes: JSON.stringify(input.purposes),
+        justification: input.justification,
+        valid_until: input.validUntil ?? null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await ensureParticipant(trx, input.caseId, input.recipientUnitId, null, actor.id);
+    await appendAudit(trx, actor.municipalityId, [
+      {
+        actorUserId: actor.id,
+        actorUnitId: discloserUnit,
+        action: "disclosure.create",
+        resourceType: "disclosure",
+        resourceId: row.id,
+        caseId: input.caseId,
+        basis: { kind: "disclosure", disclosureId: row.id, unitId: input.recipientUnitId },
+        purpose: input.purposes[0] ?? "coordination",
+      },
+    ]);
+    return row;
+  });
+  const leaders = await db
+    .selectFrom("memberships")
+    .select("user_id")
+    .where("unit_id", "=", discloserUnit)
+    .where("role", "=", "leader")
+    .execute();
+  await notify(db, leaders.map((l) => l.user_id), "disclosure_to_review", null, `disclosure-review:${disclosure.id}`);
+  return { disclosureId: disclosure.id };
+}
+
+export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disclosureId: string) {
+  const d = await db
+    .selectFrom("disclosures")
+    .innerJoin("cases", "cases.id", "disclosures.case_id")
+    .select(["disclosures.id", "disclosures.case_id", "disclosures.discloser_user_id", "disclosures.discloser_unit_id", "disclosures.recipient_unit_id", "disclosures.revoked_at"])
+    .where("disclosures.id", "=", disclosureId)
+    .where("cases.municipality_id", "=", actor.municipalityId)
+    .executeTakeFirst();
+  const isLeader = d && actor.memberships.some((m) => m.unitId === d.discloser_unit_id && m.role === "leader");
+  if (!d || (d.discloser_user_id !== actor.id && !isLeader)) throw new AppError("NOT_FOUND");
+  if (d.revoked_at) return;
+  await db.updateTable("disclosures").set({ revoked_at: new Date() }).where("id", "=", disclosureId).execute();
+  await appendAudit(db, actor.municipalityId, [
+    { actorUserId: actor.id, actorUnitId: d.discloser_unit_id, action: "disclosure.revoke", resourceType: "disclosure", resourceId: d.id, caseId: d.case_id, basis: null, purpose: "coordination" },
+  ]);
+  await bus.publish(accessChanged(d.case_id, actor.municipalityId, "disclosure_revoked", [d.recipient_unit_id]));
+}
+
+/** Disclosures a case's participants can see listed on the case (who got what, on which statute). */
+export async function listCaseDisclosures(db: Db, actor: Actor, caseId: string) {
+  await authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction: "disclosure.list", resourceType: "disclosure" });
+  return disclosureRows(db).where("d.case_id", "=", caseId).execute().then((rows) => rows.map(toDisclosure));
+}
+
+function disclosureRows(db: Db) {
+  return db
+    .selectFrom("disclosures as d")
+    .innerJoin("legal_statutes as s", "s.id", "d.statute_id")
+    .innerJoin("units as from", "from.id", "d.discloser_unit_id")
+    .innerJoin("units as to", "to.id", "d.recipient_unit_id")
+    .innerJoin("users as u", "u.id", "d.discloser_user_id")
+    .leftJoin("users as r", "r.id", "d.reviewed_by")
+    .select([
+      "d.id", "d.case_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
+      "d.reviewed_at", "d.review_outcome", "d.review_note", "s.title as statute_title", "s.reference as statute_reference",
+      "from.name as from_unit", "to.name as to_unit", "u.display_name as discloser_name", "r.display_name as reviewer_name",
+    ])
+    .orderBy("d.created_at", "desc");
+}
+
+type DisclosureRow = Awaited<ReturnType<ReturnType<typeof disclosureRows>["execute"]>>[number];
+function toDisclosure(r: DisclosureRow) {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    statuteTitle: r.statute_title,
+    statuteReference: r.statute_reference,
+    fromUnit: r.from_unit,
+    toUnit: r.to_unit,
+    discloserName: r.discloser_name,
+    categories: r.categories as Category[],
+    purposes: r.purposes as Purpose[],
+    justification: r.justification,
+    createdAt: r.created_at,
+    validUntil: r.valid_until,
+    revoked: r.revoked_at !== null,
+    review: r.reviewed_at ? { at: r.reviewed_at, outcome: r.review_outcome as "approved" | "questioned", note: r.review_note, by: r.reviewer_name } : null,
+  };
+}
+
+function ledUnits(actor: Actor): string[] {
+  return actor.memberships.filter((m) => m.role === "leader").map((m) => m.unitId);
+}
+
+/** A leader's review queue: disclosures made from the units they lead. No subject names. */
+export async function disclosureReviewQueue(db: Db, actor: Actor) {
+  const units = ledUnits(actor);
+  if (units.length === 0) throw new AppError("FORBIDDEN");
+  const rows = await disclosureRows(db).where("d.discloser_unit_id", "in", units).limit(500).execute();
+  return rows.map(toDisclosure);
+}
+
+export async function reviewDisclosure(db: Db, actor: Actor, input: { disclosureId: string; outcome: "approved" | "questioned"; note?: string }) {
+  const units = ledUnits(actor);
+  const d = await db.selectFrom("disclosures").select(["id", "case_id", "discloser_unit_id"]).where("id", "=", input.disclosureId).executeTakeFirst();
+  if (!d || !units.includes(d.discloser_unit_id)) throw new AppError("NOT_FOUND");
+  await db
+    .updateTable("disclosures")
+    .set({ reviewed_by: actor.id, reviewed_at: new Date(), review_outcome: input.outcome, review_note: input.note ?? null })
+    .where("id", "=", d.id)
+    .execute();
+  await appendAudit(db, actor.municipalityId, [
+    { actorUserId: actor.id, actorUnitId: d.discloser_unit_id, action: `disclosure.review.${input.outcome}`, resourceType: "disclosure", resourceId: d.id, caseId: d.case_id, basis: null, purpose: "coordination" },
+  ]);
+}

@@ -1,0 +1,61 @@
+import type { Db } from "../db/connect.ts";
+
+/**
+ * In-app notifications carry a kind and, at most, a link to a case: never names, case
+ * content or agency type. The client words each kind neutrally.
+ */
+export const notificationKinds = [
+  "case_invited",
+  "handover_proposed",
+  "handover_answered",
+  "consent_expiring",
+  "consent_ended",
+  "disclosure_to_review",
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+export async function notify(
+  db: Db,
+  userIds: readonly string[],
+  kind: NotificationKind,
+  caseId: string | null,
+  dedupeKey?: string,
+): Promise<void> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return;
+  await db
+    .insertInto("notifications")
+    .values(unique.map((userId) => ({ user_id: userId, kind, case_id: caseId, dedupe_key: dedupeKey ?? null })))
+    .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
+    .execute();
+}
+
+export async function listNotifications(db: Db, userId: string) {
+  const rows = await db
+    .selectFrom("notifications")
+    .select(["id", "kind", "case_id", "created_at", "read_at"])
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({ id: r.id, kind: r.kind as NotificationKind, caseId: r.case_id, createdAt: r.created_at, read: r.read_at !== null }));
+}
+
+export async function unreadNotificationCount(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom("notifications")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("user_id", "=", userId)
+    .where("read_at", "is", null)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function markNotificationsRead(db: Db, userId: string, ids?: readonly string[]): Promise<void> {
+  let query = db.updateTable("notifications").set({ read_at: new Date() }).where("user_id", "=", userId).where("read_at", "is", null);
+  if (ids) {
+    if (ids.length === 0) return;
+    query = query.where("id", "in", ids);
+  }
+  await query.execute();
+}
