@@ -41,6 +41,8 @@ describe("tenancy: a municipality never sees another's units or users", () => {
 
     const otherUnits = await data<Unit[]>(otherAdmin.query("units.list"));
     expect(otherUnits.map((u) => u.name).sort()).toEqual(["Annen administrasjon", "Annen skole"]);
+    const directory = await data<{ displayName: string; units: { unitName: string }[] }[]>(otherAdmin.query("users.directory"));
+    expect(directory.map((p) => p.displayName).sort()).toEqual(["admin@annen.no", "laerer@annen.no"]);
     const otherUsers = await data<UserSummary[]>(otherAdmin.query("users.list"));
     expect(otherUsers.map((u) => u.email).sort()).toEqual(["admin@annen.no", "laerer@annen.no"]);
     expect(JSON.stringify(otherUsers)).not.toContain("Fjellheim");

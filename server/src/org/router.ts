@@ -17,6 +17,7 @@ import {
   reactivateUser,
   removeMembership,
   resetPassword,
+  staffDirectory,
 } from "./users.ts";
 
 /** Units are visible to every user of the municipality; managing them is for its admins. */
@@ -34,6 +35,7 @@ export const unitsRouter = router({
 
 export const usersRouter = router({
   list: adminProcedure.query(({ ctx }) => listUsers(ctx.db, ctx.actor)),
+  directory: userProcedure.query(({ ctx }) => staffDirectory(ctx.db, ctx.actor)),
   create: adminProcedure.input(createUserInput).mutation(({ ctx, input }) => createUser(ctx.db, ctx.actor, input)),
   addMembership: adminProcedure
     .input(addMembershipInput)

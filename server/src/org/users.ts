@@ -155,3 +155,27 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
   });
   return { oneTimePassword };
 }
+
+/**
+ * The municipality's staff directory, for choosing a colleague (a named participant, a
+ * new coordinator): names and units only, active users in active units.
+ */
+export async function staffDirectory(db: Db, actor: Actor) {
+  const rows = await db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .innerJoin("units", "units.id", "memberships.unit_id")
+    .select(["users.id", "users.display_name", "units.id as unit_id", "units.name as unit_name", "memberships.role"])
+    .where("users.municipality_id", "=", actor.municipalityId)
+    .where("users.deactivated_at", "is", null)
+    .where("units.valid_to", "is", null)
+    .orderBy("users.display_name")
+    .execute();
+  const people = new Map<string, { id: string; displayName: string; units: { unitId: string; unitName: string; role: Role }[] }>();
+  for (const r of rows) {
+    const person = people.get(r.id) ?? { id: r.id, displayName: r.display_name, units: [] };
+    person.units.push({ unitId: r.unit_id, unitName: r.unit_name, role: r.role as Role });
+    people.set(r.id, person);
+  }
+  return [...people.values()];
+}
