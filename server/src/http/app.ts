@@ -80,16 +80,14 @@ export function createApp({ db, bus, log, secureCookies, clientDist }: AppDeps) 
     }),
   );
 
-  // The built client, with the SPA fallback for client-side routes.
-  app.use("/assets/*", serveStatic({ root: clientDist }));
-  app.use("*", serveStatic({ root: clientDist, index: "" }));
-  let indexHtml: Promise<string> | undefined;
+  // The built client, with the SPA fallback for client-side routes (read per request,
+  // so a rebuilt client is served without a restart).
+  app.use("*", serveStatic({ root: clientDist }));
   app.get("*", async (c) => {
-    indexHtml ??= readFile(path.join(clientDist, "index.html"), "utf8").catch(() => {
-      indexHtml = undefined;
-      return "<!doctype html><title>Laget</title><p>The web client is not built: run <code>pnpm build</code>.</p>";
-    });
-    return c.html(await indexHtml);
+    const html = await readFile(path.join(clientDist, "index.html"), "utf8").catch(
+      () => "<!doctype html><title>Laget</title><p>The web client is not built: run <code>pnpm build</code>.</p>",
+    );
+    return c.html(html);
   });
 
   app.onError((err, c) => {

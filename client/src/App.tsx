@@ -1,0 +1,86 @@
+import { Navigate, Route, Routes } from "react-router";
+import { AdminArea } from "./admin/AdminArea.tsx";
+import { UnitsPage } from "./admin/UnitsPage.tsx";
+import { UsersPage } from "./admin/UsersPage.tsx";
+import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
+import { LoginPage } from "./auth/LoginPage.tsx";
+import { useLogout, useMe, type Actor } from "./auth/session.ts";
+import { useT } from "./i18n/I18nProvider.tsx";
+import { Layout } from "./shell/Layout.tsx";
+import { NotFoundPage, PlaceholderPage } from "./shell/pages.tsx";
+import { PublicLayout } from "./shell/PublicLayout.tsx";
+import { ErrorMessage, LoadFailed } from "./ui/messages.tsx";
+
+/**
+ * What the app shows follows from `auth.me` alone: signed out → login; holding a
+ * one-time password → only the change-password page; otherwise the app.
+ */
+export function App() {
+  const t = useT();
+  const me = useMe();
+
+  if (me.isPending) {
+    return (
+      <PublicLayout>
+        <p role="status">{t("app.loading")}</p>
+      </PublicLayout>
+    );
+  }
+  if (me.isError) {
+    return (
+      <PublicLayout>
+        <LoadFailed error={me.error} onRetry={() => void me.refetch()} />
+      </PublicLayout>
+    );
+  }
+
+  const actor = me.data;
+  if (!actor) {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="*" element={<Navigate to="/login" replace />} />
+      </Routes>
+    );
+  }
+  if (actor.mustChangePassword) return <ForcedPasswordChange actor={actor} />;
+
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to="/saker" replace />} />
+      <Route element={<Layout actor={actor} />}>
+        <Route index element={<Navigate to="/saker" replace />} />
+        <Route path="saker" element={<PlaceholderPage section="cases" />} />
+        <Route path="meldinger" element={<PlaceholderPage section="messages" />} />
+        <Route path="moter" element={<PlaceholderPage section="meetings" />} />
+        <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
+        <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />
+        <Route path="admin" element={<AdminArea actor={actor} />}>
+          <Route index element={<Navigate to="/admin/enheter" replace />} />
+          <Route path="enheter" element={<UnitsPage />} />
+          <Route path="brukere" element={<UsersPage actor={actor} />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function ForcedPasswordChange({ actor }: { actor: Actor }) {
+  const t = useT();
+  const { logout, error } = useLogout();
+  return (
+    <PublicLayout
+      municipality={actor.municipalityName}
+      actions={
+        <button type="button" className="button button--secondary button--small" onClick={logout}>
+          {t("userMenu.logout")}
+        </button>
+      }
+    >
+      <ErrorMessage error={error} />
+      <ChangePasswordPage forced email={actor.email} />
+    </PublicLayout>
+  );
+}

@@ -1,0 +1,50 @@
+import { NavLink, Outlet } from "react-router";
+import { isAdmin, type Actor } from "../auth/session.ts";
+import { useT } from "../i18n/I18nProvider.tsx";
+import type { MessageKey } from "../i18n/types.ts";
+import { SkipLink } from "./SkipLink.tsx";
+import { UserMenu } from "./UserMenu.tsx";
+
+const sections: { to: string; label: MessageKey }[] = [
+  { to: "/saker", label: "nav.cases" },
+  { to: "/meldinger", label: "nav.messages" },
+  { to: "/moter", label: "nav.meetings" },
+  { to: "/henvisninger", label: "nav.referrals" },
+];
+
+/** The signed-in frame: header with main menu and user menu, then the page. */
+export function Layout({ actor }: { actor: Actor }) {
+  const t = useT();
+  const links = isAdmin(actor) ? [...sections, { to: "/admin", label: "nav.admin" as const }] : sections;
+  return (
+    <>
+      <SkipLink />
+      <header className="site-header">
+        <div className="site-header__bar container">
+          <div className="brand">
+            <NavLink to="/saker" className="brand__name">
+              {t("app.name")}
+            </NavLink>
+            <span className="brand__municipality">{actor.municipalityName}</span>
+          </div>
+          <div className="site-header__tools">
+            <UserMenu actor={actor} />
+          </div>
+        </div>
+        <nav aria-label={t("nav.main")} className="main-nav">
+          <ul className="container">
+            {links.map((link) => (
+              <li key={link.to}>
+                {/* NavLink marks the current section with aria-current="page". */}
+                <NavLink to={link.to}>{t(link.label)}</NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1} className="container">
+        <Outlet />
+      </main>
+    </>
+  );
+}

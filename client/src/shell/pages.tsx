@@ -1,0 +1,39 @@
+import { Link } from "react-router";
+import { useT } from "../i18n/I18nProvider.tsx";
+import { PageHeading } from "../ui/PageHeading.tsx";
+
+export type Section = "cases" | "messages" | "meetings" | "referrals";
+
+/** Sections that are planned but not built: say so plainly, and what will come. */
+export function PlaceholderPage({ section }: { section: Section }) {
+  const t = useT();
+  return (
+    <>
+      <PageHeading>{t(`sections.${section}.title`)}</PageHeading>
+      <p>{t(`sections.${section}.body`)}</p>
+    </>
+  );
+}
+
+export function NotFoundPage() {
+  const t = useT();
+  return (
+    <>
+      <PageHeading>{t("notFound.title")}</PageHeading>
+      <p>{t("notFound.body")}</p>
+      <p>
+        <Link to="/saker">{t("notFound.back")}</Link>
+      </p>
+    </>
+  );
+}
+
+export function ForbiddenPage() {
+  const t = useT();
+  return (
+    <>
+      <PageHeading>{t("forbidden.title")}</PageHeading>
+      <p>{t("forbidden.body")}</p>
+    </>
+  );
+}
