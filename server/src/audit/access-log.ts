@@ -101,6 +101,9 @@ export async function accessReview(db: Db, actor: Actor) {
     .orderBy("e.id", "desc")
     .limit(500)
     .execute();
+  await appendAudit(db, actor.municipalityId, [
+    { actorUserId: actor.id, actorUnitId: null, action: "audit.access_review", resourceType: "audit_log", resourceId: null, caseId: null, basis: null, purpose: null },
+  ]);
   return rows.map((r) => ({
     id: r.id,
     at: r.at,

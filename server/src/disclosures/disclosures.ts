@@ -170,6 +170,21 @@ export async function disclosureReviewQueue(db: Db, actor: Actor) {
   const units = ledUnits(actor);
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const rows = await disclosureRows(db).where("d.discloser_unit_id", "in", units).limit(500).execute();
+  // Justifications can hold personal data: reading the queue is audited, one event per disclosure.
+  await appendAudit(
+    db,
+    actor.municipalityId,
+    rows.map((r) => ({
+      actorUserId: actor.id,
+      actorUnitId: null,
+      action: "disclosure.review_read",
+      resourceType: "disclosure",
+      resourceId: r.id,
+      caseId: r.case_id,
+      basis: null,
+      purpose: "coordination" as const,
+    })),
+  );
   return rows.map(toDisclosure);
 }
 
