@@ -12,6 +12,10 @@ import { scheduleConsentJobs } from "./consent/expiry.ts";
 import { createEventBus, type EventBus } from "./events/bus.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
+import { attachGateway, type GatewayLimits } from "./messaging/gateway.ts";
+import { createRealtimeHub } from "./messaging/realtime.ts";
+import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
+import { schedulePlanJobs } from "./plans/jobs.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -21,6 +25,8 @@ export type RunningServer = {
   port: number;
   db: Db;
   bus: EventBus;
+  /** Live plan documents on /collab. */
+  plans: PlanCollab;
   /** Stops accepting, lets in-flight requests finish (at most 10 s), then closes the database. */
   close(): Promise<void>;
 };
@@ -31,6 +37,8 @@ export async function startServer(options: {
   /** An already open database (tests); otherwise opened from the configuration and closed on close(). */
   db?: Db;
   clientDist?: string;
+  /** Socket rate limits (tests tighten or loosen them). */
+  socketLimits?: Partial<GatewayLimits>;
 }): Promise<RunningServer> {
   const { config, log } = options;
   const ownsDb = !options.db;
@@ -54,15 +62,22 @@ export async function startServer(options: {
 
   const bus = await createEventBus({ redisUrl: config.redisUrl, log });
   const stopJobs = scheduleConsentJobs(db, bus, log);
+  const stopPlanJobs = schedulePlanJobs(db, log);
+  const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
 
+  const realtime = createRealtimeHub();
   const app = createApp({
     db,
     bus,
+    realtime,
+    plans,
     log,
     secureCookies: config.secureCookies,
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  plans.attach(server);
+  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());
@@ -74,15 +89,21 @@ export async function startServer(options: {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
+      // Disconnects this node's sockets and stops the HTTP server accepting (socket.io closes it).
+      // Persists every open plan and closes its connections before the server stops.
+      await plans.close();
+      await gateway.close();
+      if (server.listening) server.close();
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
       clearTimeout(timer);
       stopJobs();
+      stopPlanJobs();
       await bus.close();
       if (ownsDb) await db.destroy();
     })());
 
-  return { url, port, db, bus, close };
+  return { url, port, db, bus, plans, close };
 }

@@ -25,5 +25,10 @@ export const appErrorCodes = [
   "CONSENT_PERIOD_TOO_LONG",
   "CHILD_VIEWS_REQUIRED",
   "VOLUNTEER_NOT_PARTICIPANT",
+  "MESSAGE_EMPTY",
+  "MESSAGE_TOO_LONG",
+  "RATE_LIMITED",
+  "NOT_AUTHOR",
+  "NOT_GROUP_OWNER",
 ] as const;
 export type AppErrorCode = (typeof appErrorCodes)[number];

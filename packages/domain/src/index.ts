@@ -2,3 +2,4 @@ export * from "./org.ts";
 export * from "./auth.ts";
 export * from "./errors.ts";
 export * from "./cases.ts";
+export * from "./messaging.ts";

@@ -6,6 +6,8 @@ export type Actor = {
   id: string;
   municipalityId: string;
   municipalityName: string;
+  /** The municipality's maximum consent period, for forms to say and default to. */
+  consentMaxMonths: number;
   email: string;
   displayName: string;
   mustChangePassword: boolean;
@@ -25,6 +27,7 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
       "users.id",
       "users.municipality_id",
       "municipalities.name as municipality_name",
+      "municipalities.consent_max_months",
       "users.email",
       "users.display_name",
       "users.must_change_password",
@@ -46,6 +49,7 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
     id: user.id,
     municipalityId: user.municipality_id,
     municipalityName: user.municipality_name,
+    consentMaxMonths: user.consent_max_months,
     email: user.email,
     displayName: user.display_name,
     mustChangePassword: user.must_change_password,

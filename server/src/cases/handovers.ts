@@ -30,11 +30,15 @@ export async function proposeHandover(db: Db, actor: Actor, input: { caseId: str
   if (!candidate) throw new AppError("NOT_FOUND");
   const open = await db.selectFrom("case_handovers").select("id").where("case_id", "=", input.caseId).where("status", "=", "proposed").executeTakeFirst();
   if (open) throw new AppError("INVALID_STATE");
-  const handover = await db
-    .insertInto("case_handovers")
-    .values({ case_id: input.caseId, from_user_id: actor.id, to_user_id: input.toUserId, note: input.note ?? null })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const handover = await db.transaction().execute(async (trx) => {
+    // The proposed coordinator is named on the case, so they can open it and decide.
+    await ensureParticipant(trx, input.caseId, candidate.unit_id, input.toUserId, actor.id);
+    return trx
+      .insertInto("case_handovers")
+      .values({ case_id: input.caseId, from_user_id: actor.id, to_user_id: input.toUserId, note: input.note ?? null })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+  });
   await notify(db, [input.toUserId], "handover_proposed", input.caseId);
   return { handoverId: handover.id };
 }

@@ -243,6 +243,116 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export interface ConversationsTable {
+  id: Generated<string>;
+  municipality_id: string;
+  kind: string;
+  case_id: string | null;
+  group_kind: string | null;
+  title: string | null;
+  owner_user_id: string | null;
+  direct_key: string | null;
+  last_seq: Generated<number>;
+  last_message_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+}
+
+export interface ConversationMembersTable {
+  conversation_id: string;
+  user_id: string;
+  added_by: string;
+  joined_at: GeneratedTimestamp;
+  left_at: Timestamp | null;
+}
+
+export interface ConversationReadsTable {
+  conversation_id: string;
+  user_id: string;
+  last_read_seq: Generated<number>;
+  mention_count: Generated<number>;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author_user_id: string;
+  reply_to_seq: number | null;
+  body: string;
+  mentions: Json;
+  created_at: GeneratedTimestamp;
+  edited_at: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export interface MessageEditsTable {
+  id: GeneratedId;
+  message_id: string;
+  previous_body: string;
+  edited_by: string;
+  edited_at: GeneratedTimestamp;
+}
+
+export interface UserEventCountersTable {
+  user_id: string;
+  last_event_id: number;
+}
+
+export interface UserEventsTable {
+  user_id: string;
+  event_id: number;
+  type: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  data: JsonNullable | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PlanDocumentsTable {
+  case_id: string;
+  municipality_id: string;
+  /** The Yjs state as one update, base64. */
+  state: string;
+  version: Generated<number>;
+  updated_at: GeneratedTimestamp;
+  updated_by: string | null;
+  last_revision_at: Timestamp | null;
+}
+
+export interface PlanRevisionsTable {
+  id: Generated<string>;
+  case_id: string;
+  state: string;
+  reason: string;
+  editor_user_ids: Json;
+  restored_from: string | null;
+  created_by: string | null;
+  created_at: GeneratedTimestamp;
+}
+
+export interface PlanMeasuresTable {
+  case_id: string;
+  measure_id: string;
+  municipality_id: string;
+  domain_id: string | null;
+  title: string;
+  status: string;
+  responsible_unit_id: string | null;
+  responsible_user_id: string | null;
+  start_date: DateOnly | null;
+  deadline: DateOnly | null;
+  evaluation_date: DateOnly | null;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface PlanSettingsTable {
+  municipality_id: string;
+  domains: Json;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
 export interface DB {
   municipalities: MunicipalitiesTable;
   units: UnitsTable;
@@ -264,6 +374,17 @@ export interface DB {
   audit_events: AuditEventsTable;
   audit_chain_heads: AuditChainHeadsTable;
   notifications: NotificationsTable;
+  conversations: ConversationsTable;
+  conversation_members: ConversationMembersTable;
+  conversation_reads: ConversationReadsTable;
+  messages: MessagesTable;
+  message_edits: MessageEditsTable;
+  user_event_counters: UserEventCountersTable;
+  user_events: UserEventsTable;
+  plan_documents: PlanDocumentsTable;
+  plan_revisions: PlanRevisionsTable;
+  plan_measures: PlanMeasuresTable;
+  plan_settings: PlanSettingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

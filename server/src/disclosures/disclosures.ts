@@ -122,7 +122,10 @@ export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disc
 /** Disclosures a case's participants can see listed on the case (who got what, on which statute). */
 export async function listCaseDisclosures(db: Db, actor: Actor, caseId: string) {
   await authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction: "disclosure.list", resourceType: "disclosure" });
-  return disclosureRows(db).where("d.case_id", "=", caseId).execute().then((rows) => rows.map(toDisclosure));
+  const rows = await disclosureRows(db).where("d.case_id", "=", caseId).execute();
+  const led = ledUnits(actor);
+  // Who may revoke: the discloser, or a leader of the disclosing unit (as revokeDisclosure checks).
+  return rows.map((r) => ({ ...toDisclosure(r), mayRevoke: r.discloser_user_id === actor.id || led.includes(r.discloser_unit_id) }));
 }
 
 function disclosureRows(db: Db) {
@@ -134,7 +137,7 @@ function disclosureRows(db: Db) {
     .innerJoin("users as u", "u.id", "d.discloser_user_id")
     .leftJoin("users as r", "r.id", "d.reviewed_by")
     .select([
-      "d.id", "d.case_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
+      "d.id", "d.case_id", "d.discloser_user_id", "d.discloser_unit_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
       "d.reviewed_at", "d.review_outcome", "d.review_note", "s.title as statute_title", "s.reference as statute_reference",
       "from.name as from_unit", "to.name as to_unit", "u.display_name as discloser_name", "r.display_name as reviewer_name",
     ])

@@ -12,6 +12,8 @@ import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/ses
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
+import type { Realtime } from "../messaging/realtime.ts";
+import type { PlanCollab } from "../plans/collab.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
@@ -23,11 +25,11 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 
-export type AppDeps = { db: Db; bus: EventBus; log: Logger; secureCookies: boolean; clientDist: string };
+export type AppDeps = { db: Db; bus: EventBus; realtime: Realtime; plans: PlanCollab; log: Logger; secureCookies: boolean; clientDist: string };
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, bus, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, realtime, plans, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -66,6 +68,8 @@ export function createApp({ db, bus, log, secureCookies, clientDist }: AppDeps) 
         return {
           db,
           bus,
+          realtime,
+          plans,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,
           session: actor ? validated!.session : null,

@@ -11,6 +11,10 @@ export const notificationKinds = [
   "consent_expiring",
   "consent_ended",
   "disclosure_to_review",
+  "measure_due",
+  "measure_evaluation",
+  "measure_overdue",
+  "mention",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -3,7 +3,7 @@ import pg from "pg";
 import { openDatabase, type Db } from "../db/connect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 
-export type TestDb = { db: Db; kind: "postgres" | "pglite"; close(): Promise<void> };
+export type TestDb = { db: Db; kind: "postgres" | "pglite"; /** PostgreSQL only: for another process to connect. */ url?: string; close(): Promise<void> };
 
 /**
  * A migrated database of its own for one test file: a fresh PostgreSQL database
@@ -26,6 +26,7 @@ export async function createTestDb(kind: "postgres" | "pglite" = process.env.DAT
   return {
     db,
     kind,
+    url: url.toString(),
     close: async () => {
       await db.destroy();
       await adminQuery(baseUrl, `drop database if exists ${name} with (force)`);

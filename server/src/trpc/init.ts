@@ -6,11 +6,17 @@ import type { Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { Realtime } from "../messaging/realtime.ts";
+import type { PlanCollab } from "../plans/collab.ts";
 import { appCodeOf, fieldErrorsOf, toTRPCError } from "./errors.ts";
 
 export type Context = {
   db: Db;
   bus: EventBus;
+  /** Pushes committed events to users' sockets (the socket.io gateway). */
+  realtime: Realtime;
+  /** Live plan documents (restore applies an old revision through it). */
+  plans: PlanCollab;
   log: Logger;
   ip: string | null;
   session: Session | null;

@@ -3,8 +3,10 @@ import { authRouter } from "../auth/router.ts";
 import { casesRouter } from "../cases/router.ts";
 import { consentsRouter } from "../consent/router.ts";
 import { disclosuresRouter } from "../disclosures/router.ts";
+import { messagingRouter } from "../messaging/router.ts";
 import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
+import { plansRouter } from "../plans/router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -16,6 +18,8 @@ export const appRouter = router({
   disclosures: disclosuresRouter,
   audit: auditRouter,
   notifications: notificationsRouter,
+  plans: plansRouter,
+  messages: messagingRouter,
 });
 
 export type AppRouter = typeof appRouter;

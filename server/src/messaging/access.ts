@@ -1,0 +1,183 @@
+import { decide, type CaseFacts } from "@laget/policy";
+import type { Actor } from "../auth/actor.ts";
+import { allows, authorizeCase } from "../cases/access.ts";
+import { loadCaseFacts } from "../cases/facts.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+
+/**
+ * Who may read and write a conversation. A group or direct conversation: its current
+ * members. A case thread: whoever decide() allows category `conversation` for purpose
+ * `coordination`, judged afresh every time (membership of a case thread is never stored).
+ */
+export type Conversation = {
+  id: string;
+  municipality_id: string;
+  kind: "case" | "group" | "direct";
+  case_id: string | null;
+  group_kind: string | null;
+  title: string | null;
+  owner_user_id: string | null;
+  last_seq: number;
+};
+
+const conversationColumns = ["id", "municipality_id", "kind", "case_id", "group_kind", "title", "owner_user_id", "last_seq"] as const;
+
+export async function loadConversation(db: Db, conversationId: string): Promise<Conversation | undefined> {
+  const row = await db.selectFrom("conversations").select(conversationColumns).where("id", "=", conversationId).executeTakeFirst();
+  return row as Conversation | undefined;
+}
+
+async function isMember(db: Db, conversationId: string, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("conversation_members")
+    .select("user_id")
+    .where("conversation_id", "=", conversationId)
+    .where("user_id", "=", userId)
+    .where("left_at", "is", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export type ConversationAccess = { conversation: Conversation; facts: CaseFacts | null };
+
+/**
+ * Authorizes one read or write of a conversation. An unknown conversation and one the
+ * actor may not see are the same NOT_FOUND. For a case thread, `auditAction` makes it a
+ * full, audited authorizeCase (history pages, sends, edits); without it the decision is
+ * taken on fresh facts but not audited (joining a room, marking read: no content moves).
+ */
+export async function authorizeConversation(
+  db: Db,
+  actor: Actor,
+  conversationId: string,
+  action: "read" | "write",
+  auditAction?: string,
+): Promise<ConversationAccess> {
+  const conversation = await loadConversation(db, conversationId);
+  if (!conversation || conversation.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
+  if (conversation.kind !== "case") {
+    if (!(await isMember(db, conversationId, actor.id))) throw new AppError("NOT_FOUND");
+    return { conversation, facts: null };
+  }
+  const caseId = conversation.case_id!;
+  if (auditAction) {
+    const { facts } = await authorizeCase(db, actor, caseId, {
+      category: "conversation",
+      action,
+      purpose: "coordination",
+      auditAction,
+      resourceType: "conversation",
+      resourceId: conversationId,
+    });
+    return { conversation, facts };
+  }
+  const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+  if (!facts || !allows(actor, facts, "conversation", action, "coordination").allow) throw new AppError("NOT_FOUND");
+  return { conversation, facts };
+}
+
+/** Whether a case may still take new messages: a closed case's thread is read-only. */
+export async function assertCaseOpen(db: Db, caseId: string): Promise<void> {
+  const row = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
+  if (row.status === "closed") throw new AppError("CASE_CLOSED");
+}
+
+/**
+ * The users who may read a case thread now: the coordinator and the users of the
+ * participating units, each judged by decide() with all of their units.
+ */
+export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<string[]> {
+  const participantUnits = facts.participants.map((p) => p.unitId);
+  const rows = await db
+    .selectFrom("memberships as m")
+    .innerJoin("units as u", "u.id", "m.unit_id")
+    .innerJoin("users as us", "us.id", "m.user_id")
+    .select(["m.user_id", "m.unit_id"])
+    .where("us.deactivated_at", "is", null)
+    .where("u.valid_to", "is", null)
+    .where("u.municipality_id", "=", facts.municipalityId)
+    .where("us.municipality_id", "=", facts.municipalityId)
+    .where((eb) =>
+      eb.or([
+        eb("m.user_id", "=", facts.coordinatorUserId),
+        ...(participantUnits.length
+          ? [eb("m.user_id", "in", eb.selectFrom("memberships").select("user_id").where("unit_id", "in", participantUnits))]
+          : []),
+      ]),
+    )
+    .execute();
+  const unitsByUser = new Map<string, string[]>();
+  for (const r of rows) (unitsByUser.get(r.user_id) ?? unitsByUser.set(r.user_id, []).get(r.user_id)!).push(r.unit_id);
+  const now = new Date();
+  return [...unitsByUser]
+    .filter(
+      ([userId, unitIds]) =>
+        decide({ userId, municipalityId: facts.municipalityId, unitIds }, { case: facts, category: "conversation" }, "read", "coordination", now)
+          .allow,
+    )
+    .map(([userId]) => userId);
+}
+
+/** Everyone who may read the conversation now. */
+export async function conversationReaders(db: Db, access: ConversationAccess): Promise<string[]> {
+  if (access.facts) return caseThreadReaders(db, access.facts);
+  const rows = await db
+    .selectFrom("conversation_members")
+    .innerJoin("users", "users.id", "conversation_members.user_id")
+    .select("conversation_members.user_id")
+    .where("conversation_members.conversation_id", "=", access.conversation.id)
+    .where("conversation_members.left_at", "is", null)
+    .where("users.deactivated_at", "is", null)
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+/**
+ * The conversations the actor may read now, without auditing (nothing is shown):
+ * used to join socket rooms and to filter replays.
+ */
+export async function readableConversationIds(db: Db, actor: Actor): Promise<{ ids: Set<string>; caseFacts: Map<string, CaseFacts> }> {
+  const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];
+  const [memberOf, caseThreads] = await Promise.all([
+    db
+      .selectFrom("conversation_members")
+      .select("conversation_id")
+      .where("user_id", "=", actor.id)
+      .where("left_at", "is", null)
+      .execute(),
+    candidateCaseThreads(db, actor, unitIds),
+  ]);
+  const ids = new Set(memberOf.map((r) => r.conversation_id));
+  const caseFacts = await loadCaseFacts(db, caseThreads.map((t) => t.case_id));
+  for (const t of caseThreads) {
+    const facts = caseFacts.get(t.case_id);
+    if (facts && allows(actor, facts, "conversation", "read", "coordination").allow) ids.add(t.id);
+  }
+  return { ids, caseFacts };
+}
+
+/** Case threads of cases the actor might take part in (coordinator, or a unit participating): decide() narrows. */
+export async function candidateCaseThreads(db: Db, actor: Actor, unitIds: readonly string[]) {
+  return db
+    .selectFrom("conversations as c")
+    .innerJoin("cases", "cases.id", "c.case_id")
+    .select(["c.id", "c.case_id"])
+    .$narrowType<{ case_id: string }>()
+    .where("c.municipality_id", "=", actor.municipalityId)
+    .where((eb) =>
+      eb.or([
+        eb("cases.coordinator_user_id", "=", actor.id),
+        eb.exists(
+          eb
+            .selectFrom("case_participants as p")
+            .select("p.id")
+            .whereRef("p.case_id", "=", "c.case_id")
+            .where("p.unit_id", "in", unitIds.length ? [...unitIds] : [actor.id])
+            .where("p.removed_at", "is", null)
+            .where((w) => w.or([w("p.user_id", "is", null), w("p.user_id", "=", actor.id)])),
+        ),
+      ]),
+    )
+    .execute();
+}

@@ -1,0 +1,381 @@
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import {
+  conversationIdInput,
+  deleteMessageInput,
+  editMessageInput,
+  markReadInput,
+  presenceQueryInput,
+  sendMessageInput,
+  setPresenceInput,
+  syncInput,
+  typingInput,
+  type PresenceStatus,
+} from "@laget/domain";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
+import { createClient } from "redis";
+import { Server, type DefaultEventsMap, type Socket } from "socket.io";
+import type { z } from "zod";
+import { loadActor, type Actor } from "../auth/actor.ts";
+import { validateSessionToken } from "../auth/sessions.ts";
+import { allows } from "../cases/access.ts";
+import { loadCaseFacts } from "../cases/facts.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import type { AccessChanged, EventBus } from "../events/bus.ts";
+import { SESSION_COOKIE } from "../http/app.ts";
+import { isSameSiteRequest } from "../http/origin.ts";
+import type { Logger } from "../log.ts";
+import { fieldErrorsOf } from "../trpc/errors.ts";
+import { authorizeConversation, readableConversationIds } from "./access.ts";
+import { lastEventId, type Delivery, type UserEvent } from "./events.ts";
+import { deleteMessage, editMessage, eventsSince, markRead, sendMessage } from "./messages.ts";
+import { createRateLimiter, type RateLimit } from "./rate-limit.ts";
+import { conversationRoom, userRoom, type RealtimeHub } from "./realtime.ts";
+
+/**
+ * The socket.io gateway on the app's HTTP server (path /socket.io/ only: other upgrades,
+ * such as Hocuspocus on /collab, are left alone). The handshake must come from our own
+ * origin and carry a valid session cookie. Each socket joins its user's room (where its
+ * events arrive, each with the user's next event id) and the rooms of the conversations
+ * it may read (typing, presence, and what is revoked when consent goes).
+ *
+ * Client → server events take a payload and an ack callback; the ack is always
+ * `{ ok: true, ... }` or `{ ok: false, error: { code, message, fieldErrors? } }`.
+ */
+export type GatewayLimits = {
+  /** message:send, :edit, :delete per user. */
+  messages: RateLimit;
+  /** Everything else with an ack (sync, join, read, presence). */
+  other: RateLimit;
+  typing: RateLimit;
+  /** Acked requests one socket may have in progress at once. */
+  maxInFlight: number;
+};
+export const defaultLimits: GatewayLimits = {
+  messages: { burst: 20, perSecond: 5 },
+  other: { burst: 60, perSecond: 20 },
+  typing: { burst: 5, perSecond: 1 },
+  maxInFlight: 16,
+};
+const ACTOR_REFRESH_MS = 30_000;
+
+type SocketData = { actor: Actor; checkedAt: number; away: boolean };
+
+/** What the server pushes; dates inside arrive as ISO strings. */
+export interface ServerToClientEvents {
+  /** On every (re)connect: the head of the user's event log. */
+  hello(p: { userId: string; lastEventId: number; recovered: boolean }): void;
+  /** One event of the user's log, with its event id. */
+  event(e: UserEvent): void;
+  typing(p: { conversationId: string; userId: string; typing: boolean }): void;
+  presence(p: { userId: string; status: PresenceStatus }): void;
+  /** The user may no longer read this case thread. */
+  "conversation:revoked"(p: { conversationId: string }): void;
+}
+/** Between nodes: the deliveries of one committed change. */
+interface InterServerEvents {
+  deliveries(deliveries: Delivery[]): void;
+}
+type LagetServer = Server<DefaultEventsMap, ServerToClientEvents, InterServerEvents, SocketData>;
+type LagetSocket = Socket<DefaultEventsMap, ServerToClientEvents, InterServerEvents, SocketData>;
+type AckResponse = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string[]> | null } };
+
+export type Gateway = { io: LagetServer; close(): Promise<void> };
+
+function headersOf(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/** Same rule as HTTP mutations; a same-origin polling GET from a browser carries Sec-Fetch-Site but no Origin. */
+function originAllowed(req: IncomingMessage): boolean {
+  const headers = headersOf(req);
+  return isSameSiteRequest(headers) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return rest.join("=") || null;
+  }
+  return null;
+}
+
+function failure(err: unknown, log: Logger): AckResponse {
+  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
+  const fieldErrors = fieldErrorsOf(err);
+  if (fieldErrors) return { ok: false, error: { code: "VALIDATION", message: "Invalid input", fieldErrors } };
+  log.error({ err }, "socket handler failed");
+  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
+}
+
+export async function attachGateway(options: {
+  server: HttpServer;
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  realtime: RealtimeHub;
+  redisUrl?: string;
+  limits?: Partial<GatewayLimits>;
+}): Promise<Gateway> {
+  const { db, bus, log, realtime } = options;
+  const limits = { ...defaultLimits, ...options.limits };
+
+  let redis: ReturnType<typeof createClient> | undefined;
+  if (options.redisUrl) {
+    redis = createClient({ url: options.redisUrl });
+    redis.on("error", (err) => log.error({ err }, "socket.io redis error"));
+    await redis.connect();
+  }
+
+  const io: LagetServer = new Server(options.server, {
+    path: "/socket.io/",
+    serveClient: false,
+    // Leave upgrades for other paths (Hocuspocus on /collab) to their own handlers.
+    destroyUpgrade: false,
+    // A message is at most 10,000 characters; anything far larger is not ours.
+    maxHttpBufferSize: 128 * 1024,
+    allowRequest: (req, callback) => callback(originAllowed(req) ? null : "Cross-site request refused", originAllowed(req)),
+    // A speedup only: the per-user event log is what makes reconnects lossless.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(redis ? { adapter: createAdapter(redis) } : {}),
+  });
+
+  const limiters = {
+    messages: createRateLimiter(limits.messages),
+    other: createRateLimiter(limits.other),
+    typing: createRateLimiter(limits.typing),
+  };
+
+  io.use(async (socket, next) => {
+    try {
+      const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
+      const validated = token ? await validateSessionToken(db, token) : null;
+      const actor = validated ? await loadActor(db, validated.session.userId) : null;
+      if (!actor || actor.mustChangePassword) return next(new Error("UNAUTHENTICATED"));
+      socket.data = { actor, checkedAt: Date.now(), away: false } satisfies SocketData;
+      next();
+    } catch (err) {
+      log.error({ err }, "socket handshake failed");
+      next(new Error("INTERNAL"));
+    }
+  });
+
+  /** The socket's user, re-read now and then: a signed-out session or a deactivated user loses the socket. */
+  async function actorOf(socket: LagetSocket): Promise<Actor> {
+    if (Date.now() - socket.data.checkedAt > ACTOR_REFRESH_MS) {
+      const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
+      const validated = token ? await validateSessionToken(db, token) : null;
+      const actor = validated ? await loadActor(db, validated.session.userId) : null;
+      if (!actor || actor.id !== socket.data.actor.id || actor.mustChangePassword) {
+        socket.disconnect(true);
+        throw new AppError("UNAUTHENTICATED");
+      }
+      socket.data.actor = actor;
+      socket.data.checkedAt = Date.now();
+    }
+    return socket.data.actor;
+  }
+
+  /** Leaves conversation rooms no longer readable (a recovered session keeps its old rooms) and joins the readable ones. */
+  async function syncRooms(socket: LagetSocket): Promise<void> {
+    const { ids } = await readableConversationIds(db, socket.data.actor);
+    for (const room of socket.rooms) {
+      if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+    }
+    void socket.join([...ids].map(conversationRoom));
+  }
+
+  async function presenceOf(userIds: readonly string[]): Promise<Record<string, PresenceStatus>> {
+    const status: Record<string, PresenceStatus> = Object.fromEntries(userIds.map((u) => [u, "offline"]));
+    if (userIds.length === 0) return status;
+    const sockets = await io.in(userIds.map(userRoom)).fetchSockets();
+    for (const s of sockets) {
+      const data = s.data as SocketData;
+      const id = data.actor.id;
+      if (!(id in status)) continue;
+      if (!data.away) status[id] = "online";
+      else if (status[id] === "offline") status[id] = "away";
+    }
+    return status;
+  }
+
+  async function announcePresence(userId: string, rooms: string[]): Promise<void> {
+    if (rooms.length === 0) return;
+    const status = (await presenceOf([userId]))[userId]!;
+    io.to(rooms).emit("presence", { userId, status });
+  }
+
+  const conversationRooms = (socket: LagetSocket) => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
+
+  io.on("connection", (socket) => {
+    const userId = socket.data.actor.id;
+    let inFlight = 0;
+
+    /** Registers an acked request: rate limit, in-flight cap, zod parse, one error shape. */
+    function handle<S extends z.ZodType>(
+      event: string,
+      schema: S,
+      limiter: ReturnType<typeof createRateLimiter>,
+      run: (input: z.output<S>, actor: Actor) => Promise<Record<string, unknown>>,
+    ) {
+      socket.on(event, async (payload: unknown, ack?: unknown) => {
+        const reply = typeof ack === "function" ? (ack as (r: AckResponse) => void) : () => {};
+        if (inFlight >= limits.maxInFlight || !limiter.take(userId)) {
+          return reply({ ok: false, error: { code: "RATE_LIMITED", message: "Too many requests: slow down" } });
+        }
+        inFlight++;
+        try {
+          const input = schema.parse(payload ?? {});
+          reply({ ok: true, ...(await run(input, await actorOf(socket))) });
+        } catch (err) {
+          reply(failure(err, log));
+        } finally {
+          inFlight--;
+        }
+      });
+    }
+
+    handle("message:send", sendMessageInput, limiters.messages, async (input, actor) => {
+      const result = await sendMessage(db, actor, input);
+      realtime.deliver(result.deliveries);
+      return { message: result.message, duplicate: result.duplicate };
+    });
+    handle("message:edit", editMessageInput, limiters.messages, async (input, actor) => {
+      const result = await editMessage(db, actor, input);
+      realtime.deliver(result.deliveries);
+      return { message: result.message };
+    });
+    handle("message:delete", deleteMessageInput, limiters.messages, async (input, actor) => {
+      const result = await deleteMessage(db, actor, input.messageId);
+      realtime.deliver(result.deliveries);
+      return { message: result.message };
+    });
+    handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
+      await authorizeConversation(db, actor, input.conversationId, "read");
+      await socket.join(conversationRoom(input.conversationId));
+      return {};
+    });
+    handle("conversation:leave", conversationIdInput, limiters.other, async (input) => {
+      await socket.leave(conversationRoom(input.conversationId));
+      return {};
+    });
+    handle("conversation:read", markReadInput, limiters.other, async (input, actor) => {
+      const { deliveries, ...state } = await markRead(db, actor, input);
+      realtime.deliver(deliveries);
+      return state;
+    });
+    handle("sync", syncInput, limiters.other, (input, actor) => eventsSince(db, actor, input.since, input.limit));
+    handle("presence:set", setPresenceInput, limiters.other, async (input) => {
+      socket.data.away = input.status === "away";
+      await announcePresence(userId, conversationRooms(socket));
+      return {};
+    });
+    handle("presence:query", presenceQueryInput, limiters.other, async (input, actor) => {
+      // Only colleagues in the same municipality; others simply show as offline.
+      const ids = input.userIds.length
+        ? (await db.selectFrom("users").select("id").where("id", "in", input.userIds).where("municipality_id", "=", actor.municipalityId).execute()).map((r) => r.id)
+        : [];
+      return { presence: { ...Object.fromEntries(input.userIds.map((u) => [u, "offline"])), ...(await presenceOf(ids)) } };
+    });
+
+    // Typing is ephemeral and only for rooms the socket is in (joined after a decide()).
+    socket.on("typing", (payload: unknown) => {
+      const parsed = typingInput.safeParse(payload);
+      if (!parsed.success || !limiters.typing.take(userId)) return;
+      const room = conversationRoom(parsed.data.conversationId);
+      if (socket.rooms.has(room)) socket.to(room).emit("typing", { conversationId: parsed.data.conversationId, userId, typing: parsed.data.typing });
+    });
+
+    let roomsAtDisconnect: string[] = [];
+    socket.on("disconnecting", () => {
+      roomsAtDisconnect = conversationRooms(socket);
+    });
+    socket.on("disconnect", () => {
+      void announcePresence(userId, roomsAtDisconnect).catch((err: unknown) => log.warn({ err }, "presence update failed"));
+    });
+
+    void (async () => {
+      // The head of the user's log, read before joining the user's room: every later event
+      // arrives live or shows up as a gap. A client whose last seen id is lower asks `sync`.
+      const head = await lastEventId(db, userId);
+      await socket.join(userRoom(userId));
+      socket.emit("hello", { userId, lastEventId: head, recovered: socket.recovered });
+      await syncRooms(socket);
+      if (!socket.data.away) await announcePresence(userId, conversationRooms(socket));
+    })().catch((err: unknown) => {
+      log.error({ err }, "socket setup failed");
+      socket.disconnect(true);
+    });
+  });
+
+  /** Pushes to the users' sockets on this node only (skipping users with none here). */
+  function deliverLocally(deliveries: readonly Delivery[]) {
+    const rooms = io.of("/").adapter.rooms;
+    for (const d of deliveries) {
+      const room = userRoom(d.userId);
+      if (rooms.has(room)) io.local.to(room).emit("event", d.event);
+    }
+  }
+  // One inter-node message per send carries all its deliveries (rather than one per
+  // reader through the adapter); each node pushes to its own sockets.
+  io.on("deliveries", (deliveries: Delivery[]) => deliverLocally(deliveries));
+
+  realtime.bind({
+    deliver: (deliveries) => {
+      if (deliveries.length === 0) return;
+      deliverLocally(deliveries);
+      if (redis) io.serverSideEmit("deliveries", [...deliveries]);
+    },
+    joinConversation: (userIds, conversationId) => {
+      if (userIds.length) io.in(userIds.map(userRoom)).socketsJoin(conversationRoom(conversationId));
+    },
+    leaveConversation: (userIds, conversationId) => {
+      if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(conversationRoom(conversationId));
+    },
+  });
+
+  /**
+   * Consent narrowed on a case: every node gets the bus event and judges its own sockets
+   * in the case thread's room again; those no longer allowed leave it and are told.
+   * (Messages never reach them anyway: each send decides its readers afresh.)
+   */
+  async function evict(event: AccessChanged): Promise<void> {
+    const conversation = await db.selectFrom("conversations").select("id").where("case_id", "=", event.caseId).executeTakeFirst();
+    if (!conversation) return;
+    const room = conversationRoom(conversation.id);
+    const socketIds = [...(io.of("/").adapter.rooms.get(room) ?? [])];
+    if (socketIds.length === 0) return;
+    const facts = (await loadCaseFacts(db, [event.caseId])).get(event.caseId);
+    const actors = new Map<string, Actor | null>();
+    for (const id of socketIds) {
+      const socket = io.of("/").sockets.get(id);
+      if (!socket) continue;
+      const userId = socket.data.actor.id;
+      if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
+      const actor = actors.get(userId);
+      if (actor && facts && allows(actor, facts, "conversation", "read", "coordination").allow) continue;
+      await socket.leave(room);
+      socket.emit("conversation:revoked", { conversationId: conversation.id });
+    }
+  }
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === "accessChanged") void evict(event).catch((err: unknown) => log.error({ err, caseId: event.caseId }, "eviction failed"));
+  });
+
+  return {
+    io,
+    close: async () => {
+      unsubscribe();
+      realtime.bind(null);
+      // Closes this node's sockets (their transports drop, so clients reconnect, to another
+      // node or to this one restarted), the engine and the adapter, and stops the HTTP
+      // server accepting (the caller waits for it).
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      await redis?.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { DEMO_PASSWORD } from "../demo/seed.ts";
+import type { RunningServer } from "../server.ts";
+import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
+import { signedIn, type HttpClient } from "../testing/http-client.ts";
+import { connectLive, type LiveClient } from "../testing/live-client.ts";
+import { createTestDb, type TestDb } from "../testing/test-db.ts";
+import { startServerOn } from "../testing/test-server.ts";
+
+// Two server processes on different ports over one PostgreSQL database and one Redis:
+// node A in this process, node B spawned from the real entry point.
+
+const redisUrl = process.env.REDIS_URL;
+const root = path.resolve(import.meta.dirname, "../../..");
+
+/** Starts `server/src/main.ts` over the database and resolves with its URL once it listens. */
+function spawnNode(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: "0", NODE_ENV: "test", LAGET_DEMO: "on", LOG_LEVEL: "info" };
+  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`node B did not start within 30 s:\n${output}`)), 30_000);
+    const onData = (d: Buffer) => {
+      output += d;
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`node B exited with ${code}:\n${output}`)));
+  });
+}
+
+describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreSQL and Redis", () => {
+  let testDb: TestDb;
+  let nodeA: RunningServer;
+  let nodeB: { child: ChildProcess; url: string };
+  const http: Record<string, HttpClient> = {};
+  const live: LiveClient[] = [];
+  let caseId: string;
+  let consentId: string;
+
+  beforeAll(async () => {
+    testDb = await createTestDb("postgres");
+    nodeA = await startServerOn(testDb, { redisUrl });
+    nodeB = await spawnNode(testDb.url!);
+    http.teacherA = await signedIn(nodeA.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+    http.navB = await signedIn(nodeB.url, "nav@demo.laget.no", DEMO_PASSWORD);
+    http.nurseB = await signedIn(nodeB.url, "helsesykepleier@demo.laget.no", DEMO_PASSWORD);
+  });
+  afterAll(async () => {
+    for (const c of live) c.close();
+    if (nodeB?.child.exitCode === null) {
+      const exited = new Promise((resolve) => nodeB.child.once("exit", resolve));
+      nodeB.child.kill("SIGTERM");
+      await exited;
+    }
+    await nodeA?.close();
+    await testDb?.close();
+  });
+
+  const connect = async (url: string, client: HttpClient) => {
+    const c = await connectLive(url, client.cookie!);
+    live.push(c);
+    return c;
+  };
+
+  test("a user on node B receives live what a user on node A sends, and the other way round", async () => {
+    const navId = (await http.navB!.queryOk<{ id: string }>("auth.me")).id;
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.createGroup", {
+      groupKind: "team",
+      title: "Team på tvers",
+      memberIds: [navId],
+    });
+    const teacher = await connect(nodeA.url, http.teacherA!);
+    const nav = await connect(nodeB.url, http.navB!);
+
+    const ack = await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Fra node A" });
+    expect(ack.ok).toBe(true);
+    await nav.until((a) => a.some((e) => e.message?.body === "Fra node A"));
+    expect((await nav.request("message:send", { id: randomUUID(), conversationId, body: "Fra node B" })).ok).toBe(true);
+    await teacher.until((a) => a.some((e) => e.message?.body === "Fra node B"));
+
+    // Room broadcasts (typing) cross nodes too.
+    const typing = nav.next<{ typing: boolean }>("typing");
+    teacher.socket.emit("typing", { conversationId, typing: true });
+    expect(await typing).toMatchObject({ typing: true });
+  });
+
+  test("a consent withdrawal processed on node A removes the nurse's access on node B at once", async () => {
+    const units = await unitIdsByName(http.teacherA!);
+    let subjectId: string;
+    ({ caseId, subjectId } = await createChildCase(http.teacherA!, units["Fjellheim skole"]!));
+    ({ consentId } = await http.teacherA!.mutationOk<{ consentId: string }>("consents.create", {
+      caseId,
+      ...consentTerms(subjectId, [units["Helsestasjonen"]!]),
+    }));
+    await http.teacherA!.mutationOk("consents.activate", { consentId });
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+
+    const teacher = await connect(nodeA.url, http.teacherA!);
+    const nurse = await connect(nodeB.url, http.nurseB!);
+    expect((await nurse.request("conversation:join", { conversationId })).ok).toBe(true);
+    expect((await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Før" })).ok).toBe(true);
+    await nurse.until((a) => a.some((e) => e.message?.body === "Før"));
+
+    const revoked = nurse.next<{ conversationId: string }>("conversation:revoked");
+    await http.teacherA!.mutationOk("consents.withdraw", { consentId, reason: "Trukket" });
+    expect(await revoked).toEqual({ conversationId });
+
+    expect((await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Etter" })).ok).toBe(true);
+    await teacher.until((a) => a.some((e) => e.message?.body === "Etter"));
+    await sleep(300);
+    expect(nurse.applied.some((e) => e.message?.body === "Etter")).toBe(false);
+    const history = await http.nurseB!.query("messages.history", { conversationId });
+    expect(!history.ok && history.error.data.appCode).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,30 @@
+import type { Delivery } from "./events.ts";
+
+/**
+ * What plain functions (and tRPC procedures) need from the socket gateway: push events
+ * committed to users' logs, and move users' sockets in or out of a conversation's room.
+ * Created before the gateway exists and bound to it once socket.io is attached; until
+ * then (or with no gateway at all) pushes are dropped, and clients catch up by replay.
+ */
+export interface Realtime {
+  deliver(deliveries: readonly Delivery[]): void;
+  joinConversation(userIds: readonly string[], conversationId: string): void;
+  leaveConversation(userIds: readonly string[], conversationId: string): void;
+}
+
+export type RealtimeHub = Realtime & { bind(target: Realtime | null): void };
+
+export function createRealtimeHub(): RealtimeHub {
+  let target: Realtime | null = null;
+  return {
+    bind: (t) => {
+      target = t;
+    },
+    deliver: (deliveries) => target?.deliver(deliveries),
+    joinConversation: (userIds, conversationId) => target?.joinConversation(userIds, conversationId),
+    leaveConversation: (userIds, conversationId) => target?.leaveConversation(userIds, conversationId),
+  };
+}
+
+export const userRoom = (userId: string) => `user:${userId}`;
+export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;

@@ -1,0 +1,360 @@
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { Redis } from "@hocuspocus/extension-redis";
+import { Hocuspocus, type Connection, type Document, type Extension, isTransactionOrigin } from "@hocuspocus/server";
+import { caseIdOfDocument, defaultDomains, initPlan, planDocumentName, replacePlanContent, type Domain } from "@laget/plan";
+import type { Basis } from "@laget/policy";
+import { WebSocketServer, type WebSocket } from "ws";
+import * as Y from "yjs";
+import { loadActor, type Actor } from "../auth/actor.ts";
+import { validateSessionToken } from "../auth/sessions.ts";
+import { allows, authorizeCase } from "../cases/access.ts";
+import { loadCaseFacts } from "../cases/facts.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import type { BusEvent, EventBus } from "../events/bus.ts";
+import { isSameSiteRequest } from "../http/origin.ts";
+import type { Logger } from "../log.ts";
+import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
+
+/**
+ * Live plan documents: Hocuspocus v4 on `/collab`, on the same HTTP server as Hono and
+ * socket.io (DESIGN.md §5, §11). Three extensions in one place:
+ *  - authentication: the session cookie → actor → decide() for the case, category
+ *    `plan`; no read → refused; read without write → a read-only connection (its
+ *    updates are dropped by Hocuspocus, so never persisted);
+ *  - persistence: a debounced snapshot (Hocuspocus' debounce, 2 s, at most 10 s) with
+ *    the measure projection, audit and revisions in one transaction;
+ *  - revocation: on `accessChanged`, every connection to the case's plan is re-decided
+ *    and closed (or made read-only) on every node, with a stateless message saying why.
+ *
+ * Several nodes: the Hocuspocus Redis extension rather than routing each document to
+ * one node. It needs no sticky routing in front of the servers (any node serves any
+ * document, a node can die without remapping), it is what DESIGN.md §8 names, and the
+ * storage stays correct without coordination: a snapshot merges the stored state
+ * first when another node wrote since (CRDT merge), so concurrent writers never lose
+ * each other's edits. Revocations travel on the event bus, which reaches every node.
+ */
+
+export const COLLAB_PATH = "/collab";
+const SESSION_COOKIE = "laget_session";
+
+/** Stateless messages to the client, as JSON: why its access changed. */
+export type CollabNotice =
+  | { type: "laget:access-revoked"; reason: string }
+  | { type: "laget:read-only"; reason: string };
+/** The reason on the close message when access is revoked. */
+export const REVOKED_CLOSE_REASON = "access-revoked";
+
+export type CollabContext = {
+  userId: string;
+  caseId: string;
+  municipalityId: string;
+  basis: Basis | null;
+  canWrite: boolean;
+  revoked?: boolean;
+};
+
+type DocState = {
+  caseId: string;
+  municipalityId: string;
+  version: number;
+  editors: Map<string, Basis | null>;
+  revisionEditors: Set<string>;
+  restore?: { revisionId: string; userId: string };
+};
+
+export type PlanCollab = {
+  hocuspocus: Hocuspocus<CollabContext>;
+  /** Handles an upgrade for `/collab`; returns false for any other path (left to others). */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  attach(server: Server): void;
+  /** Applies an old state as a new change to the live document (on whichever nodes hold it). */
+  restore(caseId: string, state: Uint8Array, by: { userId: string; basis: Basis }, revisionId: string): Promise<void>;
+  /** Persists everything pending now. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+};
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}
+
+function refusal(reason: string): Error & { reason: string } {
+  return Object.assign(new Error(reason), { reason });
+}
+
+async function caseIsOpenForWriting(db: Db, caseId: string): Promise<boolean> {
+  const row = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirst();
+  return row !== undefined && row.status !== "closed";
+}
+
+export async function planDomainsFor(db: Db, municipalityId: string): Promise<Domain[]> {
+  const row = await db.selectFrom("plan_settings").select("domains").where("municipality_id", "=", municipalityId).executeTakeFirst();
+  return Array.isArray(row?.domains) ? (row.domains as Domain[]) : [...defaultDomains];
+}
+
+function redisConfig(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname || "127.0.0.1",
+    port: Number(u.port || 6379),
+    options: {
+      ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+      ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+      ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    },
+  };
+}
+
+export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; redisUrl?: string; debounceMs?: number; maxDebounceMs?: number }): PlanCollab {
+  const { db, bus, log } = options;
+  const docs = new Map<string, DocState>();
+
+  const authentication: Extension = {
+    extensionName: "laget-authentication",
+    async onAuthenticate({ documentName, requestHeaders, connectionConfig }) {
+      const caseId = caseIdOfDocument(documentName);
+      if (!caseId) throw refusal("not-found");
+      const token = readCookie(requestHeaders.get("cookie"), SESSION_COOKIE);
+      const validated = token ? await validateSessionToken(db, token) : null;
+      const actor = validated ? await loadActor(db, validated.session.userId) : null;
+      if (!actor || actor.mustChangePassword) throw refusal("unauthenticated");
+      let access;
+      try {
+        access = await authorizeCase(db, actor, caseId, {
+          category: "plan",
+          action: "read",
+          purpose: "coordination",
+          auditAction: "plan.connect",
+          resourceType: "plan",
+        });
+      } catch (err) {
+        if (err instanceof AppError) throw refusal(err.code === "NOT_FOUND" ? "not-found" : "no-basis");
+        throw err;
+      }
+      const canWrite = allows(actor, access.facts, "plan", "write", "coordination").allow && (await caseIsOpenForWriting(db, caseId));
+      connectionConfig.readOnly = !canWrite;
+      return {
+        userId: actor.id,
+        caseId,
+        municipalityId: access.facts.municipalityId,
+        basis: access.basis,
+        canWrite,
+      } satisfies CollabContext;
+    },
+    // Defence in depth: a connection marked revoked applies nothing more.
+    async beforeHandleMessage({ context }) {
+      if ((context as CollabContext | undefined)?.revoked) throw refusal(REVOKED_CLOSE_REASON);
+    },
+  };
+
+  const persistence: Extension = {
+    extensionName: "laget-persistence",
+    async onLoadDocument({ documentName, document }) {
+      const caseId = caseIdOfDocument(documentName);
+      if (!caseId) throw refusal("not-found");
+      const c = await db.selectFrom("cases").select("municipality_id").where("id", "=", caseId).executeTakeFirstOrThrow();
+      const stored = await loadPlanSnapshot(db, caseId);
+      if (stored.state) Y.applyUpdate(document, stored.state);
+      else initPlan(document, await planDomainsFor(db, c.municipality_id));
+      docs.set(documentName, {
+        caseId,
+        municipalityId: c.municipality_id,
+        version: stored.version,
+        editors: new Map(),
+        revisionEditors: new Set(),
+      });
+    },
+    async onChange({ documentName, transactionOrigin }) {
+      const state = docs.get(documentName);
+      if (!state || !isTransactionOrigin(transactionOrigin)) return;
+      let editor: { userId: string; basis: Basis | null } | null = null;
+      if (transactionOrigin.source === "connection") {
+        const ctx = transactionOrigin.connection.context as CollabContext;
+        editor = { userId: ctx.userId, basis: ctx.basis };
+      } else if (transactionOrigin.source === "local" && !transactionOrigin.skipStoreHooks) {
+        const ctx = transactionOrigin.context as Partial<CollabContext> | undefined;
+        if (ctx?.userId) editor = { userId: ctx.userId, basis: ctx.basis ?? null };
+      }
+      if (!editor) return;
+      state.editors.delete(editor.userId);
+      state.editors.set(editor.userId, editor.basis);
+      state.revisionEditors.add(editor.userId);
+    },
+    async onStoreDocument({ documentName, document }) {
+      const state = docs.get(documentName);
+      if (!state) return;
+      const editors = state.editors;
+      const revisionEditors = state.revisionEditors;
+      const restore = state.restore;
+      state.editors = new Map();
+      state.revisionEditors = new Set();
+      state.restore = undefined;
+      const lastEditorLeft = document.getConnectionsCount() === 0;
+      try {
+        const result = await storePlanSnapshot(db, {
+          caseId: state.caseId,
+          municipalityId: state.municipalityId,
+          doc: document,
+          knownVersion: state.version,
+          editors,
+          revisionEditors,
+          lastEditorLeft,
+          restore,
+        });
+        state.version = result.version;
+        // Editors seen since the last revision are kept for the next one.
+        if (!result.revisionId) for (const e of revisionEditors) state.revisionEditors.add(e);
+      } catch (err) {
+        // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
+        for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);
+        for (const e of revisionEditors) state.revisionEditors.add(e);
+        state.restore ??= restore;
+        log.error({ err, documentName }, "storing a plan failed");
+        throw err;
+      }
+    },
+    async afterUnloadDocument({ documentName, instance }) {
+      if (!instance.documents.has(documentName)) docs.delete(documentName);
+    },
+  };
+
+  const extensions: Extension[] = [authentication, persistence];
+  if (options.redisUrl) {
+    extensions.push(new Redis({ ...redisConfig(options.redisUrl), prefix: "laget:collab" }));
+  }
+
+  const hocuspocus = new Hocuspocus<CollabContext>({
+    name: "laget",
+    quiet: true,
+    debounce: options.debounceMs ?? 2_000,
+    maxDebounce: options.maxDebounceMs ?? 10_000,
+    extensions,
+  });
+
+  // Revocation: re-decide every connection to the case's plan on this node.
+  async function recheck(caseId: string, reason: string) {
+    const document = hocuspocus.documents.get(planDocumentName(caseId));
+    if (!document) return;
+    const connections = document.getConnections();
+    if (connections.length === 0) return;
+    const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+    const open = await caseIsOpenForWriting(db, caseId);
+    const actors = new Map<string, Actor | null>();
+    for (const connection of connections) {
+      const ctx = connection.context as CollabContext;
+      if (!actors.has(ctx.userId)) actors.set(ctx.userId, await loadActor(db, ctx.userId));
+      const actor = actors.get(ctx.userId);
+      const visible = actor && facts ? allows(actor, facts, "identity", "read", "coordination").allow : false;
+      const canRead = visible && actor && facts ? allows(actor, facts, "plan", "read", "coordination").allow : false;
+      const canWrite = canRead && open && actor && facts ? allows(actor, facts, "plan", "write", "coordination").allow : false;
+      if (!canRead) {
+        revoke(connection, reason);
+      } else if (!canWrite && !connection.readOnly) {
+        connection.readOnly = true;
+        ctx.canWrite = false;
+        notice(connection, { type: "laget:read-only", reason });
+      }
+    }
+  }
+
+  function notice(connection: Connection, payload: CollabNotice) {
+    connection.sendStateless(JSON.stringify(payload));
+  }
+
+  function revoke(connection: Connection, reason: string) {
+    const ctx = connection.context as CollabContext;
+    ctx.revoked = true;
+    connection.readOnly = true;
+    notice(connection, { type: "laget:access-revoked", reason });
+    connection.close({ code: 4403, reason: REVOKED_CLOSE_REASON });
+    log.info({ caseId: ctx.caseId, userId: ctx.userId, reason }, "plan connection closed: access revoked");
+  }
+
+  const unsubscribe = bus.subscribe((event: BusEvent) => {
+    if (event.type !== "accessChanged") return;
+    recheck(event.caseId, event.reason).catch((err) => log.error({ err, caseId: event.caseId }, "plan access recheck failed"));
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024 });
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+    if (url.pathname !== COLLAB_PATH) return false;
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    if (!isSameSiteRequest(headers)) {
+      socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return true;
+    }
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const connection = hocuspocus.handleConnection(ws, new Request(url, { headers }));
+      ws.on("message", (data: Buffer) => connection.handleMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
+      ws.on("close", (code: number, reason: Buffer) => connection.handleClose({ code, reason: reason.toString() }));
+      ws.on("error", (err) => log.warn({ err }, "collab socket error"));
+    });
+    return true;
+  }
+
+  async function flush() {
+    const pending: Promise<unknown>[] = [];
+    for (const document of hocuspocus.documents.values()) {
+      const id = `onStoreDocument-${document.name}`;
+      if (!document.isLoading && hocuspocus.debouncer.isDebounced(id)) pending.push(Promise.resolve(hocuspocus.debouncer.executeNow(id)));
+    }
+    await Promise.allSettled(pending);
+    // Wait for stores already running.
+    await Promise.allSettled([...hocuspocus.documents.values()].map((d: Document) => d.saveMutex.waitForUnlock()));
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    hocuspocus,
+    handleUpgrade,
+    attach(server) {
+      server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        handleUpgrade(request, socket, head);
+      });
+    },
+    async restore(caseId, state, by, revisionId) {
+      const old = new Y.Doc();
+      Y.applyUpdate(old, state);
+      const name = planDocumentName(caseId);
+      const context: Partial<CollabContext> = { userId: by.userId, caseId, basis: by.basis };
+      const direct = await hocuspocus.openDirectConnection(name, context as CollabContext);
+      try {
+        const docState = docs.get(name);
+        if (docState) docState.restore = { revisionId, userId: by.userId };
+        await direct.transact((doc) => replacePlanContent(doc, old, { source: "local", context }));
+      } finally {
+        await direct.disconnect();
+      }
+    },
+    flush,
+    close: () =>
+      (closing ??= (async () => {
+        unsubscribe();
+        await flush();
+        hocuspocus.closeConnections();
+        for (const ws of wss.clients) ws.terminate();
+        wss.close();
+        // Let documents unload (the Redis extension waits for last syncs) before its connections go.
+        const deadline = Date.now() + 5_000;
+        while ((hocuspocus.documents.size > 0 || hocuspocus.unloadingDocuments.size > 0) && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await flush();
+        await hocuspocus.hooks("onDestroy", { instance: hocuspocus });
+      })()),
+  };
+}

@@ -1,0 +1,108 @@
+import { sql } from "kysely";
+import { loadActor, type Actor } from "../auth/actor.ts";
+import { allows } from "../cases/access.ts";
+import { loadCaseFacts } from "../cases/facts.ts";
+import type { Db } from "../db/connect.ts";
+import type { Logger } from "../log.ts";
+import { notify } from "../notifications/notifications.ts";
+import { addDays, osloToday } from "./dates.ts";
+
+export const DUE_REMINDER_DAYS = 7;
+/** A missed day (a node down, the job late) is caught up within this many days. */
+const CATCH_UP_DAYS = 7;
+const ACTIVE = ["planned", "in_progress"] as const;
+
+/**
+ * Plan reminders from the measure projection (never Yjs): the responsible person 7 days
+ * before a measure's deadline and on its evaluation date, the case's coordinator when a
+ * measure is overdue. Notifications are neutral (a kind and a case link, DESIGN.md §1)
+ * and carry a dedupe key per measure and date, so a changed deadline reminds again and
+ * nothing is sent twice. Only to people decide() still lets read the plan, in open cases.
+ */
+export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: number; evaluation: number; overdue: number }> {
+  const today = osloToday(now);
+  const base = db
+    .selectFrom("plan_measures")
+    .innerJoin("cases", "cases.id", "plan_measures.case_id")
+    .select([
+      "plan_measures.case_id",
+      "plan_measures.measure_id",
+      "plan_measures.responsible_user_id",
+      "plan_measures.deadline",
+      "plan_measures.evaluation_date",
+      "cases.coordinator_user_id",
+    ])
+    .where("cases.status", "!=", "closed");
+
+  const [due, evaluation, overdue] = await Promise.all([
+    base
+      .where("plan_measures.status", "in", ACTIVE)
+      .where("plan_measures.responsible_user_id", "is not", null)
+      .where("plan_measures.deadline", ">", today)
+      .where("plan_measures.deadline", "<=", addDays(today, DUE_REMINDER_DAYS))
+      .execute(),
+    base
+      .where("plan_measures.status", "!=", "ended")
+      .where("plan_measures.responsible_user_id", "is not", null)
+      .where("plan_measures.evaluation_date", "<=", today)
+      .where("plan_measures.evaluation_date", ">", addDays(today, -CATCH_UP_DAYS))
+      .execute(),
+    base.where("plan_measures.status", "in", ACTIVE).where("plan_measures.deadline", "<", today).execute(),
+  ]);
+
+  const facts = await loadCaseFacts(db, [...due, ...evaluation, ...overdue].map((r) => r.case_id));
+  const actors = new Map<string, Actor | null>();
+  const mayRead = async (userId: string, caseId: string) => {
+    if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
+    const actor = actors.get(userId);
+    const f = facts.get(caseId);
+    return !!actor && !!f && allows(actor, f, "identity", "read", "coordination").allow && allows(actor, f, "plan", "read", "coordination").allow;
+  };
+
+  const counts = { due: 0, evaluation: 0, overdue: 0 };
+  for (const r of due) {
+    if (!(await mayRead(r.responsible_user_id!, r.case_id))) continue;
+    await notify(db, [r.responsible_user_id!], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    counts.due++;
+  }
+  for (const r of evaluation) {
+    if (!(await mayRead(r.responsible_user_id!, r.case_id))) continue;
+    await notify(db, [r.responsible_user_id!], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
+    counts.evaluation++;
+  }
+  for (const r of overdue) {
+    if (!(await mayRead(r.coordinator_user_id, r.case_id))) continue;
+    await notify(db, [r.coordinator_user_id], "measure_overdue", r.case_id, `measure-overdue:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    counts.overdue++;
+  }
+  return counts;
+}
+
+/** Runs the plan jobs every minute on whichever node holds the lock (like the consent jobs). */
+export function schedulePlanJobs(db: Db, log: Logger, intervalMs = 60_000): () => void {
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await db.connection().execute(async (conn) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('laget:plan-jobs')) as locked`.execute(conn);
+        if (!rows[0]?.locked) return;
+        try {
+          const result = await runPlanJobs(conn);
+          if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext('laget:plan-jobs'))`.execute(conn);
+        }
+      });
+    } catch (err) {
+      log.error({ err }, "plan jobs failed");
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,123 @@
+import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } from "@laget/plan";
+import type { Actor } from "../auth/actor.ts";
+import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import type { Db } from "../db/connect.ts";
+import { AppError } from "../errors.ts";
+import { COLLAB_PATH, planDomainsFor, type PlanCollab } from "./collab.ts";
+import { addDays, osloToday } from "./dates.ts";
+import { decodeState } from "./persistence.ts";
+
+/** Business logic behind the plans router: plain async functions, every one through authorizeCase. */
+
+const planAccess = (auditAction: string, action: "read" | "write" = "read") =>
+  ({ category: "plan", action, purpose: "coordination", auditAction, resourceType: "plan" }) as const;
+
+async function isClosed(db: Db, caseId: string): Promise<boolean> {
+  const row = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
+  return row.status === "closed";
+}
+
+/** What the client needs to open a case's plan: where, under which name, and whether it may write. */
+export async function planConnection(db: Db, actor: Actor, caseId: string) {
+  const access = await authorizeCase(db, actor, caseId, planAccess("plan.open"));
+  const canWrite = allows(actor, access.facts, "plan", "write", "coordination").allow && !(await isClosed(db, caseId));
+  return { caseId, documentName: planDocumentName(caseId), path: COLLAB_PATH, readOnly: !canWrite };
+}
+
+export async function listRevisions(db: Db, actor: Actor, caseId: string) {
+  await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
+  const rows = await db
+    .selectFrom("plan_revisions")
+    .select(["id", "reason", "editor_user_ids", "restored_from", "created_by", "created_at"])
+    .where("case_id", "=", caseId)
+    .orderBy("created_at", "desc")
+    .limit(200)
+    .execute();
+  const userIds = [...new Set(rows.flatMap((r) => [...(r.editor_user_ids as string[]), ...(r.created_by ? [r.created_by] : [])]))];
+  const users = userIds.length
+    ? await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", userIds).where("municipality_id", "=", actor.municipalityId).execute()
+    : [];
+  const names = new Map(users.map((u) => [u.id, u.display_name]));
+  return rows.map((r) => ({
+    id: r.id,
+    reason: r.reason as "periodic" | "last_editor_left" | "restore",
+    editors: (r.editor_user_ids as string[]).map((id) => ({ id, name: names.get(id) ?? null })),
+    restoredFrom: r.restored_from,
+    createdAt: r.created_at,
+  }));
+}
+
+/** Restores an old revision as a new change (history is kept: the restore is itself a revision). */
+export async function restoreRevision(db: Db, plans: PlanCollab, actor: Actor, caseId: string, revisionId: string) {
+  const access = await authorizeCase(db, actor, caseId, planAccess("plan.restore", "write"));
+  if (await isClosed(db, caseId)) throw new AppError("CASE_CLOSED");
+  const revision = await db
+    .selectFrom("plan_revisions")
+    .select(["state"])
+    .where("id", "=", revisionId)
+    .where("case_id", "=", caseId)
+    .executeTakeFirst();
+  if (!revision) throw new AppError("NOT_FOUND");
+  await plans.restore(caseId, decodeState(revision.state), { userId: actor.id, basis: access.basis }, revisionId);
+}
+
+export type MyMeasuresFilter = "all" | "due" | "overdue";
+export const DUE_WITHIN_DAYS = 14;
+
+/**
+ * "Mine tiltak": the measures the actor is responsible for, across cases, from the
+ * projection; only in cases where decide() still lets them read the plan.
+ * due: deadline within 14 days; overdue: deadline passed. Both only while active.
+ */
+export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter, now = new Date()) {
+  const today = osloToday(now);
+  let query = db
+    .selectFrom("plan_measures")
+    .select(["case_id", "measure_id", "title", "status", "domain_id", "responsible_unit_id", "start_date", "deadline", "evaluation_date", "updated_at"])
+    .where("responsible_user_id", "=", actor.id)
+    .where("municipality_id", "=", actor.municipalityId);
+  if (filter !== "all") query = query.where("status", "in", ["planned", "in_progress"]);
+  if (filter === "due") query = query.where("deadline", ">=", today).where("deadline", "<=", addDays(today, DUE_WITHIN_DAYS));
+  if (filter === "overdue") query = query.where("deadline", "<", today);
+  const rows = await query.orderBy("deadline", "asc").limit(500).execute();
+  const visible = await visibleCases(db, actor, rows.map((r) => r.case_id), "coordination", "plan.my_measures");
+  return rows
+    .filter((r) => {
+      const access = visible.get(r.case_id);
+      return access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow;
+    })
+    .map((r) => ({
+      caseId: r.case_id,
+      measureId: r.measure_id,
+      title: r.title,
+      status: r.status as MeasureStatus,
+      domainId: r.domain_id,
+      responsibleUnitId: r.responsible_unit_id,
+      start: r.start_date,
+      deadline: r.deadline,
+      evaluationDate: r.evaluation_date,
+      overdue: r.deadline !== null && r.deadline < today && (r.status === "planned" || r.status === "in_progress"),
+      updatedAt: r.updated_at,
+    }));
+}
+
+export async function getDomains(db: Db, actor: Actor): Promise<{ domains: Domain[]; isDefault: boolean }> {
+  const domains = await planDomainsFor(db, actor.municipalityId);
+  const row = await db.selectFrom("plan_settings").select("municipality_id").where("municipality_id", "=", actor.municipalityId).executeTakeFirst();
+  return { domains, isDefault: !row };
+}
+
+/** An admin sets the municipality's domains for plans created from now on (existing plans keep theirs). */
+export async function setDomains(db: Db, actor: Actor, domains: { id: string; name: string }[] | null) {
+  if (domains === null) {
+    await db.deleteFrom("plan_settings").where("municipality_id", "=", actor.municipalityId).execute();
+    return { domains: [...defaultDomains] };
+  }
+  const value = JSON.stringify(domains.map((d, i) => ({ id: d.id, name: d.name, order: i })));
+  await db
+    .insertInto("plan_settings")
+    .values({ municipality_id: actor.municipalityId, domains: value, updated_by: actor.id })
+    .onConflict((oc) => oc.column("municipality_id").doUpdateSet({ domains: value, updated_by: actor.id, updated_at: new Date() }))
+    .execute();
+  return { domains: await planDomainsFor(db, actor.municipalityId) };
+}
