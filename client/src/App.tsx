@@ -2,6 +2,16 @@ import { Navigate, Route, Routes } from "react-router";
 import { AdminArea } from "./admin/AdminArea.tsx";
 import { UnitsPage } from "./admin/UnitsPage.tsx";
 import { UsersPage } from "./admin/UsersPage.tsx";
+import { AccessLogTab } from "./cases/AccessLogTab.tsx";
+import { CasePage } from "./cases/CasePage.tsx";
+import { CasesPage } from "./cases/CasesPage.tsx";
+import { ConsentTab } from "./cases/ConsentTab.tsx";
+import { DisclosureTab } from "./cases/DisclosureTab.tsx";
+import { HandoverTab } from "./cases/HandoverTab.tsx";
+import { NewCasePage } from "./cases/NewCasePage.tsx";
+import { NotesTab } from "./cases/NotesTab.tsx";
+import { OverviewTab } from "./cases/OverviewTab.tsx";
+import { ReviewPage } from "./review/ReviewPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
@@ -50,7 +60,18 @@ export function App() {
       <Route path="/login" element={<Navigate to="/saker" replace />} />
       <Route element={<Layout actor={actor} />}>
         <Route index element={<Navigate to="/saker" replace />} />
-        <Route path="saker" element={<PlaceholderPage section="cases" />} />
+        <Route path="saker" element={<CasesPage actor={actor} />} />
+        <Route path="saker/ny" element={<NewCasePage actor={actor} />} />
+        <Route path="saker/:caseId" element={<CasePage actor={actor} />}>
+          <Route index element={<OverviewTab />} />
+          <Route path="notater" element={<NotesTab />} />
+          <Route path="samtykke" element={<ConsentTab />} />
+          <Route path="overlevering" element={<HandoverTab />} />
+          <Route path="opplysninger" element={<DisclosureTab />} />
+          <Route path="tilgangslogg" element={<AccessLogTab />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+        <Route path="gjennomgang" element={<ReviewPage actor={actor} />} />
         <Route path="meldinger" element={<PlaceholderPage section="messages" />} />
         <Route path="moter" element={<PlaceholderPage section="meetings" />} />
         <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />

@@ -2,6 +2,8 @@ import { NavLink, Outlet } from "react-router";
 import { isAdmin, type Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import type { MessageKey } from "../i18n/types.ts";
+import { canReview } from "../review/ReviewPage.tsx";
+import { NotificationBell } from "./NotificationBell.tsx";
 import { SkipLink } from "./SkipLink.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
@@ -15,7 +17,9 @@ const sections: { to: string; label: MessageKey }[] = [
 /** The signed-in frame: header with main menu and user menu, then the page. */
 export function Layout({ actor }: { actor: Actor }) {
   const t = useT();
-  const links = isAdmin(actor) ? [...sections, { to: "/admin", label: "nav.admin" as const }] : sections;
+  const links: { to: string; label: MessageKey }[] = [...sections];
+  if (canReview(actor)) links.push({ to: "/gjennomgang", label: "nav.review" });
+  if (isAdmin(actor)) links.push({ to: "/admin", label: "nav.admin" });
   return (
     <>
       <SkipLink />
@@ -28,6 +32,7 @@ export function Layout({ actor }: { actor: Actor }) {
             <span className="brand__municipality">{actor.municipalityName}</span>
           </div>
           <div className="site-header__tools">
+            <NotificationBell />
             <UserMenu actor={actor} />
           </div>
         </div>

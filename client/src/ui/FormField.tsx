@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 type FieldProps = {
   label: string;
@@ -67,5 +67,25 @@ export function SelectField({
         {children}
       </select>
     </FieldFrame>
+  );
+}
+
+export function TextAreaField({ label, hint, error, ...areaProps }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const { id, hintId, errorId, controlProps } = useFieldIds(hint, error);
+  return (
+    <FieldFrame id={id} label={label} hint={hint} hintId={hintId} error={error} errorId={errorId}>
+      <textarea className="field__control" rows={4} {...areaProps} {...controlProps} />
+    </FieldFrame>
+  );
+}
+
+/** A checkbox with its label after it. */
+export function CheckboxField({ label, ...inputProps }: { label: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  return (
+    <div className="checkbox">
+      <input id={id} type="checkbox" {...inputProps} />
+      <label htmlFor={id}>{label}</label>
+    </div>
   );
 }

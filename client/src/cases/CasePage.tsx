@@ -1,0 +1,84 @@
+import { useQuery } from "@tanstack/react-query";
+import { NavLink, Outlet, useOutletContext, useParams } from "react-router";
+import type { Actor } from "../auth/session.ts";
+import { useT } from "../i18n/I18nProvider.tsx";
+import type { MessageKey } from "../i18n/types.ts";
+import { trpc } from "../trpc.ts";
+import { LoadFailed, Loading } from "../ui/messages.tsx";
+import { PageHeading } from "../ui/PageHeading.tsx";
+import { isNotFound, subjectNames, type CaseDetail } from "./shared.ts";
+
+export type CaseContext = { actor: Actor; kase: CaseDetail };
+
+/** The tabs' pages read the loaded case from here. */
+export function useCase(): CaseContext {
+  return useOutletContext<CaseContext>();
+}
+
+const tabs: { to: string; label: MessageKey; coordinatorOnly?: boolean }[] = [
+  { to: "", label: "caseTabs.overview" },
+  { to: "notater", label: "caseTabs.notes" },
+  { to: "samtykke", label: "caseTabs.consent" },
+  { to: "overlevering", label: "caseTabs.handover" },
+  { to: "opplysninger", label: "caseTabs.disclosures" },
+  { to: "tilgangslogg", label: "caseTabs.accessLog", coordinatorOnly: true },
+];
+
+/**
+ * /saker/:caseId/*: the case's heading and its tabs (real links: each tab has its own
+ * address, and the current one is marked with aria-current). A case that is hidden
+ * and one that does not exist look exactly the same.
+ */
+export function CasePage({ actor }: { actor: Actor }) {
+  const t = useT();
+  const { caseId = "" } = useParams();
+  const kase = useQuery(trpc.cases.get.queryOptions({ caseId }));
+
+  if (kase.isPending) return <Loading />;
+  if (kase.isError) {
+    if (isNotFound(kase.error)) return <CaseNotFound />;
+    return <LoadFailed error={kase.error} onRetry={() => void kase.refetch()} />;
+  }
+  const c = kase.data;
+  const visibleTabs = tabs.filter((tab) => !tab.coordinatorOnly || c.isCoordinator);
+  return (
+    <>
+      <p className="breadcrumb">
+        <NavLink to="/saker" end>
+          {t("cases.back")}
+        </NavLink>
+      </p>
+      <PageHeading>{t("cases.caseTitle", { names: subjectNames(c.subjects) || t("cases.noSubjects") })}</PageHeading>
+      <nav aria-label={t("caseTabs.label")} className="sub-nav case-tabs">
+        <ul>
+          {visibleTabs.map((tab) => (
+            <li key={tab.to}>
+              <NavLink to={tab.to ? `/saker/${c.id}/${tab.to}` : `/saker/${c.id}`} end>
+                {t(tab.label)}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Outlet context={{ actor, kase: c } satisfies CaseContext} />
+    </>
+  );
+}
+
+export function CaseNotFound() {
+  const t = useT();
+  return (
+    <>
+      <PageHeading>{t("cases.notFoundTitle")}</PageHeading>
+      <p role="alert" className="alert alert--error">
+        {t("cases.notFound")}
+      </p>
+      <p>{t("cases.notFoundHelp")}</p>
+      <p>
+        <NavLink to="/saker" end>
+          {t("cases.back")}
+        </NavLink>
+      </p>
+    </>
+  );
+}

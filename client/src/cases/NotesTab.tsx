@@ -1,0 +1,223 @@
+import { noteKinds } from "@laget/domain";
+import { categories, type Category } from "@laget/policy";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import type { inferOutput } from "@trpc/tanstack-react-query";
+import { useId, useRef, useState, type FormEvent } from "react";
+import { useT } from "../i18n/I18nProvider.tsx";
+import { trpc } from "../trpc.ts";
+import { SelectField, TextAreaField } from "../ui/FormField.tsx";
+import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
+import { focusFirstInvalid } from "../ui/validation.ts";
+import { useCase } from "./CasePage.tsx";
+import { categoryList, refreshCase, useFormat } from "./shared.ts";
+
+type Note = inferOutput<typeof trpc.cases.notes>["notes"][number];
+type Kind = (typeof noteKinds)[number];
+
+export function NotesTab() {
+  const t = useT();
+  const { kase } = useCase();
+  const notes = useQuery(trpc.cases.notes.queryOptions({ caseId: kase.id }));
+  const [filter, setFilter] = useState<Category | "">("");
+  const [status, setStatus] = useState<string | null>(null);
+  const listId = useId();
+
+  const readable = notes.data?.readableCategories ?? kase.readableCategories;
+  const shown = (notes.data?.notes ?? []).filter((n) => !filter || n.category === filter);
+
+  return (
+    <>
+      <h2>{t("notes.heading")}</h2>
+      <p>{readable.length ? t("notes.explain", { categories: categoryList(t, readable) }) : t("notes.explainNone")}</p>
+      <StatusMessage>{status}</StatusMessage>
+      {kase.status !== "closed" && <AddNoteForm onStatus={setStatus} />}
+      <section aria-labelledby={listId}>
+        <h3 id={listId}>{t("notes.heading")}</h3>
+        <div className="form">
+          <SelectField label={t("notes.filter")} value={filter} onChange={(e) => setFilter(e.target.value as Category | "")}>
+            <option value="">{t("notes.allCategories")}</option>
+            {readable.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}`)}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        {notes.isPending ? (
+          <Loading />
+        ) : notes.isError ? (
+          <LoadFailed error={notes.error} onRetry={() => void notes.refetch()} />
+        ) : shown.length === 0 ? (
+          <p>{t("notes.empty")}</p>
+        ) : (
+          <ul className="card-list">
+            {shown.map((n) => (
+              <NoteCard key={n.id} note={n} onStatus={setStatus} />
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
+function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
+  const t = useT();
+  const { kase } = useCase();
+  const formRef = useRef<HTMLFormElement>(null);
+  const headingId = useId();
+  const [category, setCategory] = useState<Category | "">("");
+  const [kind, setKind] = useState<Kind>("observation");
+  const [body, setBody] = useState("");
+  const [errors, setErrors] = useState<{ category?: string; body?: string }>({});
+  const add = useMutation(
+    trpc.cases.addNote.mutationOptions({
+      onSuccess: async () => {
+        onStatus(t("notes.added"));
+        setBody("");
+        await refreshCase();
+      },
+    }),
+  );
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (add.isPending) return;
+    const found = { category: category ? undefined : t("notes.categoryRequired"), body: body.trim() ? undefined : t("notes.bodyRequired") };
+    setErrors(found);
+    if (!category || found.body) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+      return;
+    }
+    add.mutate({ caseId: kase.id, category, kind, body: body.trim() });
+  };
+  return (
+    <section aria-labelledby={headingId} className="panel">
+      <h3 id={headingId}>{t("notes.addHeading")}</h3>
+      <form ref={formRef} className="form" onSubmit={submit} noValidate>
+        <ErrorMessage error={add.error} />
+        <SelectField label={t("notes.category")} required value={category} onChange={(e) => setCategory(e.target.value as Category | "")} error={errors.category}>
+          <option value="">{t("notes.chooseCategory")}</option>
+          {categories.map((c) => (
+            <option key={c} value={c}>
+              {t(`category.${c}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t("notes.kind")} hint={t("notes.kindHint")} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+          {noteKinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`notes.${k}`)}
+            </option>
+          ))}
+        </SelectField>
+        <TextAreaField label={t("notes.body")} required value={body} onChange={(e) => setBody(e.target.value)} error={errors.body} />
+        <div className="form__actions">
+          <button type="submit" className="button">
+            {t("notes.add")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => void }) {
+  const t = useT();
+  const format = useFormat();
+  const [editing, setEditing] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
+  const [category, setCategory] = useState<Category>(note.category);
+  const [body, setBody] = useState(note.body);
+  const date = format.dateTime(note.createdAt);
+  const edit = useMutation(
+    trpc.cases.editNote.mutationOptions({
+      onSuccess: async () => {
+        onStatus(t("notes.saved"));
+        setEditing(false);
+        await refreshCase();
+      },
+    }),
+  );
+  const history = useQuery({ ...trpc.cases.noteHistory.queryOptions({ noteId: note.id }), enabled: showHistory });
+
+  return (
+    <li className="card">
+      <p className="badges">
+        <span className={note.kind === "bright_spot" ? "badge badge--ok" : "badge badge--off"}>{t(`notes.${note.kind}`)}</span>
+        <span className="badge badge--off">{t(`category.${note.category}`)}</span>
+        {note.edited && <span className="badge badge--warn">{t("notes.edited")}</span>}
+      </p>
+      {editing ? (
+        <form
+          className="form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (body.trim()) edit.mutate({ noteId: note.id, category, body: body.trim() });
+          }}
+        >
+          <ErrorMessage error={edit.error} />
+          <SelectField label={t("notes.category")} value={category} onChange={(e) => setCategory(e.target.value as Category)}>
+            {categories.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}`)}
+              </option>
+            ))}
+          </SelectField>
+          <TextAreaField label={t("notes.body")} required value={body} onChange={(e) => setBody(e.target.value)} />
+          <div className="form__actions">
+            <button type="submit" className="button button--small">
+              {t("notes.save")}
+            </button>
+            <button type="button" className="button button--secondary button--small" onClick={() => setEditing(false)}>
+              {t("common.cancel")}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <p className="note__body">{note.body}</p>
+      )}
+      <p className="muted">{t("notes.meta", { author: note.authorName, unit: note.unitName, date })}</p>
+      <div className="row-actions">
+        {note.mine && !editing && (
+          <button type="button" className="button button--secondary button--small" aria-label={t("notes.editFor", { date })} onClick={() => setEditing(true)}>
+            {t("notes.edit")}
+          </button>
+        )}
+        {note.mine && note.edited && (
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            aria-label={t("notes.historyFor", { date })}
+            aria-expanded={showHistory}
+            onClick={() => setShowHistory((s) => !s)}
+          >
+            {t("notes.history")}
+          </button>
+        )}
+      </div>
+      {showHistory && (
+        <div className="history">
+          <p className="history__heading">{t("notes.historyHeading")}</p>
+          {history.isPending ? (
+            <Loading />
+          ) : history.isError ? (
+            <ErrorMessage error={history.error} />
+          ) : history.data.length === 0 ? (
+            <p>{t("notes.historyEmpty")}</p>
+          ) : (
+            <ul>
+              {history.data.map((v) => (
+                <li key={v.version}>
+                  <p className="muted">{t("notes.historyItem", { version: v.version, date: format.dateTime(v.replacedAt), by: v.editedBy })}</p>
+                  <p>
+                    {t(`category.${v.category}`)}: {v.body}
+                  </p>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,108 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
+import { Link, useLocation } from "react-router";
+import { useFormat } from "../cases/shared.ts";
+import { useT } from "../i18n/I18nProvider.tsx";
+import { queryClient, trpc } from "../trpc.ts";
+import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
+
+const POLL_MS = 30_000;
+
+/**
+ * The header's notification bell: an unread badge (polled, and refreshed when the window
+ * regains focus) and a disclosure panel. Texts are neutral by kind: never names,
+ * case content or agency type.
+ */
+export function NotificationBell() {
+  const t = useT();
+  const format = useFormat();
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const headingId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const location = useLocation();
+  const unread = useQuery({ ...trpc.notifications.unreadCount.queryOptions(), refetchInterval: POLL_MS, refetchOnWindowFocus: true });
+  const list = useQuery({ ...trpc.notifications.list.queryOptions(), enabled: open });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+  const markRead = useMutation(trpc.notifications.markRead.mutationOptions({ onSuccess: refresh }));
+  const count = unread.data ?? 0;
+
+  useEffect(() => setOpen(false), [location.pathname]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (open && event.key === "Escape") {
+      event.stopPropagation();
+      setOpen(false);
+      buttonRef.current?.focus();
+    }
+  };
+  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
+  };
+
+  return (
+    <div className="notifications" onKeyDown={onKeyDown} onBlur={onBlur}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="notifications__button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+      >
+        <svg className="notifications__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2Z"
+          />
+        </svg>
+        <span>{t("notifications.button")}</span>
+        {/* The name reads "Varsler 2 uleste": the visible text first, as speech-input users say it. */}
+        {count > 0 && (
+          <>
+            <span className="notifications__badge"> {count}</span>
+            <span className="visually-hidden"> {t("notifications.unreadSuffix")}</span>
+          </>
+        )}
+      </button>
+      <div id={panelId} className="notifications__panel" hidden={!open} tabIndex={-1} role="region" aria-labelledby={headingId}>
+        <h2 id={headingId} className="notifications__heading">
+          {t("notifications.heading")}
+        </h2>
+        {!open ? null : list.isPending ? (
+          <Loading />
+        ) : list.isError ? (
+          <LoadFailed error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.data.length === 0 ? (
+          <p>{t("notifications.empty")}</p>
+        ) : (
+          <>
+            <ul className="notifications__list">
+              {list.data.map((n) => (
+                <li key={n.id} className={n.read ? "" : "is-unread"}>
+                  {!n.read && <span className="visually-hidden">{t("notifications.unread")}: </span>}
+                  <span>{t(`notifications.${n.kind}`)}</span>
+                  <span className="muted"> {format.dateTime(n.createdAt)}</span>
+                  {n.caseId && (
+                    <>
+                      {" "}
+                      <Link to={`/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
+                        {t("notifications.open")}
+                      </Link>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+            {count > 0 && (
+              <button type="button" className="button button--secondary button--small" onClick={() => markRead.mutate({})}>
+                {t("notifications.markAll")}
+              </button>
+            )}
+            <ErrorMessage error={markRead.error} />
+          </>
+        )}
+      </div>
+    </div>
+  );
+}
