@@ -3,7 +3,8 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.ts";
-import { createSession, deleteUserSessions } from "./sessions.ts";
+import type { EventBus } from "../events/bus.ts";
+import { createSession, deleteSession, deleteUserSessions } from "./sessions.ts";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILED_PER_ACCOUNT = 10;
@@ -74,9 +75,24 @@ export async function login(
   return { token, userId: user.id };
 }
 
+/** Ends one session, and the live connections opened with it on every node. */
+export async function logout(db: Db, bus: EventBus, userId: string, sessionId: string, ip: string | null): Promise<void> {
+  await deleteSession(db, sessionId);
+  await recordAuthEvent(db, { kind: "logout", userId, ip });
+  await bus.publish({ type: "sessionsEnded", userId, sessionIds: [sessionId] });
+}
+
+/** Ends every session of the user, and their live connections. */
+export async function logoutEverywhere(db: Db, bus: EventBus, userId: string, ip: string | null): Promise<void> {
+  await deleteUserSessions(db, userId);
+  await recordAuthEvent(db, { kind: "logout_everywhere", userId, ip });
+  await bus.publish({ type: "sessionsEnded", userId, sessionIds: null });
+}
+
 /** Changes the password, clears the first-login flag and signs out every other session. */
 export async function changePassword(
   db: Db,
+  bus: EventBus,
   userId: string,
   currentSessionId: string,
   input: ChangePasswordInput,
@@ -100,4 +116,5 @@ export async function changePassword(
     await deleteUserSessions(trx, userId, currentSessionId);
     await recordAuthEvent(trx, { kind: "password_changed", email: user.email, userId });
   });
+  await bus.publish({ type: "sessionsEnded", userId, sessionIds: null, exceptSessionId: currentSessionId });
 }

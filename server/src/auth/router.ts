@@ -1,6 +1,5 @@
 import { changePasswordInput, loginInput } from "@laget/domain";
-import { changePassword, login, recordAuthEvent } from "./login.ts";
-import { deleteSession, deleteUserSessions } from "./sessions.ts";
+import { changePassword, login, logout, logoutEverywhere } from "./login.ts";
 import { publicProcedure, router, sessionProcedure } from "../trpc/init.ts";
 
 export const authRouter = router({
@@ -14,21 +13,19 @@ export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.actor),
 
   logout: sessionProcedure.mutation(async ({ ctx }) => {
-    await deleteSession(ctx.db, ctx.session.id);
-    await recordAuthEvent(ctx.db, { kind: "logout", userId: ctx.actor.id, ip: ctx.ip });
+    await logout(ctx.db, ctx.bus, ctx.actor.id, ctx.session.id, ctx.ip);
     ctx.clearSessionCookie();
     return { ok: true as const };
   }),
 
   logoutEverywhere: sessionProcedure.mutation(async ({ ctx }) => {
-    await deleteUserSessions(ctx.db, ctx.actor.id);
-    await recordAuthEvent(ctx.db, { kind: "logout_everywhere", userId: ctx.actor.id, ip: ctx.ip });
+    await logoutEverywhere(ctx.db, ctx.bus, ctx.actor.id, ctx.ip);
     ctx.clearSessionCookie();
     return { ok: true as const };
   }),
 
   changePassword: sessionProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await changePassword(ctx.db, ctx.actor.id, ctx.session.id, input);
+    await changePassword(ctx.db, ctx.bus, ctx.actor.id, ctx.session.id, input);
     return { ok: true as const };
   }),
 });

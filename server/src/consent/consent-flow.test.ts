@@ -17,7 +17,7 @@ const events: AccessChanged[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
-  server.bus.subscribe((e) => events.push(e));
+  server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
   const as = (user: string) => signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
   [teacher, nurse, nav, barnevern] = await Promise.all([as("koordinator"), as("helsesykepleier"), as("nav"), as("barnevern")]);
   units = await unitIdsByName(teacher);

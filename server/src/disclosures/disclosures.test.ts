@@ -71,7 +71,7 @@ test("a disclosure on a legal basis opens the named categories to the recipient,
   expect(review.some((r) => r.kind === "disclosure" && r.caseId === caseId)).toBe(true);
 
   const events: AccessChanged[] = [];
-  const off = server.bus.subscribe((e) => events.push(e));
+  const off = server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
   await teacher.mutationOk("disclosures.revoke", { disclosureId });
   off();
   expect(events).toEqual([expect.objectContaining({ caseId, reason: "disclosure_revoked", unitIds: [units["Barneverntjenesten"]] })]);

@@ -30,7 +30,27 @@ export type AccessChanged = {
   at: string;
 };
 
-export type BusEvent = AccessChanged;
+/**
+ * Sessions ended (logout, logout everywhere, password change or reset, deactivation):
+ * live connections opened with them close at once, on every node.
+ */
+export type SessionsEnded = {
+  type: "sessionsEnded";
+  userId: string;
+  /** The sessions that ended; null means every session of the user. */
+  sessionIds: string[] | null;
+  /** With sessionIds null: a session that stays (the one that changed the password). */
+  exceptSessionId?: string;
+};
+
+export type BusEvent = AccessChanged | SessionsEnded;
+
+/** Whether a live connection opened with this session must close. */
+export function sessionEnded(event: SessionsEnded, userId: string, sessionId: string): boolean {
+  if (event.userId !== userId) return false;
+  if (event.sessionIds) return event.sessionIds.includes(sessionId);
+  return sessionId !== event.exceptSessionId;
+}
 type Envelope = { origin: string; event: BusEvent };
 
 export interface EventBus {

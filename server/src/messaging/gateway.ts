@@ -21,7 +21,7 @@ import { allows } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import type { AccessChanged, EventBus } from "../events/bus.ts";
+import { sessionEnded, type AccessChanged, type EventBus } from "../events/bus.ts";
 import { SESSION_COOKIE } from "../http/app.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
@@ -59,7 +59,7 @@ export const defaultLimits: GatewayLimits = {
 };
 const ACTOR_REFRESH_MS = 30_000;
 
-type SocketData = { actor: Actor; checkedAt: number; away: boolean };
+type SocketData = { actor: Actor; sessionId: string; checkedAt: number; away: boolean };
 
 /** What the server pushes; dates inside arrive as ISO strings. */
 export interface ServerToClientEvents {
@@ -156,7 +156,7 @@ export async function attachGateway(options: {
       const validated = token ? await validateSessionToken(db, token) : null;
       const actor = validated ? await loadActor(db, validated.session.userId) : null;
       if (!actor || actor.mustChangePassword) return next(new Error("UNAUTHENTICATED"));
-      socket.data = { actor, checkedAt: Date.now(), away: false } satisfies SocketData;
+      socket.data = { actor, sessionId: validated!.session.id, checkedAt: Date.now(), away: false } satisfies SocketData;
       next();
     } catch (err) {
       log.error({ err }, "socket handshake failed");
@@ -364,6 +364,12 @@ export async function attachGateway(options: {
   }
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === "accessChanged") void evict(event).catch((err: unknown) => log.error({ err, caseId: event.caseId }, "eviction failed"));
+    if (event.type === "sessionsEnded") {
+      // Every node gets the event and closes its own sockets of those sessions.
+      for (const socket of io.of("/").sockets.values()) {
+        if (sessionEnded(event, socket.data.actor.id, socket.data.sessionId)) socket.disconnect(true);
+      }
+    }
   });
 
   return {

@@ -43,9 +43,9 @@ export const usersRouter = router({
   removeMembership: adminProcedure
     .input(membershipIdInput)
     .mutation(({ ctx, input }) => removeMembership(ctx.db, ctx.actor, input.membershipId)),
-  deactivate: adminProcedure.input(userIdInput).mutation(({ ctx, input }) => deactivateUser(ctx.db, ctx.actor, input.userId)),
+  deactivate: adminProcedure.input(userIdInput).mutation(({ ctx, input }) => deactivateUser(ctx.db, ctx.bus, ctx.actor, input.userId)),
   reactivate: adminProcedure.input(userIdInput).mutation(({ ctx, input }) => reactivateUser(ctx.db, ctx.actor, input.userId)),
   resetPassword: adminProcedure
     .input(userIdInput)
-    .mutation(({ ctx, input }) => resetPassword(ctx.db, ctx.actor, input.userId)),
+    .mutation(({ ctx, input }) => resetPassword(ctx.db, ctx.bus, ctx.actor, input.userId)),
 });

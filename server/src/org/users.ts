@@ -4,6 +4,7 @@ import { generateOneTimePassword, hashPassword } from "../auth/passwords.ts";
 import { deleteUserSessions } from "../auth/sessions.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
+import type { EventBus } from "../events/bus.ts";
 import { assertAdminRemains } from "./admins.ts";
 import { getUnit } from "./units.ts";
 
@@ -129,14 +130,15 @@ export async function removeMembership(db: Db, actor: Actor, membershipId: strin
   });
 }
 
-/** Deactivates a user and ends all their sessions at once. */
-export async function deactivateUser(db: Db, actor: Actor, userId: string): Promise<void> {
+/** Deactivates a user and ends all their sessions and live connections at once. */
+export async function deactivateUser(db: Db, bus: EventBus, actor: Actor, userId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await assertUserInMunicipality(trx, actor, userId);
     await assertAdminRemains(trx, actor.municipalityId, { userId });
     await trx.updateTable("users").set({ deactivated_at: new Date() }).where("id", "=", userId).where("deactivated_at", "is", null).execute();
     await deleteUserSessions(trx, userId);
   });
+  await bus.publish({ type: "sessionsEnded", userId, sessionIds: null });
 }
 
 export async function reactivateUser(db: Db, actor: Actor, userId: string): Promise<void> {
@@ -145,7 +147,7 @@ export async function reactivateUser(db: Db, actor: Actor, userId: string): Prom
 }
 
 /** Issues a new one-time password: the old one and every session stop working. */
-export async function resetPassword(db: Db, actor: Actor, userId: string): Promise<{ oneTimePassword: string }> {
+export async function resetPassword(db: Db, bus: EventBus, actor: Actor, userId: string): Promise<{ oneTimePassword: string }> {
   await assertUserInMunicipality(db, actor, userId);
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
@@ -153,6 +155,7 @@ export async function resetPassword(db: Db, actor: Actor, userId: string): Promi
     await trx.updateTable("users").set({ password_hash: passwordHash, must_change_password: true }).where("id", "=", userId).execute();
     await deleteUserSessions(trx, userId);
   });
+  await bus.publish({ type: "sessionsEnded", userId, sessionIds: null });
   return { oneTimePassword };
 }
 

@@ -12,7 +12,7 @@ import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import type { BusEvent, EventBus } from "../events/bus.ts";
+import { sessionEnded, type BusEvent, type EventBus } from "../events/bus.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
@@ -48,6 +48,7 @@ export const REVOKED_CLOSE_REASON = "access-revoked";
 
 export type CollabContext = {
   userId: string;
+  sessionId: string;
   caseId: string;
   municipalityId: string;
   basis: Basis | null;
@@ -142,6 +143,7 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
       connectionConfig.readOnly = !canWrite;
       return {
         userId: actor.id,
+        sessionId: validated!.session.id,
         caseId,
         municipalityId: access.facts.municipalityId,
         basis: access.basis,
@@ -278,7 +280,15 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
   }
 
   const unsubscribe = bus.subscribe((event: BusEvent) => {
-    if (event.type !== "accessChanged") return;
+    if (event.type === "sessionsEnded") {
+      for (const document of hocuspocus.documents.values()) {
+        for (const connection of document.getConnections()) {
+          const ctx = connection.context as CollabContext;
+          if (sessionEnded(event, ctx.userId, ctx.sessionId)) revoke(connection, "signed_out");
+        }
+      }
+      return;
+    }
     recheck(event.caseId, event.reason).catch((err) => log.error({ err, caseId: event.caseId }, "plan access recheck failed"));
   });
 
