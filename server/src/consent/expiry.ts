@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
+import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import { notify } from "../notifications/notifications.ts";
@@ -53,29 +53,14 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
 
 /** Runs the consent jobs every minute on whichever node holds the lock. */
 export function scheduleConsentJobs(db: Db, bus: EventBus, log: Logger, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await db.connection().execute(async (conn) => {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('laget:consent-jobs')) as locked`.execute(conn);
-        if (!rows[0]?.locked) return;
-        try {
-          const result = await runConsentJobs(conn, bus);
-          if (result.expired) log.info(result, "consents expired");
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext('laget:consent-jobs'))`.execute(conn);
-        }
-      });
-    } catch (err) {
-      log.error({ err }, "consent jobs failed");
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return scheduleExclusiveJob(
+    db,
+    log,
+    "consent-jobs",
+    async (conn) => {
+      const result = await runConsentJobs(conn, bus);
+      if (result.expired) log.info(result, "consents expired");
+    },
+    intervalMs,
+  );
 }

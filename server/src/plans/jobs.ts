@@ -1,8 +1,8 @@
-import { sql } from "kysely";
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { allows } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
+import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import type { Logger } from "../log.ts";
 import { notify } from "../notifications/notifications.ts";
 import { addDays, osloToday } from "./dates.ts";
@@ -80,29 +80,14 @@ export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: numb
 
 /** Runs the plan jobs every minute on whichever node holds the lock (like the consent jobs). */
 export function schedulePlanJobs(db: Db, log: Logger, intervalMs = 60_000): () => void {
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await db.connection().execute(async (conn) => {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext('laget:plan-jobs')) as locked`.execute(conn);
-        if (!rows[0]?.locked) return;
-        try {
-          const result = await runPlanJobs(conn);
-          if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext('laget:plan-jobs'))`.execute(conn);
-        }
-      });
-    } catch (err) {
-      log.error({ err }, "plan jobs failed");
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), intervalMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return scheduleExclusiveJob(
+    db,
+    log,
+    "plan-jobs",
+    async (conn) => {
+      const result = await runPlanJobs(conn);
+      if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
+    },
+    intervalMs,
+  );
 }
