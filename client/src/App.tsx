@@ -11,6 +11,9 @@ import { HandoverTab } from "./cases/HandoverTab.tsx";
 import { NewCasePage } from "./cases/NewCasePage.tsx";
 import { NotesTab } from "./cases/NotesTab.tsx";
 import { OverviewTab } from "./cases/OverviewTab.tsx";
+import { CaseConversationTab } from "./messaging/CaseConversationTab.tsx";
+import { MessagesPage } from "./messaging/MessagesPage.tsx";
+import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
 import { ReviewPage } from "./review/ReviewPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
@@ -68,11 +71,17 @@ export function App() {
           <Route path="samtykke" element={<ConsentTab />} />
           <Route path="overlevering" element={<HandoverTab />} />
           <Route path="opplysninger" element={<DisclosureTab />} />
+          <Route path="samtale" element={<CaseConversationTab />} />
+          <Route path="plan" element={<PlanTab />} />
+          <Route path="plan/utskrift" element={<PlanPrintView />} />
           <Route path="tilgangslogg" element={<AccessLogTab />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route path="gjennomgang" element={<ReviewPage actor={actor} />} />
-        <Route path="meldinger" element={<PlaceholderPage section="messages" />} />
+        <Route path="tiltak" element={<MyMeasuresPage />} />
+        <Route path="meldinger" element={<MessagesPage actor={actor} />} />
+        <Route path="meldinger/ny" element={<MessagesPage actor={actor} creating />} />
+        <Route path="meldinger/:conversationId" element={<MessagesPage actor={actor} />} />
         <Route path="moter" element={<PlaceholderPage section="meetings" />} />
         <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />

@@ -1,4 +1,4 @@
-import type { AppErrorCode } from "@laget/domain";
+import { appErrorCodes, type AppErrorCode } from "@laget/domain";
 import type { AppRouter } from "@laget/server/router";
 import { hashKey, MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
@@ -14,7 +14,21 @@ export type ApiError = {
   network: boolean;
 };
 
+/** A refused or unanswered socket request (see messaging/realtime.ts), shown like a failed tRPC call. */
+export class SocketRequestError extends Error {
+  readonly appCode: AppErrorCode | null;
+  readonly fieldErrors: Record<string, string[]> | null;
+  readonly network: boolean;
+  constructor(code: string | null, fieldErrors: Record<string, string[]> | null = null) {
+    super(code ?? "NO_ANSWER");
+    this.appCode = code && (appErrorCodes as readonly string[]).includes(code) ? (code as AppErrorCode) : null;
+    this.fieldErrors = fieldErrors;
+    this.network = code === null;
+  }
+}
+
 export function apiErrorOf(error: unknown): ApiError {
+  if (error instanceof SocketRequestError) return { appCode: error.appCode, fieldErrors: error.fieldErrors, network: error.network };
   if (error instanceof TRPCClientError) {
     const data = (error as TRPCClientError<AppRouter>).data;
     if (data) return { appCode: data.appCode ?? null, fieldErrors: data.fieldErrors ?? null, network: false };

@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferOutput } from "@trpc/tanstack-react-query";
 import { clearSession, trpc } from "../trpc.ts";
+import { clearLocalPlansOf } from "../plans/local-copies.ts";
 import { setLoginNotice } from "./notice.ts";
 
 export type Actor = NonNullable<inferOutput<typeof trpc.auth.me>>;
@@ -15,9 +16,11 @@ export function isAdmin(actor: Actor): boolean {
 }
 
 export function useLogout() {
+  const me = useMe();
   const logout = useMutation(trpc.auth.logout.mutationOptions());
   const logoutEverywhere = useMutation(trpc.auth.logoutEverywhere.mutationOptions());
-  const done = () => {
+  const done = async () => {
+    if (me.data) await clearLocalPlansOf(me.data.id).catch(() => {});
     setLoginNotice("loggedOut");
     clearSession();
   };

@@ -17,10 +17,12 @@ export function useCase(): CaseContext {
 
 const tabs: { to: string; label: MessageKey; coordinatorOnly?: boolean }[] = [
   { to: "", label: "caseTabs.overview" },
+  { to: "plan", label: "plan.tab" },
   { to: "notater", label: "caseTabs.notes" },
   { to: "samtykke", label: "caseTabs.consent" },
   { to: "overlevering", label: "caseTabs.handover" },
   { to: "opplysninger", label: "caseTabs.disclosures" },
+  { to: "samtale", label: "caseTabs.conversation" },
   { to: "tilgangslogg", label: "caseTabs.accessLog", coordinatorOnly: true },
 ];
 

@@ -2,6 +2,7 @@ import { NavLink, Outlet } from "react-router";
 import { isAdmin, type Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import type { MessageKey } from "../i18n/types.ts";
+import { RealtimeProvider } from "../messaging/RealtimeProvider.tsx";
 import { canReview } from "../review/ReviewPage.tsx";
 import { NotificationBell } from "./NotificationBell.tsx";
 import { SkipLink } from "./SkipLink.tsx";
@@ -9,19 +10,20 @@ import { UserMenu } from "./UserMenu.tsx";
 
 const sections: { to: string; label: MessageKey }[] = [
   { to: "/saker", label: "nav.cases" },
+  { to: "/tiltak", label: "plan.nav.myMeasures" },
   { to: "/meldinger", label: "nav.messages" },
   { to: "/moter", label: "nav.meetings" },
   { to: "/henvisninger", label: "nav.referrals" },
 ];
 
-/** The signed-in frame: header with main menu and user menu, then the page. */
+/** The signed-in frame: header with main menu and user menu, then the page; the messaging socket lives as long as it. */
 export function Layout({ actor }: { actor: Actor }) {
   const t = useT();
   const links: { to: string; label: MessageKey }[] = [...sections];
   if (canReview(actor)) links.push({ to: "/gjennomgang", label: "nav.review" });
   if (isAdmin(actor)) links.push({ to: "/admin", label: "nav.admin" });
   return (
-    <>
+    <RealtimeProvider key={actor.id} userId={actor.id}>
       <SkipLink />
       <header className="site-header">
         <div className="site-header__bar container">
@@ -50,6 +52,6 @@ export function Layout({ actor }: { actor: Actor }) {
       <main id="main" tabIndex={-1} className="container">
         <Outlet />
       </main>
-    </>
+    </RealtimeProvider>
   );
 }

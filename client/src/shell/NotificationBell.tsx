@@ -86,7 +86,7 @@ export function NotificationBell() {
                   {n.caseId && (
                     <>
                       {" "}
-                      <Link to={`/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
+                      <Link to={n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
                         {t("notifications.open")}
                       </Link>
                     </>

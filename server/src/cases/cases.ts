@@ -75,7 +75,7 @@ export async function createCase(db: Db, actor: Actor, input: CreateCaseInput): 
   });
 }
 
-async function loadSubjects(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseSubject[]>> {
+export async function loadSubjects(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseSubject[]>> {
   const bySubject = new Map<string, CaseSubject[]>();
   if (caseIds.length === 0) return bySubject;
   const rows = await db

@@ -81,7 +81,7 @@ describe("Mine tiltak", () => {
     const due = await teacher.queryOk<Mine[]>("plans.myMeasures", { filter: "due" });
     expect(due.map((m) => m.measureId)).toEqual(["due-in-7"]);
     const overdue = await teacher.queryOk<Mine[]>("plans.myMeasures", { filter: "overdue" });
-    expect(overdue).toEqual([expect.objectContaining({ measureId: "overdue", overdue: true })]);
+    expect(overdue).toEqual([expect.objectContaining({ measureId: "overdue", overdue: true, caseLabel: "Emma Hansen" })]);
     expect(await nav.queryOk<Mine[]>("plans.myMeasures", {})).toEqual([]);
   });
 });

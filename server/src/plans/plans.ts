@@ -1,6 +1,7 @@
 import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } from "@laget/plan";
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import { loadSubjects } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { COLLAB_PATH, planDomainsFor, type PlanCollab } from "./collab.ts";
@@ -81,13 +82,15 @@ export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter,
   if (filter === "overdue") query = query.where("deadline", "<", today);
   const rows = await query.orderBy("deadline", "asc").limit(500).execute();
   const visible = await visibleCases(db, actor, rows.map((r) => r.case_id), "coordination", "plan.my_measures");
-  return rows
-    .filter((r) => {
-      const access = visible.get(r.case_id);
-      return access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow;
-    })
-    .map((r) => ({
+  const readable = rows.filter((r) => {
+    const access = visible.get(r.case_id);
+    return access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow;
+  });
+  // Whose plan it is: the subjects' names, readable since the case's identity is (and was audited) above.
+  const subjects = await loadSubjects(db, [...new Set(readable.map((r) => r.case_id))]);
+  return readable.map((r) => ({
       caseId: r.case_id,
+      caseLabel: (subjects.get(r.case_id) ?? []).map((s) => s.name).join(", "),
       measureId: r.measure_id,
       title: r.title,
       status: r.status as MeasureStatus,

@@ -1,0 +1,420 @@
+import type { PresenceStatus } from "@laget/domain";
+import type { inferOutput } from "@trpc/tanstack-react-query";
+import { io, type Socket } from "socket.io-client";
+import { queryClient, SocketRequestError, trpc } from "../trpc.ts";
+
+/**
+ * The messaging socket: one per signed-in session. It keeps the user's event stream
+ * lossless (DESIGN.md §5; the same rules as server/src/testing/live-client.ts) and feeds
+ * every event into the TanStack Query caches the views read:
+ *
+ * - `lastEventId` is the highest event id applied with nothing missing before it;
+ * - an event with the next id is applied; a later one is held back and the gap is filled
+ *   with `sync`; an id already applied is dropped (nothing is shown twice);
+ * - on every `hello` (each connect) whose head is past `lastEventId`, `sync` fetches the rest.
+ *
+ * Typing, presence, the connection state and revoked conversations are small stores
+ * next to it (read with useSyncExternalStore).
+ */
+export type Message = inferOutput<typeof trpc.messages.history>["messages"][number];
+export type ConversationSummary = inferOutput<typeof trpc.messages.conversations>[number];
+
+/** One conversation's messages as far as loaded: a contiguous run of sequence numbers ending at the newest known. */
+export type ThreadData = { messages: Message[]; loaded: boolean };
+
+type WireMessage = Omit<Message, "createdAt" | "editedAt" | "deletedAt"> & { createdAt: string; editedAt: string | null; deletedAt: string | null };
+type WireEvent = {
+  eventId: number;
+  type: "message.created" | "message.edited" | "message.deleted" | "conversation.read" | "conversation.added" | "conversation.removed" | "notification" | "gone";
+  conversationId: string | null;
+  message?: WireMessage;
+  data?: Record<string, unknown> | null;
+};
+type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string[]> | null } };
+
+export type ConnectionState = "connecting" | "connected" | "disconnected";
+/** Why an open conversation went away: consent narrowed (case thread) or removed from a group. */
+export type Lost = "revoked" | "removed";
+
+const REQUEST_TIMEOUT_MS = 10_000;
+const TYPING_SHOWN_MS = 8_000;
+const AWAY_AFTER_MS = 5 * 60_000;
+
+export const threadKey = (conversationId: string) => ["messaging", "thread", conversationId] as const;
+
+export function messageFromWire(m: WireMessage): Message {
+  return {
+    ...m,
+    createdAt: new Date(m.createdAt),
+    editedAt: m.editedAt ? new Date(m.editedAt) : null,
+    deletedAt: m.deletedAt ? new Date(m.deletedAt) : null,
+  };
+}
+
+/** The later state of one message: a deletion beats everything, then the latest edit. */
+function fresher(a: Message, b: Message): Message {
+  const rank = (m: Message) => (m.deletedAt ? Number.POSITIVE_INFINITY : (m.editedAt?.getTime() ?? 0));
+  return rank(b) >= rank(a) ? b : a;
+}
+
+/**
+ * Merges messages into a thread. Sequence numbers have no gaps (a deleted message stays
+ * as a tombstone), so only the run that ends at the newest message is kept: anything
+ * before a hole is fetched again as older history.
+ */
+export function mergeThread(data: ThreadData | undefined, incoming: readonly Message[], loaded?: boolean): ThreadData {
+  const bySeq = new Map<number, Message>();
+  for (const m of data?.messages ?? []) bySeq.set(m.seq, m);
+  for (const m of incoming) {
+    const known = bySeq.get(m.seq);
+    bySeq.set(m.seq, known ? fresher(known, m) : m);
+  }
+  const sorted = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  let start = sorted.length - 1;
+  while (start > 0 && sorted[start - 1]!.seq === sorted[start]!.seq - 1) start--;
+  return { messages: sorted.slice(Math.max(start, 0)), loaded: loaded ?? data?.loaded ?? false };
+}
+
+export function hasOlder(data: ThreadData | undefined): boolean {
+  const first = data?.messages[0];
+  return first !== undefined && first.seq > 1;
+}
+
+function byActivity(list: ConversationSummary[]): ConversationSummary[] {
+  return [...list].sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0));
+}
+
+/** Changes one conversation's summary wherever it is cached: the list and the single query. Returns whether the list had it. */
+export function patchSummary(conversationId: string, change: (c: ConversationSummary) => ConversationSummary): boolean {
+  const listKey = trpc.messages.conversations.queryKey();
+  let found = false;
+  queryClient.setQueryData(listKey, (list) => {
+    if (!list) return list;
+    const next = list.map((c) => {
+      if (c.id !== conversationId) return c;
+      found = true;
+      return change(c);
+    });
+    return found ? byActivity(next) : list;
+  });
+  queryClient.setQueryData(trpc.messages.conversation.queryKey({ conversationId }), (c) => (c ? change(c) : c));
+  // A list fetch under way may have been answered before this change: fetch it again.
+  if (queryClient.getQueryState(listKey)?.fetchStatus === "fetching") void queryClient.invalidateQueries({ queryKey: listKey });
+  return found;
+}
+
+function withRead(c: ConversationSummary, lastReadSeq: number): ConversationSummary {
+  const read = Math.min(Math.max(c.lastReadSeq, lastReadSeq), c.lastSeq);
+  return { ...c, lastReadSeq: read, unread: c.lastSeq - read };
+}
+
+/** A tiny observable value for useSyncExternalStore. */
+class Store<T> {
+  private listeners = new Set<() => void>();
+  private value: T;
+  constructor(value: T) {
+    this.value = value;
+  }
+  get = () => this.value;
+  set(value: T) {
+    this.value = value;
+    for (const l of this.listeners) l();
+  }
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+}
+
+export class Realtime {
+  readonly userId: string;
+  readonly connection = new Store<ConnectionState>("connecting");
+  /** conversationId → ids of users typing there now. */
+  readonly typing = new Store<ReadonlyMap<string, readonly string[]>>(new Map());
+  readonly presence = new Store<ReadonlyMap<string, PresenceStatus>>(new Map());
+  readonly lost = new Store<ReadonlyMap<string, Lost>>(new Map());
+
+  private socket: Socket | null = null;
+  private cursor: number | null = null;
+  private held = new Map<number, WireEvent>();
+  private syncing: Promise<void> | null = null;
+  private again = false;
+  private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private away = false;
+  private lastActivity = Date.now();
+  private stopHeartbeat: (() => void) | null = null;
+
+  constructor(userId: string) {
+    this.userId = userId;
+  }
+
+  start() {
+    if (this.socket) return;
+    const socket = io(window.location.origin, { transports: ["websocket"] });
+    this.socket = socket;
+    this.connection.set("connecting");
+    socket.on("hello", (hello: { lastEventId: number }) => this.onHello(hello.lastEventId));
+    socket.on("event", (e: WireEvent) => this.accept(e));
+    socket.on("typing", (p: { conversationId: string; userId: string; typing: boolean }) => this.onTyping(p.conversationId, p.userId, p.typing));
+    socket.on("presence", (p: { userId: string; status: PresenceStatus }) => this.setPresence({ [p.userId]: p.status }));
+    socket.on("conversation:revoked", (p: { conversationId: string }) => this.forget(p.conversationId, "revoked"));
+    socket.on("disconnect", (reason) => {
+      this.connection.set("disconnected");
+      // The server closed this socket on purpose (e.g. its session was checked again): socket.io
+      // does not reconnect by itself then. Try once; a refused handshake ends it (connect_error).
+      if (reason === "io server disconnect") setTimeout(() => this.socket === socket && socket.connect(), 1_000);
+    });
+    socket.on("connect_error", (err) => {
+      this.connection.set("disconnected");
+      // A refused handshake (signed out elsewhere): let `auth.me` decide what to show.
+      if (!socket.active && err.message === "UNAUTHENTICATED") void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+    });
+    this.stopHeartbeat = this.startHeartbeat();
+  }
+
+  stop() {
+    this.stopHeartbeat?.();
+    this.stopHeartbeat = null;
+    this.socket?.close();
+    this.socket = null;
+    for (const t of this.typingTimers.values()) clearTimeout(t);
+    this.typingTimers.clear();
+    this.cursor = null;
+    this.held.clear();
+  }
+
+  lastEventId(): number {
+    return this.cursor ?? 0;
+  }
+
+  /** An acked request; resolves with the answer or throws a SocketRequestError (shown by errorText). */
+  async request<T = Record<string, never>>(event: string, payload?: unknown): Promise<T> {
+    const socket = this.socket;
+    if (!socket) throw new SocketRequestError(null);
+    let ack: Ack<T>;
+    try {
+      ack = (await socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck(event, payload)) as Ack<T>;
+    } catch {
+      throw new SocketRequestError(null);
+    }
+    if (!ack.ok) throw new SocketRequestError(ack.error.code, ack.error.fieldErrors ?? null);
+    return ack;
+  }
+
+  // --- The lossless event stream -------------------------------------------------
+
+  private onHello(head: number) {
+    this.connection.set("connected");
+    if (this.cursor === null) {
+      this.cursor = head;
+      // Whatever was fetched before this socket existed may have missed events: fetch again.
+      void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: ["messaging"] });
+      const early = [...this.held.values()].sort((a, b) => a.eventId - b.eventId);
+      this.held.clear();
+      for (const e of early) this.accept(e);
+    }
+    if (head > this.cursor) void this.catchUp();
+    if (this.away) this.socket?.emit("presence:set", { status: "away" });
+  }
+
+  private accept(event: WireEvent) {
+    // Before the first hello everything waits: hello tells where the log stands.
+    if (this.cursor === null) {
+      this.held.set(event.eventId, event);
+      return;
+    }
+    if (event.eventId <= this.cursor) return;
+    if (event.eventId > this.cursor + 1) {
+      this.held.set(event.eventId, event);
+      void this.catchUp();
+      return;
+    }
+    let next: WireEvent | undefined = event;
+    while (next) {
+      this.cursor = next.eventId;
+      this.held.delete(next.eventId);
+      try {
+        this.apply(next);
+      } catch (err) {
+        console.error("messaging event not applied", err);
+      }
+      next = this.held.get(this.cursor + 1);
+    }
+  }
+
+  private catchUp(): Promise<void> {
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.again = false;
+        for (;;) {
+          const res = await this.request<{ events: WireEvent[]; more: boolean }>("sync", { since: this.cursor ?? 0 });
+          for (const e of res.events) this.accept(e);
+          if (!res.more) break;
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.syncing = null;
+    });
+    // A failed sync is tried again on the next gap or the next hello.
+    return this.syncing.catch(() => {});
+  }
+
+  private apply(event: WireEvent) {
+    const conversationId = event.conversationId;
+    switch (event.type) {
+      case "gone":
+        return;
+      case "message.created":
+      case "message.edited":
+      case "message.deleted": {
+        if (!event.message || !conversationId) return;
+        const message = messageFromWire(event.message);
+        this.addMessage(message);
+        if (event.type === "message.created") this.onTyping(conversationId, message.authorUserId, false);
+        return;
+      }
+      case "conversation.read": {
+        if (!conversationId) return;
+        const data = event.data as { lastReadSeq: number; mentionCount: number } | undefined;
+        if (!data) return;
+        patchSummary(conversationId, (c) => ({ ...withRead(c, data.lastReadSeq), mentionCount: data.mentionCount }));
+        return;
+      }
+      case "conversation.added":
+        void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+        this.unforget(conversationId);
+        return;
+      case "conversation.removed":
+        if (conversationId) this.forget(conversationId, "removed");
+        return;
+      case "notification": {
+        // The bell: a live bump now; its own query is fetched again for the exact count.
+        const countKey = trpc.notifications.unreadCount.queryKey();
+        queryClient.setQueryData(countKey, (n) => (n ?? 0) + 1);
+        void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+        if (event.data?.kind === "mention" && conversationId) patchSummary(conversationId, (c) => ({ ...c, mentionCount: c.mentionCount + 1 }));
+        return;
+      }
+    }
+  }
+
+  /** A message as the server now has it (from an event or an ack), into its thread and its conversation's summary. */
+  addMessage(message: Message) {
+    const key = threadKey(message.conversationId);
+    queryClient.setQueryData<ThreadData>(key, (data) => mergeThread(data, [message]));
+    if (queryClient.getQueryState(key)?.fetchStatus === "fetching") void queryClient.invalidateQueries({ queryKey: key });
+    const found = patchSummary(message.conversationId, (c) => {
+      const lastSeq = Math.max(c.lastSeq, message.seq);
+      const newer = !c.lastMessageAt || message.createdAt > c.lastMessageAt;
+      const next = { ...c, lastSeq, lastMessageAt: newer ? message.createdAt : c.lastMessageAt };
+      // The author has read their own message (the server records the same).
+      return withRead(next, message.authorUserId === this.userId ? message.seq : c.lastReadSeq);
+    });
+    if (!found) void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+  }
+
+  /** The conversation is gone for this user: out of the list and the caches, and the open view says why. */
+  private forget(conversationId: string, why: Lost) {
+    const lost = new Map(this.lost.get());
+    lost.set(conversationId, why);
+    this.lost.set(lost);
+    queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
+    queryClient.removeQueries({ queryKey: threadKey(conversationId) });
+    queryClient.removeQueries({ queryKey: trpc.messages.conversation.queryKey({ conversationId }) });
+    this.onTyping(conversationId, null, false);
+  }
+
+  private unforget(conversationId: string | null) {
+    if (!conversationId || !this.lost.get().has(conversationId)) return;
+    const lost = new Map(this.lost.get());
+    lost.delete(conversationId);
+    this.lost.set(lost);
+  }
+
+  // --- Reading, typing, presence ------------------------------------------------
+
+  /** Marks the conversation read up to `seq`: the badge clears at once, the server confirms with an event. */
+  async markRead(conversationId: string, seq: number) {
+    patchSummary(conversationId, (c) => ({ ...withRead(c, seq), mentionCount: 0 }));
+    const state = await this.request<{ lastReadSeq: number; mentionCount: number }>("conversation:read", { conversationId, seq });
+    patchSummary(conversationId, (c) => ({ ...withRead(c, state.lastReadSeq), mentionCount: state.mentionCount }));
+  }
+
+  join(conversationId: string) {
+    this.unforget(conversationId);
+    return this.request("conversation:join", { conversationId });
+  }
+
+  leave(conversationId: string) {
+    this.socket?.emit("conversation:leave", { conversationId }, () => {});
+  }
+
+  sendTyping(conversationId: string, typing: boolean) {
+    if (this.socket?.connected) this.socket.emit("typing", { conversationId, typing });
+  }
+
+  /** userId null: everyone in the conversation stops. */
+  private onTyping(conversationId: string, userId: string | null, typing: boolean) {
+    const current = this.typing.get();
+    const users = current.get(conversationId) ?? [];
+    const timerKey = `${conversationId}:${userId}`;
+    if (userId === null) {
+      if (users.length === 0) return;
+      for (const u of users) clearTimeout(this.typingTimers.get(`${conversationId}:${u}`));
+    } else {
+      clearTimeout(this.typingTimers.get(timerKey));
+      this.typingTimers.delete(timerKey);
+      if (typing) this.typingTimers.set(timerKey, setTimeout(() => this.onTyping(conversationId, userId, false), TYPING_SHOWN_MS));
+      if (typing === users.includes(userId)) return;
+    }
+    const next = new Map(current);
+    const remaining = userId === null ? [] : typing ? [...users, userId] : users.filter((u) => u !== userId);
+    if (remaining.length) next.set(conversationId, remaining);
+    else next.delete(conversationId);
+    this.typing.set(next);
+  }
+
+  async queryPresence(userIds: readonly string[]) {
+    if (userIds.length === 0) return;
+    const res = await this.request<{ presence: Record<string, PresenceStatus> }>("presence:query", { userIds });
+    this.setPresence(res.presence);
+  }
+
+  private setPresence(update: Record<string, PresenceStatus>) {
+    const next = new Map(this.presence.get());
+    for (const [u, s] of Object.entries(update)) next.set(u, s);
+    this.presence.set(next);
+  }
+
+  /** Away when the tab is hidden or nothing has happened for a while; online again on the next activity. */
+  private startHeartbeat(): () => void {
+    const update = () => {
+      const away = document.visibilityState === "hidden" || Date.now() - this.lastActivity > AWAY_AFTER_MS;
+      if (away === this.away) return;
+      this.away = away;
+      if (this.socket?.connected) this.socket.emit("presence:set", { status: away ? "away" : "online" }, () => {});
+    };
+    let lastCheck = 0;
+    const activity = () => {
+      this.lastActivity = Date.now();
+      if (this.away || Date.now() - lastCheck > 10_000) {
+        lastCheck = Date.now();
+        update();
+      }
+    };
+    const events = ["pointerdown", "keydown", "focus", "scroll"] as const;
+    for (const e of events) window.addEventListener(e, activity, { passive: true, capture: true });
+    document.addEventListener("visibilitychange", update);
+    const timer = setInterval(update, 30_000);
+    return () => {
+      for (const e of events) window.removeEventListener(e, activity, { capture: true });
+      document.removeEventListener("visibilitychange", update);
+      clearInterval(timer);
+    };
+  }
+}
