@@ -587,6 +587,7 @@ export const en: Catalog = {
     message_edit: "Edited a message",
     message_delete: "Deleted a message",
     message_history: "Saw earlier versions of a message",
+    message_deliver: "Received a message",
     denied: "Refused: {action}",
   },
   review: {

@@ -589,6 +589,7 @@ export const nb = {
     message_edit: "Endret en melding",
     message_delete: "Slettet en melding",
     message_history: "Så tidligere versjoner av en melding",
+    message_deliver: "Fikk en melding levert",
     denied: "Avvist: {action}",
   },
   review: {

@@ -1,4 +1,4 @@
-import { decide, type CaseFacts } from "@laget/policy";
+import { decide, type Basis, type CaseFacts } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
@@ -88,6 +88,11 @@ export async function assertCaseOpen(db: Db, caseId: string): Promise<void> {
  * participating units, each judged by decide() with all of their units.
  */
 export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<string[]> {
+  return (await caseThreadReadersWithBasis(db, facts)).map((r) => r.userId);
+}
+
+/** The case thread's readers now, each with the basis decide() found: what a delivery is audited with. */
+export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Promise<{ userId: string; basis: Basis }[]> {
   const participantUnits = facts.participants.map((p) => p.unitId);
   const rows = await db
     .selectFrom("memberships as m")
@@ -110,13 +115,10 @@ export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<strin
   const unitsByUser = new Map<string, string[]>();
   for (const r of rows) (unitsByUser.get(r.user_id) ?? unitsByUser.set(r.user_id, []).get(r.user_id)!).push(r.unit_id);
   const now = new Date();
-  return [...unitsByUser]
-    .filter(
-      ([userId, unitIds]) =>
-        decide({ userId, municipalityId: facts.municipalityId, unitIds }, { case: facts, category: "conversation" }, "read", "coordination", now)
-          .allow,
-    )
-    .map(([userId]) => userId);
+  return [...unitsByUser].flatMap(([userId, unitIds]) => {
+    const d = decide({ userId, municipalityId: facts.municipalityId, unitIds }, { case: facts, category: "conversation" }, "read", "coordination", now);
+    return d.allow ? [{ userId, basis: d.basis }] : [];
+  });
 }
 
 /** Everyone who may read the conversation now. */

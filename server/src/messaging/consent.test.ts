@@ -63,6 +63,9 @@ test("under consent: the nurse opens the case thread, joins its room and receive
   expect(page.messages.map((m) => m.body)).toEqual(["Før tilbaketrekking"]);
   const log = await http.koordinator!.queryOk<{ actorName: string; action: string; basis: { kind: string } | null }[]>("audit.caseLog", { caseId });
   expect(log.some((e) => e.actorName === "Hanne Helsesykepleier" && e.action === "conversation.read" && e.basis?.kind === "consent")).toBe(true);
+  // The live delivery itself is audited too, with the consent it relied on; never to barnevern.
+  expect(log.some((e) => e.actorName === "Hanne Helsesykepleier" && e.action === "message.deliver" && e.basis?.kind === "consent")).toBe(true);
+  expect(log.some((e) => e.actorName === "Berit Barnevern" && e.action === "message.deliver")).toBe(false);
   expect(received(live.barnevern!, "Før tilbaketrekking")).toBe(false);
 });
 

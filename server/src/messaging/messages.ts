@@ -7,7 +7,7 @@ import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { notify } from "../notifications/notifications.ts";
-import { assertCaseOpen, authorizeConversation, conversationReaders } from "./access.ts";
+import { assertCaseOpen, authorizeConversation, caseThreadReadersWithBasis, conversationReaders } from "./access.ts";
 import { appendUserEvents, deliveriesFor, lastEventId, type Delivery, type Mentions, type MessageView, type UserEvent } from "./events.ts";
 
 /**
@@ -98,7 +98,9 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
   checkBody(input.body);
   const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create");
   if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
-  const readers = [...new Set([...(await conversationReaders(db, access)), actor.id])];
+  // In a case thread every delivery is a read of case data: each reader's basis is audited with it.
+  const caseReaders = access.facts ? await caseThreadReadersWithBasis(db, access.facts) : null;
+  const readers = [...new Set([...(caseReaders ? caseReaders.map((r) => r.userId) : await conversationReaders(db, access)), actor.id])];
   const mentioned = await resolveMentions(db, input.mentions, readers, actor.id);
   const conversationId = access.conversation.id;
 
@@ -166,6 +168,24 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
       deletedAt: null,
     };
     const created = await appendUserEvents(trx, readers, { type: "message.created", conversationId, messageId: input.id });
+    if (caseReaders) {
+      await appendAudit(
+        trx,
+        actor.municipalityId,
+        caseReaders
+          .filter((r) => r.userId !== actor.id)
+          .map((r) => ({
+            actorUserId: r.userId,
+            actorUnitId: r.basis.unitId,
+            action: "message.deliver",
+            resourceType: "message",
+            resourceId: input.id,
+            caseId: access.conversation.case_id,
+            basis: r.basis,
+            purpose: "coordination" as const,
+          })),
+      );
+    }
     const deliveries = deliveriesFor(created, { type: "message.created", conversationId, message });
     if (mentioned.length > 0) {
       // Neutral: the notification names no one and carries no content, only where to look.
