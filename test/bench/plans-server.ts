@@ -3,10 +3,15 @@
  * CPU can be measured: `laget` is the real server (auth, decide(), persistence,
  * projection, audit) over a fresh database; `bare` is Hocuspocus alone on the same
  * `ws` integration, with no auth and no persistence. Prints one JSON line when ready.
+ *
+ * On SIGUSR2 it prints one more JSON line, `{"stats":…}`, with what happened since the
+ * previous one: the event-loop delay (how long a ready callback waited), the event-loop
+ * utilization, and (laget) every onStoreDocument: how many, how long, how many at once.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Hocuspocus } from "@hocuspocus/server";
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from "node:perf_hooks";
+import { Hocuspocus, type Extension } from "@hocuspocus/server";
 import { WebSocketServer } from "ws";
 import { parseConfig } from "../../server/src/config.ts";
 import { createLogger } from "../../server/src/log.ts";
@@ -14,6 +19,46 @@ import { startServer } from "../../server/src/server.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
 
 const mode = process.argv[2] ?? "laget";
+
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+let elu: EventLoopUtilization = performance.eventLoopUtilization();
+let stores: number[] = [];
+let storing = 0;
+let maxStoring = 0;
+
+/** Times every onStoreDocument of the given extension (wall time, including waiting for the database). */
+function timeStores(extension: Extension | undefined) {
+  const inner = extension?.onStoreDocument?.bind(extension);
+  if (!extension || !inner) throw new Error("no persistence extension to time");
+  extension.onStoreDocument = async (payload) => {
+    const t = performance.now();
+    storing++;
+    maxStoring = Math.max(maxStoring, storing);
+    try {
+      return await inner(payload);
+    } finally {
+      storing--;
+      stores.push(performance.now() - t);
+    }
+  };
+}
+
+process.on("SIGUSR2", () => {
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const sorted = stores.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+  const stats = {
+    loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+    eventLoopUtilization: Math.round(performance.eventLoopUtilization(elu).utilization * 100) / 100,
+    stores: { count: sorted.length, totalMs: Math.round(sorted.reduce((a, b) => a + b, 0)), p50: at(0.5), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0), maxConcurrent: maxStoring },
+  };
+  process.stdout.write(`${JSON.stringify({ stats })}\n`);
+  loopDelay.reset();
+  elu = performance.eventLoopUtilization();
+  stores = [];
+  maxStoring = storing;
+});
 
 if (mode === "bare") {
   const hocuspocus = new Hocuspocus({ quiet: true });
@@ -34,6 +79,7 @@ if (mode === "bare") {
     log: createLogger("warn"),
     db: testDb.db,
   });
+  timeStores(running.plans.hocuspocus.configuration.extensions.find((e) => e.extensionName === "laget-persistence"));
   process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
   process.once("SIGTERM", () => void running.close().then(() => testDb.close()).then(() => process.exit(0)));
 }

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser } from "../support/browser.ts";
+import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -17,14 +17,7 @@ afterAll(async () => {
 
 /** Each person in their own browser context: their own cookies, their own session. */
 async function signedIn(email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nb-NO" });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("E-post", { exact: true }).fill(email);
-  await page.getByLabel("Passord", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Logg inn" }).click();
-  await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
-  return page;
+  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD)).page;
 }
 
 const CHILD = "Emma Fjellstad";

@@ -6,7 +6,7 @@ import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/t
 import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
 import { startServerOn, startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
 import type { RunningServer } from "../../server/src/server.ts";
-import { expectAccessible, launchBrowser } from "../support/browser.ts";
+import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
 
 let server: TestServer;
 let browser: Browser;
@@ -26,14 +26,7 @@ afterAll(async () => {
 
 /** Each person in their own browser context: their own cookies, their own socket. */
 async function signedIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: "nb-NO" });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("E-post", { exact: true }).fill(email);
-  await page.getByLabel("Passord", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Logg inn" }).click();
-  await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
-  return page;
+  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD, viewport)).page;
 }
 
 const conversations = (page: Page) => page.getByRole("region", { name: "Samtaler" });

@@ -4,7 +4,7 @@ import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn as signedInApi, type HttpClient } from "../../server/src/testing/http-client.ts";
 import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser } from "../support/browser.ts";
+import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
 
 // The live plan in two browsers: the coordinator (Fjellheim skole, owns the case) and the
 // health nurse (Helsestasjonen, by consent) edit the same plan at the same time.
@@ -46,15 +46,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function signedIn(email: string): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "nb-NO" });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel("E-post", { exact: true }).fill(email);
-  await page.getByLabel("Passord", { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: "Logg inn" }).click();
-  await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
-  return { page, context };
+function signedIn(email: string): Promise<{ page: Page; context: BrowserContext }> {
+  return signInInNewContext(browser, server.url, email, DEMO_PASSWORD);
 }
 
 async function openPlan(page: Page): Promise<void> {

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 /** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
@@ -26,4 +26,22 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   expect(serious, `accessibility violations on ${where}`).toEqual([]);
+}
+
+/** Signs a person in through the login page, in a browser context of their own (own cookies, own sockets). */
+export async function signInInNewContext(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  password: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, locale: "nb-NO" });
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel("E-post", { exact: true }).fill(email);
+  await page.getByLabel("Passord", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Logg inn" }).click();
+  await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
+  return { page, context };
 }
