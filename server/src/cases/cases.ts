@@ -92,6 +92,26 @@ export async function loadSubjects(db: Db, caseIds: readonly string[]): Promise<
   return bySubject;
 }
 
+/** A case's own fields with its owning unit's and coordinator's names: what lists and the case page show. */
+function caseHeaders(db: Db) {
+  return db
+    .selectFrom("cases")
+    .innerJoin("units", "units.id", "cases.owning_unit_id")
+    .innerJoin("users", "users.id", "cases.coordinator_user_id")
+    .select([
+      "cases.id",
+      "cases.owning_unit_id",
+      "cases.bti_level",
+      "cases.status",
+      "cases.closed_reason",
+      "cases.created_at",
+      "cases.updated_at",
+      "cases.coordinator_user_id",
+      "units.name as unit_name",
+      "users.display_name as coordinator_name",
+    ]);
+}
+
 /**
  * The actor's cases: candidates are found through participation (never by scanning the
  * municipality), then every one is judged by decide(); the search only ever looks
@@ -133,22 +153,7 @@ export async function listCases(db: Db, actor: Actor, filters: ListCasesInput): 
   const ids = candidates.map((c) => c.id).filter((id) => visible.has(id));
   if (ids.length === 0) return [];
   const [rows, subjects] = await Promise.all([
-    db
-      .selectFrom("cases")
-      .innerJoin("units", "units.id", "cases.owning_unit_id")
-      .innerJoin("users", "users.id", "cases.coordinator_user_id")
-      .select([
-        "cases.id",
-        "cases.bti_level",
-        "cases.status",
-        "cases.updated_at",
-        "cases.coordinator_user_id",
-        "units.name as unit_name",
-        "users.display_name as coordinator_name",
-      ])
-      .where("cases.id", "in", ids)
-      .orderBy("cases.updated_at", "desc")
-      .execute(),
+    caseHeaders(db).where("cases.id", "in", ids).orderBy("cases.updated_at", "desc").execute(),
     loadSubjects(db, ids),
   ]);
   return rows.map((r) => ({
@@ -172,24 +177,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
     resourceType: "case",
   });
   const [row, subjects, participants, handover] = await Promise.all([
-    db
-      .selectFrom("cases")
-      .innerJoin("units", "units.id", "cases.owning_unit_id")
-      .innerJoin("users", "users.id", "cases.coordinator_user_id")
-      .select([
-        "cases.id",
-        "cases.owning_unit_id",
-        "cases.bti_level",
-        "cases.status",
-        "cases.closed_reason",
-        "cases.created_at",
-        "cases.updated_at",
-        "cases.coordinator_user_id",
-        "units.name as unit_name",
-        "users.display_name as coordinator_name",
-      ])
-      .where("cases.id", "=", caseId)
-      .executeTakeFirstOrThrow(),
+    caseHeaders(db).where("cases.id", "=", caseId).executeTakeFirstOrThrow(),
     loadSubjects(db, [caseId]),
     db
       .selectFrom("case_participants as p")
