@@ -33,7 +33,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex("plan_revisions_case_idx").on("plan_revisions").columns(["case_id", "created_at"]).execute();
 
-  // One row per measure in a plan, replaced with every snapshot. References into the
+  // One row per measure in a plan, kept equal to the document with every snapshot. References into the
   // document (units, people) are whatever the document says, so they carry no foreign key.
   await db.schema
     .createTable("plan_measures")

@@ -8,11 +8,16 @@
  * same document sees it) p50/p99, the server's memory and CPU; the cost of loading a
  * document with EDITS edits; then the same load against bare Hocuspocus (no auth, no
  * persistence), reported as ratios. Targets: p99 < 50 ms, overhead < 25 %.
+ * Under each run it prints the server's event-loop delay and utilization, the client
+ * process's own event-loop delay (if that is high, the load generator is the limit, not
+ * the server) and, for laget, every onStoreDocument in the window (count, wall time, how
+ * many at once). BENCH_PROF=1 writes a CPU profile of each server process.
  * Defaults: 300 × 3 at 2/s for 20 s; lower them on a small machine:
  *   BENCH_DOCS=100 BENCH_CLIENTS=3 BENCH_RATE=2 BENCH_SECONDS=15 BENCH_EDITS=10000
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { addMeasure, readPlan, updateMeasure } from "@laget/plan";
 import * as Y from "yjs";
 import { connectPlan, eventually, type PlanClient } from "../../server/src/plans/test-client.ts";
@@ -26,20 +31,41 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const EDITS = Number(process.env.BENCH_EDITS ?? 10_000);
 const TICKS_PER_SECOND = 100;
 
-type Server = { url: string; child: ChildProcess };
+type ServerStats = {
+  loopDelayMs: { p50: number; p99: number; max: number };
+  eventLoopUtilization: number;
+  stores: { count: number; totalMs: number; p50: number; p99: number; max: number; maxConcurrent: number };
+};
+type Server = { url: string; child: ChildProcess; /** The server's own figures since the previous call. */ stats(): Promise<ServerStats> };
 
 async function startChild(mode: "laget" | "bare"): Promise<Server> {
-  const child = spawn(process.execPath, [new URL("./plans-server.ts", import.meta.url).pathname, mode], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  // BENCH_PROF=1: a CPU profile of the server process (written to the working directory on exit).
+  const flags = process.env.BENCH_PROF ? ["--cpu-prof"] : [];
+  const child = spawn(process.execPath, [...flags, new URL("./plans-server.ts", import.meta.url).pathname, mode], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+  const waiting: ((s: ServerStats) => void)[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();
-      const line = buffer.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
+      const lines = buffer.split("\n");
+      buffer = lines.pop()!;
+      for (const line of lines.filter((l) => l.startsWith("{"))) {
+        const message = JSON.parse(line) as { url?: string; stats?: ServerStats };
+        if (message.url) resolve(message.url);
+        if (message.stats) waiting.shift()?.(message.stats);
+      }
     });
     child.once("exit", (code) => reject(new Error(`server exited ${code}`)));
   });
-  return { url, child };
+  return {
+    url,
+    child,
+    stats: () =>
+      new Promise<ServerStats>((resolve) => {
+        waiting.push(resolve);
+        child.kill("SIGUSR2");
+      }),
+  };
 }
 
 function usage(pid: number) {
@@ -75,6 +101,9 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
   }
   // Only other clients of the same document count: each write is seen CLIENTS-1 times.
   const before = usage(server.child.pid!);
+  await server.stats();
+  const clientLoop = monitorEventLoopDelay({ resolution: 5 });
+  clientLoop.enable();
   const started = performance.now();
   const interval = 1000 / RATE;
   const timers = clients.flat().map((c, i) => {
@@ -89,7 +118,9 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
   timers.forEach((t) => clearTimeout(t));
   const elapsed = (performance.now() - started) / 1000;
   await new Promise((r) => setTimeout(r, 500));
+  clientLoop.disable();
   const after = usage(server.child.pid!);
+  const serverStats = await server.stats();
   for (const c of clients.flat()) c.destroy();
   latencies.sort((a, b) => a - b);
   return {
@@ -99,6 +130,8 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
     max: latencies.at(-1) ?? NaN,
     rssMb: after.rssMb,
     cpuPerSecond: (after.cpuSeconds - before.cpuSeconds) / elapsed,
+    server: serverStats,
+    clientLoopDelayMs: { p99: clientLoop.percentile(99) / 1e6, max: clientLoop.max / 1e6 },
   };
 }
 
@@ -106,6 +139,12 @@ function print(label: string, r: Awaited<ReturnType<typeof load>>) {
   console.log(
     `${label.padEnd(10)} updates seen=${r.updates}  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  max=${r.max.toFixed(1)} ms  ` +
       `server rss=${r.rssMb.toFixed(0)} MB  server cpu=${(r.cpuPerSecond * 100).toFixed(0)} % of a core`,
+  );
+  const s = r.server;
+  console.log(
+    `${"".padEnd(10)} server event loop: delay p50=${s.loopDelayMs.p50} p99=${s.loopDelayMs.p99} max=${s.loopDelayMs.max} ms, utilization ${(s.eventLoopUtilization * 100).toFixed(0)} %; ` +
+      `client event loop delay p99=${r.clientLoopDelayMs.p99.toFixed(1)} max=${r.clientLoopDelayMs.max.toFixed(1)} ms` +
+      (s.stores.count ? `; stores ${s.stores.count} (p50 ${s.stores.p50} ms, p99 ${s.stores.p99} ms, max ${s.stores.max} ms, at most ${s.stores.maxConcurrent} at once)` : ""),
   );
 }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { Redis } from "@hocuspocus/extension-redis";
-import { Hocuspocus, type Connection, type Document, type Extension, isTransactionOrigin } from "@hocuspocus/server";
+import { Hocuspocus, type Connection, type Document, type Extension, isTransactionOrigin, shouldSkipStoreHooks } from "@hocuspocus/server";
 import { caseIdOfDocument, defaultDomains, initPlan, planDocumentName, replacePlanContent, type Domain } from "@laget/plan";
 import type { Basis } from "@laget/policy";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -16,6 +16,7 @@ import { sessionEnded, type BusEvent, type EventBus } from "../events/bus.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
+import type { Projection } from "./projection.ts";
 
 /**
  * Live plan documents: Hocuspocus v4 on `/collab`, on the same HTTP server as Hono and
@@ -24,7 +25,10 @@ import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
  *    `plan`; no read → refused; read without write → a read-only connection (its
  *    updates are dropped by Hocuspocus, so never persisted);
  *  - persistence: a debounced snapshot (Hocuspocus' debounce, 2 s, at most 10 s) with
- *    the measure projection, audit and revisions in one transaction;
+ *    the measure projection, audit and revisions in one transaction. Under constant
+ *    edits each document is stored at a deadline of its own, drawn anew every time
+ *    between 60 % and 100 % of the 10 s, so documents opened together do not all
+ *    store at the same moment; the projection is written incrementally;
  *  - revocation: on `accessChanged`, every connection to the case's plan is re-decided
  *    and closed (or made read-only) on every node, with a stateless message saying why.
  *
@@ -63,6 +67,10 @@ type DocState = {
   editors: Map<string, Basis | null>;
   revisionEditors: Set<string>;
   restore?: { revisionId: string; userId: string };
+  /** What this node last wrote to the measure projection (at `version`). */
+  projection?: Projection;
+  /** This document's own deadline for the pending store (see `storeJitter`). */
+  deadline?: NodeJS.Timeout;
 };
 
 export type PlanCollab = {
@@ -113,9 +121,47 @@ function redisConfig(url: string) {
   };
 }
 
-export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; redisUrl?: string; debounceMs?: number; maxDebounceMs?: number }): PlanCollab {
+export function createPlanCollab(options: {
+  db: Db;
+  bus: EventBus;
+  log: Logger;
+  redisUrl?: string;
+  debounceMs?: number;
+  maxDebounceMs?: number;
+  /**
+   * Under constant edits a pending store runs at a per-document deadline drawn uniformly
+   * from [1 - storeJitter, 1] × maxDebounceMs, anew for every store, so documents that
+   * started together spread their stores out instead of all hitting maxDebounce at once.
+   * 0 leaves only Hocuspocus' own maxDebounce. Default 0.4.
+   */
+  storeJitter?: number;
+}): PlanCollab {
   const { db, bus, log } = options;
   const docs = new Map<string, DocState>();
+  const maxDebounceMs = options.maxDebounceMs ?? 10_000;
+  const storeJitter = Math.min(Math.max(options.storeJitter ?? 0.4, 0), 1);
+
+  // Runs the document's pending store (if any) early, through Hocuspocus' own debouncer,
+  // so unloading, flush() and the save mutex work exactly as for its maxDebounce.
+  function scheduleDeadline(documentName: string, state: DocState) {
+    if (state.deadline || storeJitter === 0) return;
+    state.deadline = setTimeout(
+      () => {
+        state.deadline = undefined;
+        const id = `onStoreDocument-${documentName}`;
+        if (hocuspocus.debouncer.isDebounced(id)) {
+          Promise.resolve(hocuspocus.debouncer.executeNow(id)).catch((err: unknown) => log.error({ err, documentName }, "storing a plan failed"));
+        }
+      },
+      maxDebounceMs * (1 - storeJitter * Math.random()),
+    );
+    // Hocuspocus' own debounce timer keeps the process alive while a store is pending.
+    state.deadline.unref();
+  }
+  function clearDeadline(state: DocState) {
+    clearTimeout(state.deadline);
+    state.deadline = undefined;
+  }
 
   const authentication: Extension = {
     extensionName: "laget-authentication",
@@ -175,7 +221,10 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
     },
     async onChange({ documentName, transactionOrigin }) {
       const state = docs.get(documentName);
-      if (!state || !isTransactionOrigin(transactionOrigin)) return;
+      if (!state || shouldSkipStoreHooks(transactionOrigin)) return;
+      // A store is now pending (Hocuspocus schedules it with this very update).
+      scheduleDeadline(documentName, state);
+      if (!isTransactionOrigin(transactionOrigin)) return;
       let editor: { userId: string; basis: Basis | null } | null = null;
       if (transactionOrigin.source === "connection") {
         const ctx = transactionOrigin.connection.context as CollabContext;
@@ -192,6 +241,8 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
     async onStoreDocument({ documentName, document }) {
       const state = docs.get(documentName);
       if (!state) return;
+      // Changes from here on are pending again, with a deadline of their own.
+      clearDeadline(state);
       const editors = state.editors;
       const revisionEditors = state.revisionEditors;
       const restore = state.restore;
@@ -209,8 +260,10 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
           revisionEditors,
           lastEditorLeft,
           restore,
+          previousProjection: state.projection,
         });
         state.version = result.version;
+        state.projection = result.projection;
         // Editors seen since the last revision are kept for the next one.
         if (!result.revisionId) for (const e of revisionEditors) state.revisionEditors.add(e);
       } catch (err) {
@@ -223,7 +276,10 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
       }
     },
     async afterUnloadDocument({ documentName, instance }) {
-      if (!instance.documents.has(documentName)) docs.delete(documentName);
+      if (instance.documents.has(documentName)) return;
+      const state = docs.get(documentName);
+      if (state) clearDeadline(state);
+      docs.delete(documentName);
     },
   };
 
@@ -236,7 +292,7 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
     name: "laget",
     quiet: true,
     debounce: options.debounceMs ?? 2_000,
-    maxDebounce: options.maxDebounceMs ?? 10_000,
+    maxDebounce: maxDebounceMs,
     extensions,
   });
 
@@ -364,6 +420,7 @@ export function createPlanCollab(options: { db: Db; bus: EventBus; log: Logger; 
           await new Promise((r) => setTimeout(r, 50));
         }
         await flush();
+        for (const state of docs.values()) clearDeadline(state);
         await hocuspocus.hooks("onDestroy", { instance: hocuspocus });
       })()),
   };

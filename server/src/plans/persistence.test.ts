@@ -1,4 +1,4 @@
-import { addMeasure, initPlan, planTypes, readPlan } from "@laget/plan";
+import { addMeasure, initPlan, planTypes, readPlan, removeMeasure, updateMeasure } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import * as Y from "yjs";
 import { loadActor } from "../auth/actor.ts";
@@ -70,4 +70,43 @@ test("a node whose version is behind merges the stored state first: neither node
   // Within ten minutes of the last revision, no new one (unless the last editor left).
   const revisions = await testDb.db.selectFrom("plan_revisions").select("id").where("case_id", "=", caseId).execute();
   expect(revisions).toHaveLength(1);
+});
+
+test("the projection is written incrementally from this node's last write, and whole when another node wrote since", async () => {
+  const stored = await loadPlanSnapshot(testDb.db, caseId);
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, stored.state!);
+  const rowsNow = () =>
+    testDb.db.selectFrom("plan_measures").select(["measure_id", "title", "status", "updated_at"]).where("case_id", "=", caseId).orderBy("title").execute();
+  const byTitle = (title: string) => readPlan(doc).measures.find((m) => m.title === title)!.id;
+  const t1 = new Date("2026-03-01T10:00:00Z");
+  const first = await storePlanSnapshot(testDb.db, { ...request(doc, stored.version), now: t1 });
+  expect((await rowsNow()).map((r) => r.updated_at.toISOString())).toEqual([t1, t1, t1].map((t) => t.toISOString()));
+
+  // One changed, one removed, one added, one untouched: only those rows move.
+  updateMeasure(doc, byTitle("Fra A"), { status: "in_progress" });
+  removeMeasure(doc, byTitle("Fra B"));
+  addMeasure(doc, { title: "Fra C" });
+  const t2 = new Date("2026-03-01T10:00:10Z");
+  const second = await storePlanSnapshot(testDb.db, { ...request(doc, first.version), previousProjection: first.projection, now: t2 });
+  expect((await rowsNow()).map((r) => [r.title, r.status, r.updated_at.toISOString()])).toEqual([
+    ["Fra A", "in_progress", t2.toISOString()],
+    ["Fra C", "planned", t2.toISOString()],
+    ["Gyldig", "planned", t1.toISOString()],
+  ]);
+
+  // Another node writes (removing "Gyldig"); this node's remembered projection is stale,
+  // so after merging it replaces the projection whole.
+  const other = new Y.Doc();
+  Y.applyUpdate(other, (await loadPlanSnapshot(testDb.db, caseId)).state!);
+  removeMeasure(other, readPlan(other).measures.find((m) => m.title === "Gyldig")!.id);
+  await storePlanSnapshot(testDb.db, request(other, second.version));
+  updateMeasure(doc, byTitle("Fra C"), { title: "Fra C, endret" });
+  const t3 = new Date("2026-03-01T10:00:20Z");
+  const third = await storePlanSnapshot(testDb.db, { ...request(doc, second.version), previousProjection: second.projection, now: t3 });
+  expect((await rowsNow()).map((r) => [r.title, r.updated_at.toISOString()])).toEqual([
+    ["Fra A", t3.toISOString()],
+    ["Fra C, endret", t3.toISOString()],
+  ]);
+  expect([...third.projection.keys()].sort()).toEqual(readPlan(doc).measures.map((m) => m.id).sort());
 });

@@ -3,7 +3,7 @@ import type { Basis } from "@laget/policy";
 import * as Y from "yjs";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
-import { measureRows } from "./projection.ts";
+import { diffProjection, measureRows, projectionOf, type Projection } from "./projection.ts";
 
 /**
  * Plan snapshots in PostgreSQL. A snapshot is the whole Yjs state as one update
@@ -39,10 +39,16 @@ export type SnapshotRequest = {
   /** The last editor left: a revision is due whatever the interval. */
   lastEditorLeft: boolean;
   restore?: { revisionId: string; userId: string };
+  /**
+   * The measure projection this node wrote at `knownVersion` (from a previous result).
+   * When the row is still at that version, only the measures that changed are written;
+   * otherwise (first store, or another node wrote since) the projection is replaced whole.
+   */
+  previousProjection?: Projection;
   now?: Date;
 };
 
-export type SnapshotResult = { version: number; plan: Plan; revisionId: string | null };
+export type SnapshotResult = { version: number; plan: Plan; revisionId: string | null; /** What the projection now holds. */ projection: Projection };
 
 /**
  * Writes the snapshot, the projection and (when due) a revision in one transaction.
@@ -52,18 +58,19 @@ export type SnapshotResult = { version: number; plan: Plan; revisionId: string |
 export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<SnapshotResult> {
   const now = req.now ?? new Date();
   return db.transaction().execute(async (trx) => {
-    // A placeholder row first, so the row lock below also serializes the first write.
-    await trx
-      .insertInto("plan_documents")
-      .values({ case_id: req.caseId, municipality_id: req.municipalityId, state: "", version: 0 })
-      .onConflict((oc) => oc.column("case_id").doNothing())
-      .execute();
-    const row = await trx
-      .selectFrom("plan_documents")
-      .select(["state", "version", "last_revision_at"])
-      .where("case_id", "=", req.caseId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const lockRow = () =>
+      trx.selectFrom("plan_documents").select(["state", "version", "last_revision_at"]).where("case_id", "=", req.caseId).forUpdate().executeTakeFirst();
+    let row = await lockRow();
+    if (!row) {
+      // The first write: a placeholder row first, so the row lock also serializes it.
+      await trx
+        .insertInto("plan_documents")
+        .values({ case_id: req.caseId, municipality_id: req.municipalityId, state: "", version: 0 })
+        .onConflict((oc) => oc.column("case_id").doNothing())
+        .execute();
+      row = await lockRow();
+      if (!row) throw new Error("plan_documents row vanished");
+    }
     if (row.version !== req.knownVersion && row.state !== "") {
       Y.applyUpdate(req.doc, decodeState(row.state), MERGE_ORIGIN);
     }
@@ -107,9 +114,37 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       .where("case_id", "=", req.caseId)
       .execute();
 
-    await trx.deleteFrom("plan_measures").where("case_id", "=", req.caseId).execute();
+    // The projection: only what changed since this node's own last write at this version;
+    // replaced whole when that is unknown or another node wrote in between.
     const rows = measureRows(req.caseId, req.municipalityId, plan, now);
-    if (rows.length) await trx.insertInto("plan_measures").values(rows).execute();
+    const projection = projectionOf(rows);
+    if (req.previousProjection && row.version === req.knownVersion) {
+      const { removed, changed } = diffProjection(req.previousProjection, projection, rows);
+      if (removed.length) await trx.deleteFrom("plan_measures").where("case_id", "=", req.caseId).where("measure_id", "in", removed).execute();
+      if (changed.length) {
+        await trx
+          .insertInto("plan_measures")
+          .values(changed)
+          .onConflict((oc) =>
+            oc.columns(["case_id", "measure_id"]).doUpdateSet((eb) => ({
+              municipality_id: eb.ref("excluded.municipality_id"),
+              domain_id: eb.ref("excluded.domain_id"),
+              title: eb.ref("excluded.title"),
+              status: eb.ref("excluded.status"),
+              responsible_unit_id: eb.ref("excluded.responsible_unit_id"),
+              responsible_user_id: eb.ref("excluded.responsible_user_id"),
+              start_date: eb.ref("excluded.start_date"),
+              deadline: eb.ref("excluded.deadline"),
+              evaluation_date: eb.ref("excluded.evaluation_date"),
+              updated_at: eb.ref("excluded.updated_at"),
+            })),
+          )
+          .execute();
+      }
+    } else {
+      await trx.deleteFrom("plan_measures").where("case_id", "=", req.caseId).execute();
+      if (rows.length) await trx.insertInto("plan_measures").values(rows).execute();
+    }
 
     const events: AuditEvent[] = [...req.editors].map(([userId, basis]) => ({
       actorUserId: userId,
@@ -122,6 +157,6 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       purpose: "coordination",
     }));
     await appendAudit(trx, req.municipalityId, events);
-    return { version, plan, revisionId };
+    return { version, plan, revisionId, projection };
   });
 }
