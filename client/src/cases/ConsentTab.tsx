@@ -1,7 +1,7 @@
 import { evidenceForms, grantorRelations } from "@laget/domain";
 import { categories, purposes, type Category, type Purpose } from "@laget/policy";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { trpc } from "../trpc.ts";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
@@ -37,7 +37,11 @@ export function ConsentTab() {
       <h2>{t("consent.heading")}</h2>
       <p>{t("consent.intro")}</p>
       <StatusMessage>{status}</StatusMessage>
-      {!kase.isCoordinator && <p className="muted">{t("consent.onlyCoordinator")}</p>}
+      {!kase.isCoordinator ? (
+        <p className="muted">{t("consent.notCoordinator", { coordinator: kase.coordinatorName })}</p>
+      ) : (
+        kase.status === "closed" && <p className="muted">{t("consent.caseClosed")}</p>
+      )}
       {canManage && !formOpen && !revising && (
         <p>
           <button type="button" className="button" onClick={() => setFormOpen(true)}>
@@ -108,20 +112,45 @@ function ConsentCard({
   const t = useT();
   const format = useFormat();
   const formRef = useRef<HTMLFormElement>(null);
+  const requestHintId = useId();
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | undefined>();
   const [error, setError] = useState<unknown>(null);
   const handlers = { onMutate: () => setError(null), onError: setError };
   const activate = useMutation(trpc.consents.activate.mutationOptions(handlers));
+  const request = useMutation(trpc.consents.request.mutationOptions(handlers));
+  const refuse = useMutation(trpc.consents.refuse.mutationOptions(handlers));
+  const invalidate = useMutation(trpc.consents.invalidate.mutationOptions(handlers));
   const remove = useMutation(trpc.consents.deleteDraft.mutationOptions(handlers));
   const withdraw = useMutation(trpc.consents.withdraw.mutationOptions(handlers));
+  const busy = [activate, request, refuse, invalidate, remove, withdraw].some((m) => m.isPending);
+  // One irreversible step at a time is asked about, in place.
+  const [step, setStep] = useState<"refuse" | "invalidate" | "delete" | null>(null);
+  const stepButtons = { refuse: useRef<HTMLButtonElement>(null), invalidate: useRef<HTMLButtonElement>(null), delete: useRef<HTMLButtonElement>(null) };
+  const lastStep = useRef<typeof step>(null);
+  useEffect(() => {
+    // Back from a question (cancelled, or failed and closed): focus returns to the button that asked it.
+    if (step === null && lastStep.current) stepButtons[lastStep.current].current?.focus();
+    lastStep.current = step;
+  }, [step]);
+
   const done = (text: string) => ({
     onSuccess: async () => {
+      // Done, not cancelled: the status message speaks; the asking button may be gone.
+      lastStep.current = null;
+      setStep(null);
       onStatus(text);
       await refreshCase();
     },
   });
   const title = t("consent.cardTitle", { subject: c.subjectName, version: c.version });
+  const open = c.status === "draft" || c.status === "requested";
+  const ended = !open && c.status !== "active";
+  // The server refuses to activate without the child's views from age 7; say so before the click.
+  const { kase } = useCase();
+  const subject = kase.subjects.find((s) => s.id === c.subjectId);
+  const age = subject ? ageOf(subject) : null;
+  const viewsMissing = !!subject && subject.role !== "parent" && age !== null && age >= 7 && !c.childViews;
 
   const submitWithdraw = (event: FormEvent) => {
     event.preventDefault();
@@ -206,23 +235,56 @@ function ConsentCard({
         </ul>
       </div>
       <ErrorMessage error={error} />
-      {canManage && (c.status === "draft" || c.status === "requested") && (
+      {canManage && c.status === "draft" && <p className="muted">{t("consent.stateDraft")}</p>}
+      {c.status === "requested" && <p className="muted">{t("consent.stateRequested")}</p>}
+      {ended && <p className="muted">{t("consent.stateEnded")}</p>}
+      {canManage && open && viewsMissing && <p className="alert alert--info">{t("consent.cannotActivate", { name: c.subjectName, age: age ?? "" })}</p>}
+      {canManage && open && step === null && (
         <div className="row-actions">
-          <button type="button" className="button" onClick={() => activate.mutate({ consentId: c.id }, done(t("consent.activated")))}>
-            {t("consent.activate")}
-          </button>
+          {!viewsMissing && (
+            <button type="button" className="button" disabled={busy} onClick={() => activate.mutate({ consentId: c.id }, done(t("consent.activated")))}>
+              {t("consent.activate")}
+            </button>
+          )}
+          {c.status === "draft" && (
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={busy}
+              aria-describedby={requestHintId}
+              onClick={() => request.mutate({ consentId: c.id }, done(t("consent.requestDone")))}
+            >
+              {t("consent.request")}
+            </button>
+          )}
+          {c.status === "requested" && (
+            <button ref={stepButtons.refuse} type="button" className="button button--secondary" disabled={busy} onClick={() => setStep("refuse")}>
+              {t("consent.refuse")}
+            </button>
+          )}
           {c.status === "draft" && !c.activatedAt && (
-            <button type="button" className="button button--secondary" onClick={() => remove.mutate({ consentId: c.id }, done(t("consent.deleted")))}>
+            <button ref={stepButtons.delete} type="button" className="button button--secondary" disabled={busy} onClick={() => setStep("delete")}>
               {t("consent.deleteDraft")}
             </button>
           )}
+          <button ref={stepButtons.invalidate} type="button" className="button button--secondary" disabled={busy} onClick={() => setStep("invalidate")}>
+            {t("consent.invalidate")}
+          </button>
         </div>
       )}
-      {canManage && c.status === "active" && (
+      {canManage && c.status === "draft" && step === null && (
+        <p id={requestHintId} className="field__hint">
+          {t("consent.requestHint")}
+        </p>
+      )}
+      {canManage && c.status === "active" && step === null && (
         <>
           <div className="row-actions">
             <button type="button" className="button button--secondary" onClick={onRevise}>
               {t("consent.revise")}
+            </button>
+            <button ref={stepButtons.invalidate} type="button" className="button button--secondary" disabled={busy} onClick={() => setStep("invalidate")}>
+              {t("consent.invalidate")}
             </button>
           </div>
           <form ref={formRef} className="form form--inline" onSubmit={submitWithdraw} noValidate>
@@ -242,7 +304,105 @@ function ConsentCard({
           </form>
         </>
       )}
+      {canManage && step === "refuse" && (
+        <ConfirmStep
+          question={t("consent.refuseQuestion")}
+          reasonLabel={t("consent.refuseReason")}
+          reasonHint={t("consent.refuseReasonHint")}
+          confirmLabel={t("consent.refuseConfirm")}
+          pending={busy}
+          onConfirm={(why) => refuse.mutate({ consentId: c.id, reason: why }, done(t("consent.refuseDone")))}
+          onCancel={() => setStep(null)}
+        />
+      )}
+      {canManage && step === "invalidate" && (
+        <ConfirmStep
+          question={c.status === "active" ? `${t("consent.invalidateQuestion")} ${t("consent.invalidateQuestionActive")}` : t("consent.invalidateQuestion")}
+          reasonLabel={t("consent.invalidateReason")}
+          confirmLabel={t("consent.invalidateConfirm")}
+          pending={busy}
+          onConfirm={(why) =>
+            invalidate.mutate({ consentId: c.id, reason: why }, done(c.status === "active" ? t("consent.invalidateDoneActive") : t("consent.invalidateDone")))
+          }
+          onCancel={() => setStep(null)}
+        />
+      )}
+      {canManage && step === "delete" && (
+        <ConfirmStep
+          question={t("consent.deleteQuestion")}
+          confirmLabel={t("consent.deleteConfirm")}
+          pending={busy}
+          onConfirm={() => remove.mutate({ consentId: c.id }, done(t("consent.deleted")))}
+          onCancel={() => setStep(null)}
+        />
+      )}
     </li>
+  );
+}
+
+/**
+ * Asks before an irreversible step, in place: the question, the reason when the server
+ * takes one, and the real action. Focus moves to the first control; Avbryt hands the
+ * choice back (the card's buttons return).
+ */
+function ConfirmStep({
+  question,
+  reasonLabel,
+  reasonHint,
+  confirmLabel,
+  pending,
+  onConfirm,
+  onCancel,
+}: {
+  question: string;
+  reasonLabel?: string;
+  reasonHint?: string;
+  confirmLabel: string;
+  pending: boolean;
+  onConfirm: (reason: string) => void;
+  onCancel: () => void;
+}) {
+  const t = useT();
+  const questionId = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const firstRef = useRef<HTMLInputElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    (reasonLabel ? firstRef.current : confirmRef.current)?.focus();
+  }, [reasonLabel]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (pending) return;
+    if (reasonLabel && !reason.trim()) {
+      setError(t("consent.reasonRequired"));
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+      return;
+    }
+    setError(undefined);
+    onConfirm(reason.trim());
+  };
+
+  return (
+    <form ref={formRef} className="form form--inline confirm" onSubmit={submit} noValidate aria-labelledby={questionId}>
+      <p id={questionId} className="confirm__question">
+        {question}
+      </p>
+      {reasonLabel && (
+        <TextField label={reasonLabel} hint={reasonHint} required value={reason} inputRef={firstRef} onChange={(e) => setReason(e.target.value)} error={error} />
+      )}
+      <div className="form__actions">
+        <button ref={confirmRef} type="submit" className="button button--danger" disabled={pending}>
+          {confirmLabel}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,21 +1,15 @@
-import { subjectRoles, type SubjectRole } from "@laget/domain";
 import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { trpc } from "../trpc.ts";
-import { SelectField, TextField } from "../ui/FormField.tsx";
+import { SelectField } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 import { btiKey, btiLevels, caseUnits, refreshCase } from "./shared.ts";
-
-type SubjectDraft = { key: number; role: SubjectRole; name: string; birthDate: string; birthYear: string };
-type SubjectErrors = { name?: string; birth?: string };
-
-let nextKey = 1;
-const blankSubject = (role: SubjectRole = "child"): SubjectDraft => ({ key: nextKey++, role, name: "", birthDate: "", birthYear: "" });
+import { blankSubject, hasSubjectErrors, SubjectFields, subjectInput, validateSubject, type SubjectDraft, type SubjectErrors } from "./SubjectFields.tsx";
 
 export function NewCasePage({ actor }: { actor: Actor }) {
   const t = useT();
@@ -44,11 +38,8 @@ export function NewCasePage({ actor }: { actor: Actor }) {
     const found = { unit: unitId ? undefined : t("newCase.unitRequired"), subjects: [] as SubjectErrors[] };
     let bad = !!found.unit;
     subjects.forEach((s, i) => {
-      const e: SubjectErrors = {};
-      if (!s.name.trim()) e.name = t("newCase.nameRequired");
-      if (s.birthDate && s.birthYear) e.birth = t("newCase.birthBoth");
-      else if (s.birthYear && !/^\d{4}$/.test(s.birthYear.trim())) e.birth = t("newCase.birthYearInvalid");
-      if (e.name || e.birth) bad = true;
+      const e = validateSubject(t, s);
+      if (hasSubjectErrors(e)) bad = true;
       found.subjects[i] = e;
     });
     setErrors(found);
@@ -59,12 +50,7 @@ export function NewCasePage({ actor }: { actor: Actor }) {
     create.mutate({
       owningUnitId: unitId,
       btiLevel: Number(level),
-      subjects: subjects.map((s) => ({
-        role: s.role,
-        name: s.name.trim(),
-        birthDate: s.birthDate || null,
-        birthYear: s.birthYear ? Number(s.birthYear) : null,
-      })),
+      subjects: subjects.map(subjectInput),
     });
   };
 
@@ -110,38 +96,7 @@ export function NewCasePage({ actor }: { actor: Actor }) {
         {subjects.map((s, i) => (
           <fieldset key={s.key} className="fieldset">
             <legend>{t("newCase.subjectLegend", { n: i + 1 })}</legend>
-            <SelectField label={t("newCase.role")} value={s.role} onChange={(e) => update(s.key, { role: e.target.value as SubjectRole })}>
-              {subjectRoles.map((r) => (
-                <option key={r} value={r}>
-                  {t(`subjectRole.${r}`)}
-                </option>
-              ))}
-            </SelectField>
-            <TextField
-              label={t("newCase.name")}
-              autoComplete="off"
-              required
-              value={s.name}
-              onChange={(e) => update(s.key, { name: e.target.value })}
-              error={errors.subjects[i]?.name}
-            />
-            <p className="muted">{t("newCase.birthHint")}</p>
-            <div className="field-row">
-              <TextField
-                label={t("newCase.birthDate")}
-                type="date"
-                value={s.birthDate}
-                onChange={(e) => update(s.key, { birthDate: e.target.value })}
-                error={errors.subjects[i]?.birth}
-              />
-              <TextField
-                label={t("newCase.birthYear")}
-                inputMode="numeric"
-                maxLength={4}
-                value={s.birthYear}
-                onChange={(e) => update(s.key, { birthYear: e.target.value })}
-              />
-            </div>
+            <SubjectFields subject={s} errors={errors.subjects[i]} onChange={(patch) => update(s.key, patch)} />
             {subjects.length > 1 && (
               <button
                 type="button"

@@ -8,6 +8,7 @@ import { focusFirstInvalid } from "../ui/validation.ts";
 import { useCase } from "./CasePage.tsx";
 import { PendingHandover } from "./HandoverTab.tsx";
 import { btiKey, btiLevels, categoryList, refreshCase, useFormat } from "./shared.ts";
+import { blankSubject, hasSubjectErrors, SubjectFields, subjectInput, validateSubject, type SubjectDraft, type SubjectErrors } from "./SubjectFields.tsx";
 
 export function OverviewTab() {
   const t = useT();
@@ -86,6 +87,11 @@ export function OverviewTab() {
             </li>
           ))}
         </ul>
+        {kase.isCoordinator && kase.status !== "closed" ? (
+          <AddSubjectForm onStatus={setStatus} />
+        ) : (
+          <p className="muted">{kase.status === "closed" ? t("overview.closedSubjects") : t("overview.onlyCoordinatorSubjects", { coordinator: kase.coordinatorName })}</p>
+        )}
       </section>
       <Participants onStatus={setStatus} />
       {kase.isCoordinator && kase.status !== "closed" && <CoordinatorControls onStatus={setStatus} />}
@@ -142,8 +148,59 @@ function Participants({ onStatus }: { onStatus: (s: string) => void }) {
         </ul>
       )}
       <ErrorMessage error={error} />
-      {canEdit ? <AddParticipantForm onStatus={onStatus} /> : <p className="muted">{t("overview.onlyCoordinatorParticipants")}</p>}
+      {canEdit ? (
+        <AddParticipantForm onStatus={onStatus} />
+      ) : (
+        <p className="muted">{kase.status === "closed" ? t("overview.closedParticipants") : t("overview.onlyCoordinatorParticipants")}</p>
+      )}
     </section>
+  );
+}
+
+/** Adds a child, youth or parent to the case, judged like the new-case form (the server checks again). */
+function AddSubjectForm({ onStatus }: { onStatus: (s: string) => void }) {
+  const t = useT();
+  const { kase } = useCase();
+  const formRef = useRef<HTMLFormElement>(null);
+  const headingId = useId();
+  const [subject, setSubject] = useState<SubjectDraft>(() => blankSubject("parent"));
+  const [errors, setErrors] = useState<SubjectErrors>({});
+  const add = useMutation(trpc.cases.addSubject.mutationOptions());
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (add.isPending) return;
+    const found = validateSubject(t, subject);
+    setErrors(found);
+    if (hasSubjectErrors(found)) {
+      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
+      return;
+    }
+    const input = subjectInput(subject);
+    add.mutate(
+      { caseId: kase.id, subject: input },
+      {
+        onSuccess: async () => {
+          onStatus(t("overview.subjectAdded", { name: input.name }));
+          setSubject(blankSubject("parent"));
+          await refreshCase();
+        },
+      },
+    );
+  };
+
+  return (
+    <form ref={formRef} className="form" onSubmit={submit} noValidate aria-labelledby={headingId}>
+      <h3 id={headingId}>{t("overview.addSubjectHeading")}</h3>
+      <p className="muted">{t("overview.addSubjectHint")}</p>
+      <ErrorMessage error={add.error} />
+      <SubjectFields subject={subject} errors={errors} onChange={(patch) => setSubject((s) => ({ ...s, ...patch }))} />
+      <div className="form__actions">
+        <button type="submit" className="button button--secondary">
+          {t("overview.addSubject")}
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,0 +1,177 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
+import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
+import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedIn(email: string): Promise<Page> {
+  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD)).page;
+}
+
+const CHILD = "Sofie Lund";
+const NOT_FOUND = "Fant ikke saken, eller du har ikke tilgang til den.";
+const today = new Date().toISOString().slice(0, 10);
+
+/** Fills the consent form for the health station (identity and health), with the child's views, and saves a draft. */
+async function recordConsent(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Registrer samtykke" }).click();
+  await page.getByRole("heading", { name: "Registrer samtykke" }).waitFor();
+  await page.getByLabel("Navn, samtykkegiver 1", { exact: true }).fill("Mona Lund");
+  await page.getByLabel("Dato barnet ble hørt", { exact: true }).fill(today);
+  await page.getByLabel("Hvordan barnet ble hørt", { exact: true }).fill("Samtale med kontaktlærer");
+  await page.getByLabel("Hva barnet selv mener", { exact: true }).fill("Sofie vil at helsesykepleieren skal vite hvordan hun har det.");
+  await page.getByLabel("Versjon av informasjonsteksten", { exact: true }).fill("2026-1");
+  await page.getByLabel("Helsestasjonen: Identitet", { exact: true }).check();
+  await page.getByLabel("Helsestasjonen: Helse", { exact: true }).check();
+  await page.getByRole("button", { name: "Lagre som utkast" }).click();
+  await page.getByText("Samtykket er lagret som utkast.", { exact: false }).waitFor();
+}
+
+const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? null);
+
+test("a consent is sent to the family and refused, another is activated and then invalidated, and a person is added to the case", async () => {
+  const teacher = await signedIn("koordinator@demo.laget.no");
+  await teacher.getByRole("link", { name: "Ny sak" }).click();
+  await teacher.getByLabel("Navn", { exact: true }).fill(CHILD);
+  await teacher.getByLabel("Fødselsdato", { exact: true }).fill("2015-09-01");
+  await teacher.getByRole("button", { name: "Opprett sak" }).click();
+  await teacher.getByRole("heading", { level: 1, name: `Sak: ${CHILD}` }).waitFor();
+  const caseUrl = teacher.url();
+  const tabs = teacher.getByRole("navigation", { name: "Saken" });
+  await tabs.getByRole("link", { name: "Samtykke" }).click();
+  // Newest first: the first card is the consent just recorded.
+  const newest = teacher.locator("li.card").first();
+
+  // 1. Recorded, marked as sent to the family: still no access, and it says so.
+  await recordConsent(teacher);
+  await newest.getByText("Utkast", { exact: true }).waitFor();
+  await newest.getByText("Utkastet gir ingen tilgang.", { exact: false }).waitFor();
+  expect(await newest.getByRole("button", { name: "Registrer avslag" }).count()).toBe(0);
+  await newest.getByRole("button", { name: "Marker som sendt til familien" }).click();
+  await teacher.getByText("Samtykket er markert som sendt til familien.", { exact: false }).waitFor();
+  await newest.getByText("Sendt til familien", { exact: true }).waitFor();
+  await newest.getByText("Venter på svar fra familien.", { exact: false }).waitFor();
+  expect(await newest.getByRole("button", { name: "Marker som sendt til familien" }).count()).toBe(0);
+  expect(await newest.getByRole("button", { name: "Slett utkast" }).count()).toBe(0);
+  await expectAccessible(teacher, "consent sent to the family");
+
+  // 2. The family says no: asked first, a reason is required, and the keyboard is enough.
+  await newest.getByRole("button", { name: "Registrer avslag" }).click();
+  const refuseStep = teacher.getByRole("form", { name: /^Registrere at familien har sagt nei\?/ });
+  await refuseStep.waitFor();
+  await expectAccessible(teacher, "refusal question");
+  await teacher.keyboard.press("Enter");
+  await refuseStep.getByText("Skriv en grunn.").waitFor();
+  await teacher.keyboard.type("Foreldrene vil ikke dele med helsestasjonen nå.");
+  expect(await refuseStep.getByLabel("Grunn til avslaget", { exact: true }).inputValue()).toBe("Foreldrene vil ikke dele med helsestasjonen nå.");
+  await teacher.keyboard.press("Enter");
+  await teacher.getByText("Avslaget er registrert.", { exact: false }).waitFor();
+  await newest.getByText("Avslått", { exact: true }).waitFor();
+  await newest.getByText("Dette samtykket gjelder ikke lenger", { exact: false }).waitFor();
+  const refusedHistory = newest.locator(".history li");
+  expect(await refusedHistory.count()).toBe(3);
+  expect(await refusedHistory.nth(1).textContent()).toContain("Utkast → Sendt til familien av Kari Koordinator");
+  expect(await refusedHistory.nth(2).textContent()).toContain("Sendt til familien → Avslått av Kari Koordinator: Foreldrene vil ikke dele med helsestasjonen nå.");
+  expect(await newest.getByRole("button").count()).toBe(0);
+  await expectAccessible(teacher, "consent refused");
+
+  // The health station still cannot find the case.
+  const nurse = await signedIn("helsesykepleier@demo.laget.no");
+  await nurse.getByLabel("Søk i sakene dine", { exact: true }).fill("Sofie");
+  await nurse.getByText("Ingen saker passer med søket eller filtrene.").waitFor();
+  await nurse.goto(caseUrl);
+  await nurse.getByText(NOT_FOUND).waitFor();
+  expect(await nurse.getByText(CHILD).count()).toBe(0);
+
+  // 3. Another consent: cancelling a question changes nothing and gives focus back; then it is activated.
+  await recordConsent(teacher);
+  await newest.getByRole("button", { name: "Registrer som ugyldig" }).click();
+  await teacher.getByRole("form", { name: /^Registrere samtykket som ugyldig\?/ }).getByRole("button", { name: "Avbryt" }).click();
+  expect(await focusedText(teacher)).toBe("Registrer som ugyldig");
+  await newest.getByText("Utkast", { exact: true }).waitFor();
+  await newest.getByRole("button", { name: "Aktiver" }).click();
+  await teacher.getByText("Samtykket er aktivert.", { exact: false }).waitFor();
+  await newest.getByText("Aktivt", { exact: true }).waitFor();
+
+  // The nurse now sees the case, and is told why she cannot change its consents or people.
+  await nurse.reload();
+  await nurse.getByText("Du ser saken fordi et samtykke (versjon 1) gir Helsestasjonen tilgang.").waitFor();
+  await nurse.getByText("Bare stafettholderen, Kari Koordinator, kan legge til personer i saken.").waitFor();
+  expect(await nurse.getByRole("button", { name: "Legg til person" }).count()).toBe(0);
+  await nurse.getByRole("navigation", { name: "Saken" }).getByRole("link", { name: "Samtykke" }).click();
+  await nurse.getByText("Bare stafettholderen, Kari Koordinator, kan registrere samtykker", { exact: false }).waitFor();
+  expect(await nurse.getByRole("button", { name: "Registrer samtykke" }).count()).toBe(0);
+  expect(await nurse.getByRole("button", { name: "Registrer som ugyldig" }).count()).toBe(0);
+  await expectAccessible(nurse, "consent tab (not the coordinator)");
+
+  // 4. An error in the record: invalidated with a reason, and access ends at once.
+  await newest.getByRole("button", { name: "Registrer som ugyldig" }).click();
+  const invalidateStep = teacher.getByRole("form", { name: /^Registrere samtykket som ugyldig\?/ });
+  await invalidateStep.getByText("Tjenestene mister tilgangen samtykket ga, med en gang.", { exact: false }).waitFor();
+  await invalidateStep.getByLabel("Hva er feil i samtykket?", { exact: true }).fill("Erklæringen var signert av en uten foreldreansvar.");
+  await expectAccessible(teacher, "invalidation question");
+  await invalidateStep.getByRole("button", { name: "Registrer samtykket som ugyldig" }).click();
+  await teacher.getByText("Samtykket er registrert som ugyldig. Tjenestene har mistet tilgangen det ga.").waitFor();
+  await newest.getByText("Ugyldig", { exact: true }).waitFor();
+  const invalidHistory = newest.locator(".history li");
+  expect(await invalidHistory.count()).toBe(3);
+  expect(await invalidHistory.nth(2).textContent()).toContain("Aktivt → Ugyldig av Kari Koordinator: Erklæringen var signert av en uten foreldreansvar.");
+  await expectAccessible(teacher, "consent invalidated");
+
+  await nurse.reload();
+  await nurse.getByText(NOT_FOUND).waitFor();
+  expect(await nurse.getByText(CHILD).count()).toBe(0);
+
+  // The access log names the new steps.
+  await tabs.getByRole("link", { name: "Tilgangslogg" }).click();
+  for (const action of ["Markerte samtykke som sendt til familien", "Registrerte avslag på samtykke", "Registrerte samtykke som ugyldig"]) {
+    await teacher.getByRole("row").filter({ hasText: action }).first().waitFor();
+  }
+
+  // 5. A parent is added on the overview, checked like the new-case form.
+  await tabs.getByRole("link", { name: "Oversikt" }).click();
+  const addSubject = teacher.getByRole("form", { name: "Legg til person i saken" });
+  expect(await addSubject.getByLabel("Rolle", { exact: true }).inputValue()).toBe("parent");
+  await addSubject.getByRole("button", { name: "Legg til person" }).click();
+  await addSubject.getByText("Skriv navnet.").waitFor();
+  await addSubject.getByLabel("Navn", { exact: true }).fill("Mona Lund");
+  await addSubject.getByLabel("Fødselsdato", { exact: true }).fill("1985-02-01");
+  await addSubject.getByLabel("Fødselsår", { exact: true }).fill("1985");
+  await addSubject.getByRole("button", { name: "Legg til person" }).click();
+  await addSubject.locator(".field__error", { hasText: "Fyll inn fødselsdato eller fødselsår, ikke begge." }).waitFor();
+  expect(await addSubject.getByLabel("Fødselsdato", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+  await addSubject.getByLabel("Fødselsdato", { exact: true }).fill("");
+  await addSubject.getByRole("button", { name: "Legg til person" }).click();
+  await teacher.getByText("Mona Lund er lagt til i saken.").waitFor();
+  await teacher.getByText("Mona Lund (Forelder, født 1985)").waitFor();
+  await teacher.getByRole("heading", { level: 1, name: `Sak: ${CHILD}, Mona Lund` }).waitFor();
+  expect(await addSubject.getByLabel("Navn", { exact: true }).inputValue()).toBe("");
+  await expectAccessible(teacher, "overview after adding a person");
+
+  // The new person can be chosen in the consent form.
+  await tabs.getByRole("link", { name: "Samtykke" }).click();
+  await teacher.getByRole("button", { name: "Registrer samtykke" }).click();
+  await teacher.getByLabel("Hvem samtykket gjelder", { exact: true }).selectOption({ label: "Mona Lund (Forelder)" });
+  await teacher.getByRole("button", { name: "Avbryt" }).click();
+
+  // At 360 px the consent tab and the overview fit without sideways scrolling.
+  await teacher.setViewportSize({ width: 360, height: 740 });
+  for (const tab of ["Samtykke", "Oversikt"]) {
+    await tabs.getByRole("link", { name: tab }).click();
+    await teacher.getByRole("heading", { level: 1, name: `Sak: ${CHILD}, Mona Lund` }).waitFor();
+    const overflow = await teacher.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `${tab} at 360 px`).toBeLessThanOrEqual(0);
+    await expectAccessible(teacher, `${tab} at 360 px`);
+  }
+});
