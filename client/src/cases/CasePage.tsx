@@ -62,6 +62,7 @@ export function CasePage({ actor }: { actor: Actor }) {
           ))}
         </ul>
       </nav>
+      {!c.isCoordinator && <p className="muted">{t("caseTabs.accessLogCoordinatorOnly")}</p>}
       <Outlet context={{ actor, kase: c } satisfies CaseContext} />
     </>
   );

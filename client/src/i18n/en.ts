@@ -293,6 +293,7 @@ export const en: Catalog = {
     handover: "Handover",
     disclosures: "Legal-basis disclosure",
     accessLog: "Access log",
+    accessLogCoordinatorOnly: "The access log (who has seen this case) is shown only to the coordinator (stafettholder).",
     conversation: "Conversation",
   },
   overview: {

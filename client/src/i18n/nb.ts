@@ -295,6 +295,7 @@ export const nb = {
     handover: "Overlevering",
     disclosures: "Opplysning etter lov",
     accessLog: "Tilgangslogg",
+    accessLogCoordinatorOnly: "Tilgangsloggen (hvem som har sett saken) vises bare for stafettholderen.",
     conversation: "Samtale",
   },
   overview: {
