@@ -3,6 +3,7 @@ import * as foundation from "./0001_foundation.ts";
 import * as casesConsentAudit from "./0002_cases_consent_audit.ts";
 import * as messaging from "./0003_messaging.ts";
 import * as plans from "./0004_plans.ts";
+import * as notificationConversation from "./0005_notification_conversation.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0002_cases_consent_audit": casesConsentAudit,
   "0003_messaging": messaging,
   "0004_plans": plans,
+  "0005_notification_conversation": notificationConversation,
 };

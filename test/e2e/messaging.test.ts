@@ -94,6 +94,9 @@ test("a direct conversation: live delivery, unread badge, read, mention, typing,
   await nurse.getByRole("button", { name: /^Varsler 1 uleste/ }).waitFor();
   await nurse.getByRole("button", { name: /^Varsler/ }).click();
   await nurse.getByText("Noen nevnte deg i en samtale.").waitFor();
+  // It links to this very conversation (a direct one has no case to link to).
+  const openMention = nurse.getByRole("region", { name: "Varsler" }).getByRole("link", { name: "Åpne samtalen" });
+  expect(await openMention.getAttribute("href")).toBe(new URL(nurse.url()).pathname);
   await expectAccessible(nurse, "notification panel with a mention");
   await nurse.keyboard.press("Escape");
 
@@ -114,7 +117,7 @@ test("a direct conversation: live delivery, unread badge, read, mention, typing,
   // (first: the nurse's reply quotes the new text too)
   const edited = messageItem(nurse, "et møte på torsdag?").first();
   await edited.waitFor();
-  await edited.getByText("(redigert)").waitFor();
+  await edited.getByRole("button", { name: /^redigert/ }).waitFor();
 
   // …and deletes it: the nurse sees a tombstone, the text is gone.
   await messageItem(teacher, "et møte på torsdag?").first().getByRole("button", { name: "Slett" }).click();

@@ -1,55 +1,13 @@
-import type { PresenceStatus } from "@laget/domain";
-import { useQuery } from "@tanstack/react-query";
-import { useEffect, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { Actor } from "../auth/session.ts";
 import { isNotFound } from "../cases/shared.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { trpc } from "../trpc.ts";
 import { LoadFailed, Loading } from "../ui/messages.tsx";
 import { useConversationSummary } from "./queries.ts";
-import { useConnection, useLost, usePresence, useRealtime } from "./RealtimeProvider.tsx";
+import { MembersPanel } from "./MembersPanel.tsx";
+import { useLost } from "./RealtimeProvider.tsx";
 import { ThreadView } from "./ThreadView.tsx";
 import type { ConversationSummary } from "./realtime.ts";
-
-/** A coloured dot with its status in words next to it (never colour alone). */
-export function Presence({ status }: { status: PresenceStatus }) {
-  const t = useT();
-  return (
-    <span className="presence">
-      <span className={`presence__dot presence__dot--${status}`} aria-hidden="true" />
-      <span className="presence__label">{t(`messaging.presence_${status}`)}</span>
-    </span>
-  );
-}
-
-function Members({ conversationId, actor }: { conversationId: string; actor: Actor }) {
-  const t = useT();
-  const rt = useRealtime();
-  const connection = useConnection();
-  const presence = usePresence();
-  const members = useQuery(trpc.messages.members.queryOptions({ conversationId }));
-  const ids = (members.data ?? []).map((m) => m.userId).join(",");
-
-  useEffect(() => {
-    if (connection === "connected" && ids) rt.queryPresence(ids.split(",")).catch(() => {});
-  }, [rt, connection, ids]);
-
-  if (!members.data) return null;
-  return (
-    <details className="members" open={members.data.length <= 4}>
-      <summary>{t("messaging.membersHeading", { count: members.data.length })}</summary>
-      <ul className="members__list">
-        {members.data.map((m) => (
-          <li key={m.userId}>
-            <span className="members__name">{m.displayName}</span>
-            {m.isOwner && <span className="muted"> ({t("messaging.owner")})</span>}{" "}
-            <Presence status={m.userId === actor.id && connection === "connected" ? "online" : (presence.get(m.userId) ?? "offline")} />
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
 
 /** What is said about a conversation above its messages. */
 function Notes({ summary }: { summary: ConversationSummary }) {
@@ -95,7 +53,7 @@ export function ConversationView({
     <>
       {heading?.(summary)}
       <Notes summary={summary} />
-      <Members conversationId={conversationId} actor={actor} />
+      <MembersPanel conversation={summary} actor={actor} />
       <ThreadView conversation={summary} actor={actor} />
     </>
   );

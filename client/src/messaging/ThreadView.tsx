@@ -1,8 +1,10 @@
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { Actor } from "../auth/session.ts";
 import { useFormat } from "../cases/shared.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import type { TFunction } from "../i18n/types.ts";
+import { trpc } from "../trpc.ts";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { excerpt, Composer } from "./Composer.tsx";
 import { loadOlder, useDirectory, useThread, useUnits } from "./queries.ts";
@@ -223,6 +225,8 @@ function MessageItem({ message, actor, replyTo, onReply }: { message: Message; a
   const [draft, setDraft] = useState(message.body ?? "");
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
+  const [showEdits, setShowEdits] = useState(false);
+  const editsId = useId();
   const mine = message.authorUserId === actor.id;
   const deleted = message.deletedAt !== null || message.body === null;
   const myUnits = new Set(actor.memberships.map((m) => m.unitId));
@@ -254,7 +258,23 @@ function MessageItem({ message, actor, replyTo, onReply }: { message: Message; a
         <time className="muted" dateTime={message.createdAt.toISOString()}>
           {format.dateTime(message.createdAt)}
         </time>
-        {message.editedAt && !deleted && <span className="message__edited"> ({t("messaging.edited")})</span>}
+        {message.editedAt && !deleted && (
+          <span className="message__edited">
+            {" "}
+            (
+            <button
+              type="button"
+              className="link-button"
+              aria-expanded={showEdits}
+              aria-controls={editsId}
+              onClick={() => setShowEdits((s) => !s)}
+            >
+              {t("messaging.edited")}
+              <span className="visually-hidden">{t("messaging.editedHint")}</span>
+            </button>
+            )
+          </span>
+        )}
         {mentionsMe && !deleted && <span className="badge badge--warn message__mentioned">{t("messaging.mentioned")}</span>}
       </p>
       {message.replyToSeq !== null && !deleted && (
@@ -287,6 +307,7 @@ function MessageItem({ message, actor, replyTo, onReply }: { message: Message; a
       ) : (
         <p className="message__body">{withMentions(message.body ?? "", mentionNames)}</p>
       )}
+      {showEdits && message.editedAt && !deleted && <EditHistory key={message.editedAt.getTime()} id={editsId} messageId={message.id} />}
       <ErrorMessage error={error} />
       {!deleted && !editing && (
         <div className="row-actions message__actions">
@@ -326,6 +347,39 @@ function MessageItem({ message, actor, replyTo, onReply }: { message: Message; a
         </div>
       )}
     </li>
+  );
+}
+
+/** A message's earlier versions, newest first: fetched when opened, again after each new edit (the key changes). */
+function EditHistory({ id, messageId }: { id: string; messageId: string }) {
+  const t = useT();
+  const format = useFormat();
+  const headingId = useId();
+  const edits = useQuery({ ...trpc.messages.edits.queryOptions({ messageId }), staleTime: 0 });
+  return (
+    <section id={id} className="message__edits" aria-labelledby={headingId}>
+      <h3 id={headingId} className="message__edits-heading">
+        {t("messaging.editsHeading")}
+      </h3>
+      {edits.isPending ? (
+        <Loading />
+      ) : edits.isError ? (
+        <LoadFailed error={edits.error} onRetry={() => void edits.refetch()} />
+      ) : edits.data.length === 0 ? (
+        <p>{t("messaging.editsEmpty")}</p>
+      ) : (
+        <ol className="message__edits-list">
+          {edits.data.map((e, i) => (
+            <li key={i}>
+              <p className="message__edits-body">{e.body}</p>
+              <p className="muted message__edits-time">
+                {t("messaging.editReplacedAt", { time: format.dateTime(e.replacedAt) })}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
   );
 }
 

@@ -158,6 +158,10 @@ export class Realtime {
     socket.on("typing", (p: { conversationId: string; userId: string; typing: boolean }) => this.onTyping(p.conversationId, p.userId, p.typing));
     socket.on("presence", (p: { userId: string; status: PresenceStatus }) => this.setPresence({ [p.userId]: p.status }));
     socket.on("conversation:revoked", (p: { conversationId: string }) => this.forget(p.conversationId, "revoked"));
+    // A hint only (sent to the conversation's room): its members changed, fetch them again.
+    socket.on("conversation:members", (p: { conversationId: string }) =>
+      void queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId: p.conversationId }) }),
+    );
     socket.on("disconnect", (reason) => {
       this.connection.set("disconnected");
       // The server closed this socket on purpose (e.g. its session was checked again): socket.io
@@ -326,6 +330,7 @@ export class Realtime {
     queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
     queryClient.removeQueries({ queryKey: threadKey(conversationId) });
     queryClient.removeQueries({ queryKey: trpc.messages.conversation.queryKey({ conversationId }) });
+    queryClient.removeQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
     this.onTyping(conversationId, null, false);
   }
 

@@ -83,13 +83,26 @@ export function NotificationBell() {
                   {!n.read && <span className="visually-hidden">{t("notifications.unread")}: </span>}
                   <span>{t(`notifications.${n.kind}`)}</span>
                   <span className="muted"> {format.dateTime(n.createdAt)}</span>
-                  {n.caseId && (
+                  {n.conversationId ? (
                     <>
                       {" "}
-                      <Link to={n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
-                        {t("notifications.open")}
+                      {/* A mention opens the exact conversation: a case thread on its case's Samtale tab. */}
+                      <Link
+                        to={n.caseId ? `/saker/${n.caseId}/samtale` : `/meldinger/${n.conversationId}`}
+                        onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}
+                      >
+                        {t("notifications.openConversation")}
                       </Link>
                     </>
+                  ) : (
+                    n.caseId && (
+                      <>
+                        {" "}
+                        <Link to={n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
+                          {t("notifications.open")}
+                        </Link>
+                      </>
+                    )
                   )}
                 </li>
               ))}

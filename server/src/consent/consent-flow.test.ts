@@ -175,6 +175,7 @@ describe("expiry and reminders", () => {
     expect((await kinds())[0]).toBe("consent_ended");
     // Notification texts carry no case content: only a kind and a link.
     const [n] = await server.db.selectFrom("notifications").selectAll().where("case_id", "=", caseId).execute();
-    expect(Object.keys(n!).sort()).toEqual(["case_id", "created_at", "dedupe_key", "id", "kind", "read_at", "user_id"]);
+    expect(Object.keys(n!).sort()).toEqual(["case_id", "conversation_id", "created_at", "dedupe_key", "id", "kind", "read_at", "user_id"]);
+    expect(n!.conversation_id).toBeNull();
   });
 });

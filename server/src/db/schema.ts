@@ -239,6 +239,7 @@ export interface NotificationsTable {
   kind: string;
   case_id: string | null;
   dedupe_key: string | null;
+  conversation_id: string | null;
   created_at: GeneratedTimestamp;
   read_at: Timestamp | null;
 }

@@ -238,6 +238,7 @@ export async function addGroupMembers(db: Db, realtime: Realtime, actor: Actor, 
   const deliveries = await db.transaction().execute((trx) => addMembers(trx, actor, conversationId, members));
   realtime.joinConversation(members, conversationId);
   realtime.deliver(deliveries);
+  realtime.membersChanged(conversationId);
 }
 
 /** The owner removes members; anyone may remove themselves (leave). The owner cannot leave their own group. */
@@ -262,8 +263,10 @@ export async function removeGroupMembers(db: Db, realtime: Realtime, actor: Acto
     const ids = await appendUserEvents(trx, users, { type: "conversation.removed", conversationId });
     return deliveriesFor(ids, { type: "conversation.removed", conversationId });
   });
+  // Out of the room first: typing and presence stop at once, and the hint below does not reach them.
   realtime.leaveConversation(removed, conversationId);
   realtime.deliver(deliveries);
+  realtime.membersChanged(conversationId);
 }
 
 /** The direct conversation between the actor and another user of the municipality, created on first use. */
@@ -294,11 +297,36 @@ export async function directConversation(db: Db, realtime: Realtime, actor: Acto
   return summaryOf(db, actor, created.id);
 }
 
-/** Who can read the conversation now (for a case thread: whom decide() allows), by name. */
-export async function conversationMembers(db: Db, actor: Actor, conversationId: string) {
+export type ConversationMember = {
+  userId: string;
+  displayName: string;
+  /** The member's current units, as the staff directory shows them. */
+  units: { unitId: string; unitName: string }[];
+  isOwner: boolean;
+};
+
+/** Who can read the conversation now (for a case thread: whom decide() allows), by name and unit. */
+export async function conversationMembers(db: Db, actor: Actor, conversationId: string): Promise<ConversationMember[]> {
   const access = await authorizeConversation(db, actor, conversationId, "read", "conversation.members");
   const readers = await conversationReaders(db, access);
   if (readers.length === 0) return [];
-  const rows = await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute();
-  return rows.map((r) => ({ userId: r.id, displayName: r.display_name, isOwner: r.id === access.conversation.owner_user_id }));
+  const [rows, units] = await Promise.all([
+    db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),
+    db
+      .selectFrom("memberships")
+      .innerJoin("units", "units.id", "memberships.unit_id")
+      .select(["memberships.user_id", "units.id as unit_id", "units.name as unit_name"])
+      .where("memberships.user_id", "in", readers)
+      .where("units.valid_to", "is", null)
+      .orderBy("units.name")
+      .execute(),
+  ]);
+  const unitsOf = new Map<string, ConversationMember["units"]>();
+  for (const u of units) (unitsOf.get(u.user_id) ?? unitsOf.set(u.user_id, []).get(u.user_id)!).push({ unitId: u.unit_id, unitName: u.unit_name });
+  return rows.map((r) => ({
+    userId: r.id,
+    displayName: r.display_name,
+    units: unitsOf.get(r.id) ?? [],
+    isOwner: r.id === access.conversation.owner_user_id,
+  }));
 }

@@ -71,6 +71,8 @@ export interface ServerToClientEvents {
   presence(p: { userId: string; status: PresenceStatus }): void;
   /** The user may no longer read this case thread. */
   "conversation:revoked"(p: { conversationId: string }): void;
+  /** The conversation's members changed: fetch them again (sent to its room only). */
+  "conversation:members"(p: { conversationId: string }): void;
 }
 /** Between nodes: the deliveries of one committed change. */
 interface InterServerEvents {
@@ -335,6 +337,9 @@ export async function attachGateway(options: {
     },
     leaveConversation: (userIds, conversationId) => {
       if (userIds.length) io.in(userIds.map(userRoom)).socketsLeave(conversationRoom(conversationId));
+    },
+    membersChanged: (conversationId) => {
+      io.to(conversationRoom(conversationId)).emit("conversation:members", { conversationId });
     },
   });
 

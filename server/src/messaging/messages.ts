@@ -189,7 +189,7 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
     const deliveries = deliveriesFor(created, { type: "message.created", conversationId, message });
     if (mentioned.length > 0) {
       // Neutral: the notification names no one and carries no content, only where to look.
-      await notify(trx, mentioned, "mention", access.conversation.case_id, `mention:${input.id}`);
+      await notify(trx, mentioned, "mention", access.conversation.case_id, `mention:${input.id}`, conversationId);
       const data = { kind: "mention" };
       const notified = await appendUserEvents(trx, mentioned, { type: "notification", conversationId, data });
       deliveries.push(...deliveriesFor(notified, { type: "notification", conversationId, data }));

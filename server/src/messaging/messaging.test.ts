@@ -122,8 +122,8 @@ describe("a group conversation", () => {
     expect((await badge).data).toEqual({ kind: "mention" });
     const before = (await http.nav!.queryOk<Summary[]>("messages.conversations")).find((c) => c.id === group.id)!;
     expect(before.mentionCount).toBe(1);
-    const notes = await http.nav!.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list");
-    expect(notes[0]).toEqual(expect.objectContaining({ kind: "mention", caseId: null }));
+    const notes = await http.nav!.queryOk<{ kind: string; caseId: string | null; conversationId: string | null }[]>("notifications.list");
+    expect(notes[0]).toEqual(expect.objectContaining({ kind: "mention", caseId: null, conversationId: group.id }));
     // Not a member: never told.
     expect((await http.leder!.queryOk<{ kind: string }[]>("notifications.list")).some((n) => n.kind === "mention")).toBe(false);
 

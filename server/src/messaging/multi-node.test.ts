@@ -94,6 +94,36 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
     expect(await typing).toMatchObject({ typing: true });
   });
 
+  test("a member added on node A joins the room on node B at once; removed on node A, they leave it on node B at once", async () => {
+    const nurseId = (await http.nurseB!.queryOk<{ id: string }>("auth.me")).id;
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.createGroup", {
+      groupKind: "forum",
+      title: "Forum på tvers",
+      memberIds: [],
+    });
+    const teacher = await connect(nodeA.url, http.teacherA!);
+    const nurse = await connect(nodeB.url, http.nurseB!);
+
+    const added = nurse.until((a) => a.some((e) => e.type === "conversation.added" && e.conversationId === conversationId));
+    await http.teacherA!.mutationOk("messages.addMembers", { conversationId, userIds: [nurseId] });
+    await added;
+    // Put in the room by node A, without asking: typing from node A reaches her on node B.
+    const typing = nurse.next<{ conversationId: string }>("typing", (p) => p.conversationId === conversationId);
+    teacher.socket.emit("typing", { conversationId, typing: true });
+    await typing;
+
+    const removed = nurse.until((a) => a.some((e) => e.type === "conversation.removed" && e.conversationId === conversationId));
+    await http.teacherA!.mutationOk("messages.removeMembers", { conversationId, userIds: [nurseId] });
+    await removed;
+    let typed = false;
+    nurse.socket.on("typing", (p: { conversationId: string }) => (typed ||= p.conversationId === conversationId));
+    teacher.socket.emit("typing", { conversationId, typing: false });
+    expect((await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Uten henne" })).ok).toBe(true);
+    await sleep(300);
+    expect(typed).toBe(false);
+    expect(nurse.applied.some((e) => e.message?.body === "Uten henne")).toBe(false);
+  });
+
   test("a consent withdrawal processed on node A removes the nurse's access on node B at once", async () => {
     const units = await unitIdsByName(http.teacherA!);
     let subjectId: string;

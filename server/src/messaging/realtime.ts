@@ -10,6 +10,8 @@ export interface Realtime {
   deliver(deliveries: readonly Delivery[]): void;
   joinConversation(userIds: readonly string[], conversationId: string): void;
   leaveConversation(userIds: readonly string[], conversationId: string): void;
+  /** Tells the sockets in a conversation's room that its members changed (a hint to fetch them again; no content). */
+  membersChanged(conversationId: string): void;
 }
 
 export type RealtimeHub = Realtime & { bind(target: Realtime | null): void };
@@ -23,6 +25,7 @@ export function createRealtimeHub(): RealtimeHub {
     deliver: (deliveries) => target?.deliver(deliveries),
     joinConversation: (userIds, conversationId) => target?.joinConversation(userIds, conversationId),
     leaveConversation: (userIds, conversationId) => target?.leaveConversation(userIds, conversationId),
+    membersChanged: (conversationId) => target?.membersChanged(conversationId),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { Db } from "../db/connect.ts";
 
 /**
- * In-app notifications carry a kind and, at most, a link to a case: never names, case
- * content or agency type. The client words each kind neutrally.
+ * In-app notifications carry a kind and, at most, a link to a case and/or a conversation:
+ * never names, case content or agency type. The client words each kind neutrally. A link
+ * is only where to look: opening it is judged again there.
  */
 export const notificationKinds = [
   "case_invited",
@@ -24,12 +25,14 @@ export async function notify(
   kind: NotificationKind,
   caseId: string | null,
   dedupeKey?: string,
+  /** A mention: the conversation it was made in (direct and group conversations have no case). */
+  conversationId: string | null = null,
 ): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   await db
     .insertInto("notifications")
-    .values(unique.map((userId) => ({ user_id: userId, kind, case_id: caseId, dedupe_key: dedupeKey ?? null })))
+    .values(unique.map((userId) => ({ user_id: userId, kind, case_id: caseId, conversation_id: conversationId, dedupe_key: dedupeKey ?? null })))
     .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
     .execute();
 }
@@ -37,12 +40,19 @@ export async function notify(
 export async function listNotifications(db: Db, userId: string) {
   const rows = await db
     .selectFrom("notifications")
-    .select(["id", "kind", "case_id", "created_at", "read_at"])
+    .select(["id", "kind", "case_id", "conversation_id", "created_at", "read_at"])
     .where("user_id", "=", userId)
     .orderBy("created_at", "desc")
     .limit(100)
     .execute();
-  return rows.map((r) => ({ id: r.id, kind: r.kind as NotificationKind, caseId: r.case_id, createdAt: r.created_at, read: r.read_at !== null }));
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind as NotificationKind,
+    caseId: r.case_id,
+    conversationId: r.conversation_id,
+    createdAt: r.created_at,
+    read: r.read_at !== null,
+  }));
 }
 
 export async function unreadNotificationCount(db: Db, userId: string): Promise<number> {

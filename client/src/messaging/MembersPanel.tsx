@@ -1,0 +1,231 @@
+import type { PresenceStatus } from "@laget/domain";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { Actor } from "../auth/session.ts";
+import { useT } from "../i18n/I18nProvider.tsx";
+import { queryClient, trpc } from "../trpc.ts";
+import { CheckboxField, TextField } from "../ui/FormField.tsx";
+import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
+import { useDirectory } from "./queries.ts";
+import type { ConversationSummary } from "./realtime.ts";
+import { useConnection, usePresence, useRealtime } from "./RealtimeProvider.tsx";
+
+/** A coloured dot with its status in words next to it (never colour alone). */
+export function Presence({ status }: { status: PresenceStatus }) {
+  const t = useT();
+  return (
+    <span className="presence">
+      <span className={`presence__dot presence__dot--${status}`} aria-hidden="true" />
+      <span className="presence__label">{t(`messaging.presence_${status}`)}</span>
+    </span>
+  );
+}
+
+type Member = { userId: string; displayName: string; units: { unitId: string; unitName: string }[]; isOwner: boolean };
+
+/**
+ * Who is in the conversation (for a case thread: who may read it now), by name and unit,
+ * with presence. In a group its owner adds colleagues from the municipality's staff
+ * directory and removes members; a removed member loses the conversation at once.
+ */
+export function MembersPanel({ conversation, actor }: { conversation: ConversationSummary; actor: Actor }) {
+  const members = useQuery(trpc.messages.members.queryOptions({ conversationId: conversation.id }));
+  if (members.isPending) return null;
+  if (members.isError) return <LoadFailed error={members.error} onRetry={() => void members.refetch()} />;
+  return <MembersList conversation={conversation} actor={actor} list={members.data} />;
+}
+
+function MembersList({ conversation, actor, list }: { conversation: ConversationSummary; actor: Actor; list: Member[] }) {
+  const t = useT();
+  const rt = useRealtime();
+  const connection = useConnection();
+  const presence = usePresence();
+  const conversationId = conversation.id;
+  // Open at first when the list is short; after that only the reader opens or closes it.
+  const [open, setOpen] = useState(() => list.length <= 4);
+  const [confirming, setConfirming] = useState<Member | null>(null);
+  const [status, setStatus] = useState("");
+  const summaryRef = useRef<HTMLElement>(null);
+  const removeId = useId();
+  const managing = conversation.kind === "group" && conversation.ownerUserId === actor.id;
+  const ids = list.map((m) => m.userId).join(",");
+
+  useEffect(() => {
+    if (connection === "connected" && ids) rt.queryPresence(ids.split(",")).catch(() => {});
+  }, [rt, connection, ids]);
+
+  const remove = useMutation(
+    trpc.messages.removeMembers.mutationOptions({
+      onSuccess: async (_data, input) => {
+        const gone = list.find((m) => m.userId === input.userIds[0]);
+        setConfirming(null);
+        setStatus(gone ? t("messaging.removedMember", { name: gone.displayName }) : "");
+        await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+        // The row (and its button) is gone: keep the reading position at the panel.
+        summaryRef.current?.focus();
+      },
+    }),
+  );
+  const cancelRemove = (userId: string) => {
+    setConfirming(null);
+    // Back to the button that asked.
+    requestAnimationFrame(() => document.getElementById(`${removeId}-${userId}`)?.focus());
+  };
+
+  const heading = t(conversation.kind === "group" ? "messaging.groupMembersHeading" : "messaging.membersHeading", { count: list.length });
+  const name = (m: Member) =>
+    m.units.length ? t("messaging.memberUnits", { name: m.displayName, units: m.units.map((u) => u.unitName).join(", ") }) : m.displayName;
+
+  return (
+    <details className="members" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary ref={summaryRef}>{heading}</summary>
+      <ul className="members__list">
+        {list.map((m) => (
+          <li key={m.userId}>
+            <span className="members__name">{name(m)}</span>
+            {m.isOwner && <span className="muted"> ({t("messaging.owner")})</span>}{" "}
+            <Presence status={m.userId === actor.id && connection === "connected" ? "online" : (presence.get(m.userId) ?? "offline")} />
+            {managing && !m.isOwner && confirming?.userId !== m.userId && (
+              <>
+                {" "}
+                <button
+                  id={`${removeId}-${m.userId}`}
+                  type="button"
+                  className="button button--secondary button--small members__remove"
+                  onClick={() => {
+                    remove.reset();
+                    setConfirming(m);
+                  }}
+                >
+                  {t("messaging.removeMember")}
+                  <span className="visually-hidden"> {m.displayName}</span>
+                </button>
+              </>
+            )}
+            {managing && confirming?.userId === m.userId && (
+              <ConfirmRemove
+                text={t("messaging.confirmRemoveMember", { name: m.displayName })}
+                pending={remove.isPending}
+                onConfirm={() => remove.mutate({ conversationId, userIds: [m.userId] })}
+                onCancel={() => cancelRemove(m.userId)}
+              />
+            )}
+          </li>
+        ))}
+      </ul>
+      <ErrorMessage error={remove.error} />
+      <p role="status" className="members__status">
+        {status}
+      </p>
+      {managing && <AddMembers conversationId={conversationId} memberIds={list.map((m) => m.userId)} onAdded={(n) => setStatus(t("messaging.addedMembers", { count: n }))} />}
+    </details>
+  );
+}
+
+function ConfirmRemove({ text, pending, onConfirm, onCancel }: { text: string; pending: boolean; onConfirm: () => void; onCancel: () => void }) {
+  const t = useT();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  // The button that opened this is gone: start on the safe choice.
+  useEffect(() => cancelRef.current?.focus(), []);
+  return (
+    <div
+      className="members__confirm"
+      role="group"
+      aria-label={text}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <span>{text}</span>{" "}
+      <button type="button" className="button button--danger button--small" onClick={() => !pending && onConfirm()}>
+        {t("messaging.confirmRemoveMemberYes")}
+      </button>{" "}
+      <button ref={cancelRef} type="button" className="button button--secondary button--small" onClick={onCancel}>
+        {t("common.cancel")}
+      </button>
+    </div>
+  );
+}
+
+/** The owner's form: find colleagues in the municipality's staff directory and add them. */
+function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: string; memberIds: string[]; onAdded: (count: number) => void }) {
+  const t = useT();
+  const directory = useDirectory();
+  const headingId = useId();
+  const [filter, setFilter] = useState("");
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const add = useMutation(
+    trpc.messages.addMembers.mutationOptions({
+      onSuccess: async (_data, input) => {
+        setChosen([]);
+        setFilter("");
+        onAdded(input.userIds.length);
+        await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+      },
+    }),
+  );
+  if (directory.isPending) return <Loading />;
+  if (directory.isError) return <LoadFailed error={directory.error} onRetry={() => void directory.refetch()} />;
+
+  const current = new Set(memberIds);
+  const candidates = directory.data.filter((p) => !current.has(p.id));
+  const label = (p: (typeof candidates)[number]) => t("messaging.personWithUnits", { name: p.displayName, units: p.units.map((u) => u.unitName).join(", ") });
+  const wanted = filter.trim().toLocaleLowerCase();
+  const shown = candidates.filter((p) => label(p).toLocaleLowerCase().includes(wanted));
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (add.isPending) return;
+    const userIds = chosen.filter((id) => !current.has(id));
+    if (userIds.length === 0) {
+      setError(t("messaging.addMembersRequired"));
+      return;
+    }
+    setError(null);
+    add.mutate({ conversationId, userIds });
+  };
+
+  return (
+    <section className="members__add" aria-labelledby={headingId}>
+      <h3 id={headingId}>{t("messaging.addMembersHeading")}</h3>
+      {candidates.length === 0 ? (
+        <p>{t("messaging.noCandidates")}</p>
+      ) : (
+        <form className="form" onSubmit={submit} noValidate>
+          <ErrorMessage error={add.error} />
+          <TextField label={t("messaging.filterPeople")} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <fieldset className="fieldset" aria-describedby={error ? `${headingId}-error` : undefined}>
+            <legend>{t("messaging.addMembersChoose")}</legend>
+            {error && (
+              <p id={`${headingId}-error`} className="field__error" role="alert">
+                {error}
+              </p>
+            )}
+            <div className="member-choices">
+              {shown.length === 0 ? (
+                <p>{t("messaging.noPeople")}</p>
+              ) : (
+                shown.map((p) => (
+                  <CheckboxField
+                    key={p.id}
+                    label={label(p)}
+                    checked={chosen.includes(p.id)}
+                    onChange={(e) => setChosen((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((id) => id !== p.id)))}
+                  />
+                ))
+              )}
+            </div>
+          </fieldset>
+          <div className="form__actions">
+            <button type="submit" className="button button--small">
+              {t("messaging.addMembers")}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
