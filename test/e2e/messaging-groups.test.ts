@@ -195,3 +195,27 @@ test("a mention in a group: the bell says so neutrally and opens that conversati
   await nav.getByRole("button", { name: /^Varsler$/ }).waitFor();
   await expectAccessible(nav, "group conversation opened from a mention");
 });
+
+test("a member who is not the owner leaves the group, and it is gone for them at once", async () => {
+  const teacher = await signedIn("koordinator@demo.laget.no");
+  const nav = await signedIn("nav@demo.laget.no");
+  await teacher.goto(`${server.url}/meldinger/${groupId}`);
+  await member(teacher, "Nils Veileder").waitFor();
+  // The owner cannot leave their own group: no such button for her.
+  expect(await teacher.getByRole("button", { name: "Forlat gruppen" }).count()).toBe(0);
+
+  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.getByRole("button", { name: "Forlat gruppen" }).click();
+  const confirm = nav.getByRole("group", { name: /Vil du forlate gruppen\?/ });
+  await confirm.waitFor();
+  await expectAccessible(nav, "confirming leaving a group");
+  await confirm.getByRole("button", { name: "Ja, forlat" }).click();
+  await nav.waitForURL(`${server.url}/meldinger`);
+  await conversations(nav).getByRole("heading", { name: "Samtaler" }).waitFor();
+  expect(await conversations(nav).getByRole("link", { name: /Foreldreforum/ }).count()).toBe(0);
+  // The owner's open panel follows.
+  await expect.poll(() => member(teacher, "Nils Veileder").count()).toBe(0);
+  // History is refused to a former member.
+  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.getByText("Fant ikke samtalen, eller du har ikke tilgang til den.").waitFor();
+});

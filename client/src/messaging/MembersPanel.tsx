@@ -1,6 +1,7 @@
 import type { PresenceStatus } from "@laget/domain";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { queryClient, trpc } from "../trpc.ts";
@@ -117,12 +118,25 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
       <p role="status" className="members__status">
         {status}
       </p>
+      {conversation.kind === "group" && !managing && <LeaveGroup conversationId={conversationId} actorId={actor.id} />}
       {managing && <AddMembers conversationId={conversationId} memberIds={list.map((m) => m.userId)} onAdded={(n) => setStatus(t("messaging.addedMembers", { count: n }))} />}
     </details>
   );
 }
 
-function ConfirmRemove({ text, pending, onConfirm, onCancel }: { text: string; pending: boolean; onConfirm: () => void; onCancel: () => void }) {
+function ConfirmRemove({
+  text,
+  confirmLabel,
+  pending,
+  onConfirm,
+  onCancel,
+}: {
+  text: string;
+  confirmLabel?: string;
+  pending: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
   const t = useT();
   const cancelRef = useRef<HTMLButtonElement>(null);
   // The button that opened this is gone: start on the safe choice.
@@ -141,11 +155,56 @@ function ConfirmRemove({ text, pending, onConfirm, onCancel }: { text: string; p
     >
       <span>{text}</span>{" "}
       <button type="button" className="button button--danger button--small" onClick={() => !pending && onConfirm()}>
-        {t("messaging.confirmRemoveMemberYes")}
+        {confirmLabel ?? t("messaging.confirmRemoveMemberYes")}
       </button>{" "}
       <button ref={cancelRef} type="button" className="button button--secondary button--small" onClick={onCancel}>
         {t("common.cancel")}
       </button>
+    </div>
+  );
+}
+
+/** A member who is not the owner leaves the group: the conversation is gone for them at once. */
+function LeaveGroup({ conversationId, actorId }: { conversationId: string; actorId: string }) {
+  const t = useT();
+  const navigate = useNavigate();
+  const [confirming, setConfirming] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const leave = useMutation(
+    trpc.messages.removeMembers.mutationOptions({
+      onSuccess: async () => {
+        queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
+        await navigate("/meldinger");
+      },
+    }),
+  );
+  return (
+    <div className="members__leave">
+      {confirming ? (
+        <ConfirmRemove
+          text={t("messaging.confirmLeaveGroup")}
+          confirmLabel={t("messaging.confirmLeaveGroupYes")}
+          pending={leave.isPending}
+          onConfirm={() => leave.mutate({ conversationId, userIds: [actorId] })}
+          onCancel={() => {
+            setConfirming(false);
+            requestAnimationFrame(() => buttonRef.current?.focus());
+          }}
+        />
+      ) : (
+        <button
+          ref={buttonRef}
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => {
+            leave.reset();
+            setConfirming(true);
+          }}
+        >
+          {t("messaging.leaveGroup")}
+        </button>
+      )}
+      <ErrorMessage error={leave.error} />
     </div>
   );
 }
