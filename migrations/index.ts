@@ -4,6 +4,7 @@ import * as casesConsentAudit from "./0002_cases_consent_audit.ts";
 import * as messaging from "./0003_messaging.ts";
 import * as plans from "./0004_plans.ts";
 import * as notificationConversation from "./0005_notification_conversation.ts";
+import * as planUpdates from "./0006_plan_updates.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003_messaging": messaging,
   "0004_plans": plans,
   "0005_notification_conversation": notificationConversation,
+  "0006_plan_updates": planUpdates,
 };

@@ -1,44 +1,18 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { HttpClient } from "../server/src/testing/http-client.ts";
 import { DEMO_PASSWORD } from "../server/src/demo/seed.ts";
+import { startChildServer, stopChildServer } from "../server/src/testing/child-server.ts";
 
 // The real entry point on the embedded database: what `pnpm start` runs.
-const root = path.resolve(import.meta.dirname, "..");
 const dataDir = mkdtempSync(path.join(tmpdir(), "laget-restart-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function start(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const env: Record<string, string | undefined> = { ...process.env, PORT: "0", DATA_DIR: dataDir, NODE_ENV: "development" };
-  delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on("data", () => {
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-  });
-  return { child, url, output: () => output };
-}
-
-function stop(child: ChildProcess): Promise<{ code: number | null; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
-    child.kill("SIGTERM");
-  });
-}
+const start = () => startChildServer({ DATA_DIR: dataDir, NODE_ENV: "development", DATABASE_URL: undefined });
+const stop = (child: ChildProcess) => stopChildServer(child, "SIGTERM");
 
 test("data created survives SIGTERM and a restart on the embedded database; demo users are printed", async () => {
   const first = await start();

@@ -332,6 +332,17 @@ export interface PlanRevisionsTable {
   created_at: GeneratedTimestamp;
 }
 
+/** The write-ahead log of live plans: updates not yet folded into a snapshot. */
+export interface PlanUpdatesTable {
+  id: GeneratedId;
+  case_id: string;
+  /** One Yjs update, base64. */
+  update: string;
+  user_id: string | null;
+  basis: JsonNullable | null;
+  created_at: GeneratedTimestamp;
+}
+
 export interface PlanMeasuresTable {
   case_id: string;
   measure_id: string;
@@ -385,6 +396,7 @@ export interface DB {
   plan_documents: PlanDocumentsTable;
   plan_revisions: PlanRevisionsTable;
   plan_measures: PlanMeasuresTable;
+  plan_updates: PlanUpdatesTable;
   plan_settings: PlanSettingsTable;
 }
 

@@ -15,8 +15,9 @@ import { AppError } from "../errors.ts";
 import { sessionEnded, type BusEvent, type EventBus } from "../events/bus.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
-import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
+import { applyLoggedUpdate, loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
 import type { Projection } from "./projection.ts";
+import { createPlanUpdateLog } from "./update-log.ts";
 
 /**
  * Live plan documents: Hocuspocus v4 on `/collab`, on the same HTTP server as Hono and
@@ -24,8 +25,11 @@ import type { Projection } from "./projection.ts";
  *  - authentication: the session cookie → actor → decide() for the case, category
  *    `plan`; no read → refused; read without write → a read-only connection (its
  *    updates are dropped by Hocuspocus, so never persisted);
- *  - persistence: a debounced snapshot (Hocuspocus' debounce, 2 s, at most 10 s) with
- *    the measure projection, audit and revisions in one transaction. Under constant
+ *  - persistence: every update a client sends is first appended to a write-ahead log
+ *    (update-log.ts, group-committed) and only then applied and acknowledged, so even a
+ *    crash loses nothing acknowledged; a debounced snapshot (Hocuspocus' debounce, 2 s,
+ *    at most 10 s) folds the log in, with the measure projection, audit and revisions
+ *    in one transaction; loading replays what the log still holds. Under constant
  *    edits each document is stored at a deadline of its own, drawn anew every time
  *    between 60 % and 100 % of the 10 s, so documents opened together do not all
  *    store at the same moment; the projection is written incrementally;
@@ -64,6 +68,9 @@ type DocState = {
   caseId: string;
   municipalityId: string;
   version: number;
+  /** How many logged updates loading replayed: a store is due to fold them in. */
+  replayed: number;
+  /** Editors of changes made on the server (restores); client edits are audited from the log. */
   editors: Map<string, Basis | null>;
   revisionEditors: Set<string>;
   restore?: { revisionId: string; userId: string };
@@ -121,6 +128,12 @@ function redisConfig(url: string) {
   };
 }
 
+/** y-protocols sync message types that carry changes (step 1 is only a state vector). */
+const SYNC_STEP_2 = 1;
+const SYNC_UPDATE = 2;
+/** An encoded Yjs update with no structs and no deletions is two bytes: [0, 0]. */
+const isEmptyUpdate = (update: Uint8Array) => update.byteLength <= 2;
+
 export function createPlanCollab(options: {
   db: Db;
   bus: EventBus;
@@ -138,6 +151,7 @@ export function createPlanCollab(options: {
 }): PlanCollab {
   const { db, bus, log } = options;
   const docs = new Map<string, DocState>();
+  const updateLog = createPlanUpdateLog(db);
   const maxDebounceMs = options.maxDebounceMs ?? 10_000;
   const storeJitter = Math.min(Math.max(options.storeJitter ?? 0.4, 0), 1);
 
@@ -210,14 +224,47 @@ export function createPlanCollab(options: {
       const c = await db.selectFrom("cases").select("municipality_id").where("id", "=", caseId).executeTakeFirstOrThrow();
       const stored = await loadPlanSnapshot(db, caseId);
       if (stored.state) Y.applyUpdate(document, stored.state);
-      else initPlan(document, await planDomainsFor(db, c.municipality_id));
+      for (const update of stored.logged) applyLoggedUpdate(document, update);
+      if (!stored.state && stored.logged.length === 0) {
+        initPlan(document, await planDomainsFor(db, c.municipality_id));
+        // Logged before any client sees it: their edits build on these structs.
+        await updateLog.append({ caseId, update: Y.encodeStateAsUpdate(document), userId: null, basis: null });
+      }
       docs.set(documentName, {
         caseId,
         municipalityId: c.municipality_id,
         version: stored.version,
+        replayed: stored.logged.length,
         editors: new Map(),
         revisionEditors: new Set(),
       });
+    },
+    async afterLoadDocument({ documentName, document, instance }) {
+      const state = docs.get(documentName);
+      if (!state?.replayed) return;
+      // Edits logged but not in the snapshot (a crash, or another node's pending ones): fold
+      // them in soon, so the projection and the audit catch up even if no one edits again.
+      state.replayed = 0;
+      instance.storeDocumentHooks(document, {
+        instance,
+        clientsCount: document.getConnectionsCount(),
+        document,
+        documentName,
+        lastContext: {},
+        lastTransactionOrigin: { source: "local" },
+      });
+    },
+    // Write-ahead: Hocuspocus awaits this before applying the update and acknowledging it.
+    // Only on the node a client sends to (the Redis extension applies without a connection).
+    async beforeSync({ connection, type, payload }) {
+      if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return;
+      // Read-only connections' writes are dropped by Hocuspocus right after this: never logged.
+      if (connection.readOnly || isEmptyUpdate(payload)) return;
+      const ctx = connection.context as CollabContext;
+      const entry = { caseId: ctx.caseId, update: payload, userId: ctx.userId, basis: ctx.basis };
+      const id = await updateLog.append(entry);
+      // Made read-only while waiting (a revocation): Hocuspocus drops the update, so must the log.
+      if (connection.readOnly) await updateLog.discard(id, entry);
     },
     async onChange({ documentName, transactionOrigin }) {
       const state = docs.get(documentName);
@@ -225,18 +272,17 @@ export function createPlanCollab(options: {
       // A store is now pending (Hocuspocus schedules it with this very update).
       scheduleDeadline(documentName, state);
       if (!isTransactionOrigin(transactionOrigin)) return;
-      let editor: { userId: string; basis: Basis | null } | null = null;
       if (transactionOrigin.source === "connection") {
-        const ctx = transactionOrigin.connection.context as CollabContext;
-        editor = { userId: ctx.userId, basis: ctx.basis };
-      } else if (transactionOrigin.source === "local" && !transactionOrigin.skipStoreHooks) {
-        const ctx = transactionOrigin.context as Partial<CollabContext> | undefined;
-        if (ctx?.userId) editor = { userId: ctx.userId, basis: ctx.basis ?? null };
+        // Audited from the logged update when it is folded into a snapshot.
+        state.revisionEditors.add((transactionOrigin.connection.context as CollabContext).userId);
+        return;
       }
-      if (!editor) return;
-      state.editors.delete(editor.userId);
-      state.editors.set(editor.userId, editor.basis);
-      state.revisionEditors.add(editor.userId);
+      if (transactionOrigin.source !== "local" || transactionOrigin.skipStoreHooks) return;
+      const ctx = transactionOrigin.context as Partial<CollabContext> | undefined;
+      if (!ctx?.userId) return;
+      state.editors.delete(ctx.userId);
+      state.editors.set(ctx.userId, ctx.basis ?? null);
+      state.revisionEditors.add(ctx.userId);
     },
     async onStoreDocument({ documentName, document }) {
       const state = docs.get(documentName);
@@ -265,7 +311,7 @@ export function createPlanCollab(options: {
         state.version = result.version;
         state.projection = result.projection;
         // Editors seen since the last revision are kept for the next one.
-        if (!result.revisionId) for (const e of revisionEditors) state.revisionEditors.add(e);
+        if (!result.revisionId) for (const e of result.revisionEditors) state.revisionEditors.add(e);
       } catch (err) {
         // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
         for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);

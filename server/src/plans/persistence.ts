@@ -20,10 +20,40 @@ export const MERGE_ORIGIN = { source: "local", skipStoreHooks: true } as const;
 export const encodeState = (update: Uint8Array): string => Buffer.from(update).toString("base64");
 export const decodeState = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "base64"));
 
-export async function loadPlanSnapshot(db: Db, caseId: string): Promise<{ state: Uint8Array | null; version: number }> {
-  const row = await db.selectFrom("plan_documents").select(["state", "version"]).where("case_id", "=", caseId).executeTakeFirst();
-  if (!row || row.state === "") return { state: null, version: row?.version ?? 0 };
-  return { state: decodeState(row.state), version: row.version };
+export type LoadedPlan = {
+  state: Uint8Array | null;
+  version: number;
+  /** Updates logged since the snapshot (plan_updates), oldest first: replay them on top of it. */
+  logged: Uint8Array[];
+};
+
+/** The snapshot and the updates logged after it, read in one consistent view. */
+export async function loadPlanSnapshot(db: Db, caseId: string): Promise<LoadedPlan> {
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute(async (trx) => {
+      const row = await trx.selectFrom("plan_documents").select(["state", "version"]).where("case_id", "=", caseId).executeTakeFirst();
+      const logged = await trx.selectFrom("plan_updates").select("update").where("case_id", "=", caseId).orderBy("id").execute();
+      return {
+        state: !row || row.state === "" ? null : decodeState(row.state),
+        version: row?.version ?? 0,
+        logged: logged.map((r) => decodeState(r.update)),
+      };
+    });
+}
+
+/**
+ * Applies a logged update. One that does not decode is skipped: Hocuspocus refused it
+ * too (it closes the connection), and it must not stop the document from loading or storing.
+ */
+export function applyLoggedUpdate(doc: Y.Doc, update: Uint8Array, origin: unknown = MERGE_ORIGIN): boolean {
+  try {
+    Y.applyUpdate(doc, update, origin);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export type SnapshotRequest = {
@@ -32,7 +62,11 @@ export type SnapshotRequest = {
   doc: Y.Doc;
   /** The version this node last loaded or wrote: if the row moved on, another node wrote it, so merge first. */
   knownVersion: number;
-  /** Who changed the document since the last snapshot, with the basis they wrote under. */
+  /**
+   * Who changed the document since the last snapshot other than through a client
+   * connection (e.g. a restore), with the basis they wrote under. Client edits are
+   * audited from the logged updates this snapshot folds in.
+   */
   editors: ReadonlyMap<string, Basis | null>;
   /** Who changed it since the last revision. */
   revisionEditors: ReadonlySet<string>;
@@ -48,12 +82,24 @@ export type SnapshotRequest = {
   now?: Date;
 };
 
-export type SnapshotResult = { version: number; plan: Plan; revisionId: string | null; /** What the projection now holds. */ projection: Projection };
+export type SnapshotResult = {
+  version: number;
+  plan: Plan;
+  revisionId: string | null;
+  /** What the projection now holds. */
+  projection: Projection;
+  /** Who changed the plan since the last revision, logged editors included (for the next one when no revision was written). */
+  revisionEditors: ReadonlySet<string>;
+};
 
 /**
  * Writes the snapshot, the projection and (when due) a revision in one transaction.
  * If another node wrote the row since this node's version, its state is merged into
- * `doc` first (a CRDT merge: nothing either node acknowledged is lost).
+ * `doc` first (a CRDT merge: nothing either node acknowledged is lost). The logged
+ * updates of the case are deleted and, in the same step, merged into `doc` (a no-op for
+ * those it already holds): the snapshot contains every row it deletes, whichever node
+ * logged it and however its commit interleaved; rows committed later stay logged.
+ * Their editors are audited here, once, by whichever node folds them.
  */
 export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<SnapshotResult> {
   const now = req.now ?? new Date();
@@ -74,15 +120,29 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
     if (row.version !== req.knownVersion && row.state !== "") {
       Y.applyUpdate(req.doc, decodeState(row.state), MERGE_ORIGIN);
     }
+    const logged = await trx.deleteFrom("plan_updates").where("case_id", "=", req.caseId).returning(["id", "update", "user_id", "basis"]).execute();
+    logged.sort((a, b) => a.id - b.id);
+    const editors = new Map<string, Basis | null>();
+    for (const entry of logged) {
+      applyLoggedUpdate(req.doc, decodeState(entry.update));
+      if (!entry.user_id) continue;
+      editors.delete(entry.user_id);
+      editors.set(entry.user_id, (entry.basis ?? null) as Basis | null);
+    }
+    for (const [userId, basis] of req.editors) {
+      editors.delete(userId);
+      editors.set(userId, basis);
+    }
+    const revisionEditors = new Set([...req.revisionEditors, ...editors.keys()]);
 
     const state = encodeState(Y.encodeStateAsUpdate(req.doc));
     const plan = readPlan(req.doc);
     const version = row.version + 1;
-    const lastEditor = [...req.editors.keys()].at(-1) ?? req.restore?.userId ?? null;
+    const lastEditor = [...editors.keys()].at(-1) ?? req.restore?.userId ?? null;
 
     const revisionDue =
       req.restore !== undefined ||
-      (req.revisionEditors.size > 0 &&
+      (revisionEditors.size > 0 &&
         (req.lastEditorLeft || row.last_revision_at === null || now.getTime() - row.last_revision_at.getTime() >= REVISION_INTERVAL_MS));
     let revisionId: string | null = null;
     if (revisionDue) {
@@ -92,7 +152,7 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
           case_id: req.caseId,
           state,
           reason: req.restore ? "restore" : req.lastEditorLeft ? "last_editor_left" : "periodic",
-          editor_user_ids: JSON.stringify([...new Set([...req.revisionEditors, ...(req.restore ? [req.restore.userId] : [])])]),
+          editor_user_ids: JSON.stringify([...new Set([...revisionEditors, ...(req.restore ? [req.restore.userId] : [])])]),
           restored_from: req.restore?.revisionId ?? null,
           created_by: req.restore?.userId ?? null,
           created_at: now,
@@ -146,7 +206,7 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       if (rows.length) await trx.insertInto("plan_measures").values(rows).execute();
     }
 
-    const events: AuditEvent[] = [...req.editors].map(([userId, basis]) => ({
+    const events: AuditEvent[] = [...editors].map(([userId, basis]) => ({
       actorUserId: userId,
       actorUnitId: basis?.unitId ?? null,
       action: "plan.update",
@@ -157,6 +217,6 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       purpose: "coordination",
     }));
     await appendAudit(trx, req.municipalityId, events);
-    return { version, plan, revisionId, projection };
+    return { version, plan, revisionId, projection, revisionEditors };
   });
 }

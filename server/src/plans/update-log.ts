@@ -1,0 +1,79 @@
+import type { Basis } from "@laget/policy";
+import type { Db } from "../db/connect.ts";
+import { encodeState } from "./persistence.ts";
+
+/**
+ * The write-ahead log of live plans (table `plan_updates`). A client's update is appended
+ * here, committed, and only then applied and acknowledged by Hocuspocus; the next snapshot
+ * folds the logged rows in and deletes them (persistence.ts), and loading a document
+ * replays what is left on top of its snapshot.
+ *
+ * Appends are group-committed: those arriving in the same event-loop turn go into one
+ * INSERT, and once `maxConcurrentWrites` INSERTs are in flight, all that arrive meanwhile
+ * go into the next one together. An idle server adds one commit to an update's path; a
+ * busy one needs far fewer commits than updates. Several INSERTs in flight keep an update
+ * from waiting behind a whole commit first (PostgreSQL flushes concurrent commits together).
+ */
+
+export type LoggedUpdate = { caseId: string; update: Uint8Array; userId: string | null; basis: Basis | null };
+
+export type PlanUpdateLog = {
+  /** Resolves with the row id once the update is committed. */
+  append(entry: LoggedUpdate): Promise<number>;
+  /** Removes a logged update that Hocuspocus then dropped (its connection became read-only meanwhile). */
+  discard(id: number, entry: LoggedUpdate): Promise<void>;
+};
+
+type Row = { case_id: string; update: string; user_id: string | null; basis: string | null };
+type Waiting = { row: Row; resolve(id: number): void; reject(err: unknown): void };
+
+export function createPlanUpdateLog(db: Db, options: { maxBatch?: number; maxConcurrentWrites?: number } = {}): PlanUpdateLog {
+  const maxBatch = options.maxBatch ?? 500;
+  const maxConcurrentWrites = options.maxConcurrentWrites ?? 4;
+  const queue: Waiting[] = [];
+  let scheduled = false;
+  let inFlight = 0;
+
+  // setImmediate: every message read in this poll phase joins the batch.
+  function schedule() {
+    if (scheduled || inFlight >= maxConcurrentWrites || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void write();
+    });
+  }
+
+  async function write() {
+    inFlight++;
+    const batch = queue.splice(0, maxBatch);
+    try {
+      const ids = await db
+        .insertInto("plan_updates")
+        .values(batch.map((w) => w.row))
+        .returning("id")
+        .execute();
+      // PostgreSQL returns the rows of a multi-row VALUES insert in the order given.
+      batch.forEach((w, i) => w.resolve(ids[i]!.id));
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+    } finally {
+      inFlight--;
+      schedule();
+    }
+  }
+
+  return {
+    append(entry) {
+      return new Promise<number>((resolve, reject) => {
+        const row = { case_id: entry.caseId, update: encodeState(entry.update), user_id: entry.userId, basis: entry.basis === null ? null : JSON.stringify(entry.basis) };
+        queue.push({ row, resolve, reject });
+        schedule();
+      });
+    },
+    async discard(id, entry) {
+      // The content check guards against any mix-up of ids within a batch.
+      await db.deleteFrom("plan_updates").where("id", "=", id).where("case_id", "=", entry.caseId).where("update", "=", encodeState(entry.update)).execute();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+/** The repository root: child servers run the real entry point from there. */
+const root = path.resolve(import.meta.dirname, "../../..");
+
+export type ChildServer = { child: ChildProcess; url: string; output: () => string };
+
+/**
+ * The real entry point (`server/src/main.ts`, what `pnpm start` runs) in a process of
+ * its own, with the given environment on top of this one; resolves once it listens.
+ * For what a test must do to a process rather than to a server object: SIGTERM, SIGKILL.
+ */
+export async function startChildServer(env: Record<string, string | undefined>): Promise<ChildServer> {
+  const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
+    child.stdout!.on("data", () => {
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output };
+}
+
+/** Sends the signal and resolves when the process has exited. */
+export function stopChildServer(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<{ code: number | null; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, ms: 0 });
+    child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
+    child.kill(signal);
+  });
+}
