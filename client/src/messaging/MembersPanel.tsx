@@ -5,8 +5,8 @@ import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { queryClient, trpc } from "../trpc.ts";
-import { CheckboxField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
+import { PeopleChooser } from "./PeopleChooser.tsx";
 import { useDirectory } from "./queries.ts";
 import type { ConversationSummary } from "./realtime.ts";
 import { useConnection, usePresence, useRealtime } from "./RealtimeProvider.tsx";
@@ -214,14 +214,15 @@ function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: st
   const t = useT();
   const directory = useDirectory();
   const headingId = useId();
-  const [filter, setFilter] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
+  // A new round after adding: the chooser starts afresh, its filter cleared.
+  const [round, setRound] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const add = useMutation(
     trpc.messages.addMembers.mutationOptions({
       onSuccess: async (_data, input) => {
         setChosen([]);
-        setFilter("");
+        setRound((r) => r + 1);
         onAdded(input.userIds.length);
         await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
       },
@@ -232,9 +233,6 @@ function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: st
 
   const current = new Set(memberIds);
   const candidates = directory.data.filter((p) => !current.has(p.id));
-  const label = (p: (typeof candidates)[number]) => t("messaging.personWithUnits", { name: p.displayName, units: p.units.map((u) => u.unitName).join(", ") });
-  const wanted = filter.trim().toLocaleLowerCase();
-  const shown = candidates.filter((p) => label(p).toLocaleLowerCase().includes(wanted));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (add.isPending) return;
@@ -255,7 +253,6 @@ function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: st
       ) : (
         <form className="form" onSubmit={submit} noValidate>
           <ErrorMessage error={add.error} />
-          <TextField label={t("messaging.filterPeople")} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
           <fieldset className="fieldset" aria-describedby={error ? `${headingId}-error` : undefined}>
             <legend>{t("messaging.addMembersChoose")}</legend>
             {error && (
@@ -263,20 +260,7 @@ function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: st
                 {error}
               </p>
             )}
-            <div className="member-choices">
-              {shown.length === 0 ? (
-                <p>{t("messaging.noPeople")}</p>
-              ) : (
-                shown.map((p) => (
-                  <CheckboxField
-                    key={p.id}
-                    label={label(p)}
-                    checked={chosen.includes(p.id)}
-                    onChange={(e) => setChosen((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((id) => id !== p.id)))}
-                  />
-                ))
-              )}
-            </div>
+            <PeopleChooser key={round} people={candidates} chosen={chosen} onChange={setChosen} />
           </fieldset>
           <div className="form__actions">
             <button type="submit" className="button button--small">

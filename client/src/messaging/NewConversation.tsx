@@ -5,9 +5,10 @@ import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { queryClient, trpc } from "../trpc.ts";
-import { CheckboxField, SelectField, TextField } from "../ui/FormField.tsx";
+import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
+import { PeopleChooser, usePersonLabel, type DirectoryPerson } from "./PeopleChooser.tsx";
 import { useDirectory } from "./queries.ts";
 
 /** Start a direct conversation with one colleague, or create a group (team, forum, SLT group) with members. */
@@ -15,7 +16,6 @@ export function NewConversation({ actor, headingId }: { actor: Actor; headingId:
   const t = useT();
   const directory = useDirectory();
   const people = (directory.data ?? []).filter((p) => p.id !== actor.id);
-  const label = (p: (typeof people)[number]) => t("messaging.personWithUnits", { name: p.displayName, units: p.units.map((u) => u.unitName).join(", ") });
   return (
     <>
       <h2 id={headingId}>{t("messaging.newTitle")}</h2>
@@ -25,15 +25,13 @@ export function NewConversation({ actor, headingId }: { actor: Actor; headingId:
         <LoadFailed error={directory.error} onRetry={() => void directory.refetch()} />
       ) : (
         <>
-          <DirectForm people={people} label={label} />
-          <GroupForm people={people} label={label} />
+          <DirectForm people={people} />
+          <GroupForm people={people} />
         </>
       )}
     </>
   );
 }
-
-type Person = { id: string; displayName: string };
 
 function useOpen() {
   const navigate = useNavigate();
@@ -43,8 +41,9 @@ function useOpen() {
   };
 }
 
-function DirectForm<P extends Person>({ people, label }: { people: P[]; label: (p: P) => string }) {
+function DirectForm({ people }: { people: DirectoryPerson[] }) {
   const t = useT();
+  const label = usePersonLabel();
   const open = useOpen();
   const headingId = useId();
   const formRef = useRef<HTMLFormElement>(null);
@@ -86,18 +85,16 @@ function DirectForm<P extends Person>({ people, label }: { people: P[]; label: (
   );
 }
 
-function GroupForm<P extends Person>({ people, label }: { people: P[]; label: (p: P) => string }) {
+function GroupForm({ people }: { people: DirectoryPerson[] }) {
   const t = useT();
   const open = useOpen();
   const headingId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const [groupKind, setGroupKind] = useState<GroupKind>("team");
   const [title, setTitle] = useState("");
-  const [filter, setFilter] = useState("");
   const [memberIds, setMemberIds] = useState<string[]>([]);
   const [titleError, setTitleError] = useState<string | null>(null);
   const create = useMutation(trpc.messages.createGroup.mutationOptions({ onSuccess: (c) => open(c.id) }));
-  const shown = people.filter((p) => label(p).toLocaleLowerCase().includes(filter.trim().toLocaleLowerCase()));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (create.isPending) return;
@@ -126,21 +123,7 @@ function GroupForm<P extends Person>({ people, label }: { people: P[]; label: (p
         <TextField label={t("messaging.groupTitle")} required value={title} onChange={(e) => setTitle(e.target.value)} error={titleError} maxLength={200} />
         <fieldset className="fieldset">
           <legend>{t("messaging.members")}</legend>
-          <TextField label={t("messaging.filterPeople")} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
-          <div className="member-choices">
-            {shown.length === 0 ? (
-              <p>{t("messaging.noPeople")}</p>
-            ) : (
-              shown.map((p) => (
-                <CheckboxField
-                  key={p.id}
-                  label={label(p)}
-                  checked={memberIds.includes(p.id)}
-                  onChange={(e) => setMemberIds((ids) => (e.target.checked ? [...ids, p.id] : ids.filter((id) => id !== p.id)))}
-                />
-              ))
-            )}
-          </div>
+          <PeopleChooser people={people} chosen={memberIds} onChange={setMemberIds} />
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="button">
