@@ -1,22 +1,11 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
-import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
+import { browserSuite, expectAccessible } from "../support/browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 async function signedIn(email: string): Promise<Page> {
-  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD)).page;
+  return (await suite.signedIn(email)).page;
 }
 
 const CHILD = "Sofie Lund";

@@ -1,29 +1,17 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
-import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser } from "../support/browser.ts";
+import { browserSuite, expectAccessible } from "../support/browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: "nb-NO" });
-  contexts.push(context);
+  const context = await suite.browser.newContext({ viewport, locale: "nb-NO" });
   return context.newPage();
 }
 
 async function login(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${server.url}/login`);
+  await page.goto(`${suite.server.url}/login`);
   await page.getByLabel("E-post", { exact: true }).fill(email);
   await page.getByLabel("Passord", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Logg inn" }).click();
@@ -31,7 +19,7 @@ async function login(page: Page, email: string, password: string): Promise<void>
 
 test("the demo coordinator logs in and sees the shell", async () => {
   const page = await newPage();
-  await page.goto(server.url);
+  await page.goto(suite.server.url);
   await expect.poll(() => page.url()).toContain("/login");
   await page.getByRole("heading", { name: "Logg inn" }).waitFor();
   await expectAccessible(page, "login");
@@ -71,7 +59,7 @@ test("a wrong password shows the error and does not sign in", async () => {
 
 test("the language switcher shows the app in English", async () => {
   const page = await newPage();
-  await page.goto(`${server.url}/login`);
+  await page.goto(`${suite.server.url}/login`);
   await page.getByRole("heading", { name: "Logg inn" }).waitFor();
   await page.getByRole("button", { name: "English" }).click();
   await page.getByRole("heading", { name: "Log in" }).waitFor();

@@ -1,24 +1,22 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { signedIn as signedInHttp, type HttpClient } from "../../server/src/testing/http-client.ts";
-import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
+import { browserSuite, expectAccessible } from "../support/browser.ts";
 
 // Group conversations in the browser: the owner manages the members (live on every side),
 // an edited message's earlier versions open from «redigert», and a mention in a group opens
 // that very conversation from the bell.
 
-let server: TestServer;
-let browser: Browser;
 let api: HttpClient;
 let groupId: string;
 const ids: Record<string, string> = {};
 
+const suite = browserSuite();
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  api = await signedInHttp(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  api = await signedInHttp(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const directory = await api.queryOk<{ id: string; displayName: string }[]>("users.directory");
   for (const p of directory) ids[p.displayName] = p.id;
   ({ id: groupId } = await api.mutationOk<{ id: string }>("messages.createGroup", {
@@ -27,13 +25,9 @@ beforeAll(async () => {
     memberIds: [ids["Nils Veileder"]],
   }));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 async function signedIn(email: string): Promise<Page> {
-  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD)).page;
+  return (await suite.signedIn(email)).page;
 }
 
 const conversations = (page: Page) => page.getByRole("region", { name: "Samtaler" });
@@ -49,7 +43,7 @@ test("the owner adds a member, who sees the group live; removes them, and they l
   const nav = await signedIn("nav@demo.laget.no");
 
   // The owner sees the members by name and unit, and manages them.
-  await teacher.goto(`${server.url}/meldinger/${groupId}`);
+  await teacher.goto(`${suite.server.url}/meldinger/${groupId}`);
   await teacher.getByRole("heading", { level: 2, name: "Foreldreforum" }).waitFor();
   await teacher.getByText("Gruppesamtaler er ikke for personopplysninger.").waitFor();
   await teacher.getByText("Medlemmer (2)").waitFor();
@@ -67,13 +61,13 @@ test("the owner adds a member, who sees the group live; removes them, and they l
   expect(await members(teacher).count()).toBe(2);
 
   // A member who is not the owner sees the members, but cannot manage them.
-  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.goto(`${suite.server.url}/meldinger/${groupId}`);
   await member(nav, "Nils Veileder (NAV Fjellheim)").waitFor();
   expect(await addSection(nav).count()).toBe(0);
   expect(await members(nav).getByRole("button", { name: /^Fjern/ }).count()).toBe(0);
 
   // The nurse is not a member: the group is not in her list.
-  await nurse.goto(`${server.url}/meldinger`);
+  await nurse.goto(`${suite.server.url}/meldinger`);
   await conversations(nurse).getByRole("heading", { name: "Samtaler" }).waitFor();
   expect(await conversations(nurse).getByRole("link", { name: /Foreldreforum/ }).count()).toBe(0);
 
@@ -136,7 +130,7 @@ test("«redigert» opens the earlier versions of a message, and they follow a ne
   await api.mutationOk("messages.edit", { messageId, body: "Møtet er onsdag." });
 
   const nav = await signedIn("nav@demo.laget.no");
-  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.goto(`${suite.server.url}/meldinger/${groupId}`);
   // The message itself (not the entries of its history, which are list items too), whatever it says now.
   const item = thread(nav).locator(".thread__messages > li").filter({ hasText: /Møtet er \p{L}+dag\./u });
   await item.getByText("Møtet er onsdag.").waitFor();
@@ -189,7 +183,7 @@ test("a mention in a group: the bell says so neutrally and opens that conversati
   await expectAccessible(nav, "notification panel with a group mention");
 
   await note.getByRole("link", { name: "Åpne samtalen" }).click();
-  await nav.waitForURL(`${server.url}/meldinger/${groupId}`);
+  await nav.waitForURL(`${suite.server.url}/meldinger/${groupId}`);
   await nav.getByRole("heading", { level: 2, name: "Foreldreforum" }).waitFor();
   await thread(nav).getByText("kan du svare familien?").waitFor();
   await nav.getByRole("button", { name: /^Varsler$/ }).waitFor();
@@ -199,23 +193,23 @@ test("a mention in a group: the bell says so neutrally and opens that conversati
 test("a member who is not the owner leaves the group, and it is gone for them at once", async () => {
   const teacher = await signedIn("koordinator@demo.laget.no");
   const nav = await signedIn("nav@demo.laget.no");
-  await teacher.goto(`${server.url}/meldinger/${groupId}`);
+  await teacher.goto(`${suite.server.url}/meldinger/${groupId}`);
   await member(teacher, "Nils Veileder").waitFor();
   // The owner cannot leave their own group: no such button for her.
   expect(await teacher.getByRole("button", { name: "Forlat gruppen" }).count()).toBe(0);
 
-  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.goto(`${suite.server.url}/meldinger/${groupId}`);
   await nav.getByRole("button", { name: "Forlat gruppen" }).click();
   const confirm = nav.getByRole("group", { name: /Vil du forlate gruppen\?/ });
   await confirm.waitFor();
   await expectAccessible(nav, "confirming leaving a group");
   await confirm.getByRole("button", { name: "Ja, forlat" }).click();
-  await nav.waitForURL(`${server.url}/meldinger`);
+  await nav.waitForURL(`${suite.server.url}/meldinger`);
   await conversations(nav).getByRole("heading", { name: "Samtaler" }).waitFor();
   expect(await conversations(nav).getByRole("link", { name: /Foreldreforum/ }).count()).toBe(0);
   // The owner's open panel follows.
   await expect.poll(() => member(teacher, "Nils Veileder").count()).toBe(0);
   // History is refused to a former member.
-  await nav.goto(`${server.url}/meldinger/${groupId}`);
+  await nav.goto(`${suite.server.url}/meldinger/${groupId}`);
   await nav.getByText("Fant ikke samtalen, eller du har ikke tilgang til den.").waitFor();
 });

@@ -1,16 +1,13 @@
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { BrowserContext, Locator, Page } from "playwright-core";
+import { beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn as signedInApi, type HttpClient } from "../../server/src/testing/http-client.ts";
-import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
+import { browserSuite, expectAccessible } from "../support/browser.ts";
 
 // The live plan in two browsers: the coordinator (Fjellheim skole, owns the case) and the
 // health nurse (Helsestasjonen, by consent) edit the same plan at the same time.
 
-let server: TestServer;
-let browser: Browser;
 let api: HttpClient;
 let caseId: string;
 let consentId: string;
@@ -31,9 +28,10 @@ function isoDay(offsetDays: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+const suite = browserSuite();
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  api = await signedInApi(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  api = await signedInApi(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const units = await unitIdsByName(api);
   let subjectId: string;
   ({ caseId, subjectId } = await createChildCase(api, units["Fjellheim skole"]!, CHILD));
@@ -41,17 +39,13 @@ beforeAll(async () => {
   ({ consentId } = await api.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [units["Helsestasjonen"]!]) }));
   await api.mutationOk("consents.activate", { consentId });
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 function signedIn(email: string): Promise<{ page: Page; context: BrowserContext }> {
-  return signInInNewContext(browser, server.url, email, DEMO_PASSWORD);
+  return suite.signedIn(email);
 }
 
 async function openPlan(page: Page): Promise<void> {
-  await page.goto(`${server.url}/saker/${caseId}/plan`);
+  await page.goto(`${suite.server.url}/saker/${caseId}/plan`);
   await page.getByRole("heading", { level: 2, name: "Familiens plan" }).waitFor();
   await connection(page, CONNECTED);
 }
@@ -75,7 +69,7 @@ test("two people edit one plan live: goals, measures, presence, notes with curso
   ({ page: hanne, context: hanneContext } = await signedIn("helsesykepleier@demo.laget.no"));
 
   // The Plan tab is a link among the case's tabs.
-  await kari.goto(`${server.url}/saker/${caseId}`);
+  await kari.goto(`${suite.server.url}/saker/${caseId}`);
   await kari.getByRole("navigation", { name: "Saken" }).getByRole("link", { name: "Plan", exact: true }).click();
   await kari.getByRole("heading", { level: 2, name: "Familiens plan" }).waitFor();
   await connection(kari, CONNECTED);

@@ -1,6 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
+import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
+import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
 
 /** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
 export function launchBrowser(): Promise<Browser> {
@@ -44,4 +46,40 @@ export async function signInInNewContext(
   await page.getByRole("button", { name: "Logg inn" }).click();
   await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
   return { page, context };
+}
+
+export type BrowserSuite = {
+  readonly server: TestServer;
+  readonly browser: Browser;
+  /** A demo user signed in through the login page, in a browser context of their own. */
+  signedIn(email: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext }>;
+};
+
+/**
+ * A test file's own server (its own database) and browser: started before its tests,
+ * stopped after them. Call once at the top level of the file.
+ */
+export function browserSuite(): BrowserSuite {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("browserSuite: used before its beforeAll ran");
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+    signedIn: (email, viewport) => signInInNewContext(started(browser), started(server).url, email, DEMO_PASSWORD, viewport),
+  };
 }
