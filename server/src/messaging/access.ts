@@ -1,4 +1,5 @@
 import { decide, type Basis, type CaseFacts } from "@laget/policy";
+import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
@@ -21,25 +22,44 @@ export type Conversation = {
   last_seq: number;
 };
 
-const conversationColumns = ["id", "municipality_id", "kind", "case_id", "group_kind", "title", "owner_user_id", "last_seq"] as const;
+const conversationColumns = ["c.id", "c.municipality_id", "c.kind", "c.case_id", "c.group_kind", "c.title", "c.owner_user_id", "c.last_seq"] as const;
 
-export async function loadConversation(db: Db, conversationId: string): Promise<Conversation | undefined> {
-  const row = await db.selectFrom("conversations").select(conversationColumns).where("id", "=", conversationId).executeTakeFirst();
-  return row as Conversation | undefined;
-}
-
-async function isMember(db: Db, conversationId: string, userId: string): Promise<boolean> {
+/**
+ * The conversation, whether `userId` is a current member, and (with `withReaders`) its
+ * current members who are active users: one round trip where a send needs all three.
+ */
+async function loadConversation(db: Db, conversationId: string, userId: string, withReaders: boolean) {
   const row = await db
-    .selectFrom("conversation_members")
-    .select("user_id")
-    .where("conversation_id", "=", conversationId)
-    .where("user_id", "=", userId)
-    .where("left_at", "is", null)
+    .selectFrom("conversations as c")
+    .select(conversationColumns)
+    .select((eb) => [
+      eb
+        .exists(
+          eb
+            .selectFrom("conversation_members as m")
+            .select("m.user_id")
+            .whereRef("m.conversation_id", "=", "c.id")
+            .where("m.user_id", "=", userId)
+            .where("m.left_at", "is", null),
+        )
+        .as("is_member"),
+      withReaders
+        ? sql<string[]>`array(${eb
+            .selectFrom("conversation_members as m")
+            .innerJoin("users as u", "u.id", "m.user_id")
+            .select(sql`m.user_id::text`.as("user_id"))
+            .whereRef("m.conversation_id", "=", "c.id")
+            .where("m.left_at", "is", null)
+            .where("u.deactivated_at", "is", null)})`.as("member_ids")
+        : sql<null>`null`.as("member_ids"),
+    ])
+    .where("c.id", "=", conversationId)
     .executeTakeFirst();
-  return row !== undefined;
+  return row as (Conversation & { is_member: boolean; member_ids: string[] | null }) | undefined;
 }
 
-export type ConversationAccess = { conversation: Conversation; facts: CaseFacts | null };
+/** `members`: a group's or direct conversation's readers, when asked for with the authorization. */
+export type ConversationAccess = { conversation: Conversation; facts: CaseFacts | null; members?: string[] };
 
 /**
  * Authorizes one read or write of a conversation. An unknown conversation and one the
@@ -53,12 +73,14 @@ export async function authorizeConversation(
   conversationId: string,
   action: "read" | "write",
   auditAction?: string,
+  options: { withReaders?: boolean } = {},
 ): Promise<ConversationAccess> {
-  const conversation = await loadConversation(db, conversationId);
-  if (!conversation || conversation.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
+  const row = await loadConversation(db, conversationId, actor.id, options.withReaders ?? false);
+  if (!row || row.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
+  const { is_member, member_ids, ...conversation } = row;
   if (conversation.kind !== "case") {
-    if (!(await isMember(db, conversationId, actor.id))) throw new AppError("NOT_FOUND");
-    return { conversation, facts: null };
+    if (!is_member) throw new AppError("NOT_FOUND");
+    return { conversation, facts: null, ...(member_ids ? { members: member_ids } : {}) };
   }
   const caseId = conversation.case_id!;
   if (auditAction) {
@@ -124,6 +146,7 @@ export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Prom
 /** Everyone who may read the conversation now. */
 export async function conversationReaders(db: Db, access: ConversationAccess): Promise<string[]> {
   if (access.facts) return caseThreadReaders(db, access.facts);
+  if (access.members) return access.members;
   const rows = await db
     .selectFrom("conversation_members")
     .innerJoin("users", "users.id", "conversation_members.user_id")

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 
 /**
@@ -51,33 +52,38 @@ export type UserEvent = {
 export type Delivery = { userId: string; event: UserEvent };
 
 /**
- * Appends the same event to each user's log and returns each user's new event id.
- * Counter rows are locked in user-id order, so concurrent fan-outs never deadlock.
+ * Appends the same event to each user's log and returns each user's new event id, in one
+ * statement. Counter rows are locked in user-id order, so concurrent fan-outs never deadlock.
  */
 export async function appendUserEvents(db: Db, userIds: readonly string[], event: NewUserEvent): Promise<Map<string, number>> {
   const ids = [...new Set(userIds)].sort();
   const result = new Map<string, number>();
   if (ids.length === 0) return result;
-  const counters = await db
-    .insertInto("user_event_counters")
-    .values(ids.map((user_id) => ({ user_id, last_event_id: 1 })))
-    .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ last_event_id: eb("user_event_counters.last_event_id", "+", 1) })))
-    .returning(["user_id", "last_event_id"])
-    .execute();
-  for (const c of counters) result.set(c.user_id, c.last_event_id);
-  await db
-    .insertInto("user_events")
-    .values(
-      counters.map((c) => ({
-        user_id: c.user_id,
-        event_id: c.last_event_id,
-        type: event.type,
-        conversation_id: event.conversationId,
-        message_id: event.messageId ?? null,
-        data: event.data ? JSON.stringify(event.data) : null,
-      })),
+  const rows = await db
+    .with("counters", (qb) =>
+      qb
+        .insertInto("user_event_counters")
+        .values(ids.map((user_id) => ({ user_id, last_event_id: 1 })))
+        .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ last_event_id: eb("user_event_counters.last_event_id", "+", 1) })))
+        .returning(["user_id", "last_event_id"]),
     )
+    .insertInto("user_events")
+    .columns(["user_id", "event_id", "type", "conversation_id", "message_id", "data"])
+    .expression((eb) =>
+      eb
+        .selectFrom("counters")
+        .select([
+          "counters.user_id",
+          "counters.last_event_id",
+          sql<string>`${event.type}::text`.as("type"),
+          sql<string | null>`${event.conversationId}::uuid`.as("conversation_id"),
+          sql<string | null>`${event.messageId ?? null}::uuid`.as("message_id"),
+          sql<string | null>`${event.data ? JSON.stringify(event.data) : null}::jsonb`.as("data"),
+        ]),
+    )
+    .returning(["user_id", "event_id"])
     .execute();
+  for (const r of rows) result.set(r.user_id, r.event_id);
   return result;
 }
 

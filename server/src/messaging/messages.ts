@@ -94,51 +94,44 @@ async function resolveMentions(db: Db, mentions: Mentions, readers: readonly str
 
 export type SendResult = { message: MessageView; duplicate: boolean; deliveries: Delivery[] };
 
+/** Thrown inside a send's transaction to roll it back: the client's id was already used. */
+class DuplicateSend extends Error {}
+
 export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput): Promise<SendResult> {
   checkBody(input.body);
-  const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create");
-  if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
+  const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create", { withReaders: true });
+  const caseId = access.conversation.case_id;
   // In a case thread every delivery is a read of case data: each reader's basis is audited with it.
-  const caseReaders = access.facts ? await caseThreadReadersWithBasis(db, access.facts) : null;
+  const [caseReaders] = await Promise.all([
+    access.facts ? caseThreadReadersWithBasis(db, access.facts) : null,
+    caseId ? assertCaseOpen(db, caseId) : null,
+  ]);
   const readers = [...new Set([...(caseReaders ? caseReaders.map((r) => r.userId) : await conversationReaders(db, access)), actor.id])];
   const mentioned = await resolveMentions(db, input.mentions, readers, actor.id);
   const conversationId = access.conversation.id;
+  const now = new Date();
+  const mentions: Mentions = { userIds: [...new Set(input.mentions.userIds)], unitIds: [...new Set(input.mentions.unitIds)] };
 
+  // Few statements while the conversation's row is locked: the next send to it waits for this commit.
   const outcome = await db.transaction().execute(async (trx) => {
-    // The conversation's row lock orders its messages: seq is last_seq + 1, without gaps.
-    const conversation = await trx
-      .selectFrom("conversations")
-      .select("last_seq")
-      .where("id", "=", conversationId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const existing = await trx.selectFrom("messages").select(["conversation_id", "author_user_id"]).where("id", "=", input.id).executeTakeFirst();
-    if (existing) {
-      if (existing.conversation_id !== conversationId || existing.author_user_id !== actor.id) {
-        throw new AppError("INVALID_STATE", "This message id is already in use");
-      }
-      return null;
-    }
-    if (input.replyToSeq !== undefined && input.replyToSeq > conversation.last_seq) {
+    // Bumping last_seq locks the conversation's row, which orders its messages (seq is
+    // last_seq + 1, without gaps). An id already used inserts nothing: roll back, a duplicate.
+    const { rows } = await sql<{ seq: number }>`
+      with bump as (
+        update conversations set last_seq = last_seq + 1, last_message_at = ${now}
+        where id = ${conversationId} returning last_seq
+      )
+      insert into messages (id, conversation_id, seq, author_user_id, reply_to_seq, body, mentions, created_at)
+      select ${input.id}::uuid, ${conversationId}::uuid, last_seq, ${actor.id}::uuid, ${input.replyToSeq ?? null}::bigint,
+             ${input.body}::text, ${JSON.stringify(mentions)}::jsonb, ${now}::timestamptz
+      from bump
+      on conflict (id) do nothing
+      returning seq`.execute(trx);
+    if (rows.length === 0) throw new DuplicateSend();
+    const seq = rows[0]!.seq;
+    if (input.replyToSeq !== undefined && input.replyToSeq >= seq) {
       throw new AppError("VALIDATION", "The message replied to does not exist");
     }
-    const seq = conversation.last_seq + 1;
-    const now = new Date();
-    const mentions: Mentions = { userIds: [...new Set(input.mentions.userIds)], unitIds: [...new Set(input.mentions.unitIds)] };
-    await trx.updateTable("conversations").set({ last_seq: seq, last_message_at: now }).where("id", "=", conversationId).execute();
-    await trx
-      .insertInto("messages")
-      .values({
-        id: input.id,
-        conversation_id: conversationId,
-        seq,
-        author_user_id: actor.id,
-        reply_to_seq: input.replyToSeq ?? null,
-        body: input.body,
-        mentions: JSON.stringify(mentions),
-        created_at: now,
-      })
-      .execute();
     // Read state in user-id order (no deadlocks): the author has read their own message; each mention counts one.
     const reads = [
       { conversation_id: conversationId, user_id: actor.id, last_read_seq: seq, mention_count: 0 },
@@ -168,7 +161,16 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
       deletedAt: null,
     };
     const created = await appendUserEvents(trx, readers, { type: "message.created", conversationId, messageId: input.id });
+    const deliveries = deliveriesFor(created, { type: "message.created", conversationId, message });
+    if (mentioned.length > 0) {
+      // Neutral: the notification names no one and carries no content, only where to look.
+      await notify(trx, mentioned, "mention", caseId, `mention:${input.id}`, conversationId);
+      const data = { kind: "mention" };
+      const notified = await appendUserEvents(trx, mentioned, { type: "notification", conversationId, data });
+      deliveries.push(...deliveriesFor(notified, { type: "notification", conversationId, data }));
+    }
     if (caseReaders) {
+      // Last before commit: the insert holds the municipality's audit chain head until then.
       await appendAudit(
         trx,
         actor.municipalityId,
@@ -180,25 +182,23 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
             action: "message.deliver",
             resourceType: "message",
             resourceId: input.id,
-            caseId: access.conversation.case_id,
+            caseId,
             basis: r.basis,
             purpose: "coordination" as const,
           })),
       );
     }
-    const deliveries = deliveriesFor(created, { type: "message.created", conversationId, message });
-    if (mentioned.length > 0) {
-      // Neutral: the notification names no one and carries no content, only where to look.
-      await notify(trx, mentioned, "mention", access.conversation.case_id, `mention:${input.id}`, conversationId);
-      const data = { kind: "mention" };
-      const notified = await appendUserEvents(trx, mentioned, { type: "notification", conversationId, data });
-      deliveries.push(...deliveriesFor(notified, { type: "notification", conversationId, data }));
-    }
     return { message, deliveries };
+  }).catch((err: unknown) => {
+    if (err instanceof DuplicateSend) return null;
+    throw err;
   });
 
   if (!outcome) {
-    const message = (await messageViews(db, [input.id])).get(input.id)!;
+    const message = (await messageViews(db, [input.id])).get(input.id);
+    if (!message || message.conversationId !== conversationId || message.authorUserId !== actor.id) {
+      throw new AppError("INVALID_STATE", "This message id is already in use");
+    }
     return { message, duplicate: true, deliveries: [] };
   }
   return { ...outcome, duplicate: false };
@@ -208,7 +208,7 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
 async function authorForChange(db: Db, actor: Actor, messageId: string, auditAction: string) {
   const message = await db.selectFrom("messages").select(["conversation_id", "author_user_id"]).where("id", "=", messageId).executeTakeFirst();
   if (!message) throw new AppError("NOT_FOUND");
-  const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction);
+  const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction, { withReaders: true });
   if (message.author_user_id !== actor.id) throw new AppError("NOT_AUTHOR");
   if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
   return { access, readers: [...new Set([...(await conversationReaders(db, access)), actor.id])] };

@@ -201,6 +201,19 @@ describe("bad input and flooding", () => {
     expect(await code({ id: randomUUID(), conversationId: theirs, body: "Hei" })).toBe("NOT_FOUND");
   });
 
+  test("a reply to a message that does not exist and a message id already used are refused, leaving no gap", async () => {
+    const code = async (res: Promise<{ ok: boolean; error?: { code: string } }>) => ((await res).ok ? "ok" : (await res).error!.code);
+    const first = await send("koordinator", conversationId, "Første");
+    const { id, seq } = first.ok ? first.message : { id: "", seq: 0 };
+    expect(await code(send("koordinator", conversationId, "Svar", { replyToSeq: seq + 1 }))).toBe("VALIDATION");
+    // The same id from the other member, or in another conversation.
+    expect(await code(live.helsesykepleier!.request("message:send", { id, conversationId, body: "Kopi" }))).toBe("INVALID_STATE");
+    const other = (await http.koordinator!.mutationOk<Summary>("messages.direct", { userId: ids.nav })).id;
+    expect(await code(live.koordinator!.request("message:send", { id, conversationId: other, body: "Kopi" }))).toBe("INVALID_STATE");
+    const next = await send("koordinator", conversationId, "Neste", { replyToSeq: seq });
+    expect(next.ok && next.message.seq).toBe(seq + 1);
+  });
+
   test("a flooding client is rate limited while another is served promptly", async () => {
     const flood = await Promise.all(Array.from({ length: 60 }, (_, i) => send("helsesykepleier", conversationId, `spam ${i}`)));
     const limited = flood.filter((r) => !r.ok && r.error.code === "RATE_LIMITED").length;
