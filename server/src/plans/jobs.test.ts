@@ -42,6 +42,8 @@ beforeAll(async () => {
       row("overdue", { deadline: addDays(today, -1), status: "in_progress" }),
       row("overdue-but-done", { deadline: addDays(today, -3), status: "completed" }),
       row("evaluate-today", { evaluation_date: today }),
+      // No one named: the coordinator (stafettholder) is reminded instead.
+      row("unassigned", { deadline: addDays(today, 2), responsible_user_id: null }),
       // NAV has no consent to this case: never reminded, never listed.
       row("navs", { deadline: addDays(today, 3), responsible_user_id: ids.nav! }),
     ])
@@ -50,19 +52,20 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const notifications = (userId: string) =>
-  server.db.selectFrom("notifications").select(["kind", "case_id", "dedupe_key"]).where("user_id", "=", userId).where("kind", "like", "measure_%").orderBy("kind").execute();
+  server.db.selectFrom("notifications").select(["kind", "case_id", "dedupe_key"]).where("user_id", "=", userId).where("kind", "like", "measure_%").orderBy("kind").orderBy("dedupe_key").execute();
 
 describe("plan reminders", () => {
   test("7 days before the deadline, on the evaluation date, and to the coordinator when overdue; neutral and only once", async () => {
-    expect(await runPlanJobs(server.db, now)).toEqual({ due: 1, evaluation: 1, overdue: 1 });
+    expect(await runPlanJobs(server.db, now)).toEqual({ due: 2, evaluation: 1, overdue: 1 });
     const sent = await notifications(ids.koordinator!);
     expect(sent).toEqual([
       { kind: "measure_due", case_id: caseId, dedupe_key: `measure-due:${caseId}:due-in-7:${addDays(today, 7)}` },
+      { kind: "measure_due", case_id: caseId, dedupe_key: `measure-due:${caseId}:unassigned:${addDays(today, 2)}` },
       { kind: "measure_evaluation", case_id: caseId, dedupe_key: `measure-evaluation:${caseId}:evaluate-today:${today}` },
       { kind: "measure_overdue", case_id: caseId, dedupe_key: `measure-overdue:${caseId}:overdue:${addDays(today, -1)}` },
     ]);
     await runPlanJobs(server.db, now);
-    expect(await notifications(ids.koordinator!)).toHaveLength(3);
+    expect(await notifications(ids.koordinator!)).toHaveLength(4);
     expect(await notifications(ids.nav!)).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ const ACTIVE = ["planned", "in_progress"] as const;
 
 /**
  * Plan reminders from the measure projection (never Yjs): the responsible person 7 days
- * before a measure's deadline and on its evaluation date, the case's coordinator when a
+ * before a measure's deadline and on its evaluation date (the case's coordinator when no
+ * one is named: the stafettholder holds the plan together), the coordinator when a
  * measure is overdue. Notifications are neutral (a kind and a case link, DESIGN.md §1)
  * and carry a dedupe key per measure and date, so a changed deadline reminds again and
  * nothing is sent twice. Only to people decide() still lets read the plan, in open cases.
@@ -37,13 +38,11 @@ export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: numb
   const [due, evaluation, overdue] = await Promise.all([
     base
       .where("plan_measures.status", "in", ACTIVE)
-      .where("plan_measures.responsible_user_id", "is not", null)
       .where("plan_measures.deadline", ">", today)
       .where("plan_measures.deadline", "<=", addDays(today, DUE_REMINDER_DAYS))
       .execute(),
     base
       .where("plan_measures.status", "!=", "ended")
-      .where("plan_measures.responsible_user_id", "is not", null)
       .where("plan_measures.evaluation_date", "<=", today)
       .where("plan_measures.evaluation_date", ">", addDays(today, -CATCH_UP_DAYS))
       .execute(),
@@ -59,15 +58,16 @@ export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: numb
     return !!actor && !!f && allows(actor, f, "identity", "read", "coordination").allow && allows(actor, f, "plan", "read", "coordination").allow;
   };
 
+  const responsible = (r: (typeof due)[number]) => r.responsible_user_id ?? r.coordinator_user_id;
   const counts = { due: 0, evaluation: 0, overdue: 0 };
   for (const r of due) {
-    if (!(await mayRead(r.responsible_user_id!, r.case_id))) continue;
-    await notify(db, [r.responsible_user_id!], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    if (!(await mayRead(responsible(r), r.case_id))) continue;
+    await notify(db, [responsible(r)], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
     counts.due++;
   }
   for (const r of evaluation) {
-    if (!(await mayRead(r.responsible_user_id!, r.case_id))) continue;
-    await notify(db, [r.responsible_user_id!], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
+    if (!(await mayRead(responsible(r), r.case_id))) continue;
+    await notify(db, [responsible(r)], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
     counts.evaluation++;
   }
   for (const r of overdue) {
