@@ -5,6 +5,7 @@ import * as messaging from "./0003_messaging.ts";
 import * as plans from "./0004_plans.ts";
 import * as notificationConversation from "./0005_notification_conversation.ts";
 import * as planUpdates from "./0006_plan_updates.ts";
+import * as userEventRetention from "./0007_user_event_retention.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004_plans": plans,
   "0005_notification_conversation": notificationConversation,
   "0006_plan_updates": planUpdates,
+  "0007_user_event_retention": userEventRetention,
 };

@@ -14,6 +14,7 @@ import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
 import { attachGateway, type GatewayLimits } from "./messaging/gateway.ts";
 import { createRealtimeHub } from "./messaging/realtime.ts";
+import { scheduleEventRetention } from "./messaging/retention.ts";
 import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 
@@ -63,6 +64,7 @@ export async function startServer(options: {
   const bus = await createEventBus({ redisUrl: config.redisUrl, log });
   const stopJobs = scheduleConsentJobs(db, bus, log);
   const stopPlanJobs = schedulePlanJobs(db, log);
+  const stopRetention = scheduleEventRetention(db, log);
   const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
 
   const realtime = createRealtimeHub();
@@ -101,6 +103,7 @@ export async function startServer(options: {
       clearTimeout(timer);
       stopJobs();
       stopPlanJobs();
+      stopRetention();
       await bus.close();
       if (ownsDb) await db.destroy();
     })());

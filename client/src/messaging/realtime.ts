@@ -11,7 +11,9 @@ import { queryClient, SocketRequestError, trpc } from "../trpc.ts";
  * - `lastEventId` is the highest event id applied with nothing missing before it;
  * - an event with the next id is applied; a later one is held back and the gap is filled
  *   with `sync`; an id already applied is dropped (nothing is shown twice);
- * - on every `hello` (each connect) whose head is past `lastEventId`, `sync` fetches the rest.
+ * - on every `hello` (each connect) whose head is past `lastEventId`, `sync` fetches the rest;
+ * - a `sync` answered with `reset` (what was missed is older than the server keeps) means
+ *   fetching the views again, as on the first hello, and going on from its `lastEventId`.
  *
  * Typing, presence, the connection state and revoked conversations are small stores
  * next to it (read with useSyncExternalStore).
@@ -209,17 +211,25 @@ export class Realtime {
 
   private onHello(head: number) {
     this.connection.set("connected");
-    if (this.cursor === null) {
-      this.cursor = head;
-      // Whatever was fetched before this socket existed may have missed events: fetch again.
-      void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: ["messaging"] });
-      const early = [...this.held.values()].sort((a, b) => a.eventId - b.eventId);
-      this.held.clear();
-      for (const e of early) this.accept(e);
-    }
-    if (head > this.cursor) void this.catchUp();
+    // Whatever was fetched before this socket existed may have missed events: fetch again.
+    if (this.cursor === null) this.startAt(head, false);
+    else if (head > this.cursor) void this.catchUp();
     if (this.away) this.socket?.emit("presence:set", { status: "away" });
+  }
+
+  /**
+   * Goes on from `head` with the views fetched again, so nothing before it is missing.
+   * After a reset, cached threads may hold edits and deletions never replayed: they start over.
+   */
+  private startAt(head: number, reset: boolean) {
+    this.cursor = head;
+    void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    if (reset) void queryClient.resetQueries({ queryKey: ["messaging"] });
+    else void queryClient.invalidateQueries({ queryKey: ["messaging"] });
+    const early = [...this.held.values()].sort((a, b) => a.eventId - b.eventId);
+    this.held.clear();
+    for (const e of early) this.accept(e);
   }
 
   private accept(event: WireEvent) {
@@ -256,7 +266,8 @@ export class Realtime {
       do {
         this.again = false;
         for (;;) {
-          const res = await this.request<{ events: WireEvent[]; more: boolean }>("sync", { since: this.cursor ?? 0 });
+          const res = await this.request<{ events: WireEvent[]; more: boolean; reset: boolean; lastEventId: number }>("sync", { since: this.cursor ?? 0 });
+          if (res.reset) this.startAt(res.lastEventId, true);
           for (const e of res.events) this.accept(e);
           if (!res.more) break;
         }

@@ -308,8 +308,13 @@ export async function markRead(db: Db, actor: Actor, input: { conversationId: st
  * Each is judged again now: an event in a conversation the user may no longer read comes
  * back as `gone` (its id kept, so the client's sequence has no hole). Messages are shown
  * as they are now. Case-thread content replayed is audited, one event per thread.
+ *
+ * If some of those events were pruned (retention.ts), the answer is `reset` instead: the
+ * client fetches its views again and goes on from `lastEventId`.
  */
 export async function eventsSince(db: Db, actor: Actor, since: number, limit: number) {
+  // The head first: every event up to it has committed, so one missing below it was pruned.
+  const head = await lastEventId(db, actor.id);
   const rows = await db
     .selectFrom("user_events")
     .select(["event_id", "type", "conversation_id", "message_id", "data"])
@@ -318,6 +323,10 @@ export async function eventsSince(db: Db, actor: Actor, since: number, limit: nu
     .orderBy("event_id")
     .limit(limit + 1)
     .execute();
+  // Ids have no holes (taken under the counter's lock), so any jump means pruned events.
+  const pruned = rows.length === 0 ? head > since : rows.some((r, i) => r.event_id !== since + 1 + i);
+  // Whatever the rows show has committed, so a fetch after this answer sees it too.
+  if (pruned) return { events: [], more: false, reset: true, lastEventId: Math.max(head, rows.at(-1)?.event_id ?? 0) };
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
 
@@ -370,5 +379,5 @@ export async function eventsSince(db: Db, actor: Actor, since: number, limit: nu
     if (r.data) event.data = r.data as Record<string, unknown>;
     return event;
   });
-  return { events, more, lastEventId: await lastEventId(db, actor.id) };
+  return { events, more, reset: false, lastEventId: Math.max(head, page.at(-1)?.event_id ?? 0) };
 }

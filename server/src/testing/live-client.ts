@@ -11,6 +11,8 @@ import type { UserEvent } from "../messaging/events.ts";
  * - On every `hello` (each connect) whose head is past `lastEventId`, it asks `sync`
  *   for the rest — which is what happens when socket.io's connection-state recovery
  *   did not succeed, e.g. after a server restart.
+ * - A `sync` answered with `reset` (the events it missed were pruned) means: fetch
+ *   everything again (here: `onReset`) and go on from the answer's `lastEventId`.
  */
 export type LiveClient = {
   socket: Socket;
@@ -29,7 +31,13 @@ export type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; me
 export function connectLive(
   url: string,
   cookie: string,
-  options: { lastEventId?: number; origin?: string; onApply?: (e: UserEvent) => void; reconnectionDelay?: number } = {},
+  options: {
+    lastEventId?: number;
+    origin?: string;
+    onApply?: (e: UserEvent) => void;
+    onReset?: (lastEventId: number) => void;
+    reconnectionDelay?: number;
+  } = {},
 ): Promise<LiveClient> {
   const socket = io(url, {
     transports: ["websocket"],
@@ -69,6 +77,14 @@ export function connectLive(
     for (const w of watchers) w();
   }
 
+  /** Starts at `head` (a first hello, or a reset): whatever was held back is applied or dropped from there. */
+  function startAt(head: number) {
+    cursor = head;
+    const early = [...held.values()].sort((a, b) => a.eventId - b.eventId);
+    held.clear();
+    for (const e of early) accept(e);
+  }
+
   function catchUp(): Promise<void> {
     if (syncing) {
       again = true;
@@ -78,8 +94,13 @@ export function connectLive(
       do {
         again = false;
         for (;;) {
-          const res = await request<{ events: UserEvent[]; more: boolean }>("sync", { since: cursor ?? 0 });
+          const res = await request<{ events: UserEvent[]; more: boolean; reset: boolean; lastEventId: number }>("sync", { since: cursor ?? 0 });
           if (!res.ok) throw new Error(`sync failed: ${res.error.code}`);
+          if (res.reset) {
+            options.onReset?.(res.lastEventId);
+            startAt(res.lastEventId);
+            for (const w of watchers) w();
+          }
           for (const e of res.events) accept(e);
           if (!res.more) break;
         }
@@ -94,13 +115,8 @@ export function connectLive(
   const ready = new Promise<void>((resolve, reject) => {
     socket.once("connect_error", (err) => reject(err));
     socket.on("hello", (hello: { lastEventId: number }) => {
-      if (cursor === null) {
-        cursor = hello.lastEventId;
-        const early = [...held.values()].sort((a, b) => a.eventId - b.eventId);
-        held.clear();
-        for (const e of early) accept(e);
-      }
-      if (hello.lastEventId > cursor) void catchUp();
+      if (cursor === null) startAt(hello.lastEventId);
+      else if (hello.lastEventId > cursor) void catchUp();
       resolve();
     });
   });
