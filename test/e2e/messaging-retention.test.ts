@@ -1,46 +1,30 @@
 import { randomUUID } from "node:crypto";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { pruneUserEvents } from "../../server/src/messaging/retention.ts";
-import type { RunningServer } from "../../server/src/server.ts";
 import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
-import { startServerOn, startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import { launchBrowser, signInInNewContext } from "../support/browser.ts";
+import { startServerOn } from "../../server/src/testing/test-server.ts";
+import { browserSuite } from "../support/browser.ts";
 
-// Its own setup (not browserSuite) because it restarts its server, like messaging.test.ts.
-let server: TestServer;
-let browser: Browser;
-let restarted: RunningServer | null = null;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  if (restarted) {
-    await restarted.close();
-    await server.testDb.close();
-  } else await server?.stop();
-});
+const suite = browserSuite();
 
 test("a browser whose missed events were pruned while it was away fetches its views again and goes on live", async () => {
-  const leader = await signedInHttp(server.url, "leder@demo.laget.no", DEMO_PASSWORD);
+  const leader = await signedInHttp(suite.server.url, "leder@demo.laget.no", DEMO_PASSWORD);
   const directory = await leader.queryOk<{ id: string; displayName: string }[]>("users.directory");
   const kari = directory.find((p) => p.displayName === "Kari Koordinator")!;
   const { id: conversationId } = await leader.mutationOk<{ id: string }>("messages.direct", { userId: kari.id });
   const sent = await leader.mutationOk<{ message: { id: string } }>("messages.send", { id: randomUUID(), conversationId, body: "Før pausen." });
 
-  const { page } = await signInInNewContext(browser, server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  const { page } = await suite.signedIn("koordinator@demo.laget.no");
   const thread = page.getByRole("region", { name: "Meldinger i samtalen" });
   const messageItem = (text: string) => thread.getByRole("listitem").filter({ hasText: text });
-  await page.goto(`${server.url}/meldinger/${conversationId}`);
+  await page.goto(`${suite.server.url}/meldinger/${conversationId}`);
   await messageItem("Før pausen.").waitFor();
 
   // While the browser is cut off, another node edits and writes; then every event is pruned.
-  await server.close();
+  await suite.stopServer();
   await page.getByText("Mistet forbindelsen.", { exact: false }).waitFor();
-  const other = await startServerOn(server.testDb);
+  const other = await startServerOn(suite.server.testDb);
   const viaOther = await signedInHttp(other.url, "leder@demo.laget.no", DEMO_PASSWORD);
   await viaOther.mutationOk("messages.edit", { messageId: sent.message.id, body: "Før pausen, endret." });
   for (const body of ["Mens du var borte 1.", "Mens du var borte 2."]) {
@@ -51,8 +35,8 @@ test("a browser whose missed events were pruned while it was away fetches its vi
   await nav.mutationOk("messages.send", { id: randomUUID(), conversationId: fromNav, body: "Hei fra NAV." });
   await other.close();
   // As the retention job would after 30 days away.
-  expect(await pruneUserEvents(server.testDb.db, new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toBeGreaterThan(0);
-  restarted = await startServerOn(server.testDb, { port: server.port });
+  expect(await pruneUserEvents(suite.server.testDb.db, new Date(Date.now() + 31 * 24 * 60 * 60 * 1000))).toBeGreaterThan(0);
+  const restarted = await suite.restartServer();
 
   // The reset: the open thread and the conversation list are fetched again, each message once.
   await messageItem("Mens du var borte 2.").waitFor({ timeout: 20_000 });

@@ -1,32 +1,17 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
-import { startServerOn, startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
-import type { RunningServer } from "../../server/src/server.ts";
-import { expectAccessible, launchBrowser, signInInNewContext } from "../support/browser.ts";
+import { startServerOn } from "../../server/src/testing/test-server.ts";
+import { browserSuite, expectAccessible } from "../support/browser.ts";
 
-let server: TestServer;
-let browser: Browser;
-/** The server after the restart in the last test (same database, same port). */
-let restarted: RunningServer | null = null;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  if (restarted) {
-    await restarted.close();
-    await server.testDb.close();
-  } else await server?.stop();
-});
+const suite = browserSuite();
 
 /** Each person in their own browser context: their own cookies, their own socket. */
 async function signedIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-  return (await signInInNewContext(browser, server.url, email, DEMO_PASSWORD, viewport)).page;
+  return (await suite.signedIn(email, viewport)).page;
 }
 
 const conversations = (page: Page) => page.getByRole("region", { name: "Samtaler" });
@@ -55,7 +40,7 @@ test("a direct conversation: live delivery, unread badge, read, mention, typing,
   await expectAccessible(teacher, "empty direct conversation");
 
   // The nurse has her conversation list open; the new conversation shows up there by itself.
-  await nurse.goto(`${server.url}/meldinger`);
+  await nurse.goto(`${suite.server.url}/meldinger`);
   const fromTeacher = conversations(nurse).getByRole("link", { name: /Kari Koordinator/ });
   await fromTeacher.waitFor();
 
@@ -139,7 +124,7 @@ test("a direct conversation: live delivery, unread badge, read, mention, typing,
 
 test("a group shows the personal-data reminder; a case thread follows consent, and withdrawal closes it at once", async () => {
   // Set up by API: a case owned by the school, consent for Helsestasjonen (conversation included) and NAV (identity only).
-  const api = await signedInHttp(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  const api = await signedInHttp(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const units = await unitIdsByName(api);
   const { caseId, subjectId } = await createChildCase(api, units["Fjellheim skole"]!, "Sofie Lund", 2013);
   const terms = consentTerms(subjectId, [units["Helsestasjonen"]!]);
@@ -152,7 +137,7 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
   const nav = await signedIn("nav@demo.laget.no");
 
   // A team group: the reminder is shown when creating it and in the conversation.
-  await teacher.goto(`${server.url}/meldinger/ny`);
+  await teacher.goto(`${suite.server.url}/meldinger/ny`);
   await teacher.getByLabel("Type gruppe", { exact: true }).selectOption({ label: "Team" });
   await teacher.getByLabel("Navn på gruppen", { exact: true }).fill("Oppvekstteamet");
   await teacher.getByLabel("Nils Veileder (NAV Fjellheim)", { exact: true }).check();
@@ -160,13 +145,13 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
   await teacher.getByRole("heading", { level: 2, name: "Oppvekstteamet" }).waitFor();
   await teacher.getByText("Gruppesamtaler er ikke for personopplysninger.").waitFor();
   await expectAccessible(teacher, "group conversation");
-  await nav.goto(`${server.url}/meldinger`);
+  await nav.goto(`${suite.server.url}/meldinger`);
   await conversations(nav).getByRole("link", { name: /Oppvekstteamet/ }).click();
   await nav.getByText("Gruppesamtaler er ikke for personopplysninger.").waitFor();
 
   // The case's Samtale tab opens its thread; the nurse (by consent) reads along live.
   const tabs = (page: Page) => page.getByRole("navigation", { name: "Saken" });
-  await teacher.goto(`${server.url}/saker/${caseId}`);
+  await teacher.goto(`${suite.server.url}/saker/${caseId}`);
   await tabs(teacher).getByRole("link", { name: "Samtale" }).click();
   await teacher.getByRole("heading", { level: 2, name: "Samtale" }).waitFor();
   await composer(teacher).fill("Sofie har hatt en god uke på skolen.");
@@ -174,7 +159,7 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
   await messageItem(teacher, "god uke på skolen").waitFor();
   await expectAccessible(teacher, "case thread (teacher)");
 
-  await nurse.goto(`${server.url}/saker/${caseId}/samtale`);
+  await nurse.goto(`${suite.server.url}/saker/${caseId}/samtale`);
   await messageItem(nurse, "god uke på skolen").waitFor();
   await composer(teacher).fill("Hun vil gjerne snakke med helsesykepleier.");
   await composer(teacher).press("Enter");
@@ -182,7 +167,7 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
   await expectAccessible(nurse, "case thread (nurse, by consent)");
 
   // NAV sees the case (identity) but not its conversation, and is told why.
-  await nav.goto(`${server.url}/saker/${caseId}/samtale`);
+  await nav.goto(`${suite.server.url}/saker/${caseId}/samtale`);
   await nav.getByText("Du har ikke tilgang til samtalen i denne saken.").waitFor();
   await nav.getByText("et samtykke som dekker enheten din for kategorien Samtale", { exact: false }).waitFor();
   await expectAccessible(nav, "case thread refused (NAV, identity only)");
@@ -197,7 +182,7 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
 });
 
 test("earlier messages load as you scroll up, and after a server restart the thread catches up on what it missed", async () => {
-  const api = await signedInHttp(server.url, "leder@demo.laget.no", DEMO_PASSWORD);
+  const api = await signedInHttp(suite.server.url, "leder@demo.laget.no", DEMO_PASSWORD);
   const directory = await api.queryOk<{ id: string; displayName: string }[]>("users.directory");
   const kari = directory.find((p) => p.displayName === "Kari Koordinator")!;
   const { id: conversationId } = await api.mutationOk<{ id: string }>("messages.direct", { userId: kari.id });
@@ -207,7 +192,7 @@ test("earlier messages load as you scroll up, and after a server restart the thr
 
   // The latest page first; the first message only after scrolling to the top.
   const teacher = await signedIn("koordinator@demo.laget.no");
-  await teacher.goto(`${server.url}/meldinger/${conversationId}`);
+  await teacher.goto(`${suite.server.url}/meldinger/${conversationId}`);
   await messageItem(teacher, "Melding nummer 60.").waitFor();
   expect(await messageItem(teacher, "Melding nummer 1.").count()).toBe(0);
   await thread(teacher).evaluate((el) => el.scrollTo(0, 0));
@@ -218,15 +203,15 @@ test("earlier messages load as you scroll up, and after a server restart the thr
 
   // The server stops. While the browser is cut off, messages are written through another
   // node over the same database; when the server is back, the thread shows them, each once.
-  await server.close();
+  await suite.stopServer();
   await teacher.getByText("Mistet forbindelsen.", { exact: false }).waitFor();
-  const other = await startServerOn(server.testDb);
+  const other = await startServerOn(suite.server.testDb);
   const viaOther = await signedInHttp(other.url, "leder@demo.laget.no", DEMO_PASSWORD);
   for (const body of ["Mens du var borte 1.", "Mens du var borte 2."]) {
     await viaOther.mutationOk("messages.send", { id: randomUUID(), conversationId, body });
   }
   await other.close();
-  restarted = await startServerOn(server.testDb, { port: server.port });
+  await suite.restartServer();
   await messageItem(teacher, "Mens du var borte 2.").waitFor({ timeout: 20_000 });
   await expect.poll(() => teacher.getByText("Mistet forbindelsen.", { exact: false }).count()).toBe(0);
   expect(await messageItem(teacher, "Mens du var borte 1.").count()).toBe(1);

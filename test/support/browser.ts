@@ -2,7 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
-import { startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
+import type { RunningServer } from "../../server/src/server.ts";
+import { startServerOn, startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
 
 /** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
 export function launchBrowser(): Promise<Browser> {
@@ -49,10 +50,15 @@ export async function signInInNewContext(
 }
 
 export type BrowserSuite = {
+  /** The server as first started; after `restartServer` its url, port and database still hold. */
   readonly server: TestServer;
   readonly browser: Browser;
   /** A demo user signed in through the login page, in a browser context of their own. */
   signedIn(email: string, viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext }>;
+  /** Stops the server (its database stays): browsers see it go away. */
+  stopServer(): Promise<void>;
+  /** Starts the server again on the same port and database; it is stopped after the file's tests. */
+  restartServer(): Promise<RunningServer>;
 };
 
 /**
@@ -62,12 +68,16 @@ export type BrowserSuite = {
 export function browserSuite(): BrowserSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
+  /** What is listening now: the first server, a restarted one, or nothing. */
+  let running: RunningServer | null = null;
   beforeAll(async () => {
     [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    running = server;
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
+    await running?.close();
+    await server?.testDb.close();
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error("browserSuite: used before its beforeAll ran");
@@ -81,5 +91,16 @@ export function browserSuite(): BrowserSuite {
       return started(browser);
     },
     signedIn: (email, viewport) => signInInNewContext(started(browser), started(server).url, email, DEMO_PASSWORD, viewport),
+    async stopServer() {
+      const current = running;
+      running = null;
+      await current?.close();
+    },
+    async restartServer() {
+      if (running) throw new Error("browserSuite: stop the server before restarting it");
+      const first = started(server);
+      running = await startServerOn(first.testDb, { port: first.port });
+      return running;
+    },
   };
 }
