@@ -29,7 +29,8 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
   await teacher.getByText("Du ser saken fordi enheten din, Fjellheim skole, eier den.").waitFor();
   await expectAccessible(teacher, "case overview (teacher)");
 
-  // Consent for Helsestasjonen and NAV Fjellheim (not Barneverntjenesten), with the child's views.
+  // Consent for Helsestasjonen and NAV Fjellheim (not Barneverntjenesten), with the child's views,
+  // and purposes per service: Helsestasjonen for coordination and meetings, NAV Fjellheim for a referral only.
   const tabs = teacher.getByRole("navigation", { name: "Saken" });
   await tabs.getByRole("link", { name: "Samtykke" }).click();
   await teacher.getByRole("button", { name: "Registrer samtykke" }).click();
@@ -43,14 +44,47 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
     await teacher.getByLabel(cell, { exact: true }).check();
   }
   expect(await teacher.getByLabel("Barneverntjenesten: Identitet", { exact: true }).isChecked()).toBe(false);
+  // Only the ticked services get purposes, each starting with coordination.
+  const healthPurposes = teacher.getByRole("group", { name: "Formål for Helsestasjonen", exact: true });
+  const navPurposes = teacher.getByRole("group", { name: "Formål for NAV Fjellheim", exact: true });
+  expect(await teacher.getByRole("group", { name: "Formål for Barneverntjenesten", exact: true }).count()).toBe(0);
+  expect(await healthPurposes.getByLabel("Samordning for Helsestasjonen", { exact: true }).isChecked()).toBe(true);
+  expect(await navPurposes.getByLabel("Samordning for NAV Fjellheim", { exact: true }).isChecked()).toBe(true);
+  await healthPurposes.getByLabel("Møter for Helsestasjonen", { exact: true }).check();
   await expectAccessible(teacher, "consent form");
+  // A service left without a purpose is named in the error, and focus goes to its purposes.
+  await navPurposes.getByLabel("Samordning for NAV Fjellheim", { exact: true }).uncheck();
+  await teacher.getByRole("button", { name: "Lagre som utkast" }).click();
+  await navPurposes.getByText("Velg minst ett formål for NAV Fjellheim.", { exact: true }).waitFor();
+  expect(await teacher.getByText("Velg minst ett formål for", { exact: false }).count()).toBe(1);
+  expect(await navPurposes.getAttribute("aria-describedby")).toBeTruthy();
+  await teacher.waitForFunction(() => document.activeElement?.getAttribute("aria-label") === "Samordning for NAV Fjellheim");
+  expect(await navPurposes.getByLabel("Henvisning for NAV Fjellheim", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+  await expectAccessible(teacher, "consent form with a service without purpose");
+  // The keyboard is enough: on to Henvisning, ticked with Space.
+  await teacher.keyboard.press("Tab");
+  await teacher.keyboard.press("Tab");
+  await teacher.keyboard.press("Space");
+  expect(await navPurposes.getByLabel("Henvisning for NAV Fjellheim", { exact: true }).isChecked()).toBe(true);
+  expect(await navPurposes.getByText("Velg minst ett formål for NAV Fjellheim.").count()).toBe(0);
   await teacher.getByRole("button", { name: "Lagre som utkast" }).click();
   await teacher.getByText("Samtykket er lagret som utkast.", { exact: false }).waitFor();
   await teacher.getByRole("button", { name: "Aktiver" }).click();
   await teacher.getByText("Samtykket er aktivert.", { exact: false }).waitFor();
   const consentCard = teacher.getByRole("listitem").filter({ hasText: "Samtykke for Emma Fjellstad, versjon 1" });
   await consentCard.getByText("Aktivt", { exact: true }).waitFor();
+  await consentCard.getByText("Helsestasjonen: Identitet, Helse. Formål: Samordning, Møter.", { exact: true }).waitFor();
+  await consentCard.getByText("NAV Fjellheim: Identitet, NAV. Formål: Henvisning.", { exact: true }).waitFor();
   await expectAccessible(teacher, "consent panel with an active consent");
+
+  // A new version starts from this one's purposes, service by service.
+  await consentCard.getByRole("button", { name: "Ny versjon" }).click();
+  await teacher.getByRole("heading", { name: "Ny versjon av samtykke 1" }).waitFor();
+  expect(await healthPurposes.getByLabel("Møter for Helsestasjonen", { exact: true }).isChecked()).toBe(true);
+  expect(await navPurposes.getByLabel("Henvisning for NAV Fjellheim", { exact: true }).isChecked()).toBe(true);
+  expect(await navPurposes.getByLabel("Samordning for NAV Fjellheim", { exact: true }).isChecked()).toBe(false);
+  await teacher.getByRole("button", { name: "Avbryt" }).click();
+  await consentCard.getByRole("button", { name: "Ny versjon" }).waitFor();
 
   // The health nurse finds the case through search and opens it.
   const nurse = await signedIn("helsesykepleier@demo.laget.no");
@@ -60,6 +94,12 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
   await nurse.getByText("Du ser saken fordi et samtykke (versjon 1) gir Helsestasjonen tilgang.").waitFor();
   expect(nurse.url()).toBe(caseUrl);
   await expectAccessible(nurse, "case overview (nurse, by consent)");
+
+  // NAV Fjellheim is covered for a referral only, not for coordination: the case does not open for it.
+  const nav = await signedIn("nav@demo.laget.no");
+  await nav.goto(caseUrl);
+  await nav.getByText(NOT_FOUND).waitFor();
+  expect(await nav.getByText(CHILD).count()).toBe(0);
 
   // Barnevern is not covered: the search finds nothing, and the address says only "not found".
   const barnevern = await signedIn("barnevern@demo.laget.no");

@@ -152,10 +152,20 @@ test("a consent is sent to the family and refused, another is activated and then
   await tabs.getByRole("link", { name: "Samtykke" }).click();
   await teacher.getByRole("button", { name: "Registrer samtykke" }).click();
   await teacher.getByLabel("Hvem samtykket gjelder", { exact: true }).selectOption({ label: "Mona Lund (Forelder)" });
+
+  // At 360 px the consent form, with purposes for two services, fits without sideways scrolling.
+  await teacher.setViewportSize({ width: 360, height: 740 });
+  await teacher.getByText("Kryss av for en tjeneste over, så kan du velge formål for den her.").waitFor();
+  await teacher.getByLabel("NAV Fjellheim: Identitet", { exact: true }).check();
+  await teacher.getByLabel("Helsestasjonen: Helse", { exact: true }).check();
+  await teacher.getByLabel("Henvisning for NAV Fjellheim", { exact: true }).check();
+  await teacher.getByRole("group", { name: "Formål for Helsestasjonen", exact: true }).waitFor();
+  const formOverflow = await teacher.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(formOverflow, "consent form at 360 px").toBeLessThanOrEqual(0);
+  await expectAccessible(teacher, "consent form at 360 px");
   await teacher.getByRole("button", { name: "Avbryt" }).click();
 
   // At 360 px the consent tab and the overview fit without sideways scrolling.
-  await teacher.setViewportSize({ width: 360, height: 740 });
   for (const tab of ["Samtykke", "Oversikt"]) {
     await tabs.getByRole("link", { name: tab }).click();
     await teacher.getByRole("heading", { level: 1, name: `Sak: ${CHILD}, Mona Lund` }).waitFor();

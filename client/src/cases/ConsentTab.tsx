@@ -408,6 +408,8 @@ function ConfirmStep({
 
 type Grantor = { key: number; name: string; relation: Relation };
 let grantorKey = 1;
+/** What a service gets when it is first ticked in the matrix: the purpose a case is opened for. */
+const defaultPurposes: readonly Purpose[] = ["coordination"];
 
 type Errors = {
   subject?: string;
@@ -418,7 +420,6 @@ type Errors = {
   periodStart?: string;
   periodEnd?: string;
   matrix?: string;
-  purposes?: string;
 };
 
 function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null; onDone: () => void; onCancel: () => void }) {
@@ -449,10 +450,14 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
   const [matrix, setMatrix] = useState<Record<string, Category[]>>(() =>
     Object.fromEntries((revising?.provisions ?? []).map((p) => [p.unitId, [...p.categories]])),
   );
-  const [chosenPurposes, setChosenPurposes] = useState<Purpose[]>(revising?.provisions[0]?.purposes.slice() ?? ["coordination"]);
+  // Purposes per recipient unit; a new version starts from the old one's.
+  const [unitPurposes, setUnitPurposes] = useState<Record<string, Purpose[]>>(() =>
+    Object.fromEntries((revising?.provisions ?? []).map((p) => [p.unitId, [...p.purposes]])),
+  );
   const [disclose, setDisclose] = useState(revising?.provisions.some((p) => p.actions.includes("disclose")) ?? false);
   const [denied, setDenied] = useState<Category[]>(revising?.provisions[0]?.denies[0]?.categories?.slice() ?? []);
   const [errors, setErrors] = useState<Errors>({});
+  const [purposeErrors, setPurposeErrors] = useState<Record<string, string>>({});
 
   const subject = kase.subjects.find((s) => s.id === subjectId);
   const age = subject ? ageOf(subject) : null;
@@ -469,6 +474,14 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
   const toggle = <T,>(list: readonly T[], value: T, on: boolean): T[] => (on ? [...list, value] : list.filter((v) => v !== value));
   const setCell = (unitId: string, category: Category, on: boolean) =>
     setMatrix((m) => ({ ...m, [unitId]: toggle(m[unitId] ?? [], category, on) }));
+  const purposesOf = (unitId: string): readonly Purpose[] => unitPurposes[unitId] ?? defaultPurposes;
+  const setPurpose = (unitId: string, purpose: Purpose, on: boolean) => {
+    setUnitPurposes((m) => ({ ...m, [unitId]: toggle(m[unitId] ?? defaultPurposes, purpose, on) }));
+    // A purpose ticked answers that unit's error; the rest wait for the next save.
+    if (on) setPurposeErrors(({ [unitId]: _answered, ...rest }) => rest);
+  };
+  // The units with at least one category ticked: each gets its own purposes.
+  const chosenRows = rows.filter((u) => (matrix[u.id] ?? []).length > 0);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -485,19 +498,20 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
     if (!periodStart) found.periodStart = t("consent.periodRequired");
     if (!periodEnd) found.periodEnd = t("consent.periodRequired");
     else if (periodStart && periodEnd <= periodStart) found.periodEnd = t("consent.periodOrder");
-    const provisions = rows
-      .filter((u) => (matrix[u.id] ?? []).length > 0)
-      .map((u) => ({
-        unitId: u.id,
-        actions: disclose ? (["access", "disclose"] as const) : (["access"] as const),
-        purposes: chosenPurposes,
-        categories: categories.filter((c) => matrix[u.id]!.includes(c)),
-        denies: denied.length ? [{ categories: denied }] : [],
-      }));
+    const provisions = chosenRows.map((u) => ({
+      unitId: u.id,
+      actions: disclose ? (["access", "disclose"] as const) : (["access"] as const),
+      purposes: purposes.filter((p) => purposesOf(u.id).includes(p)),
+      categories: categories.filter((c) => matrix[u.id]!.includes(c)),
+      denies: denied.length ? [{ categories: denied }] : [],
+    }));
     if (provisions.length === 0) found.matrix = t("consent.matrixRequired");
-    if (chosenPurposes.length === 0) found.purposes = t("consent.purposesRequired");
+    const foundPurposes: Record<string, string> = Object.fromEntries(
+      chosenRows.filter((u) => purposesOf(u.id).length === 0).map((u) => [u.id, t("consent.purposesRequired", { unit: u.name })]),
+    );
     setErrors(found);
-    if (Object.values(found).some(Boolean)) {
+    setPurposeErrors(foundPurposes);
+    if (Object.values(found).some(Boolean) || Object.keys(foundPurposes).length > 0) {
       requestAnimationFrame(() => focusFirstInvalid(formRef.current));
       return;
     }
@@ -702,19 +716,36 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
           </div>
         </fieldset>
 
-        <fieldset className="fieldset" aria-describedby={errorId("purposes")}>
+        <fieldset className="fieldset">
           <legend>{t("consent.purposesLegend")}</legend>
           <p className="field__hint">{t("consent.purposesHint")}</p>
-          <FieldsetError name="purposes" />
-          {purposes.map((p) => (
-            <CheckboxField
-              key={p}
-              label={t(`purpose.${p}`)}
-              checked={chosenPurposes.includes(p)}
-              aria-invalid={errors.purposes ? true : undefined}
-              onChange={(e) => setChosenPurposes((list) => toggle(list, p, e.target.checked))}
-            />
-          ))}
+          {chosenRows.length === 0 && <p className="muted">{t("consent.purposesNone")}</p>}
+          {chosenRows.map((u) => {
+            const error = purposeErrors[u.id];
+            const unitErrorId = `${headingId}-purposes-${u.id}`;
+            return (
+              <fieldset key={u.id} className="fieldset fieldset--nested" aria-describedby={error ? unitErrorId : undefined}>
+                <legend>{t("consent.unitPurposesLegend", { unit: u.name })}</legend>
+                {error && (
+                  <p id={unitErrorId} className="field__error">
+                    {error}
+                  </p>
+                )}
+                <div className="checkbox-grid">
+                  {purposes.map((p) => (
+                    <CheckboxField
+                      key={p}
+                      label={t(`purpose.${p}`)}
+                      aria-label={t("consent.purposeCell", { purpose: t(`purpose.${p}`), unit: u.name })}
+                      checked={purposesOf(u.id).includes(p)}
+                      aria-invalid={error ? true : undefined}
+                      onChange={(e) => setPurpose(u.id, p, e.target.checked)}
+                    />
+                  ))}
+                </div>
+              </fieldset>
+            );
+          })}
           <CheckboxField label={t("consent.disclose")} checked={disclose} onChange={(e) => setDisclose(e.target.checked)} />
         </fieldset>
 
