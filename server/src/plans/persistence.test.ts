@@ -1,9 +1,8 @@
 import { addMeasure, initPlan, planTypes, readPlan, removeMeasure, updateMeasure } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import * as Y from "yjs";
-import { loadActor } from "../auth/actor.ts";
-import { createCase } from "../cases/cases.ts";
 import { seedDemo } from "../demo/seed.ts";
+import { createCaseAs, demoActor } from "../testing/case-fixtures.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
 
@@ -15,12 +14,10 @@ let userId: string;
 beforeAll(async () => {
   testDb = await createTestDb();
   await seedDemo(testDb.db);
-  const user = await testDb.db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
-  userId = user.id;
-  const actor = (await loadActor(testDb.db, userId))!;
-  const unitId = actor.memberships[0]!.unitId;
+  const actor = await demoActor(testDb.db);
+  userId = actor.id;
   municipalityId = actor.municipalityId;
-  ({ caseId } = await createCase(testDb.db, actor, { owningUnitId: unitId, btiLevel: 1, subjects: [{ role: "child", name: "Test Barn", birthYear: 2015 }] }));
+  caseId = await createCaseAs(testDb.db, actor);
 });
 afterAll(() => testDb?.close());
 

@@ -1,14 +1,15 @@
 import { addMeasure, initPlan, readPlan } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import * as Y from "yjs";
-import { loadActor } from "../auth/actor.ts";
-import { createCase } from "../cases/cases.ts";
+import type { Actor } from "../auth/actor.ts";
 import { seedDemo } from "../demo/seed.ts";
+import { createCaseAs, demoActor } from "../testing/case-fixtures.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
 import { createPlanUpdateLog } from "./update-log.ts";
 
 let testDb: TestDb;
+let actor: Actor;
 let municipalityId: string;
 let userId: string;
 let unitId: string;
@@ -16,19 +17,14 @@ let unitId: string;
 beforeAll(async () => {
   testDb = await createTestDb();
   await seedDemo(testDb.db);
-  const user = await testDb.db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
-  userId = user.id;
-  const actor = (await loadActor(testDb.db, userId))!;
+  actor = await demoActor(testDb.db);
+  userId = actor.id;
   unitId = actor.memberships[0]!.unitId;
   municipalityId = actor.municipalityId;
 });
 afterAll(() => testDb?.close());
 
-async function newCase(): Promise<string> {
-  const actor = (await loadActor(testDb.db, userId))!;
-  const { caseId } = await createCase(testDb.db, actor, { owningUnitId: unitId, btiLevel: 1, subjects: [{ role: "child", name: "Test Barn", birthYear: 2015 }] });
-  return caseId;
-}
+const newCase = () => createCaseAs(testDb.db, actor);
 
 /** A client's edit as the update it would send, made on a replica of `base`. */
 function editOf(base: Y.Doc, title: string): Uint8Array {

@@ -1,3 +1,6 @@
+import { loadActor, type Actor } from "../auth/actor.ts";
+import { createCase } from "../cases/cases.ts";
+import type { Db } from "../db/connect.ts";
 import type { HttpClient } from "./http-client.ts";
 
 export type UnitList = { id: string; name: string }[];
@@ -38,4 +41,22 @@ export function consentTerms(subjectId: string, unitIds: string[], overrides: Re
     periodEnd: new Date(now + 180 * 24 * 3600 * 1000),
     ...overrides,
   };
+}
+
+/** A seeded demo user as an actor, straight from the database (for tests below HTTP). */
+export async function demoActor(db: Db, email = "koordinator@demo.laget.no"): Promise<Actor> {
+  const user = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+  const actor = await loadActor(db, user.id);
+  if (!actor) throw new Error(`demo user ${email} has no actor`);
+  return actor;
+}
+
+/** A case about one child, owned by the actor's first unit, created directly in the database. */
+export async function createCaseAs(db: Db, actor: Actor): Promise<string> {
+  const { caseId } = await createCase(db, actor, {
+    owningUnitId: actor.memberships[0]!.unitId,
+    btiLevel: 1,
+    subjects: [{ role: "child", name: "Test Barn", birthYear: 2015 }],
+  });
+  return caseId;
 }
