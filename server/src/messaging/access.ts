@@ -25,41 +25,29 @@ export type Conversation = {
 const conversationColumns = ["c.id", "c.municipality_id", "c.kind", "c.case_id", "c.group_kind", "c.title", "c.owner_user_id", "c.last_seq"] as const;
 
 /**
- * The conversation, whether `userId` is a current member, and (with `withReaders`) its
- * current members who are active users: one round trip where a send needs all three.
+ * The conversation with its current members who are active users (for a group or direct
+ * conversation: its readers, the actor among them or not). One round trip.
  */
-async function loadConversation(db: Db, conversationId: string, userId: string, withReaders: boolean) {
+async function loadConversation(db: Db, conversationId: string) {
   const row = await db
     .selectFrom("conversations as c")
     .select(conversationColumns)
-    .select((eb) => [
-      eb
-        .exists(
-          eb
-            .selectFrom("conversation_members as m")
-            .select("m.user_id")
-            .whereRef("m.conversation_id", "=", "c.id")
-            .where("m.user_id", "=", userId)
-            .where("m.left_at", "is", null),
-        )
-        .as("is_member"),
-      withReaders
-        ? sql<string[]>`array(${eb
-            .selectFrom("conversation_members as m")
-            .innerJoin("users as u", "u.id", "m.user_id")
-            .select(sql`m.user_id::text`.as("user_id"))
-            .whereRef("m.conversation_id", "=", "c.id")
-            .where("m.left_at", "is", null)
-            .where("u.deactivated_at", "is", null)})`.as("member_ids")
-        : sql<null>`null`.as("member_ids"),
-    ])
+    .select((eb) =>
+      sql<string[]>`array(${eb
+        .selectFrom("conversation_members as m")
+        .innerJoin("users as u", "u.id", "m.user_id")
+        .select(sql`m.user_id::text`.as("user_id"))
+        .whereRef("m.conversation_id", "=", "c.id")
+        .where("m.left_at", "is", null)
+        .where("u.deactivated_at", "is", null)})`.as("member_ids"),
+    )
     .where("c.id", "=", conversationId)
     .executeTakeFirst();
-  return row as (Conversation & { is_member: boolean; member_ids: string[] | null }) | undefined;
+  return row as (Conversation & { member_ids: string[] }) | undefined;
 }
 
-/** `members`: a group's or direct conversation's readers, when asked for with the authorization. */
-export type ConversationAccess = { conversation: Conversation; facts: CaseFacts | null; members?: string[] };
+/** A case thread is read by whom decide() allows (`facts`); any other conversation by its `members`. */
+export type ConversationAccess = { conversation: Conversation; facts: CaseFacts; members: null } | { conversation: Conversation; facts: null; members: string[] };
 
 /**
  * Authorizes one read or write of a conversation. An unknown conversation and one the
@@ -73,14 +61,13 @@ export async function authorizeConversation(
   conversationId: string,
   action: "read" | "write",
   auditAction?: string,
-  options: { withReaders?: boolean } = {},
 ): Promise<ConversationAccess> {
-  const row = await loadConversation(db, conversationId, actor.id, options.withReaders ?? false);
+  const row = await loadConversation(db, conversationId);
   if (!row || row.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
-  const { is_member, member_ids, ...conversation } = row;
+  const { member_ids: members, ...conversation } = row;
   if (conversation.kind !== "case") {
-    if (!is_member) throw new AppError("NOT_FOUND");
-    return { conversation, facts: null, ...(member_ids ? { members: member_ids } : {}) };
+    if (!members.includes(actor.id)) throw new AppError("NOT_FOUND");
+    return { conversation, facts: null, members };
   }
   const caseId = conversation.case_id!;
   if (auditAction) {
@@ -92,11 +79,11 @@ export async function authorizeConversation(
       resourceType: "conversation",
       resourceId: conversationId,
     });
-    return { conversation, facts };
+    return { conversation, facts, members: null };
   }
   const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
   if (!facts || !allows(actor, facts, "conversation", action, "coordination").allow) throw new AppError("NOT_FOUND");
-  return { conversation, facts };
+  return { conversation, facts, members: null };
 }
 
 /** Whether a case may still take new messages: a closed case's thread is read-only. */
@@ -145,17 +132,7 @@ export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Prom
 
 /** Everyone who may read the conversation now. */
 export async function conversationReaders(db: Db, access: ConversationAccess): Promise<string[]> {
-  if (access.facts) return caseThreadReaders(db, access.facts);
-  if (access.members) return access.members;
-  const rows = await db
-    .selectFrom("conversation_members")
-    .innerJoin("users", "users.id", "conversation_members.user_id")
-    .select("conversation_members.user_id")
-    .where("conversation_members.conversation_id", "=", access.conversation.id)
-    .where("conversation_members.left_at", "is", null)
-    .where("users.deactivated_at", "is", null)
-    .execute();
-  return rows.map((r) => r.user_id);
+  return access.facts ? caseThreadReaders(db, access.facts) : access.members;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
+import { staffDirectory } from "../org/users.ts";
 import { authorizeConversation, candidateCaseThreads, caseThreadReaders, conversationReaders } from "./access.ts";
 import { appendUserEvents, deliveriesFor, type Delivery } from "./events.ts";
 import type { Realtime } from "./realtime.ts";
@@ -310,19 +311,11 @@ export async function conversationMembers(db: Db, actor: Actor, conversationId: 
   const access = await authorizeConversation(db, actor, conversationId, "read", "conversation.members");
   const readers = await conversationReaders(db, access);
   if (readers.length === 0) return [];
-  const [rows, units] = await Promise.all([
+  const [rows, directory] = await Promise.all([
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),
-    db
-      .selectFrom("memberships")
-      .innerJoin("units", "units.id", "memberships.unit_id")
-      .select(["memberships.user_id", "units.id as unit_id", "units.name as unit_name"])
-      .where("memberships.user_id", "in", readers)
-      .where("units.valid_to", "is", null)
-      .orderBy("units.name")
-      .execute(),
+    staffDirectory(db, actor, readers),
   ]);
-  const unitsOf = new Map<string, ConversationMember["units"]>();
-  for (const u of units) (unitsOf.get(u.user_id) ?? unitsOf.set(u.user_id, []).get(u.user_id)!).push({ unitId: u.unit_id, unitName: u.unit_name });
+  const unitsOf = new Map(directory.map((p) => [p.id, p.units.map((u) => ({ unitId: u.unitId, unitName: u.unitName }))]));
   return rows.map((r) => ({
     userId: r.id,
     displayName: r.display_name,

@@ -99,7 +99,7 @@ class DuplicateSend extends Error {}
 
 export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput): Promise<SendResult> {
   checkBody(input.body);
-  const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create", { withReaders: true });
+  const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create");
   const caseId = access.conversation.case_id;
   // In a case thread every delivery is a read of case data: each reader's basis is audited with it.
   const [caseReaders] = await Promise.all([
@@ -208,7 +208,7 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
 async function authorForChange(db: Db, actor: Actor, messageId: string, auditAction: string) {
   const message = await db.selectFrom("messages").select(["conversation_id", "author_user_id"]).where("id", "=", messageId).executeTakeFirst();
   if (!message) throw new AppError("NOT_FOUND");
-  const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction, { withReaders: true });
+  const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction);
   if (message.author_user_id !== actor.id) throw new AppError("NOT_AUTHOR");
   if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
   return { access, readers: [...new Set([...(await conversationReaders(db, access)), actor.id])] };

@@ -161,10 +161,11 @@ export async function resetPassword(db: Db, bus: EventBus, actor: Actor, userId:
 
 /**
  * The municipality's staff directory, for choosing a colleague (a named participant, a
- * new coordinator): names and units only, active users in active units.
+ * new coordinator): names and units only, active users in active units. `userIds`
+ * narrows it to those people (e.g. a conversation's members).
  */
-export async function staffDirectory(db: Db, actor: Actor) {
-  const rows = await db
+export async function staffDirectory(db: Db, actor: Actor, userIds?: readonly string[]) {
+  let query = db
     .selectFrom("users")
     .innerJoin("memberships", "memberships.user_id", "users.id")
     .innerJoin("units", "units.id", "memberships.unit_id")
@@ -173,7 +174,12 @@ export async function staffDirectory(db: Db, actor: Actor) {
     .where("users.deactivated_at", "is", null)
     .where("units.valid_to", "is", null)
     .orderBy("users.display_name")
-    .execute();
+    .orderBy("units.name");
+  if (userIds) {
+    if (userIds.length === 0) return [];
+    query = query.where("users.id", "in", userIds);
+  }
+  const rows = await query.execute();
   const people = new Map<string, { id: string; displayName: string; units: { unitId: string; unitName: string; role: Role }[] }>();
   for (const r of rows) {
     const person = people.get(r.id) ?? { id: r.id, displayName: r.display_name, units: [] };
