@@ -18,13 +18,12 @@
  * typically another test run on the same PostgreSQL, whose DROP DATABASE forces a
  * checkpoint, plus CPU contention on 2 cores. Rerun when nothing else is running.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createSession } from "../../server/src/auth/sessions.ts";
 import { seedDemo } from "../../server/src/demo/seed.ts";
+import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { connectLive, type LiveClient } from "../../server/src/testing/live-client.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
 
@@ -35,7 +34,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const DRAIN_MS = 5_000;
 const LOOP_SAMPLE_MS = 10;
 const redisUrl = process.env.REDIS_URL;
-const root = path.resolve(import.meta.dirname, "../..");
 
 if (!process.env.DATABASE_URL) {
   console.error("Set DATABASE_URL (PostgreSQL): the nodes are separate processes sharing one database.");
@@ -46,29 +44,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 }
 
-function startNode(databaseUrl: string, withRedis: boolean): Promise<{ child: ChildProcess; url: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info" };
-  if (withRedis) env.REDIS_URL = redisUrl;
-  else delete env.REDIS_URL;
-  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      output = (output + d).slice(-20_000);
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`node exited with ${code}:\n${output}`)));
-  });
-}
-
-async function stopNode(node: { child: ChildProcess }) {
-  const exited = new Promise((resolve) => node.child.once("exit", resolve));
-  node.child.kill("SIGTERM");
-  await exited;
-}
+const startNode = (databaseUrl: string, withRedis: boolean) =>
+  startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info" });
 
 const testDb = await createTestDb("postgres");
 const { db } = testDb;
@@ -203,7 +180,7 @@ try {
         `deliveries over 100 ms by second sent: ${JSON.stringify(Object.fromEntries(slowBySecond))}`,
     );
     for (const c of clients) c.close();
-    for (const n of nodes) await stopNode(n);
+    for (const n of nodes) await stopChildServer(n.child);
   }
 
   await run("one node", 1);

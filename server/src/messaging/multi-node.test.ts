@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import type { RunningServer } from "../server.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
+import { startChildServer, stopChildServer, type ChildServer } from "../testing/child-server.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { startServerOn } from "../testing/test-server.ts";
@@ -15,33 +14,10 @@ import { startServerOn } from "../testing/test-server.ts";
 // node A in this process, node B spawned from the real entry point.
 
 const redisUrl = process.env.REDIS_URL;
-const root = path.resolve(import.meta.dirname, "../../..");
-
-/** Starts `server/src/main.ts` over the database and resolves with its URL once it listens. */
-function spawnNode(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: "0", NODE_ENV: "test", LAGET_DEMO: "on", LOG_LEVEL: "info" };
-  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node B did not start within 30 s:\n${output}`)), 30_000);
-    const onData = (d: Buffer) => {
-      output += d;
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`node B exited with ${code}:\n${output}`)));
-  });
-}
-
 describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreSQL and Redis", () => {
   let testDb: TestDb;
   let nodeA: RunningServer;
-  let nodeB: { child: ChildProcess; url: string };
+  let nodeB: ChildServer;
   const http: Record<string, HttpClient> = {};
   const live: LiveClient[] = [];
   let caseId: string;
@@ -50,18 +26,14 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
   beforeAll(async () => {
     testDb = await createTestDb("postgres");
     nodeA = await startServerOn(testDb, { redisUrl });
-    nodeB = await spawnNode(testDb.url!);
+    nodeB = await startChildServer({ DATABASE_URL: testDb.url!, REDIS_URL: redisUrl, NODE_ENV: "test", LAGET_DEMO: "on", LOG_LEVEL: "info" });
     http.teacherA = await signedIn(nodeA.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
     http.navB = await signedIn(nodeB.url, "nav@demo.laget.no", DEMO_PASSWORD);
     http.nurseB = await signedIn(nodeB.url, "helsesykepleier@demo.laget.no", DEMO_PASSWORD);
   });
   afterAll(async () => {
     for (const c of live) c.close();
-    if (nodeB?.child.exitCode === null) {
-      const exited = new Promise((resolve) => nodeB.child.once("exit", resolve));
-      nodeB.child.kill("SIGTERM");
-      await exited;
-    }
+    if (nodeB) await stopChildServer(nodeB.child);
     await nodeA?.close();
     await testDb?.close();
   });

@@ -15,18 +15,24 @@ export async function startChildServer(env: Record<string, string | undefined>):
   const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  // What it printed while starting and after, up to a bound (benchmarks log for minutes).
   let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
+  const collect = (d: Buffer) => {
+    if (output.length < 100_000) output += d;
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${output}`)), 30_000);
-    child.stdout!.on("data", () => {
+    const onData = () => {
       const m = /listening on (http:\/\/localhost:\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
       }
-    });
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
   });
   return { child, url, output: () => output };
