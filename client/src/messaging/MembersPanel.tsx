@@ -5,6 +5,7 @@ import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { queryClient, trpc } from "../trpc.ts";
+import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { PeopleChooser } from "./PeopleChooser.tsx";
 import { useDirectory } from "./queries.ts";
@@ -44,10 +45,8 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
   const conversationId = conversation.id;
   // Open at first when the list is short; after that only the reader opens or closes it.
   const [open, setOpen] = useState(() => list.length <= 4);
-  const [confirming, setConfirming] = useState<Member | null>(null);
   const [status, setStatus] = useState("");
   const summaryRef = useRef<HTMLElement>(null);
-  const removeId = useId();
   const managing = conversation.kind === "group" && conversation.ownerUserId === actor.id;
   const ids = list.map((m) => m.userId).join(",");
 
@@ -59,7 +58,6 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
     trpc.messages.removeMembers.mutationOptions({
       onSuccess: async (_data, input) => {
         const gone = list.find((m) => m.userId === input.userIds[0]);
-        setConfirming(null);
         setStatus(gone ? t("messaging.removedMember", { name: gone.displayName }) : "");
         await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
         // The row (and its button) is gone: keep the reading position at the panel.
@@ -67,12 +65,6 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
       },
     }),
   );
-  const cancelRemove = (userId: string) => {
-    setConfirming(null);
-    // Back to the button that asked.
-    requestAnimationFrame(() => document.getElementById(`${removeId}-${userId}`)?.focus());
-  };
-
   const heading = t(conversation.kind === "group" ? "messaging.groupMembersHeading" : "messaging.membersHeading", { count: list.length });
   const name = (m: Member) =>
     m.units.length ? t("messaging.memberUnits", { name: m.displayName, units: m.units.map((u) => u.unitName).join(", ") }) : m.displayName;
@@ -86,29 +78,17 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
             <span className="members__name">{name(m)}</span>
             {m.isOwner && <span className="muted"> ({t("messaging.owner")})</span>}{" "}
             <Presence status={m.userId === actor.id && connection === "connected" ? "online" : (presence.get(m.userId) ?? "offline")} />
-            {managing && !m.isOwner && confirming?.userId !== m.userId && (
-              <>
-                {" "}
-                <button
-                  id={`${removeId}-${m.userId}`}
-                  type="button"
-                  className="button button--secondary button--small members__remove"
-                  onClick={() => {
-                    remove.reset();
-                    setConfirming(m);
-                  }}
-                >
-                  {t("messaging.removeMember")}
-                  <span className="visually-hidden"> {m.displayName}</span>
-                </button>
-              </>
-            )}
-            {managing && confirming?.userId === m.userId && (
-              <ConfirmRemove
-                text={t("messaging.confirmRemoveMember", { name: m.displayName })}
-                pending={remove.isPending}
-                onConfirm={() => remove.mutate({ conversationId, userIds: [m.userId] })}
-                onCancel={() => cancelRemove(m.userId)}
+            {managing && !m.isOwner && (
+              <ConfirmButton
+                label={t("messaging.removeMember")}
+                accessibleLabel={`${t("messaging.removeMember")} ${m.displayName}`}
+                question={t("messaging.confirmRemoveMember", { name: m.displayName })}
+                confirmLabel={t("messaging.confirmRemoveMemberYes")}
+                disabled={remove.isPending}
+                onConfirm={() => {
+                  remove.reset();
+                  remove.mutate({ conversationId, userIds: [m.userId] });
+                }}
               />
             )}
           </li>
@@ -124,52 +104,10 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
   );
 }
 
-function ConfirmRemove({
-  text,
-  confirmLabel,
-  pending,
-  onConfirm,
-  onCancel,
-}: {
-  text: string;
-  confirmLabel?: string;
-  pending: boolean;
-  onConfirm: () => void;
-  onCancel: () => void;
-}) {
-  const t = useT();
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  // The button that opened this is gone: start on the safe choice.
-  useEffect(() => cancelRef.current?.focus(), []);
-  return (
-    <div
-      className="members__confirm"
-      role="group"
-      aria-label={text}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") {
-          e.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
-      <span>{text}</span>{" "}
-      <button type="button" className="button button--danger button--small" onClick={() => !pending && onConfirm()}>
-        {confirmLabel ?? t("messaging.confirmRemoveMemberYes")}
-      </button>{" "}
-      <button ref={cancelRef} type="button" className="button button--secondary button--small" onClick={onCancel}>
-        {t("common.cancel")}
-      </button>
-    </div>
-  );
-}
-
 /** A member who is not the owner leaves the group: the conversation is gone for them at once. */
 function LeaveGroup({ conversationId, actorId }: { conversationId: string; actorId: string }) {
   const t = useT();
   const navigate = useNavigate();
-  const [confirming, setConfirming] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
   const leave = useMutation(
     trpc.messages.removeMembers.mutationOptions({
       onSuccess: async () => {
@@ -180,30 +118,16 @@ function LeaveGroup({ conversationId, actorId }: { conversationId: string; actor
   );
   return (
     <div className="members__leave">
-      {confirming ? (
-        <ConfirmRemove
-          text={t("messaging.confirmLeaveGroup")}
-          confirmLabel={t("messaging.confirmLeaveGroupYes")}
-          pending={leave.isPending}
-          onConfirm={() => leave.mutate({ conversationId, userIds: [actorId] })}
-          onCancel={() => {
-            setConfirming(false);
-            requestAnimationFrame(() => buttonRef.current?.focus());
-          }}
-        />
-      ) : (
-        <button
-          ref={buttonRef}
-          type="button"
-          className="button button--secondary button--small"
-          onClick={() => {
-            leave.reset();
-            setConfirming(true);
-          }}
-        >
-          {t("messaging.leaveGroup")}
-        </button>
-      )}
+      <ConfirmButton
+        label={t("messaging.leaveGroup")}
+        question={t("messaging.confirmLeaveGroup")}
+        confirmLabel={t("messaging.confirmLeaveGroupYes")}
+        disabled={leave.isPending}
+        onConfirm={() => {
+          leave.reset();
+          leave.mutate({ conversationId, userIds: [actorId] });
+        }}
+      />
       <ErrorMessage error={leave.error} />
     </div>
   );

@@ -2,7 +2,7 @@ import { removeGoal, updateGoal, type Goal, type Plan } from "@laget/plan";
 import type * as Y from "yjs";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { SelectField } from "../ui/FormField.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
+import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { LiveTextField } from "./LiveFields.tsx";
 import { tryWrite } from "./shared.ts";
 

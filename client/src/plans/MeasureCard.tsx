@@ -3,7 +3,7 @@ import { useState } from "react";
 import type * as Y from "yjs";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { SelectField, TextField } from "../ui/FormField.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
+import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { LiveTextField } from "./LiveFields.tsx";
 import { dayOrNull, missingParts, statusKey, tryWrite, type usePlanDirectory } from "./shared.ts";
 

@@ -5,7 +5,7 @@ import { useT } from "../i18n/I18nProvider.tsx";
 import type { MessageKey } from "../i18n/types.ts";
 import { queryClient, trpc } from "../trpc.ts";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
-import { ConfirmButton } from "./ConfirmButton.tsx";
+import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 
 const reasonKey: Record<string, MessageKey> = {
   periodic: "plan.revisions.reason.periodic",

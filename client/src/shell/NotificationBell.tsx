@@ -83,27 +83,7 @@ export function NotificationBell() {
                   {!n.read && <span className="visually-hidden">{t("notifications.unread")}: </span>}
                   <span>{t(`notifications.${n.kind}`)}</span>
                   <span className="muted"> {format.dateTime(n.createdAt)}</span>
-                  {n.conversationId ? (
-                    <>
-                      {" "}
-                      {/* A mention opens the exact conversation: a case thread on its case's Samtale tab. */}
-                      <Link
-                        to={n.caseId ? `/saker/${n.caseId}/samtale` : `/meldinger/${n.conversationId}`}
-                        onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}
-                      >
-                        {t("notifications.openConversation")}
-                      </Link>
-                    </>
-                  ) : (
-                    n.caseId && (
-                      <>
-                        {" "}
-                        <Link to={n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`} onClick={() => !n.read && markRead.mutate({ ids: [n.id] })}>
-                          {t("notifications.open")}
-                        </Link>
-                      </>
-                    )
-                  )}
+                  <NotificationLink notification={n} onOpen={() => !n.read && markRead.mutate({ ids: [n.id] })} />
                 </li>
               ))}
             </ul>
@@ -117,5 +97,31 @@ export function NotificationBell() {
         )}
       </div>
     </div>
+  );
+}
+
+/**
+ * Where a notification leads: a mention to its conversation (a case thread on its case's
+ * Samtale tab), a plan reminder to the plan, anything else with a case to the case.
+ */
+function NotificationLink({
+  notification: n,
+  onOpen,
+}: {
+  notification: { kind: string; caseId: string | null; conversationId: string | null };
+  onOpen: () => void;
+}) {
+  const t = useT();
+  let to: string;
+  if (n.conversationId) to = n.caseId ? `/saker/${n.caseId}/samtale` : `/meldinger/${n.conversationId}`;
+  else if (n.caseId) to = n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`;
+  else return null;
+  return (
+    <>
+      {" "}
+      <Link to={to} onClick={onOpen}>
+        {t(n.conversationId ? "notifications.openConversation" : "notifications.open")}
+      </Link>
+    </>
   );
 }

@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
 
 /**
- * A button that asks first: the question and the real action appear in place, focus
- * moves to the question's confirm button, and Avbryt returns focus to where it was.
+ * A button that asks first: the question and the real action appear in place. Focus
+ * moves into the question (to Avbryt when the action is dangerous: the safe choice
+ * first), and Avbryt or Escape returns focus to the button that asked.
  */
 export function ConfirmButton({
   label,
@@ -25,14 +26,15 @@ export function ConfirmButton({
   const t = useT();
   const [asking, setAsking] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
+  const cancelRef = useRef<HTMLButtonElement>(null);
   const openRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
 
   useEffect(() => {
-    if (asking) confirmRef.current?.focus();
+    if (asking) (danger ? cancelRef : confirmRef).current?.focus();
     else if (wasAsking.current) openRef.current?.focus();
     wasAsking.current = asking;
-  }, [asking]);
+  }, [asking, danger]);
 
   if (!asking) {
     return (
@@ -44,7 +46,17 @@ export function ConfirmButton({
     );
   }
   return (
-    <div className="confirm" role="group" aria-label={question}>
+    <div
+      className="confirm"
+      role="group"
+      aria-label={question}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") {
+          e.stopPropagation();
+          setAsking(false);
+        }
+      }}
+    >
       <p className="confirm__question">{question}</p>
       <div className="row-actions">
         <button
@@ -58,7 +70,7 @@ export function ConfirmButton({
         >
           {confirmLabel}
         </button>
-        <button type="button" className="button button--secondary button--small" onClick={() => setAsking(false)}>
+        <button ref={cancelRef} type="button" className="button button--secondary button--small" onClick={() => setAsking(false)}>
           {t("common.cancel")}
         </button>
       </div>
