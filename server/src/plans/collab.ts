@@ -68,8 +68,8 @@ type DocState = {
   caseId: string;
   municipalityId: string;
   version: number;
-  /** How many logged updates loading replayed: a store is due to fold them in. */
-  replayed: number;
+  /** Loading replayed logged updates: a store is due to fold them in. */
+  foldPending: boolean;
   /** Editors of changes made on the server (restores); client edits are audited from the log. */
   editors: Map<string, Basis | null>;
   revisionEditors: Set<string>;
@@ -234,17 +234,17 @@ export function createPlanCollab(options: {
         caseId,
         municipalityId: c.municipality_id,
         version: stored.version,
-        replayed: stored.logged.length,
+        foldPending: stored.logged.length > 0,
         editors: new Map(),
         revisionEditors: new Set(),
       });
     },
     async afterLoadDocument({ documentName, document, instance }) {
       const state = docs.get(documentName);
-      if (!state?.replayed) return;
+      if (!state?.foldPending) return;
       // Edits logged but not in the snapshot (a crash, or another node's pending ones): fold
       // them in soon, so the projection and the audit catch up even if no one edits again.
-      state.replayed = 0;
+      state.foldPending = false;
       instance.storeDocumentHooks(document, {
         instance,
         clientsCount: document.getConnectionsCount(),
