@@ -484,6 +484,7 @@ export const en: Catalog = {
     periodOrder: "The end date must be after the start date.",
     matrixLegend: "Which services may see which information",
     matrixHint: "Tick each combination of service and kind of information the family consents to. The case is owned by {owner}, which sees what the services in the consent write in every category ticked for at least one service; what they write in other categories stays with them. Volunteer organisations never get a case, only referrals.",
+    referralKept: "{unit} is in the consent for referral only, and stays so in the new version.",
     matrixUnit: "Service",
     cell: "{unit}: {category}",
     matrixRequired: "Tick at least one service and one kind of information.",

@@ -486,6 +486,7 @@ export const nb = {
     periodOrder: "Sluttdatoen må være etter startdatoen.",
     matrixLegend: "Hvilke tjenester får se hvilke opplysninger",
     matrixHint: "Kryss av for hver kombinasjon av tjeneste og type opplysning familien samtykker til. Saken eies av {owner}, som ser det tjenestene i samtykket skriver i hver kategori som er krysset av for minst én tjeneste; det de skriver i andre kategorier, blir hos dem. Frivillige organisasjoner får aldri en sak, bare henvisninger.",
+    referralKept: "{unit} er med i samtykket bare for henvisning, og beholdes slik i den nye versjonen.",
     matrixUnit: "Tjeneste",
     cell: "{unit}: {category}",
     matrixRequired: "Kryss av for minst én tjeneste og én type opplysning.",
