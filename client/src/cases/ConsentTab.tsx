@@ -431,6 +431,10 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
   const headingId = useId();
   const units = useQuery(trpc.units.list.queryOptions());
   const rows = (units.data ?? []).filter((u) => u.active && u.kind !== "volunteer" && u.id !== kase.owningUnitId);
+  // Volunteer units are never offered here: they may be named only for a referral, which
+  // the referral itself records. A new version keeps such provisions as they were.
+  const volunteerIds = new Set((units.data ?? []).filter((u) => u.kind === "volunteer").map((u) => u.id));
+  const keptReferrals = (revising?.provisions ?? []).filter((p) => volunteerIds.has(p.unitId));
   const defaultSubject = kase.subjects.find((s) => s.role !== "parent") ?? kase.subjects[0];
   const today = isoDay(new Date());
 
@@ -521,7 +525,7 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
       childViews: allViews ? { heardOn, how: how.trim(), summary: summary.trim() } : null,
       evidence: { form, language: language.trim(), interpreter },
       informationTextVersion: infoText.trim(),
-      provisions: provisions.map((p) => ({ ...p, actions: [...p.actions] })),
+      provisions: [...provisions.map((p) => ({ ...p, actions: [...p.actions] })), ...keptReferrals],
       periodStart: dayToDate(periodStart),
       periodEnd: dayToDate(periodEnd),
     };
@@ -681,6 +685,11 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
         <fieldset className="fieldset" aria-describedby={errorId("matrix")}>
           <legend>{t("consent.matrixLegend")}</legend>
           <p className="field__hint">{t("consent.matrixHint", { owner: kase.owningUnitName })}</p>
+          {keptReferrals.map((p) => (
+            <p key={p.unitId} className="muted">
+              {t("consent.referralKept", { unit: units.data?.find((u) => u.id === p.unitId)?.name ?? "" })}
+            </p>
+          ))}
           <FieldsetError name="matrix" />
           <div className="table-scroll" role="group" aria-label={t("consent.matrixLegend")}>
             <table className="table matrix">

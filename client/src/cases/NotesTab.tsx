@@ -22,13 +22,20 @@ export function NotesTab() {
   const [status, setStatus] = useState<string | null>(null);
   const listId = useId();
 
-  const readable = notes.data?.readableCategories ?? kase.readableCategories;
+  // Own notes are always readable; of other services' notes, what decide() allows from at least one of them.
+  const fromOthers = notes.data?.readableFromOthers ?? [];
+  const inList = categories.filter((c) => (notes.data?.notes ?? []).some((n) => n.category === c));
   const shown = (notes.data?.notes ?? []).filter((n) => !filter || n.category === filter);
 
   return (
     <>
       <h2>{t("notes.heading")}</h2>
-      <p>{readable.length ? t("notes.explain", { categories: categoryList(t, readable) }) : t("notes.explainNone")}</p>
+      {notes.data && (
+        <p>
+          {t("notes.explainOwn")}{" "}
+          {fromOthers.length ? t("notes.explain", { categories: categoryList(t, fromOthers) }) : t("notes.explainNone")}
+        </p>
+      )}
       <StatusMessage>{status}</StatusMessage>
       {kase.status !== "closed" && <AddNoteForm onStatus={setStatus} />}
       <section aria-labelledby={listId}>
@@ -36,7 +43,7 @@ export function NotesTab() {
         <div className="form">
           <SelectField label={t("notes.filter")} value={filter} onChange={(e) => setFilter(e.target.value as Category | "")}>
             <option value="">{t("notes.allCategories")}</option>
-            {readable.map((c) => (
+            {inList.map((c) => (
               <option key={c} value={c}>
                 {t(`category.${c}`)}
               </option>

@@ -1,7 +1,8 @@
 /**
  * The consent decision (DESIGN.md §4.3): one pure function judges every access.
  * Deny by default; allowed only through the actor's own unit owning the data, an
- * in-force consent given to one of the actor's units, or a recorded legal-basis disclosure.
+ * in-force consent whose circle holds both the actor's unit and the data's owner, or a
+ * recorded legal-basis disclosure by the data's owner to the actor's unit.
  */
 import type {
   Action,
@@ -100,11 +101,13 @@ export function isDisclosureValid(disclosure: DisclosureSnapshot, at: Date): boo
  * Consent is given to units, but case membership narrows who in a unit sees the case:
  * a participant with named users admits only them. The coordinator acts through all
  * of their units, since coordinating needs the whole picture the family agreed to.
+ * A volunteer unit never qualifies: volunteer organisations get referrals, never a case.
  */
 export function qualifyingUnits(actor: PolicyActor, caseFacts: CaseFacts): string[] {
   const isCoordinator = actor.userId === caseFacts.coordinatorUserId;
   const units = new Set<string>();
   for (const unitId of actor.unitIds) {
+    if (caseFacts.volunteerUnitIds.includes(unitId)) continue;
     const admitted =
       isCoordinator ||
       caseFacts.participants.some(
@@ -119,6 +122,40 @@ export function qualifyingUnits(actor: PolicyActor, caseFacts: CaseFacts): strin
 /** The unit whose data this is: the note's author unit, else the case's owner. */
 export function dataOwnerUnit(resource: CaseResource): string {
   return resource.dataOwnerUnitId ?? resource.case.owningUnitId;
+}
+
+/**
+ * The consent circle (DESIGN.md §4.3): the units a consent names and its managing unit.
+ * Only their data is shared under it; a unit outside it never gave anything up.
+ */
+export function inConsentCircle(consent: ConsentSnapshot, unitId: string): boolean {
+  return consent.managingUnitId === unitId || consent.provisions.some((p) => p.unitId === unitId);
+}
+
+/**
+ * Whether an in-force consent grants the unit the request on data in its circle: through
+ * the unit's own provision, or, for the managing unit, through any provision that shares
+ * it (less that provision's own denies), so the coordinator sees what the services
+ * contribute in what the family agreed to share. Denies naming the unit itself are
+ * judged separately, across all consents (consentDeniedFor).
+ */
+export function consentGrants(
+  consent: ConsentSnapshot,
+  unitId: string,
+  ownerUnitId: string,
+  provisionAction: ProvisionAction,
+  purpose: Purpose,
+  category: Category,
+  at: Date,
+): boolean {
+  if (!isConsentInForce(consent, at) || !inConsentCircle(consent, ownerUnitId)) return false;
+  return consent.provisions.some(
+    (p) =>
+      provisionCovers(p, provisionAction, purpose, category) &&
+      (p.unitId === unitId ||
+        (consent.managingUnitId === unitId &&
+          !p.denies.some((rule) => denyMatches(rule, provisionAction, purpose, category)))),
+  );
 }
 
 /** Consents in deterministic order: by id, then newest version first. */
@@ -138,6 +175,8 @@ export function decide(
   if (actor.municipalityId !== caseFacts.municipalityId) {
     return { allow: false, reason: "other_municipality" };
   }
+  // A referral carries its own minimum data (DESIGN.md §7): that purpose never opens the case.
+  if (purpose === "referral") return { allow: false, reason: "referral_purpose" };
 
   const units = qualifyingUnits(actor, caseFacts);
   if (units.length === 0) return { allow: false, reason: "not_participant" };
@@ -158,23 +197,21 @@ export function decide(
     if (consentDeniedFor(consents, unitId, needed, purpose, category, at)) {
       deniedByConsent = true;
     } else {
-      const consent = consents.find(
-        (c) =>
-          isConsentInForce(c, at) &&
-          c.provisions.some((p) => p.unitId === unitId && provisionCovers(p, needed, purpose, category)),
-      );
+      const consent = consents.find((c) => consentGrants(c, unitId, owner, needed, purpose, category, at));
       if (consent) {
         return allow({ kind: "consent", consentId: consent.id, consentVersion: consent.version, unitId });
       }
     }
 
-    // A legal basis stands independently of the family's consent (and its denies),
-    // but only lets the recipient see or contribute, never pass the data on.
+    // A legal basis stands independently of the family's consent (and its denies), but
+    // reaches only the discloser's own data, and only lets the recipient see or
+    // contribute, never pass the data on.
     if (action !== "disclose") {
       const disclosure = disclosures.find(
         (d) =>
           isDisclosureValid(d, at) &&
           d.recipientUnitId === unitId &&
+          d.disclosingUnitId === owner &&
           d.categories.includes(category) &&
           d.purposes.includes(purpose),
       );

@@ -63,6 +63,11 @@ export type ConsentSnapshot = {
   id: string;
   version: number;
   status: ConsentStatus;
+  /**
+   * The unit that manages the consent (the case's owner, where the coordinator sits).
+   * The consent circle: it gets every category any provision shares (DESIGN.md §4.3).
+   */
+  managingUnitId: string;
   periodStart: Date;
   periodEnd: Date;
   provisions: readonly Provision[];
@@ -71,6 +76,8 @@ export type ConsentSnapshot = {
 /** Sharing on a legal basis instead of consent, to one recipient unit. */
 export type DisclosureSnapshot = {
   id: string;
+  /** The unit that disclosed: only its own data crosses to the recipient, never another unit's. */
+  disclosingUnitId: string;
   recipientUnitId: string;
   categories: readonly Category[];
   purposes: readonly Purpose[];
@@ -98,6 +105,11 @@ export type CaseFacts = {
   participants: readonly Participant[];
   consents: readonly ConsentSnapshot[];
   disclosures: readonly DisclosureSnapshot[];
+  /**
+   * The municipality's volunteer units: they never get a case, a plan, a note or a
+   * thread, whatever the records say (DESIGN.md §4.3), so none of them ever qualifies.
+   */
+  volunteerUnitIds: readonly string[];
 };
 
 /** What is being accessed: some category of data in a case, owned by one unit. */
@@ -118,6 +130,8 @@ export type Obligation = "audit";
 
 export type DenyReason =
   | "other_municipality"
+  /** Purpose `referral` covers a referral's own minimum data, never the case's. */
+  | "referral_purpose"
   | "not_participant"
   | "no_basis"
   | "denied_by_consent";

@@ -1,4 +1,4 @@
-import { categories, decide, type Action, type Basis, type CaseFacts, type Category, type PolicyActor, type Purpose } from "@laget/policy";
+import { categories, decide, qualifyingUnits, type Action, type Basis, type CaseFacts, type Category, type PolicyActor, type Purpose } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
@@ -100,10 +100,38 @@ export async function visibleCases(
   return visible;
 }
 
-/** The categories the actor may read in a visible case: what the UI explains, without revealing what exists. */
+/**
+ * The categories the actor may read of one unit's data in a visible case (by default the
+ * case's own data: its owner's plan, identity and thread): what the UI explains, without
+ * revealing what exists.
+ */
 export function readableCategories(actor: Actor, facts: CaseFacts, purpose: Purpose, dataOwnerUnitId?: string): Category[] {
   const subject = policyActor(actor);
   return categories.filter((category) => decide(subject, { case: facts, category, dataOwnerUnitId }, "read", purpose).allow);
+}
+
+/**
+ * The categories the actor may read of what other units write in a visible case (their
+ * notes): those decide() allows from at least one unit that could own data here (the
+ * case's owner, a participant, a unit in a consent's circle, a discloser) other than the
+ * units the actor takes part through, whose own notes they always read. For the
+ * coordinator's unit this is every category a provision of the consent shares (the
+ * consent circle); for a recipient unit its own provision and what is disclosed to it.
+ * What the Notater tab states, without naming any unit.
+ */
+export function readableFromOtherUnits(actor: Actor, facts: CaseFacts, purpose: Purpose): Category[] {
+  const subject = policyActor(actor);
+  const own = new Set(qualifyingUnits(subject, facts));
+  const owners = new Set([
+    facts.owningUnitId,
+    ...facts.participants.map((p) => p.unitId),
+    ...facts.consents.flatMap((c) => [c.managingUnitId, ...c.provisions.map((p) => p.unitId)]),
+    ...facts.disclosures.map((d) => d.disclosingUnitId),
+  ]);
+  const others = [...owners].filter((u) => !own.has(u));
+  return categories.filter((category) =>
+    others.some((dataOwnerUnitId) => decide(subject, { case: facts, category, dataOwnerUnitId }, "read", purpose).allow),
+  );
 }
 
 /** Decides one more category for a case already loaded (e.g. per note in a list), without I/O. */

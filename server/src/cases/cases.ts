@@ -305,8 +305,16 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
   await touch(db, input.caseId);
 }
 
-/** Idempotent: adds the participant row unless an active one exists. */
+/** Which of the units are volunteer units: they get referrals, never a case (DESIGN.md §4.3). */
+export async function volunteerUnitsAmong(db: Db, unitIds: readonly string[]): Promise<Set<string>> {
+  if (unitIds.length === 0) return new Set();
+  const rows = await db.selectFrom("units").select("id").where("id", "in", [...unitIds]).where("kind", "=", "volunteer").execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Idempotent: adds the participant row unless an active one exists. Never a volunteer unit. */
 export async function ensureParticipant(db: Db, caseId: string, unitId: string, userId: string | null, addedBy: string) {
+  if ((await volunteerUnitsAmong(db, [unitId])).size > 0) throw new AppError("VOLUNTEER_NOT_PARTICIPANT");
   const existing = await db
     .selectFrom("case_participants")
     .select("id")

@@ -10,8 +10,9 @@ import type {
 import type { Db } from "../db/connect.ts";
 
 /**
- * Loads what decide() needs about cases, in four queries however many cases: the
- * case row, its active participants, its active consents and its disclosures.
+ * Loads what decide() needs about cases, in five queries however many cases: the
+ * case row, its active participants, its active consents, its disclosures and the
+ * municipality's volunteer units (which never get a case, whatever the records say).
  * Only `active` consents are loaded: no other status can ever allow (decide() still
  * checks the period, so a consent past its end denies before the expiry job runs).
  */
@@ -19,7 +20,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
   const facts = new Map<string, CaseFacts>();
   if (caseIds.length === 0) return facts;
   const ids = [...new Set(caseIds)];
-  const [cases, participants, consents, disclosures] = await Promise.all([
+  const [cases, participants, consents, disclosures, volunteers] = await Promise.all([
     db
       .selectFrom("cases")
       .select(["id", "municipality_id", "owning_unit_id", "coordinator_user_id"])
@@ -33,15 +34,22 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
       .execute(),
     db
       .selectFrom("consents")
-      .select(["id", "case_id", "version", "status", "period_start", "period_end", "provisions"])
+      .select(["id", "case_id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
       .where("case_id", "in", ids)
       .where("status", "=", "active")
       .execute(),
     db
       .selectFrom("disclosures")
-      .select(["id", "case_id", "recipient_unit_id", "categories", "purposes", "valid_until", "revoked_at"])
+      .select(["id", "case_id", "discloser_unit_id", "recipient_unit_id", "categories", "purposes", "valid_until", "revoked_at"])
       .where("case_id", "in", ids)
       .where("revoked_at", "is", null)
+      .execute(),
+    db
+      .selectFrom("units")
+      .innerJoin("cases", "cases.municipality_id", "units.municipality_id")
+      .select(["cases.id as case_id", "units.id"])
+      .where("cases.id", "in", ids)
+      .where("units.kind", "=", "volunteer")
       .execute(),
   ]);
   for (const c of cases) {
@@ -53,8 +61,10 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
       participants: [],
       consents: [],
       disclosures: [],
+      volunteerUnitIds: [],
     });
   }
+  for (const v of volunteers) (facts.get(v.case_id)?.volunteerUnitIds as string[] | undefined)?.push(v.id);
   const byUnit = new Map<string, Participant & { userIds: string[] }>();
   for (const p of participants) {
     const key = `${p.case_id}:${p.unit_id}`;
@@ -71,6 +81,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
       id: c.id,
       version: c.version,
       status: "active",
+      managingUnitId: c.managing_unit_id,
       periodStart: c.period_start,
       periodEnd: c.period_end,
       provisions: c.provisions as Provision[],
@@ -80,6 +91,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
   for (const d of disclosures) {
     const snapshot: DisclosureSnapshot = {
       id: d.id,
+      disclosingUnitId: d.discloser_unit_id,
       recipientUnitId: d.recipient_unit_id,
       categories: d.categories as Category[],
       purposes: d.purposes as Purpose[],

@@ -15,18 +15,26 @@ import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
 export async function proposeHandover(db: Db, actor: Actor, input: { caseId: string; toUserId: string; note?: string }) {
   const access = await authorizeCoordinator(db, actor, input.caseId, "case.handover.propose");
   if (input.toUserId === actor.id) throw new AppError("INVALID_STATE");
-  // The new coordinator must work in a unit that takes part in the case.
-  const participantUnits = access.facts.participants.map((p) => p.unitId);
-  const candidate = await db
+  // The new coordinator must work in a unit that takes part in the case, never through a
+  // volunteer unit: volunteer organisations get referrals, never a case.
+  const participantUnits = new Set(access.facts.participants.map((p) => p.unitId));
+  const memberships = await db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
-    .select("memberships.unit_id")
+    .innerJoin("units", "units.id", "memberships.unit_id")
+    .select(["memberships.unit_id", "memberships.role", "units.kind"])
     .where("memberships.user_id", "=", input.toUserId)
     .where("users.municipality_id", "=", actor.municipalityId)
     .where("users.deactivated_at", "is", null)
-    .where("memberships.role", "in", ["coordinator", "caseworker", "leader"])
-    .where("memberships.unit_id", "in", participantUnits.length ? participantUnits : ["00000000-0000-0000-0000-000000000000"])
-    .executeTakeFirst();
+    .where("units.valid_to", "is", null)
+    .orderBy("memberships.unit_id")
+    .execute();
+  if (memberships.length === 0) throw new AppError("NOT_FOUND");
+  const caseWork = memberships.filter((m) => ["coordinator", "caseworker", "leader"].includes(m.role) && m.kind !== "volunteer");
+  if (caseWork.length === 0 && memberships.every((m) => m.role === "volunteer_contact" || m.kind === "volunteer")) {
+    throw new AppError("VOLUNTEER_NOT_PARTICIPANT");
+  }
+  const candidate = caseWork.find((m) => participantUnits.has(m.unit_id));
   if (!candidate) throw new AppError("NOT_FOUND");
   const open = await db.selectFrom("case_handovers").select("id").where("case_id", "=", input.caseId).where("status", "=", "proposed").executeTakeFirst();
   if (open) throw new AppError("INVALID_STATE");

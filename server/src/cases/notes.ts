@@ -3,7 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { allows, authorizeCase, readableCategories } from "./access.ts";
+import { allows, authorizeCase, readableCategories, readableFromOtherUnits } from "./access.ts";
 
 /**
  * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
@@ -92,8 +92,9 @@ export async function listNotes(db: Db, actor: Actor, caseId: string) {
   await appendAudit(db, actor.municipalityId, events);
   return {
     notes,
-    // What the actor's units may read from the owning unit: for the UI's explanation.
+    // What the actor's units may read from the owning unit, and of other units' notes: for the UI's explanation.
     readableCategories: readableCategories(actor, facts, "coordination"),
+    readableFromOthers: readableFromOtherUnits(actor, facts, "coordination"),
   };
 }
 
@@ -106,7 +107,7 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
     .where("cases.municipality_id", "=", actor.municipalityId)
     .executeTakeFirst();
   if (!note) throw new AppError("NOT_FOUND");
-  await authorizeCase(db, actor, note.case_id, {
+  const access = await authorizeCase(db, actor, note.case_id, {
     category: note.category as Category,
     action: "read",
     purpose: "coordination",
@@ -115,7 +116,7 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
     resourceId: noteId,
     dataOwnerUnitId: note.unit_id,
   });
-  return note;
+  return { ...note, facts: access.facts };
 }
 
 /** Only the author edits; the previous text is kept as a version. */
@@ -135,14 +136,41 @@ export async function editNote(db: Db, actor: Actor, input: { noteId: string; ca
   });
 }
 
+/**
+ * A note's earlier versions, each decided for its own category (the owner is the note's
+ * unit, which never changes): a note moved from `health` to `school` must not show its
+ * health text to a reader who may see only `school`. Versions the reader may not see are
+ * left out without a trace, and the rest are numbered among themselves (oldest 1), so a
+ * gap never tells that a hidden version, and so a re-categorisation, exists. The author's
+ * unit sees every version, numbered as stored.
+ */
 export async function noteHistory(db: Db, actor: Actor, noteId: string) {
-  await authorizeOwnNote(db, actor, noteId, "note.history");
+  const note = await authorizeOwnNote(db, actor, noteId, "note.history");
   const rows = await db
     .selectFrom("case_note_versions as v")
     .innerJoin("users", "users.id", "v.edited_by")
     .select(["v.version", "v.category", "v.body", "v.edited_at", "users.display_name"])
     .where("v.note_id", "=", noteId)
-    .orderBy("v.version", "desc")
+    .orderBy("v.version", "asc")
     .execute();
-  return rows.map((r) => ({ version: r.version, category: r.category as Category, body: r.body, replacedAt: r.edited_at, editedBy: r.display_name }));
+  const events: AuditEvent[] = [];
+  const shown = rows.flatMap((r) => {
+    const d = allows(actor, note.facts, r.category as Category, "read", "coordination", note.unit_id);
+    if (!d.allow) return [];
+    events.push({
+      actorUserId: actor.id,
+      actorUnitId: d.basis.unitId,
+      action: "note.version.read",
+      resourceType: "note",
+      resourceId: noteId,
+      caseId: note.case_id,
+      basis: d.basis,
+      purpose: "coordination",
+    });
+    return [r];
+  });
+  await appendAudit(db, actor.municipalityId, events);
+  return shown
+    .map((r, i) => ({ version: i + 1, category: r.category as Category, body: r.body, replacedAt: r.edited_at, editedBy: r.display_name }))
+    .reverse();
 }

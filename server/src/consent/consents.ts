@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeCase } from "../cases/access.ts";
-import { authorizeCoordinator, ensureParticipant } from "../cases/cases.ts";
+import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
@@ -36,6 +36,17 @@ function ageOn(subject: { birth_date: string | null; birth_year: number | null }
   return subject.birth_year === null ? null : on.getUTCFullYear() - subject.birth_year;
 }
 
+/**
+ * A volunteer unit may be named only for purpose `referral`, which never opens the case
+ * (decide() refuses it); anything more would give a volunteer organisation the case.
+ */
+async function refuseVolunteerAccess(db: Db, provisions: readonly Pick<Provision, "unitId" | "purposes">[]): Promise<Set<string>> {
+  const volunteers = await volunteerUnitsAmong(db, [...new Set(provisions.map((p) => p.unitId))]);
+  const referralOnly = (p: Pick<Provision, "purposes">) => p.purposes.length > 0 && p.purposes.every((x) => x === "referral");
+  if (provisions.some((p) => volunteers.has(p.unitId) && !referralOnly(p))) throw new AppError("VOLUNTEER_REFERRAL_ONLY");
+  return volunteers;
+}
+
 async function validateTerms(db: Db, actor: Actor, caseId: string, terms: ConsentTerms): Promise<void> {
   const subject = await db.selectFrom("case_subjects").select("id").where("id", "=", terms.subjectId).where("case_id", "=", caseId).executeTakeFirst();
   if (!subject) throw new AppError("NOT_FOUND");
@@ -48,6 +59,7 @@ async function validateTerms(db: Db, actor: Actor, caseId: string, terms: Consen
     .where("valid_to", "is", null)
     .execute();
   if (units.length !== unitIds.length) throw new AppError("NOT_FOUND");
+  await refuseVolunteerAccess(db, terms.provisions);
   if (terms.periodEnd.getTime() <= terms.periodStart.getTime()) throw new AppError("VALIDATION", "periodEnd must be after periodStart");
   const municipality = await db.selectFrom("municipalities").select("consent_max_months").where("id", "=", actor.municipalityId).executeTakeFirstOrThrow();
   const latestEnd = new Date(terms.periodStart);
@@ -165,6 +177,8 @@ export async function transitionConsent(
   const now = new Date();
   let superseded: string | null = null;
   const provisions = consent.provisions as Provision[];
+  // Checked again here: a draft recorded before the rule existed must not open the case either.
+  const volunteers = t.to === "active" ? await refuseVolunteerAccess(db, provisions) : new Set<string>();
 
   if (t.to === "active") {
     if (consent.period_end.getTime() <= now.getTime()) throw new AppError("INVALID_STATE", "the period has already ended");
@@ -201,8 +215,9 @@ export async function transitionConsent(
           superseded = old.id;
         }
       }
-      // The units the family consented to share with are invited into the case.
-      for (const unitId of new Set(provisions.filter((p) => p.actions.includes("access")).map((p) => p.unitId))) {
+      // The units the family consented to share with are invited into the case; a volunteer
+      // unit, named for a referral only, never takes part.
+      for (const unitId of new Set(provisions.filter((p) => p.actions.includes("access") && !volunteers.has(p.unitId)).map((p) => p.unitId))) {
         await ensureParticipant(trx, consent.case_id, unitId, null, actor.id);
       }
     }
