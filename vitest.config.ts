@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 const integration = {
   testTimeout: 30_000,
@@ -24,8 +24,8 @@ export default defineConfig({
           // newcomer runs (DESIGN.md §9). Tests that need a database shared between
           // processes are left out; the rest choose PGlite when DATABASE_URL is empty.
           name: "unit-pglite",
-          include: ["server/**/*.test.ts"],
-          exclude: ["server/src/**/multi-node.test.ts"],
+          include: ["server/src/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "server/src/**/multi-node.test.ts"],
           env: { DATABASE_URL: "" },
           ...integration,
         },
