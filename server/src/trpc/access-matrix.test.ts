@@ -171,7 +171,9 @@ const probes: Record<string, Probe> = {
     expect: SEERS,
     check: (data: { participants: { unitId: string; unitKind: string }[] }, role) => {
       if (role === "nav" || role === "helsesykepleier") {
-        expect(data.participants.map((p) => p.unitKind), "a confidential participant is shown only to those with a basis to know").not.toContain("child_welfare");
+        const shown = data.participants.flatMap((p) => [p.unitId, p.unitKind]);
+        expect(shown, "a confidential participant (barnevern) is shown only to those with a basis to know").not.toContain("child_welfare");
+        expect(shown, "a confidential participant (barnevern) is shown only to those with a basis to know").not.toContain(units.Barneverntjenesten);
       }
     },
   },
