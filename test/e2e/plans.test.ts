@@ -1,6 +1,8 @@
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { beforeAll, expect, test } from "vitest";
+import { readPlan } from "@laget/plan";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
+import { connectPlan, eventually } from "../../server/src/plans/test-client.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn as signedInApi, type HttpClient } from "../../server/src/testing/http-client.ts";
 import { browserSuite, expectAccessible } from "../support/browser.ts";
@@ -133,7 +135,12 @@ test("two people edit one plan live: goals, measures, presence, notes with curso
   await expectAccessible(hanne, "plan while offline");
   await hanneCard.getByLabel("Beskrivelse", { exact: true }).fill(OFFLINE_TEXT);
   await kariCard.getByLabel("Status", { exact: true }).selectOption({ label: "I gang" });
-  await new Promise((r) => setTimeout(r, 500));
+  // Kari's edit has reached the server (a fresh reader has it), and still not Hanne; hers did not leave her device.
+  const witness = connectPlan(suite.server.url, api.cookie, caseId);
+  await witness.ready;
+  await eventually(() => expect(readPlan(witness.doc).measures.map((m) => m.status)).toContain("in_progress"));
+  expect(readPlan(witness.doc).measures.map((m) => m.description)).not.toContain(OFFLINE_TEXT);
+  witness.destroy();
   expect(await kariCard.getByLabel("Beskrivelse", { exact: true }).inputValue()).toBe("");
   expect(await hanneCard.getByLabel("Status", { exact: true }).inputValue()).toBe("planned");
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
+import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import type { UserEvent } from "./events.ts";
 
@@ -74,14 +74,20 @@ test("after withdrawal: the nurse's socket is told and leaves the room, gets no 
   await http.koordinator!.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket" });
   expect(await revoked).toEqual({ conversationId });
 
-  // Typing no longer reaches her either: she is out of the room.
+  // Typing no longer reaches her either: she is out of the room. The coordinator's second
+  // socket, still in the room, is the witness that the typing went out.
+  const watcher = await connectLive(server.url, http.koordinator!.cookie!);
+  expect((await watcher.request("conversation:join", { conversationId })).ok).toBe(true);
   let typed = false;
   live.helsesykepleier!.socket.on("typing", () => (typed = true));
+  const witnessed = watcher.next<{ conversationId: string }>("typing", (p) => p.conversationId === conversationId);
   live.koordinator!.socket.emit("typing", { conversationId, typing: true });
+  await witnessed;
+  watcher.close();
 
   expect((await send("Etter tilbaketrekking")).ok).toBe(true);
   await live.koordinator!.until((a) => a.some((e) => e.message?.body === "Etter tilbaketrekking"));
-  await sleep(300);
+  await sentinel(http.koordinator!, { http: http.helsesykepleier!, live: live.helsesykepleier! });
   expect(received(live.helsesykepleier!, "Etter tilbaketrekking")).toBe(false);
   expect(typed).toBe(false);
 
@@ -97,6 +103,6 @@ test("after withdrawal: the nurse's socket is told and leaves the room, gets no 
   const replay = await live.helsesykepleier!.request<{ events: UserEvent[] }>("sync", { since: 0 });
   expect(replay.ok).toBe(true);
   const events = replay.ok ? replay.events : [];
-  expect(events.some((e) => e.message)).toBe(false);
+  expect(events.some((e) => e.message && e.conversationId === conversationId)).toBe(false);
   expect(events.filter((e) => e.type === "gone").length).toBeGreaterThan(0);
 });

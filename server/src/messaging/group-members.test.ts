@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createMunicipality } from "../testing/fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
+import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import type { UserEvent } from "./events.ts";
 
@@ -109,10 +109,13 @@ test("a removed member loses the group at once: room, live messages, history, ed
 
   let typed = false;
   live.nav!.socket.on("typing", () => (typed = true));
+  // Typing reaches a member still in the room, then a message and a sentinel reach the others.
+  const witnessed = live.koordinator!.next<{ conversationId: string }>("typing", (p) => p.conversationId === groupId);
   live.helsesykepleier!.socket.emit("typing", { conversationId: groupId, typing: true });
+  await witnessed;
   expect((await send("koordinator", "Etter at Nils gikk ut")).ok).toBe(true);
   await live.helsesykepleier!.until((a) => a.some((e) => e.message?.body === "Etter at Nils gikk ut"));
-  await sleep(300);
+  await sentinel(http.koordinator!, { http: http.nav!, live: live.nav! });
   expect(typed).toBe(false);
   expect(hinted).toBe(false);
   expect(live.nav!.applied.some((e) => e.message?.body === "Etter at Nils gikk ut")).toBe(false);
@@ -131,7 +134,7 @@ test("a removed member loses the group at once: room, live messages, history, ed
   // A replay from the start keeps the removal but shows the group's messages as gone.
   const replay = await live.nav!.request<{ events: UserEvent[] }>("sync", { since: 0 });
   const events = replay.ok ? replay.events : [];
-  expect(events.some((e) => e.message)).toBe(false);
+  expect(events.some((e) => e.message && e.conversationId === groupId)).toBe(false);
   expect(events.some((e) => e.type === "conversation.removed" && e.conversationId === groupId)).toBe(true);
   expect(events.filter((e) => e.type === "gone").length).toBeGreaterThan(0);
 });

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import type { RunningServer } from "../server.ts";
@@ -7,6 +6,7 @@ import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fi
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startChildServer, stopChildServer, type ChildServer } from "../testing/child-server.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
+import { sentinel } from "../testing/sentinel.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { startServerOn } from "../testing/test-server.ts";
 
@@ -89,9 +89,14 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
     await removed;
     let typed = false;
     nurse.socket.on("typing", (p: { conversationId: string }) => (typed ||= p.conversationId === conversationId));
+    // The teacher's second socket, on node B with the nurse, witnesses the typing crossing over.
+    const witness = await connect(nodeB.url, http.teacherA!);
+    const witnessed = witness.next<{ conversationId: string }>("typing", (p) => p.conversationId === conversationId);
     teacher.socket.emit("typing", { conversationId, typing: false });
+    await witnessed;
     expect((await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Uten henne" })).ok).toBe(true);
-    await sleep(300);
+    await witness.until((a) => a.some((e) => e.message?.body === "Uten henne"));
+    await sentinel(http.teacherA!, { http: http.nurseB!, live: nurse });
     expect(typed).toBe(false);
     expect(nurse.applied.some((e) => e.message?.body === "Uten henne")).toBe(false);
   });
@@ -119,7 +124,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
 
     expect((await teacher.request("message:send", { id: randomUUID(), conversationId, body: "Etter" })).ok).toBe(true);
     await teacher.until((a) => a.some((e) => e.message?.body === "Etter"));
-    await sleep(300);
+    await sentinel(http.teacherA!, { http: http.nurseB!, live: nurse });
     expect(nurse.applied.some((e) => e.message?.body === "Etter")).toBe(false);
     const history = await http.nurseB!.query("messages.history", { conversationId });
     expect(!history.ok && history.error.data.appCode).toBe("NOT_FOUND");

@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from "../server.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { upgrade } from "../testing/upgrade.ts";
 import { connectPlan, eventually, type PlanClient } from "./test-client.ts";
 
 // Two Node clients on one server, over the real /collab endpoint with session cookies.
@@ -103,9 +104,13 @@ describe("live shared plans", () => {
     clients.push(bogus);
     await expect(bogus.ready).rejects.toThrow(/not-found/);
     expect(outsider.doc.share.size === 0 || readPlan(outsider.doc).measures.length === 0).toBe(true);
-    // A foreign Origin is refused at the upgrade.
-    const res = await fetch(`${server.url}/collab`, { headers: { upgrade: "websocket", connection: "Upgrade", origin: "https://evil.example", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", "sec-websocket-version": "13", cookie: teacher.cookie! } }).catch((e: Error) => e);
-    expect(res instanceof Error || res.status === 403).toBe(true);
+  });
+
+  test("the /collab upgrade is refused from a foreign Origin and switches protocols from the server's own", async () => {
+    const cookie = teacher.cookie!;
+    expect(await upgrade(server.url, "/collab", { origin: "https://evil.example", cookie })).toEqual({ status: 403, body: "" });
+    expect(await upgrade(server.url, "/collab", { cookie })).toMatchObject({ status: 403 });
+    expect(await upgrade(server.url, "/collab", { origin: server.url, cookie })).toEqual({ status: 101, body: "" });
   });
 
   test("withdrawing consent closes the nurse's connection, says why, and she cannot reconnect", async () => {
@@ -115,10 +120,19 @@ describe("live shared plans", () => {
       expect(nurseClient.stateless.map((s) => JSON.parse(s))).toContainEqual({ type: "laget:access-revoked", reason: "consent_withdrawn" });
       expect(nurseClient.closeReasons).toContain("access-revoked");
     });
-    // Her later writes reach no one.
+    // Her later writes reach no one: once an edit made after hers has reached a fresh
+    // reader, hers is not there, and the server never applied it.
+    const answered = nurseClient.syncAnswers.length;
     addMeasure(nurseClient.doc, { title: "Skrevet etter tilbaketrekking" });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(readPlan(clients[0]!.doc).measures.map((m) => m.title)).not.toContain("Skrevet etter tilbaketrekking");
+    const sentinel = readPlan(clients[0]!.doc).measures[0]!.id;
+    updateMeasure(clients[0]!.doc, sentinel, { description: "Skrevet av læreren etterpå" });
+    await eventually(() => expect(clients[0]!.provider.hasUnsyncedChanges).toBe(false));
+    const witness = open(server.url, teacher);
+    await witness.ready;
+    await eventually(() => expect(readPlan(witness.doc).measures.find((m) => m.id === sentinel)?.description).toBe("Skrevet av læreren etterpå"));
+    expect(readPlan(witness.doc).measures.map((m) => m.title)).not.toContain("Skrevet etter tilbaketrekking");
+    expect(nurseClient.syncAnswers.slice(answered)).toEqual([]);
+    witness.destroy();
     const again = open(server.url, nurse);
     await expect(again.ready).rejects.toThrow(/not-found|no-basis/);
     // The teacher (owning unit) is unaffected.
@@ -134,9 +148,16 @@ describe("live shared plans", () => {
     const ro = open(server.url, teacher);
     expect(await ro.ready).toEqual({ readOnly: true });
     const before = await measureRows();
+    // Its first sync is answered too: count from after that answer.
+    await eventually(() => expect(ro.syncAnswers.length).toBeGreaterThan(0));
+    const [roAnswered, teacherAnswered] = [ro.syncAnswers.length, teacherClient.syncAnswers.length];
     addMeasure(ro.doc, { title: "Lesetilgang skal ikke lagres" });
     updateMeasure(teacherClient.doc, readPlan(teacherClient.doc).measures[0]!.id, { title: "Endret i lukket sak" });
-    await new Promise((r) => setTimeout(r, 2_500));
+    // The server has answered both writes, and refused them.
+    await eventually(() => {
+      expect(ro.syncAnswers.slice(roAnswered)).toEqual([false]);
+      expect(teacherClient.syncAnswers.slice(teacherAnswered)).toEqual([false]);
+    });
     await server.plans.flush();
     expect(await measureRows()).toEqual(before);
     const reader = open(server.url, teacher);

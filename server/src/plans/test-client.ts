@@ -14,6 +14,8 @@ export type PlanClient = {
   /** Resolves on the first successful sync; rejects if authentication fails. */
   ready: Promise<{ readOnly: boolean }>;
   stateless: string[];
+  /** The server's answer to each update this client sent, in order: applied (true) or refused (false). */
+  syncAnswers: boolean[];
   closeReasons: string[];
   authFailures: string[];
   destroy(): void;
@@ -39,6 +41,7 @@ export function connectPlan(baseUrl: string, cookie: string | null, caseId: stri
     maxAttempts: 1,
   });
   const stateless: string[] = [];
+  const syncAnswers: boolean[] = [];
   const closeReasons: string[] = [];
   const authFailures: string[] = [];
   let readOnly = false;
@@ -60,6 +63,10 @@ export function connectPlan(baseUrl: string, cookie: string | null, caseId: stri
     });
   });
   ready.catch(() => {});
+  provider.on("message", ({ event }: { event: MessageEvent }) => {
+    const answer = syncStatusOf(new Uint8Array(event.data as ArrayBuffer));
+    if (answer !== null) syncAnswers.push(answer);
+  });
   provider.attach();
   return {
     doc,
@@ -67,6 +74,7 @@ export function connectPlan(baseUrl: string, cookie: string | null, caseId: stri
     socket,
     ready,
     stateless,
+    syncAnswers,
     closeReasons,
     authFailures,
     destroy() {
@@ -74,6 +82,30 @@ export function connectPlan(baseUrl: string, cookie: string | null, caseId: stri
       socket.destroy();
     },
   };
+}
+
+/**
+ * Hocuspocus answers every update a client sends with a SyncStatus message (type 8):
+ * 1 applied, 0 refused (a read-only connection). Its layout: the document name as a
+ * varString, the type as a varUint, the answer as a varUint.
+ */
+function syncStatusOf(data: Uint8Array): boolean | null {
+  let pos = 0;
+  const varUint = () => {
+    let n = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = data[pos++] ?? 0;
+      n += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80 && pos < data.length);
+    return n;
+  };
+  const nameLength = varUint();
+  pos += nameLength;
+  if (pos >= data.length || varUint() !== 8) return null;
+  return varUint() === 1;
 }
 
 /** Polls until the check passes (or throws its last error after the timeout). */

@@ -1,0 +1,528 @@
+import { addMeasure } from "@laget/plan";
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { DEMO_PASSWORD, demoUsers } from "../demo/seed.ts";
+import { connectPlan, eventually } from "../plans/test-client.ts";
+import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
+import { createMunicipality } from "../testing/fixtures.ts";
+import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts";
+import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { appRouter } from "./router.ts";
+
+/**
+ * The access matrix, generated from the router: every procedure of appRouter is called
+ * as every demo role (and a user of another municipality, and no one) over HTTP, against
+ * a fixture built to hold the hard cases:
+ *
+ * - a participant unit without a basis (SLT is added to the case, the family never consented);
+ * - a note re-categorised from health to school (NAV has consent for school only);
+ * - a legal-basis disclosure by another unit (the school discloses health to barnevern,
+ *   who must still not see Helsestasjonen's own health note);
+ * - a confidential participant (barnevern takes part: NAV and Helsestasjonen must not learn it);
+ * - an attempt to give a volunteer organisation a consent provision.
+ *
+ * Those with a basis get data (and only the data they have a basis for: every response is
+ * scanned for marked texts); everyone else gets exactly the answer a random id gets.
+ * A procedure without a probe fails the coverage test.
+ */
+
+const roles = ["admin", "leader", "koordinator", "helsesykepleier", "nav", "barnevern", "frivillig", "slt", "other", "anonymous"] as const;
+type Role = (typeof roles)[number];
+type SignedInRole = Exclude<Role, "anonymous" | "other">;
+const emailOf = (role: SignedInRole) => `${role === "leader" ? "leder" : role}@demo.laget.no`;
+const OTHER_EMAIL = "admin@annen.example";
+const OTHER_PASSWORD = "annen-kommune-passord-1";
+
+/** What one role must get from one procedure. */
+type Outcome =
+  | "ok"
+  /** Exactly what the same call with random ids gets (a NOT_FOUND that reveals nothing). */
+  | "hidden"
+  /** An error with this appCode (e.g. NO_BASIS for a visible case whose category is not covered). */
+  | { error: string };
+
+type Targets = Record<
+  | "caseId" | "subjectId" | "spareCaseId" | "handoverId" | "participantId"
+  | "noteHealthStation" | "noteSchoolHealth" | "noteRecategorised" | "noteNav"
+  | "consentActive" | "consentToRequest" | "consentToActivate" | "consentToRefuse" | "consentToWithdraw" | "consentToInvalidate" | "consentToDelete"
+  | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
+  | "threadId" | "messageId" | "messageToDelete" | "groupId"
+  | "unitId" | "userId" | "membershipId",
+  string
+>;
+
+type Ctx = { t: Targets; role: Role; allowed: boolean };
+
+type Probe = {
+  input?: (c: Ctx) => unknown;
+  /** Per role; unlisted signed-in roles get `others`. */
+  expect?: Partial<Record<Role, Outcome>>;
+  others?: Outcome;
+  /** Without a session (default: UNAUTHENTICATED). */
+  anonymous?: Outcome;
+  /** More about the data an allowed role gets. */
+  check?: (data: never, role: Role) => void;
+  /** Called on a session of its own (the call ends it). */
+  freshSession?: boolean;
+  /** Runs once before the probe (e.g. a handover to answer). */
+  before?: () => Promise<void>;
+};
+
+let server: TestServer;
+const clients = {} as Record<Role, HttpClient>;
+let units: Record<string, string>;
+let userIds: Record<string, string>;
+let otherUnitId: string;
+const t = {} as Targets;
+const tag = randomBytes(3).toString("hex");
+
+/** Marked texts and who may ever see them, in any response. */
+const secrets = {
+  child: { text: `Mia Matrise ${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav", "barnevern"] },
+  grantor: { text: `Gro Foresatt ${tag}`, seenBy: ["koordinator"] },
+  childViews: { text: `BARNETS-SYN-${tag}`, seenBy: ["koordinator"] },
+  healthStationNote: { text: `HELSESTASJON-HELSE-${tag}`, seenBy: ["helsesykepleier"] },
+  schoolHealthNote: { text: `SKOLE-HELSE-${tag}`, seenBy: ["koordinator", "barnevern"] },
+  recategorisedOld: { text: `OMKATEGORISERT-HELSE-${tag}`, seenBy: ["koordinator"] },
+  recategorisedNew: { text: `OMKATEGORISERT-SKOLE-${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
+  // The consent circle (DESIGN.md §4.3): the managing unit sees what recipients contribute in shared categories.
+  navNote: { text: `NAV-SKOLE-${tag}`, seenBy: ["nav", "koordinator", "helsesykepleier"] },
+  justification: { text: `BEGRUNNELSE-${tag}`, seenBy: ["koordinator", "barnevern", "leader"] },
+  thread: { text: `TRÅD-${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
+} satisfies Record<string, { text: string; seenBy: Role[] }>;
+
+const SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const satisfies Partial<Record<Role, Outcome>>;
+const err = (code: string): Outcome => ({ error: code });
+/** Sees the case, but only its coordinator may change it. */
+const COORDINATOR_ONLY = { koordinator: "ok", helsesykepleier: err("NOT_COORDINATOR"), nav: err("NOT_COORDINATOR"), barnevern: err("NOT_COORDINATOR") } as const;
+/** The plan and the thread: the consent gives them to NAV and Helsestasjonen; barnevern's disclosure does not. */
+const PLAN_READERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: err("NO_BASIS") } as const;
+const THREAD_READERS = PLAN_READERS;
+const EVERYONE: Outcome = "ok";
+const ADMIN_ONLY = { admin: "ok", other: err("NOT_FOUND") } as const;
+const admins = { others: err("FORBIDDEN") } as const;
+
+/** A caseworker role's own unit. */
+const ownUnit = (role: Role): string => {
+  if (role === "other") return otherUnitId;
+  if (role === "anonymous") return units.PPT!;
+  const u = demoUsers.find((d) => d.email === emailOf(role as SignedInRole));
+  return units[u!.unit]!;
+};
+
+type Note = { id: string; category: string };
+type Consent = { provisions: { unitId: string }[]; grantors?: unknown; childViews?: unknown };
+type Disclosure = { id: string };
+
+const probes: Record<string, Probe> = {
+  // --- Sessions: everyone for themselves.
+  "auth.login": {
+    input: ({ role }) =>
+      role === "anonymous" ? { email: `nobody-${tag}@demo.laget.no`, password: "wrong-password" } : { email: role === "other" ? OTHER_EMAIL : emailOf(role as SignedInRole), password: role === "other" ? OTHER_PASSWORD : DEMO_PASSWORD },
+    others: EVERYONE,
+    anonymous: err("INVALID_CREDENTIALS"),
+    freshSession: true,
+  },
+  "auth.me": { others: EVERYONE, anonymous: "ok" },
+  "auth.logout": { others: EVERYONE, freshSession: true },
+  "auth.logoutEverywhere": { others: EVERYONE, freshSession: true },
+  "auth.changePassword": { input: () => ({ currentPassword: "not-the-password", newPassword: "a-new-password-2026" }), others: err("WRONG_CURRENT_PASSWORD") },
+
+  // --- Units: everyone lists their own municipality's; only its admins manage them.
+  "units.list": {
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => {
+      const demo = Object.values(units);
+      expect(data.some((u) => demo.includes(u.id)), "a municipality sees only its own units").toBe(role !== "other");
+    },
+  },
+  "units.create": { input: ({ role }) => ({ name: `Ny enhet ${role} ${tag}`, kind: "other" }), expect: { admin: "ok", other: "ok" }, ...admins },
+  "units.rename": { input: ({ t }) => ({ unitId: t.unitId, name: `Matriseenhet ${tag} (nytt navn)` }), expect: ADMIN_ONLY, ...admins },
+  "units.deactivate": { input: ({ t }) => ({ unitId: t.unitId }), expect: ADMIN_ONLY, ...admins },
+  "units.history": { input: ({ t }) => ({ unitId: t.unitId }), expect: ADMIN_ONLY, ...admins },
+
+  // --- Users: the directory for everyone, in their own municipality; managing users for its admins.
+  "users.list": { expect: { admin: "ok", other: "ok" }, ...admins },
+  "users.directory": { others: EVERYONE },
+  "users.create": {
+    input: ({ role }) => ({ email: `ny-${role}-${tag}@${role === "other" ? "annen.example" : "demo.laget.no"}`, displayName: "Ny Bruker", memberships: [{ unitId: role === "other" ? otherUnitId : units.PPT, role: "caseworker" }] }),
+    expect: { admin: "ok", other: "ok" },
+    ...admins,
+  },
+  "users.addMembership": { input: ({ t }) => ({ userId: t.userId, unitId: units.PPT, role: "caseworker" }), expect: ADMIN_ONLY, ...admins },
+  "users.removeMembership": { input: ({ t }) => ({ membershipId: t.membershipId }), expect: ADMIN_ONLY, ...admins },
+  "users.deactivate": { input: ({ t }) => ({ userId: t.userId }), expect: ADMIN_ONLY, ...admins },
+  "users.reactivate": { input: ({ t }) => ({ userId: t.userId }), expect: ADMIN_ONLY, ...admins },
+  "users.resetPassword": { input: ({ t }) => ({ userId: t.userId }), expect: ADMIN_ONLY, ...admins },
+
+  // --- Cases.
+  "cases.list": {
+    input: () => ({}),
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => {
+      const fixture = [t.caseId, t.spareCaseId];
+      const seen = data.map((c) => c.id).filter((id) => fixture.includes(id));
+      const expected = role === "koordinator" || role === "nav" ? [t.caseId, t.spareCaseId] : role in SEERS ? [t.caseId] : [];
+      expect([...seen].sort(), "the fixture cases listed").toEqual(expected.sort());
+    },
+  },
+  "cases.get": {
+    input: ({ t }) => ({ caseId: t.caseId }),
+    expect: SEERS,
+    check: (data: { participants: { unitId: string; unitKind: string }[] }, role) => {
+      if (role === "nav" || role === "helsesykepleier") {
+        const shown = data.participants.flatMap((p) => [p.unitId, p.unitKind]);
+        expect(shown, "a confidential participant (barnevern) is shown only to those with a basis to know").not.toContain("child_welfare");
+        expect(shown, "a confidential participant (barnevern) is shown only to those with a basis to know").not.toContain(units.Barneverntjenesten);
+      }
+    },
+  },
+  "cases.create": {
+    input: ({ role }) => ({ owningUnitId: ownUnit(role), btiLevel: 1, subjects: [{ role: "child", name: "Nytt Barn", birthYear: 2016 }] }),
+    // Volunteer contacts, SLT coordinators and admins do not work on named cases.
+    expect: { leader: "ok", koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" },
+    others: err("FORBIDDEN"),
+  },
+  "cases.update": { input: ({ t }) => ({ caseId: t.caseId, btiLevel: 2 }), expect: COORDINATOR_ONLY },
+  "cases.close": { input: ({ t }) => ({ caseId: t.caseId, reason: "Matrisen er ferdig" }), expect: COORDINATOR_ONLY },
+  "cases.addSubject": { input: ({ t }) => ({ caseId: t.caseId, subject: { role: "parent", name: "Forelder" } }), expect: COORDINATOR_ONLY },
+  "cases.addParticipant": { input: ({ t }) => ({ caseId: t.caseId, unitId: units.PPT }), expect: COORDINATOR_ONLY },
+  "cases.removeParticipant": { input: ({ t }) => ({ caseId: t.caseId, participantId: t.participantId }), expect: COORDINATOR_ONLY },
+  "cases.proposeHandover": { input: ({ t }) => ({ caseId: t.caseId, toUserId: userIds["helsesykepleier"] }), expect: COORDINATOR_ONLY },
+  // A handover is known only to the two people in it.
+  "cases.acceptHandover": { input: ({ t }) => ({ handoverId: t.handoverId }), expect: { nav: "ok", koordinator: err("FORBIDDEN") }, before: () => openHandover() },
+  "cases.declineHandover": { input: ({ t }) => ({ handoverId: t.handoverId }), expect: { nav: "ok", koordinator: err("FORBIDDEN") }, before: () => openHandover() },
+  "cases.withdrawHandover": { input: ({ t }) => ({ handoverId: t.handoverId }), expect: { koordinator: "ok", nav: err("FORBIDDEN") }, before: () => openHandover() },
+  "cases.handoverHistory": { input: ({ t }) => ({ caseId: t.caseId }), expect: SEERS },
+  "cases.notes": {
+    input: ({ t }) => ({ caseId: t.caseId }),
+    expect: SEERS,
+    check: (data: { notes: Note[] }, role) => {
+      const fixture = [t.noteHealthStation, t.noteSchoolHealth, t.noteRecategorised, t.noteNav];
+      const seen = data.notes.map((n) => n.id).filter((id) => fixture.includes(id)).sort();
+      const expected = {
+        koordinator: [t.noteSchoolHealth, t.noteRecategorised, t.noteNav],
+        helsesykepleier: [t.noteHealthStation, t.noteRecategorised, t.noteNav],
+        nav: [t.noteRecategorised, t.noteNav],
+        // The school's health data on its disclosure, nothing of Helsestasjonen's.
+        barnevern: [t.noteSchoolHealth],
+      }[role as keyof typeof SEERS];
+      expect(seen, "the fixture notes listed").toEqual([...expected].sort());
+    },
+  },
+  "cases.addNote": { input: ({ t }) => ({ caseId: t.caseId, category: "school", body: "Matrisenotat" }), expect: SEERS },
+  "cases.editNote": {
+    input: ({ t }) => ({ noteId: t.noteRecategorised, category: "school", body: secrets.recategorisedNew.text }),
+    // Only the author edits; a reader without the note's category gets no answer about it.
+    expect: { koordinator: "ok", helsesykepleier: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("NO_BASIS") },
+  },
+  "cases.noteHistory": {
+    input: ({ t }) => ({ noteId: t.noteRecategorised }),
+    expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: err("NO_BASIS") },
+    check: (data: { category: string }[], role) => {
+      // Each earlier version is decided for its own category: the old health text is the school's own.
+      if (role !== "koordinator") expect(data.map((v) => v.category), "earlier versions in categories without a basis").not.toContain("health");
+    },
+  },
+
+  // --- Consents: details for the managing unit and the coordinator, each recipient its own provision.
+  "consents.list": {
+    input: ({ t }) => ({ caseId: t.caseId }),
+    expect: SEERS,
+    check: (data: Consent[], role) => {
+      if (role === "koordinator") return;
+      const own = ownUnit(role);
+      for (const c of data) {
+        expect(c.provisions.map((p) => p.unitId).filter((u) => u !== own), "other units' provisions").toEqual([]);
+        expect(c.grantors ?? null, "the grantors").toSatisfy((g: unknown) => g === null || (Array.isArray(g) && g.length === 0));
+        expect(c.childViews ?? null, "the child's views").toBeNull();
+      }
+    },
+  },
+  "consents.create": { input: ({ t }) => ({ caseId: t.caseId, ...consentTerms(t.subjectId, [units.PPT!]) }), expect: COORDINATOR_ONLY },
+  "consents.revise": { input: ({ t }) => ({ consentId: t.consentActive, ...consentTerms(t.subjectId, [units["NAV Fjellheim"]!, units.Helsestasjonen!]) }), expect: COORDINATOR_ONLY },
+  "consents.request": { input: ({ t }) => ({ consentId: t.consentToRequest }), expect: COORDINATOR_ONLY },
+  "consents.activate": { input: ({ t }) => ({ consentId: t.consentToActivate }), expect: COORDINATOR_ONLY },
+  "consents.refuse": { input: ({ t }) => ({ consentId: t.consentToRefuse, reason: "Familien sa nei" }), expect: COORDINATOR_ONLY },
+  "consents.withdraw": { input: ({ t }) => ({ consentId: t.consentToWithdraw, reason: "Familien trakk det" }), expect: COORDINATOR_ONLY },
+  "consents.invalidate": { input: ({ t }) => ({ consentId: t.consentToInvalidate, reason: "Feil" }), expect: COORDINATOR_ONLY },
+  "consents.deleteDraft": { input: ({ t }) => ({ consentId: t.consentToDelete }), expect: COORDINATOR_ONLY },
+
+  // --- Disclosures: visible to the discloser, the recipient, the coordinator and the reviewing leader.
+  "disclosures.statutes": { others: EVERYONE },
+  "disclosures.forCase": {
+    input: ({ t }) => ({ caseId: t.caseId }),
+    expect: SEERS,
+    check: (data: Disclosure[], role) => {
+      const ids = data.map((d) => d.id).sort();
+      const expected = { koordinator: [t.disclosureBarnevern, t.disclosureToRevoke].sort(), barnevern: [t.disclosureBarnevern] }[role as string] ?? [];
+      expect(ids, "the disclosures listed").toEqual(expected);
+    },
+  },
+  "disclosures.create": {
+    input: ({ t }) => ({ caseId: t.caseId, statuteId: statuteId, recipientUnitId: units.PPT, categories: ["school"], justification: "Matrise" }),
+    // Only the unit that owns the data discloses it.
+    expect: { koordinator: "ok", helsesykepleier: err("NO_BASIS"), nav: err("NO_BASIS"), barnevern: err("NO_BASIS") },
+  },
+  "disclosures.revoke": { input: ({ t }) => ({ disclosureId: t.disclosureToRevoke }), expect: { koordinator: "ok", leader: "ok" } },
+  "disclosures.reviewQueue": { expect: { leader: "ok" }, others: err("FORBIDDEN") },
+  "disclosures.review": { input: ({ t }) => ({ disclosureId: t.disclosureBarnevern, outcome: "approved" }), expect: { leader: "ok" } },
+
+  // --- Audit.
+  "audit.caseLog": { input: ({ t }) => ({ caseId: t.caseId }), expect: COORDINATOR_ONLY },
+  "audit.caseLogCsv": { input: ({ t }) => ({ caseId: t.caseId }), expect: COORDINATOR_ONLY },
+  "audit.verify": { expect: { admin: "ok", leader: "ok", other: "ok" }, others: err("FORBIDDEN") },
+  "audit.accessReview": {
+    expect: { leader: "ok" },
+    others: err("FORBIDDEN"),
+    check: (data: { caseId: string | null }[]) => {
+      // The leader sees neither fixture case: a review never names a case the leader could not see.
+      expect(data.map((e) => e.caseId).filter((id) => id === t.caseId || id === t.spareCaseId), "hidden cases named in the review").toEqual([]);
+    },
+  },
+
+  // --- Notifications: one's own.
+  "notifications.list": { others: EVERYONE },
+  "notifications.unreadCount": { others: EVERYONE },
+  "notifications.markRead": { input: () => ({}), others: EVERYONE },
+
+  // --- Plans.
+  "plans.connection": { input: ({ t }) => ({ caseId: t.caseId }), expect: PLAN_READERS },
+  "plans.myMeasures": { input: () => ({ filter: "all" }), others: EVERYONE },
+  "plans.revisions": { input: ({ t }) => ({ caseId: t.caseId }), expect: PLAN_READERS },
+  "plans.restoreRevision": { input: ({ t }) => ({ caseId: t.caseId, revisionId: t.revisionId }), expect: PLAN_READERS },
+  "plans.domains": { others: EVERYONE },
+  "plans.setDomains": { input: () => ({ domains: null }), expect: { admin: "ok", other: "ok" }, ...admins },
+
+  // --- Messaging: the case thread by decide(), groups by membership.
+  "messages.conversations": {
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => {
+      expect(data.some((c) => c.id === t.threadId), "the case thread listed").toBe(role in THREAD_READERS && THREAD_READERS[role as keyof typeof THREAD_READERS] === "ok");
+      expect(data.some((c) => c.id === t.groupId), "the group listed").toBe(role === "koordinator" || role === "nav");
+    },
+  },
+  "messages.conversation": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "messages.caseConversation": { input: ({ t }) => ({ caseId: t.caseId }), expect: THREAD_READERS },
+  "messages.direct": { input: ({ role }) => ({ userId: role === "koordinator" ? userIds.nav : userIds.koordinator }), others: EVERYONE, expect: { other: err("NOT_FOUND") } },
+  "messages.createGroup": { input: () => ({ groupKind: "team", title: "Matrisegruppe", memberIds: [] }), others: EVERYONE },
+  "messages.addMembers": { input: ({ t }) => ({ conversationId: t.groupId, userIds: [userIds.helsesykepleier] }), expect: { koordinator: "ok", nav: err("NOT_GROUP_OWNER") } },
+  // The owner removes others; a member may only leave (Helsestasjonen was added just before).
+  "messages.removeMembers": {
+    input: ({ t, role }) => ({ conversationId: t.groupId, userIds: [role === "nav" ? userIds.koordinator : role === "helsesykepleier" ? userIds.helsesykepleier : userIds.nav] }),
+    expect: { koordinator: "ok", helsesykepleier: "ok", nav: err("NOT_GROUP_OWNER") },
+  },
+  "messages.members": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "messages.history": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "messages.edits": { input: ({ t }) => ({ messageId: t.messageId }), expect: THREAD_READERS },
+  "messages.markRead": { input: ({ t }) => ({ conversationId: t.threadId, seq: 1 }), expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok" } },
+  "messages.send": {
+    // Those without access try the id of a message that exists in the hidden thread: it must not answer "in use".
+    input: ({ t, allowed }) => ({ id: allowed ? randomUUID() : t.messageId, conversationId: t.threadId, body: "Matrisemelding" }),
+    expect: THREAD_READERS,
+  },
+  "messages.edit": { input: ({ t }) => ({ messageId: t.messageId, body: `${secrets.thread.text} (endret)` }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
+  "messages.delete": { input: ({ t }) => ({ messageId: t.messageToDelete }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
+};
+
+/** Procedures that change what the others depend on run last, in this order. */
+const last = ["cases.acceptHandover", "cases.close", "auth.logoutEverywhere"];
+
+// At run time tRPC v11 keeps every procedure in one flat record by its dotted path.
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: "query" | "mutation" | "subscription" } }>;
+const paths = Object.keys(procedures);
+const ordered = [...paths.filter((p) => !last.includes(p)), ...last.filter((p) => paths.includes(p))];
+let statuteId: string;
+
+function outcomeFor(probe: Probe, role: Role): Outcome {
+  if (role === "anonymous") return probe.anonymous ?? err("UNAUTHENTICATED");
+  return probe.expect?.[role] ?? probe.others ?? "hidden";
+}
+
+const describeOutcome = (o: Outcome) => (typeof o === "string" ? o : `error ${o.error}`);
+const describeResult = (r: TrpcResult) => (r.ok ? "data (200)" : `${r.status} ${r.error.data.code}/${r.error.data.appCode ?? "-"} "${r.error.message}"`);
+const shape = (r: TrpcResult) => (r.ok ? { status: r.status } : { status: r.status, code: r.error.data.code, appCode: r.error.data.appCode, message: r.error.message });
+
+const randomTargets = (): Targets => new Proxy({} as Targets, { get: () => randomUUID() });
+
+async function call(path: string, client: HttpClient, input: unknown): Promise<TrpcResult> {
+  return procedures[path]!._def.type === "query" ? client.query(path, input) : client.mutation(path, input);
+}
+
+async function sessionFor(role: Role): Promise<HttpClient> {
+  if (role === "anonymous") return new HttpClient(server.url);
+  if (role === "other") return signedIn(server.url, OTHER_EMAIL, OTHER_PASSWORD);
+  return signedIn(server.url, emailOf(role), DEMO_PASSWORD);
+}
+
+/** One cell of the matrix: the problems found, each naming the procedure, the role and what was expected. */
+async function runCell(path: string, probe: Probe, role: Role): Promise<string[]> {
+  const expected = outcomeFor(probe, role);
+  const allowed = expected === "ok";
+  const client = probe.freshSession ? (role === "anonymous" ? new HttpClient(server.url) : await sessionFor(role)) : clients[role];
+  const res = await call(path, client, probe.input?.({ t, role, allowed }));
+  const where = `${path} as ${role}: expected ${describeOutcome(expected)}`;
+  const problems: string[] = [];
+  const text = JSON.stringify(res);
+  for (const [name, s] of Object.entries(secrets)) {
+    if (text.includes(s.text) && !(s.seenBy as readonly string[]).includes(role)) problems.push(`${where}, but the response holds ${name} ("${s.text}"), which only ${s.seenBy.join(", ")} may see`);
+  }
+  if (role === "other" && (text.includes("@demo.laget.no") || text.includes(t.caseId))) problems.push(`${where}, but the response holds Demo kommune's data`);
+  if (expected === "ok") {
+    if (!res.ok) return [...problems, `${where}, got ${describeResult(res)}`];
+    if (probe.check) {
+      try {
+        probe.check(res.data as never, role);
+      } catch (e) {
+        problems.push(`${where}: ${(e as Error).message.split("\n")[0]}`);
+      }
+    }
+  } else if (expected === "hidden") {
+    const random = await call(path, client, probe.input?.({ t: randomTargets(), role, allowed }));
+    if (res.ok || res.status !== 404 || JSON.stringify(shape(res)) !== JSON.stringify(shape(random))) {
+      problems.push(`${where} (the same NOT_FOUND as a random id: ${describeResult(random)}), got ${describeResult(res)}`);
+    }
+  } else if (res.ok || res.error.data.appCode !== expected.error) {
+    problems.push(`${where}, got ${describeResult(res)}`);
+  }
+  return problems;
+}
+
+/** A proposed handover of the spare case from the coordinator to NAV, for the answer probes. */
+async function openHandover(): Promise<void> {
+  const proposed = await clients.koordinator.mutationOk<{ handoverId: string }>("cases.proposeHandover", { caseId: t.spareCaseId, toUserId: userIds.nav });
+  t.handoverId = proposed.handoverId;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const other = await createMunicipality(server.db, "Annen kommune", OTHER_PASSWORD, [{ email: OTHER_EMAIL, unit: "Annen administrasjon", role: "admin" }]);
+  otherUnitId = other.unitIds["Annen administrasjon"]!;
+  for (const role of roles) clients[role] = await sessionFor(role);
+  const k = clients.koordinator;
+  units = await unitIdsByName(k);
+  const people = await k.queryOk<{ id: string; displayName: string }[]>("users.directory");
+  userIds = Object.fromEntries(
+    (["admin", "leader", "koordinator", "helsesykepleier", "nav", "barnevern", "frivillig", "slt"] as const).map((role) => {
+      const name = demoUsers.find((u) => u.email === emailOf(role))!.displayName;
+      return [role, people.find((p) => p.displayName === name)!.id];
+    }),
+  );
+
+  // The case: the school's, coordinated by Kari; NAV and Helsestasjonen on the family's consent.
+  const main = await createChildCase(k, units["Fjellheim skole"]!, secrets.child.text, 2014);
+  t.caseId = main.caseId;
+  t.subjectId = main.subjectId;
+  const consentFor = async (unitIds: string[], overrides: Record<string, unknown> = {}) =>
+    (await k.mutationOk<{ consentId: string }>("consents.create", { caseId: t.caseId, ...consentTerms(t.subjectId, unitIds, overrides) })).consentId;
+  t.consentActive = await consentFor([units["NAV Fjellheim"]!, units.Helsestasjonen!], {
+    grantors: [{ name: secrets.grantor.text, relation: "parent" }],
+    childViews: { heardOn: new Date().toISOString().slice(0, 10), how: "Samtale", summary: secrets.childViews.text },
+  });
+  await k.mutationOk("consents.activate", { consentId: t.consentActive });
+
+  // Notes: Helsestasjonen's own health note, the school's health note, one moved from health to school, NAV's.
+  const note = async (client: HttpClient, category: string, body: string) => (await client.mutationOk<{ noteId: string }>("cases.addNote", { caseId: t.caseId, category, body })).noteId;
+  t.noteHealthStation = await note(clients.helsesykepleier, "health", secrets.healthStationNote.text);
+  t.noteSchoolHealth = await note(k, "health", secrets.schoolHealthNote.text);
+  t.noteRecategorised = await note(k, "health", secrets.recategorisedOld.text);
+  await k.mutationOk("cases.editNote", { noteId: t.noteRecategorised, category: "school", body: secrets.recategorisedNew.text });
+  t.noteNav = await note(clients.nav, "school", secrets.navNote.text);
+
+  // The school discloses its health data to barnevern on a legal basis (barnevern joins: a confidential participant).
+  const statutes = await k.queryOk<{ id: string; key: string }[]>("disclosures.statutes");
+  statuteId = statutes.find((s) => s.key === "bvl-13-1")!.id;
+  const disclose = async (unitId: string, categories: string[], justification: string) =>
+    (await k.mutationOk<{ disclosureId: string }>("disclosures.create", { caseId: t.caseId, statuteId, recipientUnitId: unitId, categories, justification })).disclosureId;
+  t.disclosureBarnevern = await disclose(units.Barneverntjenesten!, ["identity", "health"], secrets.justification.text);
+  t.disclosureToRevoke = await disclose(units.PPT!, ["school"], "Til PPT");
+
+  // A participant unit without any basis (SLT), and one to remove.
+  await k.mutationOk("cases.addParticipant", { caseId: t.caseId, unitId: units.SLT });
+  await k.mutationOk("cases.addParticipant", { caseId: t.caseId, unitId: units["Fjellheim barnehage"] });
+  const participants = (await k.queryOk<{ participants: { id: string; unitId: string }[] }>("cases.get", { caseId: t.caseId })).participants;
+  t.participantId = participants.find((p) => p.unitId === units["Fjellheim barnehage"])!.id;
+
+  // A volunteer organisation named in a consent: the server must refuse it (or it must at least never grant the case).
+  const volunteer = await k.mutation<{ consentId: string }>("consents.create", { caseId: t.caseId, ...consentTerms(t.subjectId, [units["Røde Kors Fjellheim"]!]) });
+  if (volunteer.ok) await k.mutation("consents.activate", { consentId: volunteer.data.consentId });
+
+  // Consents in each state a transition starts from (all for PPT, which no demo user belongs to).
+  const ppt = [units.PPT!];
+  t.consentToRequest = await consentFor(ppt);
+  t.consentToActivate = await consentFor(ppt);
+  t.consentToRefuse = await consentFor(ppt);
+  await k.mutationOk("consents.request", { consentId: t.consentToRefuse });
+  t.consentToWithdraw = await consentFor(ppt);
+  await k.mutationOk("consents.activate", { consentId: t.consentToWithdraw });
+  t.consentToInvalidate = await consentFor(ppt);
+  t.consentToDelete = await consentFor(ppt);
+
+  // The case thread with two of the coordinator's messages (one edited), and a group with NAV.
+  t.threadId = (await k.mutationOk<{ id: string }>("messages.caseConversation", { caseId: t.caseId })).id;
+  t.messageId = randomUUID();
+  await k.mutationOk("messages.send", { id: t.messageId, conversationId: t.threadId, body: secrets.thread.text });
+  await k.mutationOk("messages.edit", { messageId: t.messageId, body: `${secrets.thread.text} (rettet)` });
+  t.messageToDelete = randomUUID();
+  await k.mutationOk("messages.send", { id: t.messageToDelete, conversationId: t.threadId, body: `${secrets.thread.text} 2` });
+  t.groupId = (await k.mutationOk<{ id: string }>("messages.createGroup", { groupKind: "team", title: "Matrisegruppe", memberIds: [userIds.nav] })).id;
+
+  // A plan revision (the last editor leaving keeps one).
+  const plan = connectPlan(server.url, k.cookie, t.caseId);
+  await plan.ready;
+  addMeasure(plan.doc, { title: "Matrisetiltak" });
+  plan.destroy();
+  t.revisionId = (await eventually(async () => {
+    const list = await k.queryOk<{ id: string }[]>("plans.revisions", { caseId: t.caseId });
+    expect(list.length).toBeGreaterThan(0);
+    return list;
+  }))[0]!.id;
+
+  // A spare case for the handover answers, shared with NAV.
+  const spare = await createChildCase(k, units["Fjellheim skole"]!, `Reserve ${tag}`, 2012);
+  t.spareCaseId = spare.caseId;
+  const spareConsent = await k.mutationOk<{ consentId: string }>("consents.create", { caseId: spare.caseId, ...consentTerms(spare.subjectId, [units["NAV Fjellheim"]!]) });
+  await k.mutationOk("consents.activate", { consentId: spareConsent.consentId });
+
+  // The admin's targets: a unit and a user in it.
+  const admin = clients.admin;
+  t.unitId = (await admin.mutationOk<{ id: string }>("units.create", { name: `Matriseenhet ${tag}`, kind: "other" })).id;
+  t.userId = (await admin.mutationOk<{ userId: string }>("users.create", { email: `matrise-${tag}@demo.laget.no`, displayName: "Mats Matrise", memberships: [{ unitId: units.PPT, role: "caseworker" }, { unitId: units.PPT, role: "leader" }] })).userId;
+  const listed = await admin.queryOk<{ id: string; memberships: { id: string; role: string }[] }[]>("users.list");
+  t.membershipId = listed.find((u) => u.id === t.userId)!.memberships.find((m) => m.role === "leader")!.id;
+}, 120_000);
+afterAll(() => server?.stop());
+
+test("every procedure of appRouter has a probe (100 % coverage), and every probe a procedure", () => {
+  const missing = paths.filter((p) => !(p in probes));
+  const stale = Object.keys(probes).filter((p) => !paths.includes(p));
+  expect({ missing, stale }, `${paths.length - missing.length} of ${paths.length} procedures have a probe`).toEqual({ missing: [], stale: [] });
+});
+
+test("a guess leaves a denied trace that names no case", async () => {
+  const missing = randomUUID();
+  await clients.nav.query("cases.get", { caseId: missing });
+  const denied = await server.db.selectFrom("audit_events").select(["action", "case_id"]).where("resource_id", "=", missing).execute();
+  expect(denied.map((d) => d.action)).toEqual(["denied:case.read"]);
+  expect(denied.every((d) => d.case_id === null)).toBe(true);
+});
+
+test("a search finds the case only for those who may see it", async () => {
+  for (const role of roles.filter((r) => r !== "anonymous")) {
+    const found = await clients[role].queryOk<{ id: string }[]>("cases.list", { search: secrets.child.text.slice(4), status: "open" });
+    expect(found.map((c) => c.id), `${role} searching for the child`).toEqual(role in SEERS ? [t.caseId] : []);
+  }
+});
+
+for (const path of ordered) {
+  test(`${path}: only those with a basis get data; everyone else the answer a random id gets`, async () => {
+    const probe = probes[path];
+    if (!probe) throw new Error(`${path} has no probe: add one to the table in access-matrix.test.ts`);
+    await probe.before?.();
+    // Those who may are asked last: their calls may change what the others would see.
+    const order = [...roles].sort((a, b) => Number(outcomeFor(probe, a) === "ok") - Number(outcomeFor(probe, b) === "ok"));
+    const problems: string[] = [];
+    for (const role of order) problems.push(...(await runCell(path, probe, role)));
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+}
