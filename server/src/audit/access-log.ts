@@ -19,14 +19,14 @@ export type AccessLogEntry = {
 
 /** "Who has seen this case": for its coordinator, from the audit log. Reading it is itself audited. */
 export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promise<AccessLogEntry[]> {
-  const access = await authorizeCase(db, actor, caseId, {
+  await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
     auditAction: "audit.case_log",
     resourceType: "audit_log",
+    coordinatorOnly: true,
   });
-  if (access.facts.coordinatorUserId !== actor.id) throw new AppError("NOT_COORDINATOR");
   const rows = await db
     .selectFrom("audit_events as e")
     .leftJoin("users as u", "u.id", "e.actor_user_id")

@@ -241,8 +241,8 @@ export async function authorizeCoordinator(db: Db, actor: Actor, caseId: string,
     purpose: "coordination",
     auditAction,
     resourceType: "case",
+    coordinatorOnly: true,
   });
-  if (access.facts.coordinatorUserId !== actor.id) throw new AppError("NOT_COORDINATOR");
   const status = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
   if (status.status === "closed") throw new AppError("CASE_CLOSED");
   return access;

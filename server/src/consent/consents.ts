@@ -1,5 +1,5 @@
 import type { ConsentTerms } from "@laget/domain";
-import type { ConsentStatus, Provision } from "@laget/policy";
+import type { Basis, ConsentStatus, Provision } from "@laget/policy";
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
@@ -72,16 +72,17 @@ async function recordHistory(db: Db, consentId: string, actorId: string | null, 
   await db.insertInto("consent_history").values({ consent_id: consentId, actor_user_id: actorId, from_status: from, to_status: to, reason: reason ?? null }).execute();
 }
 
-async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, unitId: string) {
+/** A consent change, audited with the basis on which the coordinator acts on the case (whatever it is). */
+async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, basis: Basis) {
   await appendAudit(db, actor.municipalityId, [
     {
       actorUserId: actor.id,
-      actorUnitId: unitId,
+      actorUnitId: basis.unitId,
       action,
       resourceType: "consent",
       resourceId: consentId,
       caseId,
-      basis: { kind: "own_unit", unitId },
+      basis,
       purpose: "coordination",
     },
   ]);
@@ -98,7 +99,7 @@ export async function createConsent(db: Db, actor: Actor, caseId: string, terms:
       .values({ id, series_id: id, version: 1, case_id: caseId, managing_unit_id: access.facts.owningUnitId, recorded_by: actor.id, ...termsColumns(terms) })
       .execute();
     await recordHistory(trx, id, actor.id, null, "draft");
-    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis.unitId);
+    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis);
   });
   return { consentId: id };
 }
@@ -126,7 +127,7 @@ export async function reviseConsent(db: Db, actor: Actor, consentId: string, ter
       })
       .execute();
     await recordHistory(trx, id, actor.id, null, "draft", `new version of ${old.id}`);
-    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis.unitId);
+    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis);
   });
   return { consentId: id };
 }
@@ -206,7 +207,7 @@ export async function transitionConsent(
         await ensureParticipant(trx, consent.case_id, unitId, null, actor.id);
       }
     }
-    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis.unitId);
+    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis);
   });
 
   const narrowed = endReasons[t.to] && from === "active" ? endReasons[t.to] : superseded ? "consent_superseded" : null;
