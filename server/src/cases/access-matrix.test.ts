@@ -40,6 +40,7 @@ afterAll(() => server?.stop());
 function probes(caseId: string): [string, "query" | "mutation", unknown][] {
   return [
     ["cases.get", "query", { caseId }],
+    ["cases.audience", "query", { caseId, category: "plan" }],
     ["cases.notes", "query", { caseId }],
     ["cases.handoverHistory", "query", { caseId }],
     ["consents.list", "query", { caseId }],

@@ -1,9 +1,9 @@
 import type { ConsentTerms } from "@laget/domain";
-import type { Basis, ConsentStatus, Provision } from "@laget/policy";
+import { consentReadScope, type Basis, type ConsentStatus, type Provision } from "@laget/policy";
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase } from "../cases/access.ts";
+import { authorizeCase, policyActor } from "../cases/access.ts";
 import { authorizeCoordinator, ensureParticipant } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -240,9 +240,14 @@ export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string
   });
 }
 
-/** Every consent version of a case with its history; visible to those who see the case. */
+/**
+ * The case's consent versions with their history, as much as the actor may read
+ * (consentReadScope): the managing unit and the coordinator read everything; a recipient
+ * unit reads only its own provisions, without grantors, the child's views, evidence or
+ * reasons; a consent that does not name the actor's units is not listed.
+ */
 export async function listConsents(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, {
+  const { facts } = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
@@ -268,28 +273,44 @@ export async function listConsents(db: Db, actor: Actor, caseId: string) {
       .orderBy("h.id")
       .execute(),
   ]);
-  return rows.map((c) => ({
-    id: c.id,
-    seriesId: c.series_id,
-    version: c.version,
-    status: c.status as ConsentStatus,
-    subjectId: c.subject_id,
-    subjectName: c.subject_name,
-    recordedByName: c.recorded_by_name,
-    grantors: c.grantors as ConsentTerms["grantors"],
-    childViews: (c.child_views ?? null) as ConsentTerms["childViews"],
-    evidence: c.evidence as ConsentTerms["evidence"],
-    informationTextVersion: c.information_text_version,
-    provisions: c.provisions as ConsentTerms["provisions"],
-    periodStart: c.period_start,
-    periodEnd: c.period_end,
-    supersedesId: c.supersedes_id,
-    createdAt: c.created_at,
-    activatedAt: c.activated_at,
-    endedAt: c.ended_at,
-    endReason: c.end_reason,
-    history: history
-      .filter((h) => h.consent_id === c.id)
-      .map((h) => ({ at: h.at, from: h.from_status, to: h.to_status, reason: h.reason, by: h.display_name })),
-  }));
+  const viewer = policyActor(actor);
+  return rows.flatMap((c) => {
+    const provisions = c.provisions as ConsentTerms["provisions"];
+    const scope = consentReadScope(viewer, facts, { managingUnitId: c.managing_unit_id, provisionUnitIds: provisions.map((p) => p.unitId) });
+    if (scope.kind === "none") return [];
+    const full = scope.kind === "full";
+    const own = scope.kind === "own_provisions" ? new Set(scope.unitIds) : null;
+    return [
+      {
+        id: c.id,
+        seriesId: c.series_id,
+        version: c.version,
+        status: c.status as ConsentStatus,
+        /** "full": every detail; "own_provisions": only the provisions for the actor's units. */
+        scope: scope.kind,
+        subjectId: c.subject_id,
+        subjectName: c.subject_name,
+        recordedByName: c.recorded_by_name,
+        ...(full
+          ? {
+              grantors: c.grantors as ConsentTerms["grantors"],
+              childViews: (c.child_views ?? null) as ConsentTerms["childViews"],
+              evidence: c.evidence as ConsentTerms["evidence"],
+            }
+          : {}),
+        informationTextVersion: c.information_text_version,
+        provisions: own ? provisions.filter((p) => own.has(p.unitId)) : provisions,
+        periodStart: c.period_start,
+        periodEnd: c.period_end,
+        supersedesId: c.supersedes_id,
+        createdAt: c.created_at,
+        activatedAt: c.activated_at,
+        endedAt: c.ended_at,
+        endReason: full ? c.end_reason : null,
+        history: history
+          .filter((h) => h.consent_id === c.id)
+          .map((h) => ({ at: h.at, from: h.from_status, to: h.to_status, reason: full ? h.reason : null, by: h.display_name })),
+      },
+    ];
+  });
 }
