@@ -40,7 +40,7 @@ beforeAll(async () => {
     caseId,
     statuteId: statute.id,
     recipientUnitId: units["Barneverntjenesten"],
-    categories: ["identity", "school"],
+    categories: ["identity", "school", "conversation"],
     justification: "Bekymring for omsorgssituasjonen.",
   });
 });
@@ -85,7 +85,7 @@ test("the participants list says what each participant can see now and why, for 
   const of = (unit: string) => list.find((p) => p.unitName === unit && p.userName === null)!.access;
   expect(of("Helsestasjonen")).toMatchObject({ canSee: true, basis: { kind: "consent", consentVersion: 1 } });
   expect((of("Helsestasjonen") as { categories: string[] }).categories).toEqual(expect.arrayContaining(["identity", "plan", "conversation", "school"]));
-  expect(of("Barneverntjenesten")).toMatchObject({ canSee: true, basis: { kind: "disclosure" }, categories: ["identity", "school"] });
+  expect(of("Barneverntjenesten")).toMatchObject({ canSee: true, basis: { kind: "disclosure" }, categories: ["identity", "conversation", "school"] });
   const kari = list.find((p) => p.userName === "Kari Koordinator")!.access;
   expect(kari).toMatchObject({ canSee: true, basis: { kind: "own_unit" } });
 
@@ -111,6 +111,15 @@ test("who can see the case or its plan is listed per person, without confidentia
   const plan = await http.koordinator!.queryOk<Person[]>("cases.audience", { caseId, category: "plan" });
   expect(names(plan)).not.toContain("Berit Barnevern");
   expect(names(plan)).toContain("Hanne Helsesykepleier");
+});
+
+test("a case thread's members are listed without child welfare for those without a basis to know", async () => {
+  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const members = async (user: string) => (await http[user]!.queryOk<{ displayName: string }[]>("messages.members", { conversationId })).map((m) => m.displayName);
+  expect(await members("koordinator")).toContain("Berit Barnevern");
+  expect(await members("barnevern")).toContain("Berit Barnevern");
+  expect(await members("helsesykepleier")).toContain("Hanne Helsesykepleier");
+  expect(await members("helsesykepleier")).not.toContain("Berit Barnevern");
 });
 
 test("a municipality can mark more unit kinds confidential", async () => {

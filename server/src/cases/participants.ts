@@ -172,9 +172,19 @@ export async function caseReadersWithBasis(db: Db, facts: CaseFacts, category: C
 }
 
 /**
+ * Who may read `category` of the case now, among the people the viewer may know take part:
+ * a reader through child welfare (or another confidential unit) is left out for a viewer
+ * without a basis to know it. The coordinator is always known (the case page names them).
+ */
+export async function knownReaders(db: Db, actor: Actor, facts: CaseFacts, category: Category): Promise<CaseReader[]> {
+  const viewer = policyActor(actor);
+  const [ctx, readers] = await Promise.all([loadParticipationContext(db, facts), caseReadersWithBasis(db, facts, category)]);
+  return readers.filter((r) => r.userId === facts.coordinatorUserId || mayKnowParticipation(viewer, ctx, r.basis.unitId));
+}
+
+/**
  * Who can see the case (`identity`), its plan or its thread now, for choosing a measure's
- * responsible person, a handover's recipient or a mention: decided per user, and only
- * people whose taking part the viewer may know.
+ * responsible person, a handover's recipient or a mention: decided per user.
  */
 export async function caseAudience(db: Db, actor: Actor, caseId: string, category: "identity" | "plan" | "conversation") {
   const { facts } = await authorizeCase(db, actor, caseId, {
@@ -184,10 +194,8 @@ export async function caseAudience(db: Db, actor: Actor, caseId: string, categor
     auditAction: "case.audience",
     resourceType: "case",
   });
-  const viewer = policyActor(actor);
-  const [ctx, readers] = await Promise.all([loadParticipationContext(db, facts), caseReadersWithBasis(db, facts, category)]);
+  const readers = await knownReaders(db, actor, facts, category);
   return readers
-    .filter((r) => r.userId === facts.coordinatorUserId || mayKnowParticipation(viewer, ctx, r.basis.unitId))
     .map((r) => ({ userId: r.userId, displayName: r.displayName, unitId: r.basis.unitId, unitName: r.unitName }))
     .sort((a, b) => a.displayName.localeCompare(b.displayName, "nb"));
 }
