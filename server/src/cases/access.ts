@@ -35,6 +35,12 @@ export type AccessRequest = {
    * and audited as refused, so the log never records an access that did not happen.
    */
   coordinatorOnly?: boolean;
+  /**
+   * False when the caller records the step itself once it has happened (e.g. a consent
+   * change, in its transaction): then only a refusal is audited here, never a step that
+   * might still fail.
+   */
+  recordAllowed?: boolean;
 };
 
 export type CaseAccess = { facts: CaseFacts; basis: Basis };
@@ -78,7 +84,7 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
     await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
     throw new AppError("NOT_COORDINATOR");
   }
-  await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
+  if (req.recordAllowed !== false) await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
   return { facts, basis: decision.basis };
 }
 

@@ -228,7 +228,13 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
 }
 
 /** Coordinator-only changes: the case must be visible to them first, and open. */
-export async function authorizeCoordinator(db: Db, actor: Actor, caseId: string, auditAction: string): Promise<CaseAccess> {
+export async function authorizeCoordinator(
+  db: Db,
+  actor: Actor,
+  caseId: string,
+  auditAction: string,
+  options: { recordAllowed?: boolean } = {},
+): Promise<CaseAccess> {
   const access = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "write",
@@ -236,6 +242,7 @@ export async function authorizeCoordinator(db: Db, actor: Actor, caseId: string,
     auditAction,
     resourceType: "case",
     coordinatorOnly: true,
+    ...options,
   });
   const status = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
   if (status.status === "closed") throw new AppError("CASE_CLOSED");

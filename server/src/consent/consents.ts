@@ -72,6 +72,9 @@ async function recordHistory(db: Db, consentId: string, actorId: string | null, 
   await db.insertInto("consent_history").values({ consent_id: consentId, actor_user_id: actorId, from_status: from, to_status: to, reason: reason ?? null }).execute();
 }
 
+/** Consent changes are audited once, in their own transaction, when they have happened (refusals are audited at once). */
+const changeRecordedBelow = { recordAllowed: false };
+
 /** A consent change, audited with the basis on which the coordinator acts on the case (whatever it is). */
 async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, basis: Basis) {
   await appendAudit(db, actor.municipalityId, [
@@ -90,7 +93,7 @@ async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: str
 
 /** Records a consent as a draft; only the case's coordinator manages consent. */
 export async function createConsent(db: Db, actor: Actor, caseId: string, terms: ConsentTerms) {
-  const access = await authorizeCoordinator(db, actor, caseId, "consent.create");
+  const access = await authorizeCoordinator(db, actor, caseId, "consent.create", changeRecordedBelow);
   await validateTerms(db, actor, caseId, terms);
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
@@ -107,7 +110,7 @@ export async function createConsent(db: Db, actor: Actor, caseId: string, terms:
 /** A new version of an active consent, as a draft; it supersedes the old one when activated. */
 export async function reviseConsent(db: Db, actor: Actor, consentId: string, terms: ConsentTerms) {
   const old = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise");
+  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise", changeRecordedBelow);
   if (old.status !== "active") throw new AppError("INVALID_STATE");
   await validateTerms(db, actor, old.case_id, terms);
   const latest = await db.selectFrom("consents").select((eb) => eb.fn.max("version").as("v")).where("series_id", "=", old.series_id).executeTakeFirstOrThrow();
@@ -159,7 +162,7 @@ export async function transitionConsent(
   reason?: string,
 ): Promise<void> {
   const consent = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`);
+  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`, changeRecordedBelow);
   const t: Transition = transitions[name];
   const from = consent.status as ConsentStatus;
   if (!t.from.includes(from)) throw new AppError("INVALID_STATE");
@@ -232,11 +235,12 @@ export async function transitionConsent(
 /** Only a draft that was never active can be discarded. */
 export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string) {
   const consent = await loadConsent(db, actor, consentId);
-  await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft");
+  const access = await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft", changeRecordedBelow);
   if (consent.status !== "draft" || consent.activated_at) throw new AppError("INVALID_STATE");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("consent_history").where("consent_id", "=", consentId).execute();
     await trx.deleteFrom("consents").where("id", "=", consentId).execute();
+    await auditConsent(trx, actor, consent.case_id, consentId, "consent.delete_draft", access.basis);
   });
 }
 
