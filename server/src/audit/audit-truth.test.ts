@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
+import { createMunicipality } from "../testing/fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 
@@ -128,6 +129,23 @@ test("a refused look at a hidden case is audited exactly like a guessed id", asy
   const review = await http.leder!.queryOk<{ action: string; actorName: string }[]>("audit.accessReview");
   expect(review.some((r) => r.action === "denied:case.read" && r.actorName === "Kari Koordinator")).toBe(true);
   expect(JSON.stringify(review)).not.toContain(bvCase);
+});
+
+test("a refused look from another municipality leaves nothing its leader's review could name, and nothing in ours", async () => {
+  await createMunicipality(server.db, "Nabo kommune", DEMO_PASSWORD, [
+    { email: "leder@nabo.test", unit: "Nabo skole", kind: "school", role: "leader" },
+    { email: "laerer@nabo.test", unit: "Nabo skole", kind: "school", role: "caseworker" },
+  ]);
+  const outsider = await signedIn(server.url, "laerer@nabo.test", DEMO_PASSWORD);
+  const theirLeader = await signedIn(server.url, "leder@nabo.test", DEMO_PASSWORD);
+  const tried = await outsider.query("cases.get", { caseId });
+  const guessed = await outsider.query("cases.get", { caseId: randomUUID() });
+  expect(!tried.ok && !guessed.ok && tried.error.message === guessed.error.message).toBe(true);
+  const review = await theirLeader.queryOk<{ action: string }[]>("audit.accessReview");
+  expect(review.filter((r) => r.action === "denied:case.read")).toHaveLength(2);
+  expect(JSON.stringify(review)).not.toContain(caseId);
+  // Our municipality's log holds nothing of theirs for this case, and theirs nothing of ours.
+  expect(await events({ actor: (await server.db.selectFrom("users").select("id").where("email", "=", "laerer@nabo.test").executeTakeFirstOrThrow()).id, caseId })).toEqual([]);
 });
 
 test("a message id in use in a thread the sender cannot see answers exactly like a conversation the sender cannot see", async () => {
