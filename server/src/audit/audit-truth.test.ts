@@ -78,7 +78,13 @@ test("adding a note records the note's creation and nothing else", async () => {
   const added = (await events({ actor: teacher, caseId })).slice(before);
   expect(added.map((e) => e.action)).toEqual(["note.create"]);
   expect(added[0]!.basis).toMatchObject({ kind: "own_unit", unitId: units["Fjellheim skole"] });
-  expect(noteId).toBeTruthy();
+  expect(added[0]!.resource_id).toBe(noteId);
+  // A note refused because the case is closed was not created, and is not recorded as created.
+  const { caseId: closed } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Per Lukket", 2012);
+  await http.koordinator!.mutationOk("cases.close", { caseId: closed, reason: "Ferdig" });
+  const refused = await http.koordinator!.mutation("cases.addNote", { caseId: closed, category: "school", body: "For sent." });
+  expect(!refused.ok && refused.error.data.appCode).toBe("CASE_CLOSED");
+  expect((await events({ actor: teacher, caseId: closed })).some((e) => e.action === "note.create")).toBe(false);
 });
 
 test("a consent change records the basis on which its coordinator acts, not always the owning unit", async () => {

@@ -88,6 +88,11 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
   return { facts, basis: decision.basis };
 }
 
+/** Records an access allowed earlier with `recordAllowed: false`, once the step has happened. */
+export async function recordAccess(db: Db, actor: Actor, caseId: string, req: AccessRequest, basis: Basis): Promise<void> {
+  await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, basis)]);
+}
+
 /**
  * The basis on which the actor sees the case at all (identity, coordination), decided on
  * fresh facts and not audited: for a step whose own access is audited next (the unit a
