@@ -95,6 +95,27 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
   expect(nurse.url()).toBe(caseUrl);
   await expectAccessible(nurse, "case overview (nurse, by consent)");
 
+  // The participants list explains who can see what now, and why, as the server decided it.
+  await tabs.getByRole("link", { name: "Oversikt" }).click();
+  const participants = teacher.getByRole("region", { name: "Deltakere" });
+  const row = (name: string) => participants.getByRole("listitem").filter({ hasText: name });
+  await row("Helsestasjonen (hele enheten)").getByText("Ser saken (samtykke v.1). Kan se: Helse.", { exact: true }).waitFor();
+  // NAV Fjellheim's consent covers a referral only: it takes part, but cannot see the case yet.
+  await row("NAV Fjellheim (hele enheten)").getByText("Kan ikke se saken ennå.", { exact: false }).waitFor();
+  await row("Kari Koordinator, Fjellheim skole").getByText("Ser saken (egen enhet).", { exact: false }).waitFor();
+  // Adding a unit without a basis says so at once.
+  await teacher.getByLabel("Enhet", { exact: true }).selectOption({ label: "PPT" });
+  await teacher.getByRole("button", { name: "Legg til deltaker" }).click();
+  await teacher.getByText("PPT er lagt til, men kan ikke se saken før familien har gitt samtykke", { exact: false }).waitFor();
+  await row("PPT (hele enheten)").getByText("Kan ikke se saken ennå.", { exact: false }).waitFor();
+  await expectAccessible(teacher, "participants with their access explained");
+  // The nurse is told what her own unit can see, not what another unit's consent says.
+  const nurseParticipants = nurse.getByRole("region", { name: "Deltakere" });
+  await nurseParticipants.getByRole("listitem").filter({ hasText: "Helsestasjonen (hele enheten)" }).getByText("Ser saken (samtykke v.1)", { exact: false }).waitFor();
+  expect(await nurseParticipants.getByRole("listitem").filter({ hasText: "NAV Fjellheim" }).getByText("Kan ikke se saken", { exact: false }).count()).toBe(0);
+  await tabs.getByRole("link", { name: "Samtykke" }).click();
+  await consentCard.getByText("Aktivt", { exact: true }).waitFor();
+
   // NAV Fjellheim is covered for a referral only, not for coordination: the case does not open for it.
   const nav = await signedIn("nav@demo.laget.no");
   await nav.goto(caseUrl);
@@ -125,14 +146,20 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
   expect(await nurse.getByRole("heading", { name: `Sak: ${CHILD}` }).count()).toBe(0);
   await expectAccessible(nurse, "case not found (nurse, after withdrawal)");
 
-  // The teacher's access log lists the nurse's reads with the consent as basis (and the refused one).
+  // The teacher's access log lists the nurse's reads with the consent as basis, in plain words. Her
+  // refused attempt afterwards names no case (a hidden case leaves no trace), so it is not here.
   await tabs.getByRole("link", { name: "Tilgangslogg" }).click();
   await teacher.getByRole("heading", { level: 2, name: "Tilgangslogg" }).waitFor();
   const nurseRows = teacher.getByRole("row").filter({ hasText: "Hanne Helsesykepleier" });
   await nurseRows.first().waitFor();
-  const consentReads = nurseRows.filter({ hasText: "Samtykke, versjon 1" }).filter({ hasText: "Så saken" });
+  const consentReads = nurseRows.filter({ hasText: "Samtykke, versjon 1" }).filter({ hasText: "Åpnet saken" });
   expect(await consentReads.count()).toBeGreaterThan(0);
-  expect(await nurseRows.filter({ hasText: "Ingen – avvist" }).count()).toBeGreaterThan(0);
+  expect(await nurseRows.filter({ hasText: "Ingen – avvist" }).count()).toBe(0);
+  // Filtered to the nurse alone, every row is hers.
+  await teacher.getByLabel("Person", { exact: true }).selectOption({ label: "Hanne Helsesykepleier" });
+  await teacher.getByText("Viser ", { exact: false }).waitFor();
+  const bodyRows = teacher.locator("tbody tr");
+  expect(await bodyRows.count()).toBe(await bodyRows.filter({ hasText: "Hanne Helsesykepleier" }).count());
   expect(await teacher.getByRole("button", { name: "Last ned CSV" }).isVisible()).toBe(true);
   await expectAccessible(teacher, "access log");
 });
@@ -175,7 +202,7 @@ test("notes, handover, legal-basis disclosure, the leader's review and the notif
   await teacher.getByLabel("Enhet", { exact: true }).selectOption({ label: "Fjellheim skole" });
   await teacher.getByLabel("Person (valgfritt)", { exact: true }).selectOption({ label: "Lars Leder" });
   await teacher.getByRole("button", { name: "Legg til deltaker" }).click();
-  await teacher.getByText("Deltakeren er lagt til.").waitFor();
+  await teacher.getByText("Lars Leder er lagt til og kan se saken (egen enhet).").waitFor();
   await teacher.getByText("Lars Leder, Fjellheim skole").waitFor();
   await expectAccessible(teacher, "overview (coordinator)");
   await tabs.getByRole("link", { name: "Overlevering" }).click();

@@ -1,16 +1,74 @@
+import { auditActionKind, foldReads, type AuditActionKind } from "@laget/domain";
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { nb } from "../i18n/nb.ts";
 import type { MessageKey, TFunction } from "../i18n/types.ts";
 import { trpcClient, trpc } from "../trpc.ts";
+import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { useCase } from "./CasePage.tsx";
-import { subjectNames, useFormat } from "./shared.ts";
+import { osloDay, subjectNames, useFormat } from "./shared.ts";
 
 type Entry = { action: string; basis: { kind: string; consentVersion?: number } | null; purpose: string | null };
+type LogEntry = { at: Date; actorName: string | null; unitName: string | null; action: string };
 
-function actionText(t: TFunction, action: string): string {
+type Filter = { person: string; unit: string; kind: "" | AuditActionKind; from: string; to: string };
+const noFilter: Filter = { person: "", unit: "", kind: "", from: "", to: "" };
+
+/** Whether an entry passes the filter; the period is whole days in Norwegian time, both ends included. */
+function matches(f: Filter, e: LogEntry): boolean {
+  const day = osloDay(e.at);
+  return (
+    (!f.person || e.actorName === f.person) &&
+    (!f.unit || e.unitName === f.unit) &&
+    (!f.kind || auditActionKind(e.action) === f.kind) &&
+    (!f.from || day >= f.from) &&
+    (!f.to || day <= f.to)
+  );
+}
+
+const distinct = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => !!v))].sort((a, b) => a.localeCompare(b, "nb"));
+
+function Filters({ entries, filter, onChange }: { entries: readonly LogEntry[]; filter: Filter; onChange: (f: Filter) => void }) {
+  const t = useT();
+  const set = (patch: Partial<Filter>) => onChange({ ...filter, ...patch });
+  const kinds: AuditActionKind[] = ["read", "change", "denied"];
+  return (
+    <fieldset className="filters no-print">
+      <legend>{t("accessLog.filtersHeading")}</legend>
+      <SelectField label={t("accessLog.filterPerson")} value={filter.person} onChange={(e) => set({ person: e.target.value })}>
+        <option value="">{t("accessLog.filterAll")}</option>
+        {distinct(entries.map((e) => e.actorName)).map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label={t("accessLog.filterUnit")} value={filter.unit} onChange={(e) => set({ unit: e.target.value })}>
+        <option value="">{t("accessLog.filterAll")}</option>
+        {distinct(entries.map((e) => e.unitName)).map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </SelectField>
+      <SelectField label={t("accessLog.filterKind")} value={filter.kind} onChange={(e) => set({ kind: e.target.value as Filter["kind"] })}>
+        <option value="">{t("accessLog.filterAll")}</option>
+        {kinds.map((k) => (
+          <option key={k} value={k}>
+            {t(`accessLog.kind_${k}`)}
+          </option>
+        ))}
+      </SelectField>
+      <TextField type="date" label={t("accessLog.filterFrom")} value={filter.from} onChange={(e) => set({ from: e.target.value })} />
+      <TextField type="date" label={t("accessLog.filterTo")} value={filter.to} onChange={(e) => set({ to: e.target.value })} />
+    </fieldset>
+  );
+}
+
+/** An audited action in the reader's language ("Leste notat"); a code the catalog lacks is shown as it is. */
+export function actionText(t: TFunction, action: string): string {
   // Catalog keys cannot hold dots: "case.read" is auditAction.case_read.
   const known = (a: string) => {
     const key = a.replace(/\./g, "_");
@@ -19,8 +77,9 @@ function actionText(t: TFunction, action: string): string {
   return action.startsWith("denied:") ? t("auditAction.denied", { action: known(action.slice(7)) }) : known(action);
 }
 
-function basisText(t: TFunction, basis: Entry["basis"]): string {
-  if (!basis) return t("accessLog.basisNone");
+function basisText(t: TFunction, basis: Entry["basis"], action: string): string {
+  // Only a refused step has "no basis"; a step that needs none (an answer to a handover) shows none.
+  if (!basis) return action.startsWith("denied:") ? t("accessLog.basisNone") : t("accessLog.basisNotNeeded");
   if (basis.kind === "consent") return t("accessLog.basisConsent", { version: basis.consentVersion ?? "" });
   if (basis.kind === "disclosure") return t("accessLog.basisDisclosure");
   return t("accessLog.basisOwnUnit");
@@ -37,6 +96,11 @@ export function AccessLogTab() {
   const { kase } = useCase();
   const log = useQuery({ ...trpc.audit.caseLog.queryOptions({ caseId: kase.id }), enabled: kase.isCoordinator });
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  const [filter, setFilter] = useState<Filter>(noFilter);
+  const entries = useMemo(() => log.data ?? [], [log.data]);
+  // Filter first, then fold: a run of identical reads is folded as the filtered log shows it.
+  const rows = useMemo(() => foldReads(entries.filter((e) => matches(filter, e))), [entries, filter]);
+  const shownEvents = rows.reduce((n, r) => n + r.count, 0);
 
   if (!kase.isCoordinator) return <p>{t("accessLog.onlyCoordinator")}</p>;
 
@@ -80,7 +144,10 @@ export function AccessLogTab() {
         <p>{t("accessLog.empty")}</p>
       ) : (
         <>
-          <p className="muted">{t("accessLog.count", { count: log.data.length })}</p>
+          <Filters entries={log.data} filter={filter} onChange={setFilter} />
+          <p className="muted" role="status">
+            {t("accessLog.shown", { rows: rows.length, count: shownEvents })} {t("accessLog.timeZoneNote")}
+          </p>
           <div className="table-scroll">
             <table className="table table--stack">
               <thead>
@@ -89,18 +156,22 @@ export function AccessLogTab() {
                   <th scope="col">{t("accessLog.colPerson")}</th>
                   <th scope="col">{t("accessLog.colUnit")}</th>
                   <th scope="col">{t("accessLog.colAction")}</th>
+                  <th scope="col">{t("accessLog.colCount")}</th>
                   <th scope="col">{t("accessLog.colBasis")}</th>
                   <th scope="col">{t("accessLog.colPurpose")}</th>
                 </tr>
               </thead>
               <tbody>
-                {log.data.map((e) => (
+                {rows.map((e) => (
                   <tr key={e.id}>
-                    <td data-label={t("accessLog.colTime")}>{format.dateTime(e.at)}</td>
+                    <td data-label={t("accessLog.colTime")}>
+                      {e.count > 1 ? `${format.dateTime(e.firstAt)}–${osloDay(e.firstAt) === osloDay(e.at) ? format.time(e.at) : format.dateTime(e.at)}` : format.dateTime(e.at)}
+                    </td>
                     <td data-label={t("accessLog.colPerson")}>{e.actorName ?? t("accessLog.unknown")}</td>
                     <td data-label={t("accessLog.colUnit")}>{e.unitName ?? ""}</td>
                     <td data-label={t("accessLog.colAction")}>{actionText(t, e.action)}</td>
-                    <td data-label={t("accessLog.colBasis")}>{basisText(t, e.basis)}</td>
+                    <td data-label={t("accessLog.colCount")}>{e.count}</td>
+                    <td data-label={t("accessLog.colBasis")}>{basisText(t, e.basis, e.action)}</td>
                     <td data-label={t("accessLog.colPurpose")}>{purposeText(t, e.purpose)}</td>
                   </tr>
                 ))}

@@ -180,10 +180,12 @@ function ConsentCard({
             )}
           </dd>
         </div>
-        <div>
-          <dt>{t("consent.grantors")}</dt>
-          <dd>{c.grantors.map((g) => t("consent.grantor", { name: g.name, relation: t(`consent.relation_${g.relation}`) })).join("; ")}</dd>
-        </div>
+        {c.grantors && (
+          <div>
+            <dt>{t("consent.grantors")}</dt>
+            <dd>{c.grantors.map((g) => t("consent.grantor", { name: g.name, relation: t(`consent.relation_${g.relation}`) })).join("; ")}</dd>
+          </div>
+        )}
         <div>
           <dt>{t("consent.period")}</dt>
           <dd>{t("consent.periodValue", { start: format.date(c.periodStart), end: format.date(c.periodEnd) })}</dd>
@@ -200,26 +202,31 @@ function ConsentCard({
             </ul>
           </dd>
         </div>
-        <div>
-          <dt>{t("consent.childViews")}</dt>
-          <dd>
-            {c.childViews
-              ? t("consent.childViewsValue", { date: format.date(c.childViews.heardOn), how: c.childViews.how, summary: c.childViews.summary })
-              : t("consent.noChildViews")}
-          </dd>
-        </div>
-        <div>
-          <dt>{t("consent.evidence")}</dt>
-          <dd>
-            {t("consent.evidenceValue", { form: t(`consent.form_${c.evidence.form}`), language: c.evidence.language })}
-            {c.evidence.interpreter && `, ${t("consent.withInterpreter")}`}
-          </dd>
-        </div>
+        {c.scope === "full" && (
+          <div>
+            <dt>{t("consent.childViews")}</dt>
+            <dd>
+              {c.childViews
+                ? t("consent.childViewsValue", { date: format.date(c.childViews.heardOn), how: c.childViews.how, summary: c.childViews.summary })
+                : t("consent.noChildViews")}
+            </dd>
+          </div>
+        )}
+        {c.evidence && (
+          <div>
+            <dt>{t("consent.evidence")}</dt>
+            <dd>
+              {t("consent.evidenceValue", { form: t(`consent.form_${c.evidence.form}`), language: c.evidence.language })}
+              {c.evidence.interpreter && `, ${t("consent.withInterpreter")}`}
+            </dd>
+          </div>
+        )}
         <div>
           <dt>{t("consent.infoText")}</dt>
           <dd>{c.informationTextVersion}</dd>
         </div>
       </dl>
+      {c.scope === "own_provisions" && <p className="muted">{t("consent.ownProvisionOnly")}</p>}
       <div className="history">
         <p className="history__heading">{t("consent.historyHeading")}</p>
         <ul>
@@ -440,14 +447,14 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
 
   const [subjectId, setSubjectId] = useState(revising?.subjectId ?? defaultSubject?.id ?? "");
   const [grantors, setGrantors] = useState<Grantor[]>(
-    revising ? revising.grantors.map((g) => ({ key: grantorKey++, ...g })) : [{ key: grantorKey++, name: "", relation: "parent" }],
+    revising?.grantors ? revising.grantors.map((g) => ({ key: grantorKey++, ...g })) : [{ key: grantorKey++, name: "", relation: "parent" }],
   );
   const [heardOn, setHeardOn] = useState(revising?.childViews?.heardOn ?? "");
   const [how, setHow] = useState(revising?.childViews?.how ?? "");
   const [summary, setSummary] = useState(revising?.childViews?.summary ?? "");
-  const [form, setForm] = useState<EvidenceForm>(revising?.evidence.form ?? "written");
-  const [language, setLanguage] = useState(revising?.evidence.language ?? "norsk");
-  const [interpreter, setInterpreter] = useState(revising?.evidence.interpreter ?? false);
+  const [form, setForm] = useState<EvidenceForm>(revising?.evidence?.form ?? "written");
+  const [language, setLanguage] = useState(revising?.evidence?.language ?? "norsk");
+  const [interpreter, setInterpreter] = useState(revising?.evidence?.interpreter ?? false);
   const [infoText, setInfoText] = useState(revising?.informationTextVersion ?? "");
   const [periodStart, setPeriodStart] = useState(today);
   const [periodEnd, setPeriodEnd] = useState(addMonths(today, maxMonths));

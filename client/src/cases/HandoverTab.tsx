@@ -115,6 +115,10 @@ function ProposeForm({ actorId, onStatus }: { actorId: string; onStatus: (s: str
   const people = (directory.data ?? []).filter(
     (p) => p.id !== actorId && kase.participants.some((pp) => p.units.some((u) => u.unitId === pp.unitId && caseRoles.includes(u.role))),
   );
+  // Who can see the case now (decided per user on the server): anyone else is marked.
+  const audience = useQuery({ ...trpc.cases.audience.queryOptions({ caseId: kase.id, category: "identity" }), staleTime: 30_000 });
+  const seesCase = (userId: string) => !audience.data || audience.data.some((a) => a.userId === userId);
+  const chosenBlind = !!toUserId && !seesCase(toUserId);
   const propose = useMutation(
     trpc.cases.proposeHandover.mutationOptions({
       onSuccess: async () => {
@@ -145,10 +149,11 @@ function ProposeForm({ actorId, onStatus }: { actorId: string; onStatus: (s: str
           <option value="">{t("handover.choosePerson")}</option>
           {people.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.displayName} ({p.units.map((u) => u.unitName).join(", ")})
+              {p.displayName} ({p.units.map((u) => u.unitName).join(", ")}){seesCase(p.id) ? "" : ` – ${t("handover.cannotSeeShort")}`}
             </option>
           ))}
         </SelectField>
+        {chosenBlind && <p className="alert alert--info">{t("handover.cannotSee")}</p>}
         <TextAreaField label={t("handover.noteLabel")} value={note} onChange={(e) => setNote(e.target.value)} />
         <div className="form__actions">
           <button type="submit" className="button">

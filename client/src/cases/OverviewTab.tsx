@@ -1,13 +1,14 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
+import type { TFunction } from "../i18n/types.ts";
 import { trpc } from "../trpc.ts";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 import { useCase } from "./CasePage.tsx";
 import { PendingHandover } from "./HandoverTab.tsx";
-import { btiKey, btiLevels, categoryList, refreshCase, useFormat } from "./shared.ts";
+import { btiKey, btiLevels, categoryList, refreshCase, useFormat, type CaseDetail } from "./shared.ts";
 import { blankSubject, hasSubjectErrors, SubjectFields, subjectInput, validateSubject, type SubjectDraft, type SubjectErrors } from "./SubjectFields.tsx";
 
 export function OverviewTab() {
@@ -101,6 +102,27 @@ export function OverviewTab() {
   );
 }
 
+type Access = NonNullable<CaseDetail["participants"][number]["access"]>;
+
+function basisWords(t: TFunction, basis: Extract<Access, { canSee: true }>["basis"]): string {
+  if (basis.kind === "consent") return t("overview.accessBasisConsent", { version: basis.consentVersion });
+  return basis.kind === "disclosure" ? t("overview.accessBasisDisclosure") : t("overview.accessBasisOwnUnit");
+}
+
+/** What a participant can see now and why, or what would let them: as the server decided it. */
+export function accessText(t: TFunction, access: Access): string {
+  if (!access.canSee) return access.needs === "named" ? t("overview.accessNeedsNamed") : t("overview.accessNeedsConsent");
+  const beyond = access.categories.filter((c) => c !== "identity");
+  return beyond.length
+    ? t("overview.accessSees", { basis: basisWords(t, access.basis), categories: categoryList(t, beyond) })
+    : t("overview.accessSeesIdentity", { basis: basisWords(t, access.basis) });
+}
+
+function addedText(t: TFunction, name: string, access: Access): string {
+  if (access.canSee) return t("overview.addedWithAccess", { name, basis: basisWords(t, access.basis) });
+  return access.needs === "named" ? t("overview.addedNamedOnly", { name }) : t("overview.addedNoAccess", { name });
+}
+
 function Participants({ onStatus }: { onStatus: (s: string) => void }) {
   const t = useT();
   const { kase } = useCase();
@@ -113,6 +135,7 @@ function Participants({ onStatus }: { onStatus: (s: string) => void }) {
     <section aria-labelledby={headingId} className="panel">
       <h2 id={headingId}>{t("overview.participantsHeading")}</h2>
       <p className="muted">{t("overview.participantsIntro")}</p>
+      {kase.participants.some((p) => !p.access) && <p className="muted">{t("overview.accessHidden")}</p>}
       {kase.participants.length === 0 ? (
         <p>{t("overview.noParticipants")}</p>
       ) : (
@@ -122,6 +145,7 @@ function Participants({ onStatus }: { onStatus: (s: string) => void }) {
             return (
               <li key={p.id}>
                 <span>{name}</span>
+                {p.access && <span className="participant-access muted">{accessText(t, p.access)}</span>}
                 {canEdit && (
                   <button
                     type="button"
@@ -215,8 +239,10 @@ function AddParticipantForm({ onStatus }: { onStatus: (s: string) => void }) {
   const directory = useQuery(trpc.users.directory.queryOptions());
   const add = useMutation(
     trpc.cases.addParticipant.mutationOptions({
-      onSuccess: async () => {
-        onStatus(t("overview.added"));
+      onSuccess: async (result, input) => {
+        const unit = choosable.find((u) => u.id === input.unitId)?.name ?? "";
+        const person = (directory.data ?? []).find((p) => p.id === input.userId)?.displayName;
+        onStatus(addedText(t, person ?? unit, result.access));
         setUnitId("");
         setUserId("");
         await refreshCase();

@@ -29,13 +29,22 @@ export function purposeList(t: TFunction, purposes: readonly Purpose[]): string 
 }
 
 /** Date and date-time formatting in the UI language. */
+export const OSLO = "Europe/Oslo";
+
+/** The day (yyyy-mm-dd) a moment falls on in Norway. */
+export function osloDay(d: Date | string): string {
+  return new Date(d).toLocaleDateString("sv-SE", { timeZone: OSLO });
+}
+
 export function useFormat() {
   const { language } = useI18n();
   const locale = localeFor[language];
   return {
-    date: (d: Date | string) => new Date(d).toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric" }),
+    // Laget serves Norwegian municipalities: times are Norwegian time wherever the browser is.
+    date: (d: Date | string) => new Date(d).toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric", timeZone: OSLO }),
     dateTime: (d: Date | string) =>
-      new Date(d).toLocaleString(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+      new Date(d).toLocaleString(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: OSLO }),
+    time: (d: Date | string) => new Date(d).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", timeZone: OSLO }),
   };
 }
 

@@ -1,10 +1,11 @@
 import { MESSAGE_MAX_LENGTH } from "@laget/domain";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { SocketRequestError } from "../trpc.ts";
+import { SocketRequestError, trpc } from "../trpc.ts";
 import { ErrorMessage } from "../ui/messages.tsx";
-import { useDirectory, useUnits, newMessageId } from "./queries.ts";
+import { newMessageId } from "./queries.ts";
 import { messageFromWire, type Message } from "./realtime.ts";
 import { useRealtime } from "./RealtimeProvider.tsx";
 
@@ -71,17 +72,17 @@ export function Composer({
   const typingSentAt = useRef(0);
   const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  const directory = useDirectory();
-  const units = useUnits();
-  const candidates = useMemo<Candidate[]>(
-    () => [
-      ...(directory.data ?? [])
-        .filter((p) => p.id !== actor.id)
-        .map((p) => ({ kind: "user" as const, id: p.id, name: p.displayName, detail: p.units.map((u) => u.unitName).join(", ") })),
-      ...(units.data ?? []).filter((u) => u.active).map((u) => ({ kind: "unit" as const, id: u.id, name: u.name, detail: t("messaging.unitSuffix") })),
-    ],
-    [directory.data, units.data, actor.id, t],
-  );
+  // Only those who can read the conversation now are offered (the server decides who they
+  // are): a mention of anyone else would reach nobody, and must not suggest it would.
+  const readers = useQuery({ ...trpc.messages.members.queryOptions({ conversationId }), staleTime: 30_000 });
+  const candidates = useMemo<Candidate[]>(() => {
+    const people = (readers.data ?? []).filter((p) => p.userId !== actor.id);
+    const units = new Map(people.flatMap((p) => p.units.map((u) => [u.unitId, u.unitName] as const)));
+    return [
+      ...people.map((p) => ({ kind: "user" as const, id: p.userId, name: p.displayName, detail: p.units.map((u) => u.unitName).join(", ") })),
+      ...[...units].map(([unitId, name]) => ({ kind: "unit" as const, id: unitId, name, detail: t("messaging.unitSuffix") })),
+    ];
+  }, [readers.data, actor.id, t]);
   const suggestions = query ? candidates.filter((c) => matches(c.name, query.text)).slice(0, MAX_SUGGESTIONS) : [];
   const open = suggestions.length > 0 && !dismissed;
   const activeIndex = Math.min(active, Math.max(suggestions.length - 1, 0));

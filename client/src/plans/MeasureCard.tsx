@@ -5,7 +5,7 @@ import { useT } from "../i18n/I18nProvider.tsx";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { LiveTextField } from "./LiveFields.tsx";
-import { dayOrNull, missingParts, statusKey, tryWrite, type usePlanDirectory } from "./shared.ts";
+import { dayOrNull, missingParts, statusKey, tryWrite, type PlanAudience, type usePlanDirectory } from "./shared.ts";
 
 type Directory = ReturnType<typeof usePlanDirectory>;
 
@@ -20,6 +20,7 @@ export function MeasureCard({
   measure: m,
   readOnly,
   directory,
+  audience,
   onStatus,
 }: {
   doc: Y.Doc;
@@ -27,6 +28,8 @@ export function MeasureCard({
   measure: Measure;
   readOnly: boolean;
   directory: Directory;
+  /** Who can see the plan now; null while unknown (then nobody is held back). */
+  audience: PlanAudience;
   onStatus: (s: string) => void;
 }) {
   const t = useT();
@@ -42,8 +45,16 @@ export function MeasureCard({
   const legend = t("plan.measures.legend", { title: m.title });
   const missing = missingParts(m);
 
-  const activeUnits = directory.units.filter((u) => u.active || u.id === m.responsibleUnitId);
-  const people = directory.people.filter((p) => !m.responsibleUnitId || p.units.some((u) => u.unitId === m.responsibleUnitId) || p.id === m.responsiblePersonId);
+  // Responsibility is offered only to those who can see the plan; one already chosen who
+  // cannot (any more) stays shown, with a warning.
+  const seesPlan = (userId: string) => !audience || audience.some((a) => a.userId === userId);
+  const unitSeesPlan = (unitId: string) => !audience || audience.some((a) => a.unitId === unitId);
+  const activeUnits = directory.units.filter((u) => (u.active && unitSeesPlan(u.id)) || u.id === m.responsibleUnitId);
+  const people = directory.people.filter(
+    (p) => (seesPlan(p.id) && (!m.responsibleUnitId || p.units.some((u) => u.unitId === m.responsibleUnitId))) || p.id === m.responsiblePersonId,
+  );
+  const personBlind = !!m.responsiblePersonId && !seesPlan(m.responsiblePersonId);
+  const unitBlind = !!m.responsibleUnitId && !unitSeesPlan(m.responsibleUnitId);
   const unknownPerson = m.responsiblePersonId && !people.some((p) => p.id === m.responsiblePersonId);
 
   return (
@@ -91,6 +102,7 @@ export function MeasureCard({
           </SelectField>
           <SelectField
             label={t("plan.fields.unit")}
+            {...(unitBlind ? { hint: t("plan.fields.unitCannotSee") } : {})}
             value={m.responsibleUnitId ?? ""}
             disabled={readOnly}
             error={errors.responsibleUnitId}
@@ -111,6 +123,7 @@ export function MeasureCard({
           </SelectField>
           <SelectField
             label={t("plan.fields.person")}
+            {...(personBlind ? { hint: t("plan.fields.personCannotSee") } : {})}
             value={m.responsiblePersonId ?? ""}
             disabled={readOnly}
             error={errors.responsiblePersonId}

@@ -12,7 +12,7 @@ import { NotesEditor } from "./NotesEditor.tsx";
 import { PlanGate } from "./PlanGate.tsx";
 import { ConnectionBadge, Presence } from "./PlanStatus.tsx";
 import { RevisionsPanel } from "./RevisionsPanel.tsx";
-import { tryWrite, usePlanDirectory } from "./shared.ts";
+import { tryWrite, usePlanAudience, usePlanDirectory } from "./shared.ts";
 import { usePlanDocument, type PlanSession } from "./usePlanDocument.ts";
 
 /**
@@ -104,6 +104,8 @@ function PlanEditor({ session, caseId, caseClosed }: { session: PlanSession; cas
 function MeasuresByDomain({ session, plan, readOnly, onStatus }: { session: PlanSession; plan: Plan; readOnly: boolean; onStatus: (s: string) => void }) {
   const t = useT();
   const directory = usePlanDirectory();
+  const { kase } = useCase();
+  const audience = usePlanAudience(kase.id);
   const groups = [
     ...plan.domains.map((d) => ({ id: d.id, name: d.name, measures: plan.measures.filter((m) => m.domainId === d.id) })),
     { id: "", name: t("plan.domains.none"), measures: plan.measures.filter((m) => m.domainId === null) },
@@ -120,7 +122,7 @@ function MeasuresByDomain({ session, plan, readOnly, onStatus }: { session: Plan
           ) : (
             <ul className="plan-cards">
               {g.measures.map((m) => (
-                <MeasureCard key={m.id} doc={session.doc} plan={plan} measure={m} readOnly={readOnly} directory={directory} onStatus={onStatus} />
+                <MeasureCard key={m.id} doc={session.doc} plan={plan} measure={m} readOnly={readOnly} directory={directory} audience={audience} onStatus={onStatus} />
               ))}
             </ul>
           )}

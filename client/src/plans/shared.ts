@@ -22,6 +22,13 @@ export function usePlanDirectory() {
   return { units: units.data ?? [], people: people.data ?? [], unitName, personName };
 }
 
+/** Who can see the case's plan now (decided per user on the server); null while unknown. */
+export function usePlanAudience(caseId: string) {
+  const audience = useQuery({ ...trpc.cases.audience.queryOptions({ caseId, category: "plan" }), staleTime: 30_000 });
+  return audience.data ?? null;
+}
+export type PlanAudience = ReturnType<typeof usePlanAudience>;
+
 /** Runs a plan writer; a validation error becomes a sentence for the field. */
 export function tryWrite(t: TFunction, write: () => void): string | null {
   try {

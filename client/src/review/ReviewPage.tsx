@@ -1,6 +1,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { Link } from "react-router";
 import type { Actor } from "../auth/session.ts";
+import { actionText } from "../cases/AccessLogTab.tsx";
 import { DisclosureFacts } from "../cases/DisclosureTab.tsx";
 import type { inferOutput } from "@trpc/tanstack-react-query";
 import { useFormat } from "../cases/shared.ts";
@@ -136,8 +138,11 @@ function AccessReview() {
                   <td data-label={t("accessLog.colPerson")}>{r.actorName ?? t("accessLog.unknown")}</td>
                   <td data-label={t("accessLog.colUnit")}>{r.unitName ?? ""}</td>
                   <td data-label={t("review.colKind")}>{t(`review.kind_${r.kind}`)}</td>
-                  <td data-label={t("accessLog.colAction")}>{r.action}</td>
-                  <td data-label={t("review.colCase")}>{r.caseId ? r.caseId.slice(0, 8) : ""}</td>
+                  <td data-label={t("accessLog.colAction")}>{actionText(t, r.action)}</td>
+                  <td data-label={t("review.colCase")}>
+                    {/* Named only where the leader may see the case; otherwise a letter that tells nothing but "the same case". */}
+                    {!r.case ? "" : r.case.visible ? <Link to={`/saker/${r.case.caseId}`}>{r.case.names.join(", ")}</Link> : t("review.caseHidden", { letter: r.case.letter })}
+                  </td>
                 </tr>
               ))}
             </tbody>

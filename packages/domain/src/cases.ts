@@ -31,6 +31,9 @@ export type CreateCaseInput = z.infer<typeof createCaseInput>;
 
 export const caseIdInput = z.object({ caseId: idSchema });
 
+/** Who can see the case, its plan or its thread (for choosing a responsible person, a recipient, a mention). */
+export const caseAudienceInput = z.object({ caseId: idSchema, category: z.enum(["identity", "plan", "conversation"]).default("identity") });
+
 // Strict: an all-optional filter would otherwise accept any misspelt key silently.
 export const listCasesInput = z
   .strictObject({

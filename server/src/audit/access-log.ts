@@ -1,10 +1,13 @@
+import { foldReads } from "@laget/domain";
 import type { Basis } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { authorizeCase } from "../cases/access.ts";
+import { authorizeCase, visibleCases } from "../cases/access.ts";
+import { loadSubjects } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { appendAudit, verifyAuditChain } from "./log.ts";
+import { auditPhraseNb, basisNb, osloTime, purposeNb } from "./phrases.ts";
 
 export type AccessLogEntry = {
   id: number;
@@ -19,14 +22,14 @@ export type AccessLogEntry = {
 
 /** "Who has seen this case": for its coordinator, from the audit log. Reading it is itself audited. */
 export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promise<AccessLogEntry[]> {
-  const access = await authorizeCase(db, actor, caseId, {
+  await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
     auditAction: "audit.case_log",
     resourceType: "audit_log",
+    coordinatorOnly: true,
   });
-  if (access.facts.coordinatorUserId !== actor.id) throw new AppError("NOT_COORDINATOR");
   const rows = await db
     .selectFrom("audit_events as e")
     .leftJoin("users as u", "u.id", "e.actor_user_id")
@@ -49,25 +52,31 @@ export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promi
   }));
 }
 
-const csvCell = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/** The one cell escaping of the CSV export: quotes a cell holding a separator, quote or line break. */
+export const csvCell = (v: string) => (/[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-/** The access log as CSV (for the family, or an archive). */
+const CSV_SEPARATOR = ";";
+/** Excel reads a UTF-8 file as such only with a byte order mark, and `;` as the separator in Norway. */
+const BOM = "\uFEFF";
+
+/** The access log as CSV for the family or an archive: Norwegian headers and words, local time, identical reads folded. */
 export function accessLogCsv(entries: readonly AccessLogEntry[]): string {
-  const header = ["time", "person", "unit", "action", "resource", "basis", "purpose"];
-  const lines = entries.map((e) =>
+  const header = ["Tid", "Siste gang", "Person", "Enhet", "Handling", "Antall", "Grunnlag", "Formål"];
+  const lines = foldReads(entries).map((e) =>
     [
-      e.at.toISOString(),
-      e.actorName ?? "",
+      osloTime(e.count > 1 ? e.firstAt : e.at),
+      e.count > 1 ? osloTime(e.at) : "",
+      e.actorName ?? "Ukjent",
       e.unitName ?? "",
-      e.action,
-      e.resourceType,
-      e.basis ? (e.basis.kind === "consent" ? `consent ${e.basis.consentId} v${e.basis.consentVersion}` : e.basis.kind === "disclosure" ? `disclosure ${e.basis.disclosureId}` : "own unit") : "none",
-      e.purpose ?? "",
+      auditPhraseNb(e.action),
+      String(e.count),
+      basisNb(e.basis, e.action),
+      purposeNb(e.purpose),
     ]
       .map(csvCell)
-      .join(","),
+      .join(CSV_SEPARATOR),
   );
-  return [header.join(","), ...lines].join("\n") + "\n";
+  return BOM + [header.join(CSV_SEPARATOR), ...lines].join("\r\n") + "\r\n";
 }
 
 /** Checks the municipality's audit chain; for admins and leaders. */
@@ -81,8 +90,38 @@ export async function verifyChain(db: Db, actor: Actor) {
 }
 
 /**
+ * How the review names a case: by its subjects where the leader may see the case
+ * themselves (that look is audited), otherwise only as "case A", "case B" within this
+ * review, so the leader can tell repeated access to one case apart without learning
+ * anything about a case beyond their basis (not even its id).
+ */
+export type ReviewCaseRef = { visible: true; caseId: string; names: string[] } | { visible: false; letter: string } | null;
+
+async function reviewCaseRefs(db: Db, actor: Actor, caseIds: readonly string[]): Promise<Map<string, ReviewCaseRef>> {
+  const ids = [...new Set(caseIds)];
+  const refs = new Map<string, ReviewCaseRef>();
+  if (ids.length === 0) return refs;
+  const visible = await visibleCases(db, actor, ids, "coordination", "audit.access_review");
+  const subjects = await loadSubjects(db, [...visible.keys()]);
+  let hidden = 0;
+  for (const id of ids) {
+    if (visible.has(id)) refs.set(id, { visible: true, caseId: id, names: (subjects.get(id) ?? []).map((s) => s.name) });
+    else refs.set(id, { visible: false, letter: letterFor(hidden++) });
+  }
+  return refs;
+}
+
+/** A, B, … Z, AA, AB, …: a label that carries nothing but "the same case as before". */
+function letterFor(n: number): string {
+  let s = "";
+  for (let i = n + 1; i > 0; i = Math.floor((i - 1) / 26)) s = String.fromCharCode(65 + ((i - 1) % 26)) + s;
+  return s;
+}
+
+/**
  * A leader's review of access outside an active basis: reads on a legal-basis
- * disclosure and refused attempts, by people in the units they lead. Cases by id only.
+ * disclosure and refused attempts, by people in the units they lead, in the leader's
+ * own municipality only. Cases are named only as far as the leader may see them.
  */
 export async function accessReview(db: Db, actor: Actor) {
   const units = actor.memberships.filter((m) => m.role === "leader").map((m) => m.unitId);
@@ -101,6 +140,7 @@ export async function accessReview(db: Db, actor: Actor) {
     .orderBy("e.id", "desc")
     .limit(500)
     .execute();
+  const refs = await reviewCaseRefs(db, actor, rows.flatMap((r) => (r.case_id ? [r.case_id] : [])));
   await appendAudit(db, actor.municipalityId, [
     { actorUserId: actor.id, actorUnitId: null, action: "audit.access_review", resourceType: "audit_log", resourceId: null, caseId: null, basis: null, purpose: null },
   ]);
@@ -111,7 +151,7 @@ export async function accessReview(db: Db, actor: Actor) {
     unitName: r.unit_name,
     action: r.action,
     resourceType: r.resource_type,
-    caseId: r.case_id,
+    case: r.case_id ? (refs.get(r.case_id) ?? null) : null,
     kind: r.action.startsWith("denied:") ? ("denied" as const) : ("disclosure" as const),
   }));
 }

@@ -30,6 +30,17 @@ export type AccessRequest = {
   resourceId?: string;
   /** For a note: its author unit. Defaults to the case's owning unit. */
   dataOwnerUnitId?: string;
+  /**
+   * Only the case's coordinator may do this: anyone else is refused with NOT_COORDINATOR
+   * and audited as refused, so the log never records an access that did not happen.
+   */
+  coordinatorOnly?: boolean;
+  /**
+   * False when the caller records the step itself once it has happened (e.g. a consent
+   * change, in its transaction): then only a refusal is audited here, never a step that
+   * might still fail.
+   */
+  recordAllowed?: boolean;
 };
 
 export type CaseAccess = { facts: CaseFacts; basis: Basis };
@@ -56,8 +67,9 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
   const subject = policyActor(actor);
   const visible = facts && decide(subject, { case: facts, category: "identity" }, "read", req.purpose);
   if (!facts || !visible || !visible.allow) {
-    // Audited without naming the case when it is unknown, so a guess leaves no trace of existence.
-    await appendAudit(db, actor.municipalityId, [auditEvent(actor, facts ? caseId : null, { ...req, resourceId: caseId }, null)]);
+    // Audited without naming the case, whether it exists or not: a refused lookup of a
+    // hidden case and a guessed id leave the same trace (nothing a review could list).
+    await appendAudit(db, actor.municipalityId, [{ ...auditEvent(actor, null, req, null), resourceId: null }]);
     throw new AppError("NOT_FOUND");
   }
   const decision =
@@ -68,8 +80,29 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
     await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
     throw new AppError("NO_BASIS", decision.reason);
   }
-  await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
+  if (req.coordinatorOnly && facts.coordinatorUserId !== actor.id) {
+    await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
+    throw new AppError("NOT_COORDINATOR");
+  }
+  if (req.recordAllowed !== false) await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
   return { facts, basis: decision.basis };
+}
+
+/** Records an access allowed earlier with `recordAllowed: false`, once the step has happened. */
+export async function recordAccess(db: Db, actor: Actor, caseId: string, req: AccessRequest, basis: Basis): Promise<void> {
+  await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, basis)]);
+}
+
+/**
+ * The basis on which the actor sees the case at all (identity, coordination), decided on
+ * fresh facts and not audited: for a step whose own access is audited next (the unit a
+ * note is written for, the basis a decline is recorded with). Null when not visible.
+ */
+export async function visibilityBasis(db: Db, actor: Actor, caseId: string): Promise<Basis | null> {
+  const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+  if (!facts) return null;
+  const d = decide(policyActor(actor), { case: facts, category: "identity" }, "read", "coordination");
+  return d.allow ? d.basis : null;
 }
 
 /**

@@ -7,6 +7,8 @@ import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
+import { loadCaseFacts } from "./facts.ts";
+import { accessOf, anyoneIn, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
 
 /** Roles that work on cases; volunteer contacts and SLT coordinators never see named cases. */
 const CASE_ROLES = new Set(["coordinator", "caseworker", "leader"]);
@@ -209,15 +211,7 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     subjects: subjects.get(caseId) ?? [],
-    participants: participants.map((p) => ({
-      id: p.id,
-      unitId: p.unit_id,
-      unitName: p.unit_name,
-      unitKind: p.unit_kind,
-      userId: p.user_id,
-      userName: p.display_name,
-      addedAt: p.added_at,
-    })),
+    participants: await participantsFor(db, actor, access.facts, participants),
     pendingHandover: handover
       ? {
           id: handover.id,
@@ -234,15 +228,22 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
 }
 
 /** Coordinator-only changes: the case must be visible to them first, and open. */
-export async function authorizeCoordinator(db: Db, actor: Actor, caseId: string, auditAction: string): Promise<CaseAccess> {
+export async function authorizeCoordinator(
+  db: Db,
+  actor: Actor,
+  caseId: string,
+  auditAction: string,
+  options: { recordAllowed?: boolean } = {},
+): Promise<CaseAccess> {
   const access = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "write",
     purpose: "coordination",
     auditAction,
     resourceType: "case",
+    coordinatorOnly: true,
+    ...options,
   });
-  if (access.facts.coordinatorUserId !== actor.id) throw new AppError("NOT_COORDINATOR");
   const status = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
   if (status.status === "closed") throw new AppError("CASE_CLOSED");
   return access;
@@ -301,8 +302,15 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
     if (!member) throw new AppError("NOT_FOUND");
   }
   await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id);
-  if (input.userId) await notify(db, [input.userId], "case_invited", input.caseId);
   await touch(db, input.caseId);
+  // Taking part is not yet seeing: the coordinator is told at once what the new participant can see.
+  const facts = (await loadCaseFacts(db, [input.caseId])).get(input.caseId)!;
+  const subject = input.userId
+    ? { userId: input.userId, municipalityId: facts.municipalityId, unitIds: (await unitsOfUsers(db, facts.municipalityId, [input.userId])).get(input.userId) ?? [] }
+    : anyoneIn(facts, input.unitId);
+  const access: ParticipantAccess = accessOf(subject, facts);
+  if (input.userId) await notify(db, [input.userId], "case_invited", input.caseId);
+  return { access };
 }
 
 /** Which of the units are volunteer units: they get referrals, never a case (DESIGN.md §4.3). */

@@ -4,7 +4,7 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
-import { authorizeCase } from "./access.ts";
+import { authorizeCase, visibilityBasis } from "./access.ts";
 import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
 
 /**
@@ -71,15 +71,18 @@ async function decideHandover(db: Db, actor: Actor, handoverId: string, status: 
     throw new AppError("FORBIDDEN");
   }
   await db.updateTable("case_handovers").set({ status, decided_at: new Date() }).where("id", "=", handoverId).execute();
+  // A decline or withdrawal is an answer, not a refused access: it carries the basis on
+  // which the person sees the case (none if they no longer do, still not a refusal).
+  const basis = await visibilityBasis(db, actor, h.case_id);
   await appendAudit(db, actor.municipalityId, [
     {
       actorUserId: actor.id,
-      actorUnitId: null,
+      actorUnitId: basis?.unitId ?? null,
       action: `case.handover.${status === "declined" ? "decline" : "withdraw"}`,
       resourceType: "handover",
       resourceId: handoverId,
       caseId: h.case_id,
-      basis: null,
+      basis,
       purpose: "coordination",
     },
   ]);

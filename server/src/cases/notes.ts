@@ -3,7 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { allows, authorizeCase, readableCategories, readableFromOtherUnits } from "./access.ts";
+import { allows, authorizeCase, readableCategories, readableFromOtherUnits, recordAccess, visibilityBasis } from "./access.ts";
 
 /**
  * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
@@ -15,32 +15,32 @@ export async function addNote(
   actor: Actor,
   input: { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string },
 ) {
-  // The case must be visible; the note then belongs to the unit through which the actor sees it.
-  const seen = await authorizeCase(db, actor, input.caseId, {
-    category: "identity",
-    action: "read",
-    purpose: "coordination",
-    auditAction: "case.read",
-    resourceType: "case",
-  });
-  const unitId = seen.basis.unitId;
-  await authorizeCase(db, actor, input.caseId, {
+  // The note belongs to the unit through which the actor sees the case. Only the write is
+  // audited (a refusal included): finding that unit is not a read of the case.
+  const seenThrough = await visibilityBasis(db, actor, input.caseId);
+  const unitId = seenThrough?.unitId;
+  const write = {
     category: input.category,
     action: "write",
     purpose: "coordination",
     auditAction: "note.create",
     resourceType: "note",
-    dataOwnerUnitId: unitId,
-  });
+    ...(unitId ? { dataOwnerUnitId: unitId } : {}),
+  } as const;
+  // A refusal is audited at once; the creation only once the note exists (not for a closed case).
+  const { basis } = await authorizeCase(db, actor, input.caseId, { ...write, recordAllowed: false });
   const status = await db.selectFrom("cases").select("status").where("id", "=", input.caseId).executeTakeFirstOrThrow();
   if (status.status === "closed") throw new AppError("CASE_CLOSED");
-  const note = await db
-    .insertInto("case_notes")
-    .values({ case_id: input.caseId, unit_id: unitId, author_user_id: actor.id, category: input.category, kind: input.kind, body: input.body })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await db.updateTable("cases").set({ updated_at: new Date() }).where("id", "=", input.caseId).execute();
-  return { noteId: note.id };
+  return db.transaction().execute(async (trx) => {
+    const note = await trx
+      .insertInto("case_notes")
+      .values({ case_id: input.caseId, unit_id: unitId!, author_user_id: actor.id, category: input.category, kind: input.kind, body: input.body })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx.updateTable("cases").set({ updated_at: new Date() }).where("id", "=", input.caseId).execute();
+    await recordAccess(trx, actor, input.caseId, { ...write, resourceId: note.id }, basis);
+    return { noteId: note.id };
+  });
 }
 
 /** The notes the actor may read, each read audited; the rest are left out without a trace. */

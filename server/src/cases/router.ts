@@ -2,6 +2,7 @@ import {
   addNoteInput,
   addParticipantInput,
   addSubjectInput,
+  caseAudienceInput,
   caseIdInput,
   closeCaseInput,
   createCaseInput,
@@ -17,10 +18,12 @@ import { router, userProcedure } from "../trpc/init.ts";
 import { addParticipant, addSubject, closeCase, createCase, getCase, listCases, removeParticipant, updateCase } from "./cases.ts";
 import { acceptHandover, declineHandover, handoverHistory, proposeHandover, withdrawHandover } from "./handovers.ts";
 import { addNote, editNote, listNotes, noteHistory } from "./notes.ts";
+import { caseAudience } from "./participants.ts";
 
 export const casesRouter = router({
   list: userProcedure.input(listCasesInput).query(({ ctx, input }) => listCases(ctx.db, ctx.actor, input)),
   get: userProcedure.input(caseIdInput).query(({ ctx, input }) => getCase(ctx.db, ctx.actor, input.caseId)),
+  audience: userProcedure.input(caseAudienceInput).query(({ ctx, input }) => caseAudience(ctx.db, ctx.actor, input.caseId, input.category)),
   create: userProcedure.input(createCaseInput).mutation(({ ctx, input }) => createCase(ctx.db, ctx.actor, input)),
   update: userProcedure.input(updateCaseInput).mutation(({ ctx, input }) => updateCase(ctx.db, ctx.actor, input)),
   close: userProcedure.input(closeCaseInput).mutation(({ ctx, input }) => closeCase(ctx.db, ctx.bus, ctx.actor, input.caseId, input.reason)),

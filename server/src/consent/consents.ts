@@ -1,9 +1,9 @@
 import type { ConsentTerms } from "@laget/domain";
-import type { ConsentStatus, Provision } from "@laget/policy";
+import { consentReadScope, type Basis, type ConsentStatus, type Provision } from "@laget/policy";
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase } from "../cases/access.ts";
+import { authorizeCase, policyActor } from "../cases/access.ts";
 import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -84,16 +84,20 @@ async function recordHistory(db: Db, consentId: string, actorId: string | null, 
   await db.insertInto("consent_history").values({ consent_id: consentId, actor_user_id: actorId, from_status: from, to_status: to, reason: reason ?? null }).execute();
 }
 
-async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, unitId: string) {
+/** Consent changes are audited once, in their own transaction, when they have happened (refusals are audited at once). */
+const changeRecordedBelow = { recordAllowed: false };
+
+/** A consent change, audited with the basis on which the coordinator acts on the case (whatever it is). */
+async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, basis: Basis) {
   await appendAudit(db, actor.municipalityId, [
     {
       actorUserId: actor.id,
-      actorUnitId: unitId,
+      actorUnitId: basis.unitId,
       action,
       resourceType: "consent",
       resourceId: consentId,
       caseId,
-      basis: { kind: "own_unit", unitId },
+      basis,
       purpose: "coordination",
     },
   ]);
@@ -101,7 +105,7 @@ async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: str
 
 /** Records a consent as a draft; only the case's coordinator manages consent. */
 export async function createConsent(db: Db, actor: Actor, caseId: string, terms: ConsentTerms) {
-  const access = await authorizeCoordinator(db, actor, caseId, "consent.create");
+  const access = await authorizeCoordinator(db, actor, caseId, "consent.create", changeRecordedBelow);
   await validateTerms(db, actor, caseId, terms);
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
@@ -110,7 +114,7 @@ export async function createConsent(db: Db, actor: Actor, caseId: string, terms:
       .values({ id, series_id: id, version: 1, case_id: caseId, managing_unit_id: access.facts.owningUnitId, recorded_by: actor.id, ...termsColumns(terms) })
       .execute();
     await recordHistory(trx, id, actor.id, null, "draft");
-    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis.unitId);
+    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis);
   });
   return { consentId: id };
 }
@@ -118,7 +122,7 @@ export async function createConsent(db: Db, actor: Actor, caseId: string, terms:
 /** A new version of an active consent, as a draft; it supersedes the old one when activated. */
 export async function reviseConsent(db: Db, actor: Actor, consentId: string, terms: ConsentTerms) {
   const old = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise");
+  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise", changeRecordedBelow);
   if (old.status !== "active") throw new AppError("INVALID_STATE");
   await validateTerms(db, actor, old.case_id, terms);
   const latest = await db.selectFrom("consents").select((eb) => eb.fn.max("version").as("v")).where("series_id", "=", old.series_id).executeTakeFirstOrThrow();
@@ -138,7 +142,7 @@ export async function reviseConsent(db: Db, actor: Actor, consentId: string, ter
       })
       .execute();
     await recordHistory(trx, id, actor.id, null, "draft", `new version of ${old.id}`);
-    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis.unitId);
+    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis);
   });
   return { consentId: id };
 }
@@ -170,7 +174,7 @@ export async function transitionConsent(
   reason?: string,
 ): Promise<void> {
   const consent = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`);
+  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`, changeRecordedBelow);
   const t: Transition = transitions[name];
   const from = consent.status as ConsentStatus;
   if (!t.from.includes(from)) throw new AppError("INVALID_STATE");
@@ -221,7 +225,7 @@ export async function transitionConsent(
         await ensureParticipant(trx, consent.case_id, unitId, null, actor.id);
       }
     }
-    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis.unitId);
+    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis);
   });
 
   const narrowed = endReasons[t.to] && from === "active" ? endReasons[t.to] : superseded ? "consent_superseded" : null;
@@ -246,17 +250,23 @@ export async function transitionConsent(
 /** Only a draft that was never active can be discarded. */
 export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string) {
   const consent = await loadConsent(db, actor, consentId);
-  await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft");
+  const access = await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft", changeRecordedBelow);
   if (consent.status !== "draft" || consent.activated_at) throw new AppError("INVALID_STATE");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("consent_history").where("consent_id", "=", consentId).execute();
     await trx.deleteFrom("consents").where("id", "=", consentId).execute();
+    await auditConsent(trx, actor, consent.case_id, consentId, "consent.delete_draft", access.basis);
   });
 }
 
-/** Every consent version of a case with its history; visible to those who see the case. */
+/**
+ * The case's consent versions with their history, as much as the actor may read
+ * (consentReadScope): the managing unit and the coordinator read everything; a recipient
+ * unit reads only its own provisions, without grantors, the child's views, evidence or
+ * reasons; a consent that does not name the actor's units is not listed.
+ */
 export async function listConsents(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, {
+  const { facts } = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
@@ -282,28 +292,44 @@ export async function listConsents(db: Db, actor: Actor, caseId: string) {
       .orderBy("h.id")
       .execute(),
   ]);
-  return rows.map((c) => ({
-    id: c.id,
-    seriesId: c.series_id,
-    version: c.version,
-    status: c.status as ConsentStatus,
-    subjectId: c.subject_id,
-    subjectName: c.subject_name,
-    recordedByName: c.recorded_by_name,
-    grantors: c.grantors as ConsentTerms["grantors"],
-    childViews: (c.child_views ?? null) as ConsentTerms["childViews"],
-    evidence: c.evidence as ConsentTerms["evidence"],
-    informationTextVersion: c.information_text_version,
-    provisions: c.provisions as ConsentTerms["provisions"],
-    periodStart: c.period_start,
-    periodEnd: c.period_end,
-    supersedesId: c.supersedes_id,
-    createdAt: c.created_at,
-    activatedAt: c.activated_at,
-    endedAt: c.ended_at,
-    endReason: c.end_reason,
-    history: history
-      .filter((h) => h.consent_id === c.id)
-      .map((h) => ({ at: h.at, from: h.from_status, to: h.to_status, reason: h.reason, by: h.display_name })),
-  }));
+  const viewer = policyActor(actor);
+  return rows.flatMap((c) => {
+    const provisions = c.provisions as ConsentTerms["provisions"];
+    const scope = consentReadScope(viewer, facts, { managingUnitId: c.managing_unit_id, provisionUnitIds: provisions.map((p) => p.unitId) });
+    if (scope.kind === "none") return [];
+    const full = scope.kind === "full";
+    const own = scope.kind === "own_provisions" ? new Set(scope.unitIds) : null;
+    return [
+      {
+        id: c.id,
+        seriesId: c.series_id,
+        version: c.version,
+        status: c.status as ConsentStatus,
+        /** "full": every detail; "own_provisions": only the provisions for the actor's units. */
+        scope: scope.kind,
+        subjectId: c.subject_id,
+        subjectName: c.subject_name,
+        recordedByName: c.recorded_by_name,
+        ...(full
+          ? {
+              grantors: c.grantors as ConsentTerms["grantors"],
+              childViews: (c.child_views ?? null) as ConsentTerms["childViews"],
+              evidence: c.evidence as ConsentTerms["evidence"],
+            }
+          : {}),
+        informationTextVersion: c.information_text_version,
+        provisions: own ? provisions.filter((p) => own.has(p.unitId)) : provisions,
+        periodStart: c.period_start,
+        periodEnd: c.period_end,
+        supersedesId: c.supersedes_id,
+        createdAt: c.created_at,
+        activatedAt: c.activated_at,
+        endedAt: c.ended_at,
+        endReason: full ? c.end_reason : null,
+        history: history
+          .filter((h) => h.consent_id === c.id)
+          .map((h) => ({ at: h.at, from: h.from_status, to: h.to_status, reason: full ? h.reason : null, by: h.display_name })),
+      },
+    ];
+  });
 }

@@ -17,6 +17,8 @@ export interface MunicipalitiesTable {
   name: string;
   created_at: GeneratedTimestamp;
   consent_max_months: Generated<number>;
+  /** Unit kinds whose taking part in a case is confidential, besides child_welfare and police (json string[]). */
+  confidential_unit_kinds: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface UnitsTable {

@@ -67,8 +67,10 @@ test("a disclosure on a legal basis opens the named categories to the recipient,
   expect((await teacher.query("disclosures.reviewQueue")).status).toBe(403);
 
   // Access by disclosure shows up in the leader's review of access outside an active basis.
-  const review = await leader.queryOk<{ kind: string; caseId: string }[]>("audit.accessReview");
-  expect(review.some((r) => r.kind === "disclosure" && r.caseId === caseId)).toBe(true);
+  // The leader is not on the case: it is named only as "case A", never by id or names.
+  const review = await leader.queryOk<{ kind: string; case: unknown }[]>("audit.accessReview");
+  expect(review.some((r) => r.kind === "disclosure" && JSON.stringify(r.case) === JSON.stringify({ visible: false, letter: "A" }))).toBe(true);
+  expect(JSON.stringify(review)).not.toContain(caseId);
 
   const events: AccessChanged[] = [];
   const off = server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));

@@ -1,7 +1,7 @@
-import type { Category, Purpose } from "@laget/policy";
+import { mayReadDisclosure, type Category, type Purpose } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase } from "../cases/access.ts";
+import { authorizeCase, policyActor } from "../cases/access.ts";
 import { ensureParticipant } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -119,13 +119,20 @@ export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disc
   await bus.publish(accessChanged(d.case_id, actor.municipalityId, "disclosure_revoked", [d.recipient_unit_id]));
 }
 
-/** Disclosures a case's participants can see listed on the case (who got what, on which statute). */
+/**
+ * The case's disclosures the actor may read (who got what, on which statute, why): only
+ * its discloser unit, its recipient unit, the coordinator and the discloser's leaders
+ * (mayReadDisclosure). That a disclosure to child welfare exists is itself confidential.
+ */
 export async function listCaseDisclosures(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction: "disclosure.list", resourceType: "disclosure" });
+  const { facts } = await authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction: "disclosure.list", resourceType: "disclosure" });
   const rows = await disclosureRows(db).where("d.case_id", "=", caseId).execute();
   const led = ledUnits(actor);
-  // Who may revoke: the discloser, or a leader of the disclosing unit (as revokeDisclosure checks).
-  return rows.map((r) => ({ ...toDisclosure(r), mayRevoke: r.discloser_user_id === actor.id || led.includes(r.discloser_unit_id) }));
+  const viewer = { ...policyActor(actor), leaderOf: led };
+  return rows
+    .filter((r) => mayReadDisclosure(viewer, facts, { discloserUnitId: r.discloser_unit_id, recipientUnitId: r.recipient_unit_id }))
+    // Who may revoke: the discloser, or a leader of the disclosing unit (as revokeDisclosure checks).
+    .map((r) => ({ ...toDisclosure(r), mayRevoke: r.discloser_user_id === actor.id || led.includes(r.discloser_unit_id) }));
 }
 
 function disclosureRows(db: Db) {
@@ -137,7 +144,7 @@ function disclosureRows(db: Db) {
     .innerJoin("users as u", "u.id", "d.discloser_user_id")
     .leftJoin("users as r", "r.id", "d.reviewed_by")
     .select([
-      "d.id", "d.case_id", "d.discloser_user_id", "d.discloser_unit_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
+      "d.id", "d.case_id", "d.discloser_user_id", "d.discloser_unit_id", "d.recipient_unit_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
       "d.reviewed_at", "d.review_outcome", "d.review_note", "s.title as statute_title", "s.reference as statute_reference",
       "from.name as from_unit", "to.name as to_unit", "u.display_name as discloser_name", "r.display_name as reviewer_name",
     ])

@@ -1,8 +1,9 @@
-import { decide, type Basis, type CaseFacts } from "@laget/policy";
+import type { Basis, CaseFacts } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
+import { caseReadersWithBasis } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 
@@ -102,32 +103,7 @@ export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<strin
 
 /** The case thread's readers now, each with the basis decide() found: what a delivery is audited with. */
 export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Promise<{ userId: string; basis: Basis }[]> {
-  const participantUnits = facts.participants.map((p) => p.unitId);
-  const rows = await db
-    .selectFrom("memberships as m")
-    .innerJoin("units as u", "u.id", "m.unit_id")
-    .innerJoin("users as us", "us.id", "m.user_id")
-    .select(["m.user_id", "m.unit_id"])
-    .where("us.deactivated_at", "is", null)
-    .where("u.valid_to", "is", null)
-    .where("u.municipality_id", "=", facts.municipalityId)
-    .where("us.municipality_id", "=", facts.municipalityId)
-    .where((eb) =>
-      eb.or([
-        eb("m.user_id", "=", facts.coordinatorUserId),
-        ...(participantUnits.length
-          ? [eb("m.user_id", "in", eb.selectFrom("memberships").select("user_id").where("unit_id", "in", participantUnits))]
-          : []),
-      ]),
-    )
-    .execute();
-  const unitsByUser = new Map<string, string[]>();
-  for (const r of rows) (unitsByUser.get(r.user_id) ?? unitsByUser.set(r.user_id, []).get(r.user_id)!).push(r.unit_id);
-  const now = new Date();
-  return [...unitsByUser].flatMap(([userId, unitIds]) => {
-    const d = decide({ userId, municipalityId: facts.municipalityId, unitIds }, { case: facts, category: "conversation" }, "read", "coordination", now);
-    return d.allow ? [{ userId, basis: d.basis }] : [];
-  });
+  return (await caseReadersWithBasis(db, facts, "conversation")).map(({ userId, basis }) => ({ userId, basis }));
 }
 
 /** Everyone who may read the conversation now. */

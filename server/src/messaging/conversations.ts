@@ -1,10 +1,11 @@
 import type { ConversationKind, GroupKind } from "@laget/domain";
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import { knownReaders } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { staffDirectory } from "../org/users.ts";
-import { authorizeConversation, candidateCaseThreads, caseThreadReaders, conversationReaders } from "./access.ts";
+import { authorizeConversation, candidateCaseThreads, caseThreadReaders } from "./access.ts";
 import { appendUserEvents, deliveriesFor, type Delivery } from "./events.ts";
 import type { Realtime } from "./realtime.ts";
 
@@ -309,7 +310,8 @@ export type ConversationMember = {
 /** Who can read the conversation now (for a case thread: whom decide() allows), by name and unit. */
 export async function conversationMembers(db: Db, actor: Actor, conversationId: string): Promise<ConversationMember[]> {
   const access = await authorizeConversation(db, actor, conversationId, "read", "conversation.members");
-  const readers = await conversationReaders(db, access);
+  // A case thread's readers through a confidential unit are left out for those without a basis to know.
+  const readers = access.facts ? (await knownReaders(db, actor, access.facts, "conversation")).map((r) => r.userId) : access.members;
   if (readers.length === 0) return [];
   const [rows, directory] = await Promise.all([
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),

@@ -1,4 +1,5 @@
 import { MESSAGE_MAX_LENGTH, type SendMessageInput } from "@laget/domain";
+import type { Basis } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
@@ -94,6 +95,33 @@ async function resolveMentions(db: Db, mentions: Mentions, readers: readonly str
 
 export type SendResult = { message: MessageView; duplicate: boolean; deliveries: Delivery[] };
 
+type CaseReaders = { userId: string; basis: Basis }[] | null;
+
+/**
+ * In a case thread every delivery is a read of case data: each reader other than the
+ * actor is audited with the basis decide() found for them (a send, an edit's new text,
+ * a delete's tombstone alike). Outside case threads nothing is audited here.
+ */
+async function auditDeliveries(db: Db, actor: Actor, readers: CaseReaders, caseId: string | null, action: string, messageId: string) {
+  if (!readers || !caseId) return;
+  await appendAudit(
+    db,
+    actor.municipalityId,
+    readers
+      .filter((r) => r.userId !== actor.id)
+      .map((r) => ({
+        actorUserId: r.userId,
+        actorUnitId: r.basis.unitId,
+        action,
+        resourceType: "message",
+        resourceId: messageId,
+        caseId,
+        basis: r.basis,
+        purpose: "coordination" as const,
+      })),
+  );
+}
+
 /** Thrown inside a send's transaction to roll it back: the client's id was already used. */
 class DuplicateSend extends Error {}
 
@@ -169,25 +197,8 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
       const notified = await appendUserEvents(trx, mentioned, { type: "notification", conversationId, data });
       deliveries.push(...deliveriesFor(notified, { type: "notification", conversationId, data }));
     }
-    if (caseReaders) {
-      // Last before commit: the insert holds the municipality's audit chain head until then.
-      await appendAudit(
-        trx,
-        actor.municipalityId,
-        caseReaders
-          .filter((r) => r.userId !== actor.id)
-          .map((r) => ({
-            actorUserId: r.userId,
-            actorUnitId: r.basis.unitId,
-            action: "message.deliver",
-            resourceType: "message",
-            resourceId: input.id,
-            caseId,
-            basis: r.basis,
-            purpose: "coordination" as const,
-          })),
-      );
-    }
+    // Last before commit: the insert holds the municipality's audit chain head until then.
+    await auditDeliveries(trx, actor, caseReaders, caseId, "message.deliver", input.id);
     return { message, deliveries };
   }).catch((err: unknown) => {
     if (err instanceof DuplicateSend) return null;
@@ -196,28 +207,33 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
 
   if (!outcome) {
     const message = (await messageViews(db, [input.id])).get(input.id);
+    // The client's id is an idempotency key of its sender in one conversation. Anyone
+    // else's id (in a thread the actor cannot see, or can) is answered like a conversation
+    // the actor cannot see, so the answer never tells hidden from missing.
     if (!message || message.conversationId !== conversationId || message.authorUserId !== actor.id) {
-      throw new AppError("INVALID_STATE", "This message id is already in use");
+      throw new AppError("NOT_FOUND");
     }
     return { message, duplicate: true, deliveries: [] };
   }
   return { ...outcome, duplicate: false };
 }
 
-/** Loads a message for a change by its author, authorizing a write to its conversation (audited). */
+/** Loads a message for a change by its author, authorizing a write to its conversation (audited), with its readers now. */
 async function authorForChange(db: Db, actor: Actor, messageId: string, auditAction: string) {
   const message = await db.selectFrom("messages").select(["conversation_id", "author_user_id"]).where("id", "=", messageId).executeTakeFirst();
   if (!message) throw new AppError("NOT_FOUND");
   const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction);
   if (message.author_user_id !== actor.id) throw new AppError("NOT_AUTHOR");
   if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
-  return { access, readers: [...new Set([...(await conversationReaders(db, access)), actor.id])] };
+  const caseReaders = access.facts ? await caseThreadReadersWithBasis(db, access.facts) : null;
+  const readers = [...new Set([...(caseReaders ? caseReaders.map((r) => r.userId) : access.members!), actor.id])];
+  return { access, readers, caseReaders };
 }
 
 /** Edits a message; the previous text is kept in message_edits. */
 export async function editMessage(db: Db, actor: Actor, input: { messageId: string; body: string }): Promise<SendResult> {
   checkBody(input.body);
-  const { access, readers } = await authorForChange(db, actor, input.messageId, "message.edit");
+  const { access, readers, caseReaders } = await authorForChange(db, actor, input.messageId, "message.edit");
   const conversationId = access.conversation.id;
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("messages").select(["body", "deleted_at"]).where("id", "=", input.messageId).forUpdate().executeTakeFirstOrThrow();
@@ -226,13 +242,14 @@ export async function editMessage(db: Db, actor: Actor, input: { messageId: stri
     await trx.updateTable("messages").set({ body: input.body, edited_at: new Date() }).where("id", "=", input.messageId).execute();
     const ids = await appendUserEvents(trx, readers, { type: "message.edited", conversationId, messageId: input.messageId });
     const message = (await messageViews(trx, [input.messageId])).get(input.messageId)!;
+    await auditDeliveries(trx, actor, caseReaders, access.conversation.case_id, "message.deliver_edit", input.messageId);
     return { message, duplicate: false, deliveries: deliveriesFor(ids, { type: "message.edited", conversationId, message }) };
   });
 }
 
 /** Deletes a message: readers see a tombstone; the text stays in the database for audit. */
 export async function deleteMessage(db: Db, actor: Actor, messageId: string): Promise<SendResult> {
-  const { access, readers } = await authorForChange(db, actor, messageId, "message.delete");
+  const { access, readers, caseReaders } = await authorForChange(db, actor, messageId, "message.delete");
   const conversationId = access.conversation.id;
   const deliveries = await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("messages").select("deleted_at").where("id", "=", messageId).forUpdate().executeTakeFirstOrThrow();
@@ -240,6 +257,7 @@ export async function deleteMessage(db: Db, actor: Actor, messageId: string): Pr
     await trx.updateTable("messages").set({ deleted_at: new Date() }).where("id", "=", messageId).execute();
     const ids = await appendUserEvents(trx, readers, { type: "message.deleted", conversationId, messageId });
     const message = (await messageViews(trx, [messageId])).get(messageId)!;
+    await auditDeliveries(trx, actor, caseReaders, access.conversation.case_id, "message.deliver_delete", messageId);
     return deliveriesFor(ids, { type: "message.deleted", conversationId, message });
   });
   const message = (await messageViews(db, [messageId])).get(messageId)!;

@@ -194,6 +194,15 @@ const probes: Record<string, Probe> = {
   "cases.declineHandover": { input: ({ t }) => ({ handoverId: t.handoverId }), expect: { nav: "ok", koordinator: err("FORBIDDEN") }, before: () => openHandover() },
   "cases.withdrawHandover": { input: ({ t }) => ({ handoverId: t.handoverId }), expect: { koordinator: "ok", nav: err("FORBIDDEN") }, before: () => openHandover() },
   "cases.handoverHistory": { input: ({ t }) => ({ caseId: t.caseId }), expect: SEERS },
+  "cases.audience": {
+    input: ({ t }) => ({ caseId: t.caseId, category: "plan" }),
+    expect: SEERS,
+    check: (data: { userId: string; unitId: string }[], role) => {
+      if (role === "nav" || role === "helsesykepleier") {
+        expect(data.map((p) => p.unitId), "a confidential participant's people are not offered to those without a basis to know").not.toContain(units.Barneverntjenesten);
+      }
+    },
+  },
   "cases.notes": {
     input: ({ t }) => ({ caseId: t.caseId }),
     expect: SEERS,
