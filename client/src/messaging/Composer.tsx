@@ -4,6 +4,7 @@ import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { SocketRequestError } from "../trpc.ts";
 import { ErrorMessage } from "../ui/messages.tsx";
+import { clearDraft, loadDraft, saveDraft } from "./drafts.ts";
 import { useDirectory, useUnits, newMessageId } from "./queries.ts";
 import { messageFromWire, type Message } from "./realtime.ts";
 import { useRealtime } from "./RealtimeProvider.tsx";
@@ -60,7 +61,13 @@ export function Composer({
   const listId = `${id}-suggestions`;
   const hintId = `${id}-hint`;
   const areaRef = useRef<HTMLTextAreaElement | null>(null);
-  const [body, setBody] = useState("");
+  // The unsent text is kept for the user (drafts.ts), also when the view goes away.
+  const [body, setBodyState] = useState(() => loadDraft(actor.id, conversationId));
+  const setBody = (text: string) => {
+    setBodyState(text);
+    saveDraft(actor.id, conversationId, text);
+  };
+  useEffect(() => setBodyState(loadDraft(actor.id, conversationId)), [actor.id, conversationId]);
   const [chosen, setChosen] = useState<Candidate[]>([]);
   const [query, setQuery] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
@@ -147,7 +154,8 @@ export function Composer({
       });
       rt.addMessage(messageFromWire(res.message));
       pendingId.current = null;
-      setBody("");
+      setBodyState("");
+      clearDraft(actor.id, conversationId);
       setChosen([]);
       setQuery(null);
       onSent();

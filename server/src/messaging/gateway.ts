@@ -74,6 +74,8 @@ export interface ServerToClientEvents {
   "conversation:revoked"(p: { conversationId: string }): void;
   /** The conversation's members changed: fetch them again (sent to its room only). */
   "conversation:members"(p: { conversationId: string }): void;
+  /** This socket's session ended: the client drops what it keeps on the device (plan copies). */
+  "session:ended"(): void;
   /** Access to a watched case (or its plan) ended: clear what is shown (case-watch.ts). */
   "case:accessEnded"(p: CaseAccessEnded): void;
 }
@@ -378,7 +380,9 @@ export async function attachGateway(options: {
     if (event.type === "sessionsEnded") {
       // Every node gets the event and closes its own sockets of those sessions.
       for (const socket of io.of("/").sockets.values()) {
-        if (sessionEnded(event, socket.data.actor.id, socket.data.sessionId)) socket.disconnect(true);
+        if (!sessionEnded(event, socket.data.actor.id, socket.data.sessionId)) continue;
+        socket.emit("session:ended");
+        socket.disconnect(true);
       }
     }
   });
