@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type Keybo
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { SocketRequestError } from "../trpc.ts";
+import { CharacterCount } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.ts";
 import { useDirectory, useUnits, newMessageId } from "./queries.ts";
@@ -60,6 +61,7 @@ export function Composer({
   const id = useId();
   const listId = `${id}-suggestions`;
   const hintId = `${id}-hint`;
+  const countId = `${id}-count`;
   const areaRef = useRef<HTMLTextAreaElement | null>(null);
   // The unsent text is kept for the user (drafts.ts), also when the view goes away.
   const [body, setBodyState] = useState(() => loadDraft(actor.id, conversationId));
@@ -236,7 +238,7 @@ export function Composer({
             className="field__control"
             rows={3}
             value={body}
-            aria-describedby={hintId}
+            aria-describedby={`${hintId} ${countId}`}
             aria-autocomplete="list"
             aria-controls={open ? listId : undefined}
             aria-activedescendant={open ? optionId(activeIndex) : undefined}
@@ -273,6 +275,7 @@ export function Composer({
             </ul>
           )}
         </div>
+        <CharacterCount id={countId} used={body.length} limit={MESSAGE_MAX_LENGTH} />
         <div role="status" className="visually-hidden">
           {open ? t("messaging.suggestionsCount", { count: suggestions.length }) : ""}
         </div>
