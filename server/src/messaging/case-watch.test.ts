@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { RunningServer } from "../server.ts";
+import { createTestDb, type TestDb } from "../testing/test-db.ts";
+import { startServerOn, startTestServer, type TestServer } from "../testing/test-server.ts";
 import type { CaseAccessEnded } from "./case-watch.ts";
 
 // An open case page watches its case over the socket: the watch is decided like a read,
@@ -75,4 +77,37 @@ test("on withdrawal the nurse's watches end with a neutral reason; the coordinat
   const again = await live.helsesykepleier!.request("case:watch", { caseId });
   expect(!again.ok && again.error.code).toBe("NOT_FOUND");
   expect(ended.helsesykepleier).toHaveLength(2);
+});
+
+const redisUrl = process.env.REDIS_URL;
+describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreSQL and Redis", () => {
+  let testDb: TestDb;
+  let nodes: RunningServer[] = [];
+  const clients: LiveClient[] = [];
+  beforeAll(async () => {
+    testDb = await createTestDb("postgres");
+    nodes = [await startServerOn(testDb, { redisUrl }), await startServerOn(testDb, { redisUrl })];
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    for (const n of nodes) await n.close();
+    await testDb?.close();
+  });
+
+  test("a withdrawal decided on node A ends the watch of a page connected to node B", async () => {
+    const [a, b] = nodes as [RunningServer, RunningServer];
+    const teacher = await signedIn(a.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+    const nurse = await signedIn(b.url, "helsesykepleier@demo.laget.no", DEMO_PASSWORD);
+    const units = await unitIdsByName(teacher);
+    const { caseId, subjectId } = await createChildCase(teacher, units["Fjellheim skole"]!);
+    const { consentId } = await teacher.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [units["Helsestasjonen"]!]) });
+    await teacher.mutationOk("consents.activate", { consentId });
+    const watcher = await connectLive(b.url, nurse.cookie!);
+    clients.push(watcher);
+    expect((await watcher.request("case:watch", { caseId })).ok).toBe(true);
+
+    const ended = watcher.next<CaseAccessEnded>("case:accessEnded", (p) => p.caseId === caseId, 1_000);
+    await teacher.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket" });
+    expect(await ended).toEqual({ caseId, scope: "case", reason: "consent_withdrawn" });
+  });
 });
