@@ -1,5 +1,5 @@
 import type { Page } from "playwright-core";
-import { beforeAll, test } from "vitest";
+import { beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn as signedInApi, type HttpClient } from "../../server/src/testing/http-client.ts";
@@ -69,4 +69,21 @@ test("every plan copy goes when the session ends elsewhere", async () => {
   const elsewhere = await signedInApi(suite.server.url, "helsesykepleier@demo.laget.no", DEMO_PASSWORD);
   await elsewhere.mutationOk("auth.logoutEverywhere");
   await untilCopies(page, (names) => names.length === 0);
+});
+
+test("the copy on the device is not shown before the server has let the session in", async () => {
+  const shared = await caseSharedWithNurse("Eva Kopi");
+  const { page, context } = await suite.signedIn("helsesykepleier@demo.laget.no");
+  await page.goto(`${suite.server.url}/saker/${shared.caseId}/plan`);
+  await page.getByRole("heading", { level: 4, name: "Arbeid" }).waitFor();
+  await page.close();
+
+  // The live connection is refused on the way (as when the network drops before the server answers).
+  await context.routeWebSocket(/\/collab/, (ws) => ws.close());
+  const again = await context.newPage();
+  await again.goto(`${suite.server.url}/saker/${shared.caseId}/plan`);
+  // Shown only once the copy on the device has been read: it is there, and still not shown.
+  await again.getByText("Planen vises når Laget har bekreftet at du fortsatt har tilgang.", { exact: false }).waitFor();
+  await untilCopies(again, (names) => names.some((n) => n.endsWith(shared.caseId)));
+  expect(await again.getByRole("heading", { level: 4, name: "Arbeid" }).count()).toBe(0);
 });
