@@ -434,7 +434,7 @@ export class Realtime {
     const next = new Map(this.ended.get());
     next.set(caseId, { reason, conversationId });
     this.ended.set(next);
-    // Nothing of the case stays in memory: every cached answer about it goes.
+    // Every cached answer asked by this case id goes (the case, its notes, consents, plan revisions, its thread).
     queryClient.removeQueries({ predicate: (q) => q.queryKey.some((part) => part === caseId || (part as { input?: { caseId?: unknown } } | null)?.input?.caseId === caseId) });
     if (conversationId) this.forget(conversationId, "revoked");
   }
