@@ -6,7 +6,8 @@ import * as plans from "./0004_plans.ts";
 import * as notificationConversation from "./0005_notification_conversation.ts";
 import * as planUpdates from "./0006_plan_updates.ts";
 import * as userEventRetention from "./0007_user_event_retention.ts";
-import * as confidentialUnitKinds from "./0008_confid_confidential_unit_kinds.ts";
+import * as confidentialUnitKinds from "./0008_confidential_unit_kinds.ts";
+import * as uniqueActiveUnitNames from "./0009_unique_active_unit_names.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   "0005_notification_conversation": notificationConversation,
   "0006_plan_updates": planUpdates,
   "0007_user_event_retention": userEventRetention,
-  "0008_confid_confidential_unit_kinds": confidentialUnitKinds,
+  "0008_confidential_unit_kinds": confidentialUnitKinds,
+  "0009_unique_active_unit_names": uniqueActiveUnitNames,
 };

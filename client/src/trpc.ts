@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import { createTRPCOptionsProxy } from "@trpc/tanstack-react-query";
 import superjson from "superjson";
 import { setLoginNotice } from "./auth/notice.ts";
+import { clearLocalPlansOf } from "./plans/local-copies.ts";
 
 /** What the UI needs to know about a failed call. */
 export type ApiError = {
@@ -40,14 +41,19 @@ export function apiErrorOf(error: unknown): ApiError {
 
 /**
  * Session problems are handled once, here, whatever call hit them: a lost session
- * sends the user back to the login page, a pending first-login password change
+ * deletes the plan copies on the device and sends the user back to the login page, a pending first-login password change
  * brings up the change-password page (both follow from the `auth.me` answer).
  */
 function onApiError(error: unknown) {
   const { appCode } = apiErrorOf(error);
   const meKey = trpc.auth.me.queryKey();
   if (appCode === "UNAUTHENTICATED") {
-    if (queryClient.getQueryData(meKey)) setLoginNotice("sessionEnded");
+    const me = queryClient.getQueryData(meKey);
+    if (me) {
+      setLoginNotice("sessionEnded");
+      // However the session ended (expiry, logout elsewhere, deactivation), no plan copy outlives it.
+      void clearLocalPlansOf(me.id);
+    }
     clearSession();
   } else if (appCode === "PASSWORD_CHANGE_REQUIRED") {
     void queryClient.invalidateQueries({ queryKey: meKey });

@@ -1,5 +1,8 @@
 import type { Page } from "playwright-core";
 import { expect, test } from "vitest";
+import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
+import { consentTerms, createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
+import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
 import { browserSuite, expectAccessible } from "../support/browser.ts";
 
 const suite = browserSuite();
@@ -173,4 +176,44 @@ test("a consent is sent to the family and refused, another is activated and then
     expect(overflow, `${tab} at 360 px`).toBeLessThanOrEqual(0);
     await expectAccessible(teacher, `${tab} at 360 px`);
   }
+});
+
+test("when the consent is withdrawn, the nurse's open overview, notes and thread are replaced by a notice, and her unsent text is kept", async () => {
+  const api = await signedInHttp(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  const units = await unitIdsByName(api);
+  const { caseId, subjectId } = await createChildCase(api, units["Fjellheim skole"]!, "Jonas Berg");
+  const { consentId } = await api.mutationOk<{ consentId: string }>("consents.create", {
+    caseId,
+    ...consentTerms(subjectId, [units["Helsestasjonen"]!]),
+  });
+  await api.mutationOk("consents.activate", { consentId });
+  await api.mutationOk("cases.addNote", { caseId, category: "school", body: "Jonas trives i klassen." });
+
+  // The nurse has the case open in three tabs: the overview, the notes and the thread (with a message half written).
+  const { page: overview, context } = await suite.signedIn("helsesykepleier@demo.laget.no");
+  const caseUrl = `${suite.server.url}/saker/${caseId}`;
+  await overview.goto(caseUrl);
+  await overview.getByText("Du ser saken fordi et samtykke (versjon 1) gir Helsestasjonen tilgang.").waitFor();
+  const notes = await context.newPage();
+  await notes.goto(`${caseUrl}/notater`);
+  await notes.getByText("Jonas trives i klassen.").waitFor();
+  const thread = await context.newPage();
+  await thread.goto(`${caseUrl}/samtale`);
+  const unsent = "Jeg har snakket med mor om søvnen, og";
+  await thread.getByLabel("Skriv en melding", { exact: true }).fill(unsent);
+
+  await api.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket." });
+  for (const page of [overview, notes, thread]) {
+    await page.getByRole("alert").getByText("Du har ikke lenger tilgang til denne saken. Samtykket er trukket tilbake.").waitFor();
+    await page.getByRole("heading", { level: 1, name: "Du har ikke lenger tilgang til denne saken" }).waitFor();
+    // Nothing of the case stays on the screen, and the notice never says it was removed.
+    expect(await page.getByText("Jonas", { exact: false }).count()).toBe(0);
+    expect(await page.getByText("fjernet", { exact: false }).count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Saken" }).count()).toBe(0);
+  }
+  const kept = thread.getByRole("region", { name: "Meldingen du ikke sendte" });
+  expect(await kept.getByRole("textbox").inputValue()).toBe(unsent);
+  await expectAccessible(thread, "case access ended, with the unsent text");
+  await kept.getByRole("button", { name: "Slett teksten" }).click();
+  expect(await kept.count()).toBe(0);
 });

@@ -172,11 +172,9 @@ test("a group shows the personal-data reminder; a case thread follows consent, a
   await nav.getByText("et samtykke som dekker enheten din for kategorien Samtale", { exact: false }).waitFor();
   await expectAccessible(nav, "case thread refused (NAV, identity only)");
 
-  // The consent is withdrawn: the nurse's open thread says so at once, without a reload.
+  // The consent is withdrawn: the nurse's open case page, thread and all, says so at once, without a reload.
   await api.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket." });
-  await nurse
-    .getByText("Du har ikke lenger tilgang til denne samtalen. Samtykket som ga enheten din tilgang, gjelder ikke lenger.")
-    .waitFor();
+  await nurse.getByText("Du har ikke lenger tilgang til denne saken. Samtykket er trukket tilbake.").waitFor();
   expect(await thread(nurse).count()).toBe(0);
   await expectAccessible(nurse, "case thread after withdrawal");
 });

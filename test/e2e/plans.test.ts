@@ -226,9 +226,9 @@ test("Mine tiltak, the print view, revisions with restore, read-only and revocat
   await expect.poll(() => measureCard(kari).count()).toBe(0);
   await expect.poll(valueOf(hanne.getByRole("group", { name: "Mål 1", exact: true }).getByLabel("Målet, med familiens egne ord", { exact: true }))).toBe(GOAL);
 
-  // Withdrawing the consent ends Hanne's access at once, says why, and clears her local copy.
+  // Withdrawing the consent ends Hanne's access at once (the whole case page says so), and clears her local copy.
   await api.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket" });
-  await hanne.getByText("Du har ikke lenger tilgang til planen. Samtykket som ga enheten din tilgang, gjelder ikke lenger.").waitFor();
+  await hanne.getByText("Du har ikke lenger tilgang til denne saken. Samtykket er trukket tilbake.").waitFor();
   expect(await notes(hanne).count()).toBe(0);
   await expect
     .poll(() => hanne.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? "").filter((n) => n.includes("plan:")).length))

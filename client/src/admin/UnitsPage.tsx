@@ -60,7 +60,7 @@ function CreateUnitForm({ units, onCreated }: { units: Unit[]; onCreated: (name:
       },
     }),
   );
-  const server = apiErrorOf(create.error).fieldErrors;
+  const { fieldErrors: server, appCode } = apiErrorOf(create.error);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -88,7 +88,7 @@ function CreateUnitForm({ units, onCreated }: { units: Unit[]; onCreated: (name:
           autoComplete="off"
           value={name}
           onChange={(e) => setName(e.target.value)}
-          error={errors.name ?? (server?.name ? t("errors.fieldInvalid") : undefined)}
+          error={errors.name ?? (appCode === "UNIT_NAME_TAKEN" ? t("units.nameTaken") : server?.name ? t("errors.fieldInvalid") : undefined)}
         />
         <SelectField
           label={t("units.kind")}
@@ -290,7 +290,7 @@ function RenameUnitForm({ unit, onDone, onCancel }: { unit: Unit; onDone: (name:
         autoComplete="off"
         value={name}
         onChange={(e) => setName(e.target.value)}
-        error={error}
+        error={error ?? (apiErrorOf(rename.error).appCode === "UNIT_NAME_TAKEN" ? t("units.nameTaken") : undefined)}
       />
       <div className="form__actions">
         <button type="submit" className="button button--small">

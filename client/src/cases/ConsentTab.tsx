@@ -3,7 +3,7 @@ import { categories, purposes, type Category, type Purpose } from "@laget/policy
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { trpc } from "../trpc.ts";
+import { apiErrorOf, trpc } from "../trpc.ts";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
@@ -444,6 +444,10 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
   const keptReferrals = (revising?.provisions ?? []).filter((p) => volunteerIds.has(p.unitId));
   const defaultSubject = kase.subjects.find((s) => s.role !== "parent") ?? kase.subjects[0];
   const today = isoDay(new Date());
+  // A period already over gives nothing: the first end the server takes is tomorrow's start.
+  const earliestEnd = isoDay(new Date(Date.now() + 24 * 3600 * 1000));
+  const format = useFormat();
+  const periodOver = t("consent.periodOver", { date: format.date(dayToDate(earliestEnd)) });
 
   const [subjectId, setSubjectId] = useState(revising?.subjectId ?? defaultSubject?.id ?? "");
   const [grantors, setGrantors] = useState<Grantor[]>(
@@ -509,6 +513,7 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
     if (!periodStart) found.periodStart = t("consent.periodRequired");
     if (!periodEnd) found.periodEnd = t("consent.periodRequired");
     else if (periodStart && periodEnd <= periodStart) found.periodEnd = t("consent.periodOrder");
+    else if (periodEnd < earliestEnd) found.periodEnd = periodOver;
     const provisions = chosenRows.map((u) => ({
       unitId: u.id,
       actions: disclose ? (["access", "disclose"] as const) : (["access"] as const),
@@ -684,7 +689,7 @@ function ConsentForm({ revising, onDone, onCancel }: { revising: Consent | null;
               max={periodStart ? addMonths(periodStart, maxMonths) : undefined}
               value={periodEnd}
               onChange={(e) => setPeriodEnd(e.target.value)}
-              error={errors.periodEnd}
+              error={errors.periodEnd ?? (apiErrorOf(create.error ?? revise.error).fieldErrors?.periodEnd ? periodOver : undefined)}
             />
           </div>
         </fieldset>

@@ -3,16 +3,26 @@ import { useRef, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { trpc } from "../trpc.ts";
+import { apiErrorOf, trpc } from "../trpc.ts";
 import { SelectField } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
-import { btiKey, btiLevels, caseUnits, refreshCase } from "./shared.ts";
-import { blankSubject, hasSubjectErrors, SubjectFields, subjectInput, validateSubject, type SubjectDraft, type SubjectErrors } from "./SubjectFields.tsx";
+import { btiKey, btiLevels, caseUnits, refreshCase, useFormat } from "./shared.ts";
+import {
+  blankSubject,
+  hasSubjectErrors,
+  serverSubjectErrors,
+  SubjectFields,
+  subjectInput,
+  validateSubject,
+  type SubjectDraft,
+  type SubjectErrors,
+} from "./SubjectFields.tsx";
 
 export function NewCasePage({ actor }: { actor: Actor }) {
   const t = useT();
+  const format = useFormat();
   const navigate = useNavigate();
   const formRef = useRef<HTMLFormElement>(null);
   const units = caseUnits(actor.memberships);
@@ -38,7 +48,7 @@ export function NewCasePage({ actor }: { actor: Actor }) {
     const found = { unit: unitId ? undefined : t("newCase.unitRequired"), subjects: [] as SubjectErrors[] };
     let bad = !!found.unit;
     subjects.forEach((s, i) => {
-      const e = validateSubject(t, s);
+      const e = validateSubject(t, s, format.date);
       if (hasSubjectErrors(e)) bad = true;
       found.subjects[i] = e;
     });
@@ -96,7 +106,11 @@ export function NewCasePage({ actor }: { actor: Actor }) {
         {subjects.map((s, i) => (
           <fieldset key={s.key} className="fieldset">
             <legend>{t("newCase.subjectLegend", { n: i + 1 })}</legend>
-            <SubjectFields subject={s} errors={errors.subjects[i]} onChange={(patch) => update(s.key, patch)} />
+            <SubjectFields
+              subject={s}
+              errors={{ ...serverSubjectErrors(t, apiErrorOf(create.error).fieldErrors, `subjects.${i}`), ...errors.subjects[i] }}
+              onChange={(patch) => update(s.key, patch)}
+            />
             {subjects.length > 1 && (
               <button
                 type="button"

@@ -1,10 +1,11 @@
-import { noteKinds } from "@laget/domain";
+import { NOTE_MAX_LENGTH, noteKinds } from "@laget/domain";
 import { categories, type Category } from "@laget/policy";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { inferOutput } from "@trpc/tanstack-react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { trpc } from "../trpc.ts";
+import type { TFunction } from "../i18n/types.ts";
+import { apiErrorOf, trpc } from "../trpc.ts";
 import { SelectField, TextAreaField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
@@ -68,6 +69,17 @@ export function NotesTab() {
   );
 }
 
+/** What is wrong with a note's text, if anything: empty, or longer than a note may be (said at the field). */
+function bodyProblem(t: TFunction, body: string): string | undefined {
+  const length = body.trim().length;
+  if (length === 0) return t("notes.bodyRequired");
+  if (length > NOTE_MAX_LENGTH) return t("notes.bodyTooLong", { max: NOTE_MAX_LENGTH.toLocaleString("nb-NO"), over: length - NOTE_MAX_LENGTH });
+  return undefined;
+}
+
+/** The server's word on the text field, if the form's own check let something through. */
+const serverBodyError = (t: TFunction, error: unknown) => (apiErrorOf(error).fieldErrors?.body ? t("errors.fieldInvalid") : undefined);
+
 function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
   const t = useT();
   const { kase } = useCase();
@@ -89,7 +101,7 @@ function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (add.isPending) return;
-    const found = { category: category ? undefined : t("notes.categoryRequired"), body: body.trim() ? undefined : t("notes.bodyRequired") };
+    const found = { category: category ? undefined : t("notes.categoryRequired"), body: bodyProblem(t, body) };
     setErrors(found);
     if (!category || found.body) {
       requestAnimationFrame(() => focusFirstInvalid(formRef.current));
@@ -117,7 +129,14 @@ function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
             </option>
           ))}
         </SelectField>
-        <TextAreaField label={t("notes.body")} required value={body} onChange={(e) => setBody(e.target.value)} error={errors.body} />
+        <TextAreaField
+          label={t("notes.body")}
+          required
+          limit={NOTE_MAX_LENGTH}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
+          error={errors.body ?? serverBodyError(t, add.error)}
+        />
         <div className="form__actions">
           <button type="submit" className="button">
             {t("notes.add")}
@@ -135,6 +154,7 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
   const [showHistory, setShowHistory] = useState(false);
   const [category, setCategory] = useState<Category>(note.category);
   const [body, setBody] = useState(note.body);
+  const [bodyError, setBodyError] = useState<string | undefined>();
   const date = format.dateTime(note.createdAt);
   const edit = useMutation(
     trpc.cases.editNote.mutationOptions({
@@ -159,7 +179,9 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (body.trim()) edit.mutate({ noteId: note.id, category, body: body.trim() });
+            const problem = bodyProblem(t, body);
+            setBodyError(problem);
+            if (!problem) edit.mutate({ noteId: note.id, category, body: body.trim() });
           }}
         >
           <ErrorMessage error={edit.error} />
@@ -170,7 +192,14 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
               </option>
             ))}
           </SelectField>
-          <TextAreaField label={t("notes.body")} required value={body} onChange={(e) => setBody(e.target.value)} />
+          <TextAreaField
+            label={t("notes.body")}
+            required
+            limit={NOTE_MAX_LENGTH}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+            error={bodyError ?? serverBodyError(t, edit.error)}
+          />
           <div className="form__actions">
             <button type="submit" className="button button--small">
               {t("notes.save")}

@@ -4,7 +4,9 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type Keybo
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { SocketRequestError, trpc } from "../trpc.ts";
+import { CharacterCount } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
+import { clearDraft, loadDraft, saveDraft } from "./drafts.ts";
 import { newMessageId } from "./queries.ts";
 import { messageFromWire, type Message } from "./realtime.ts";
 import { useRealtime } from "./RealtimeProvider.tsx";
@@ -60,8 +62,15 @@ export function Composer({
   const id = useId();
   const listId = `${id}-suggestions`;
   const hintId = `${id}-hint`;
+  const countId = `${id}-count`;
   const areaRef = useRef<HTMLTextAreaElement | null>(null);
-  const [body, setBody] = useState("");
+  // The unsent text is kept for the user (drafts.ts), also when the view goes away.
+  const [body, setBodyState] = useState(() => loadDraft(actor.id, conversationId));
+  const setBody = (text: string) => {
+    setBodyState(text);
+    saveDraft(actor.id, conversationId, text);
+  };
+  useEffect(() => setBodyState(loadDraft(actor.id, conversationId)), [actor.id, conversationId]);
   const [chosen, setChosen] = useState<Candidate[]>([]);
   const [query, setQuery] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
@@ -148,7 +157,8 @@ export function Composer({
       });
       rt.addMessage(messageFromWire(res.message));
       pendingId.current = null;
-      setBody("");
+      setBodyState("");
+      clearDraft(actor.id, conversationId);
       setChosen([]);
       setQuery(null);
       onSent();
@@ -229,7 +239,7 @@ export function Composer({
             className="field__control"
             rows={3}
             value={body}
-            aria-describedby={hintId}
+            aria-describedby={`${hintId} ${countId}`}
             aria-autocomplete="list"
             aria-controls={open ? listId : undefined}
             aria-activedescendant={open ? optionId(activeIndex) : undefined}
@@ -266,6 +276,7 @@ export function Composer({
             </ul>
           )}
         </div>
+        <CharacterCount id={countId} used={body.length} limit={MESSAGE_MAX_LENGTH} />
         <div role="status" className="visually-hidden">
           {open ? t("messaging.suggestionsCount", { count: suggestions.length }) : ""}
         </div>

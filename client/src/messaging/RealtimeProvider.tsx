@@ -41,3 +41,10 @@ export function useLost(conversationId: string) {
   const all = useSyncExternalStore(rt.lost.subscribe, rt.lost.get);
   return all.get(conversationId) ?? null;
 }
+
+/** Why access to this open case ended, or null while it lasts. */
+export function useCaseEnded(caseId: string) {
+  const rt = useRealtime();
+  const all = useSyncExternalStore(rt.ended.subscribe, rt.ended.get);
+  return all.get(caseId) ?? null;
+}

@@ -1,7 +1,8 @@
 import type { PresenceStatus } from "@laget/domain";
 import type { inferOutput } from "@trpc/tanstack-react-query";
 import { io, type Socket } from "socket.io-client";
-import { queryClient, SocketRequestError, trpc } from "../trpc.ts";
+import { clearLocalPlan, clearLocalPlansOf, localPlanCaseIds } from "../plans/local-copies.ts";
+import { apiErrorOf, queryClient, SocketRequestError, trpc } from "../trpc.ts";
 
 /**
  * The messaging socket: one per signed-in session. It keeps the user's event stream
@@ -37,6 +38,14 @@ type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: 
 export type ConnectionState = "connecting" | "connected" | "disconnected";
 /** Why an open conversation went away: consent narrowed (case thread) or removed from a group. */
 export type Lost = "revoked" | "removed";
+/** Why access to an open case ended, in words that say no more than the user knew (server/src/messaging/case-watch.ts). */
+export type AccessEndedReason = "consent_withdrawn" | "consent_expired" | "access_ended";
+/** An open case page whose access ended: its case thread, if it was opened, keeps the unsent draft. */
+export type CaseEnded = { reason: AccessEndedReason; conversationId: string | null };
+type AccessEnded = { caseId: string; scope: "case" | "plan"; reason: AccessEndedReason };
+
+/** A watch the server refused: the case (or its plan) is no longer there for this user. */
+const isRefusal = (err: unknown) => ["NOT_FOUND", "NO_BASIS", "FORBIDDEN"].includes(apiErrorOf(err).appCode ?? "");
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const TYPING_SHOWN_MS = 8_000;
@@ -135,6 +144,8 @@ export class Realtime {
   readonly typing = new Store<ReadonlyMap<string, readonly string[]>>(new Map());
   readonly presence = new Store<ReadonlyMap<string, PresenceStatus>>(new Map());
   readonly lost = new Store<ReadonlyMap<string, Lost>>(new Map());
+  /** caseId → why access to an open case page ended. */
+  readonly ended = new Store<ReadonlyMap<string, CaseEnded>>(new Map());
 
   private socket: Socket | null = null;
   private cursor: number | null = null;
@@ -145,6 +156,10 @@ export class Realtime {
   private away = false;
   private lastActivity = Date.now();
   private stopHeartbeat: (() => void) | null = null;
+  /** caseId → open case pages watching it. */
+  private watchedCases = new Map<string, number>();
+  /** Cases whose plan is kept on this device and watched (besides those found in IndexedDB at connect). */
+  private watchedPlans = new Set<string>();
 
   constructor(userId: string) {
     this.userId = userId;
@@ -160,6 +175,9 @@ export class Realtime {
     socket.on("typing", (p: { conversationId: string; userId: string; typing: boolean }) => this.onTyping(p.conversationId, p.userId, p.typing));
     socket.on("presence", (p: { userId: string; status: PresenceStatus }) => this.setPresence({ [p.userId]: p.status }));
     socket.on("conversation:revoked", (p: { conversationId: string }) => this.forget(p.conversationId, "revoked"));
+    socket.on("case:accessEnded", (p: AccessEnded) => this.onAccessEnded(p));
+    // This session ended (logout elsewhere, deactivation): no plan copy outlives it.
+    socket.on("session:ended", () => this.sessionLost());
     // A hint only (sent to the conversation's room): its members changed, fetch them again.
     socket.on("conversation:members", (p: { conversationId: string }) =>
       void queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId: p.conversationId }) }),
@@ -173,7 +191,7 @@ export class Realtime {
     socket.on("connect_error", (err) => {
       this.connection.set("disconnected");
       // A refused handshake (signed out elsewhere): let `auth.me` decide what to show.
-      if (!socket.active && err.message === "UNAUTHENTICATED") void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
+      if (!socket.active && err.message === "UNAUTHENTICATED") this.sessionLost();
     });
     this.stopHeartbeat = this.startHeartbeat();
   }
@@ -215,6 +233,9 @@ export class Realtime {
     if (this.cursor === null) this.startAt(head, false);
     else if (head > this.cursor) void this.catchUp();
     if (this.away) this.socket?.emit("presence:set", { status: "away" });
+    // Rooms do not survive a new connection: watch again, and let the server judge every plan copy kept here.
+    for (const caseId of this.watchedCases.keys()) this.sendWatch(caseId);
+    void this.checkPlanCopies();
   }
 
   /**
@@ -350,6 +371,78 @@ export class Realtime {
     const lost = new Map(this.lost.get());
     lost.delete(conversationId);
     this.lost.set(lost);
+  }
+
+  // --- Watching open cases and the plan copies on this device ---------------------
+
+  /** An open case page: told at once when access ends (see `ended`). Returns the unwatch. */
+  watchCase(caseId: string): () => void {
+    const count = this.watchedCases.get(caseId) ?? 0;
+    this.watchedCases.set(caseId, count + 1);
+    if (count === 0) this.sendWatch(caseId);
+    return () => {
+      const left = (this.watchedCases.get(caseId) ?? 1) - 1;
+      if (left > 0) return void this.watchedCases.set(caseId, left);
+      this.watchedCases.delete(caseId);
+      this.socket?.emit("case:unwatch", { caseId }, () => {});
+    };
+  }
+
+  /** A plan now kept on this device: its copy goes when the user's plan access does. */
+  watchPlanCopy(caseId: string) {
+    if (this.watchedPlans.has(caseId)) return;
+    this.watchedPlans.add(caseId);
+    if (this.socket?.connected) this.sendPlanWatch(caseId);
+  }
+
+  /** The notice has been read and the page left: a later visit starts afresh. */
+  dismissEnded(caseId: string) {
+    if (!this.ended.get().has(caseId)) return;
+    const next = new Map(this.ended.get());
+    next.delete(caseId);
+    this.ended.set(next);
+  }
+
+  private sendWatch(caseId: string) {
+    if (!this.socket?.connected) return; // sent on the next hello
+    // Refused although the page had loaded: access ended while this socket was away.
+    this.request("case:watch", { caseId }).catch((err: unknown) => {
+      if (isRefusal(err) && this.watchedCases.has(caseId)) this.onAccessEnded({ caseId, scope: "case", reason: "access_ended" });
+    });
+  }
+
+  private sendPlanWatch(caseId: string) {
+    this.request("case:watch", { caseId, scope: "plan" }).catch((err: unknown) => {
+      if (isRefusal(err)) this.dropPlanCopy(caseId);
+    });
+  }
+
+  private async checkPlanCopies() {
+    const kept = await localPlanCaseIds(this.userId).catch(() => []);
+    for (const caseId of new Set([...kept, ...this.watchedPlans])) this.sendPlanWatch(caseId);
+  }
+
+  private dropPlanCopy(caseId: string) {
+    this.watchedPlans.delete(caseId);
+    void clearLocalPlan(this.userId, caseId);
+  }
+
+  private onAccessEnded({ caseId, scope, reason }: AccessEnded) {
+    this.dropPlanCopy(caseId);
+    if (scope !== "case" || !this.watchedCases.has(caseId)) return;
+    const conversationId = queryClient.getQueryData<{ id: string }>(["caseConversation", caseId])?.id ?? null;
+    const next = new Map(this.ended.get());
+    next.set(caseId, { reason, conversationId });
+    this.ended.set(next);
+    // Every cached answer asked by this case id goes (the case, its notes, consents, plan revisions, its thread).
+    queryClient.removeQueries({ predicate: (q) => q.queryKey.some((part) => part === caseId || (part as { input?: { caseId?: unknown } } | null)?.input?.caseId === caseId) });
+    if (conversationId) this.forget(conversationId, "revoked");
+  }
+
+  /** The session is gone however it ended: plan copies go with it, and `auth.me` decides what to show. */
+  private sessionLost() {
+    void clearLocalPlansOf(this.userId);
+    void queryClient.invalidateQueries({ queryKey: trpc.auth.me.queryKey() });
   }
 
   // --- Reading, typing, presence ------------------------------------------------

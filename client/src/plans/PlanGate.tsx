@@ -7,8 +7,9 @@ import type { PlanSession } from "./usePlanDocument.ts";
 
 /**
  * What to show before (or instead of) the plan: why access ended or was refused, or
- * that the plan is still loading. The plan shows as soon as there is content, from the
- * server or from this device's copy.
+ * that the plan is still loading. Nothing shows before the server has let this session
+ * in; then the plan shows as soon as there is content, from the server or from this
+ * device's copy (which stays usable if the connection drops afterwards).
  */
 export function PlanGate({ session, children }: { session: PlanSession; children: ReactNode }) {
   const t = useT();
@@ -32,11 +33,12 @@ export function PlanGate({ session, children }: { session: PlanSession; children
     );
   }
   const hasContent = session.plan.domains.length > 0 || session.plan.goals.length > 0 || session.plan.measures.length > 0;
-  if (!session.synced && !hasContent) {
+  if (!session.authorized || (!session.synced && !hasContent)) {
+    const waiting = session.status === "disconnected" && session.localLoaded;
     return (
       <>
         <ConnectionBadge session={session} />
-        {session.localLoaded && session.status === "disconnected" ? <p>{t("plan.notOnDevice")}</p> : <Loading />}
+        {waiting ? <p>{t(session.authorized ? "plan.notOnDevice" : "plan.needsConnection")}</p> : <Loading />}
       </>
     );
   }

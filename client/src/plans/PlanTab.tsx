@@ -1,8 +1,9 @@
 import { addGoal, addMeasure, type Plan } from "@laget/plan";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useCase } from "../cases/CasePage.tsx";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { useRealtime } from "../messaging/RealtimeProvider.tsx";
 import { SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
 import { Loading, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
@@ -35,6 +36,12 @@ export function PlanTab() {
 
 function LivePlan({ caseId, me, caseClosed }: { caseId: string; me: { id: string; displayName: string }; caseClosed: boolean }) {
   const session = usePlanDocument(caseId, me);
+  const rt = useRealtime();
+  const authorized = session?.authorized ?? false;
+  // The copy this device now keeps is judged again whenever the user's plan access narrows, open or not.
+  useEffect(() => {
+    if (authorized) rt.watchPlanCopy(caseId);
+  }, [rt, caseId, authorized]);
   if (!session) return <Loading />;
   return (
     <PlanGate session={session}>

@@ -2,7 +2,7 @@ import { HocuspocusProvider, WebSocketStatus } from "@hocuspocus/provider";
 import { planDocumentName, readPlan, type Plan } from "@laget/plan";
 import { useEffect, useState } from "react";
 import { IndexeddbPersistence } from "y-indexeddb";
-import { localPlanPrefix } from "./local-copies.ts";
+import { localPlanName } from "./local-copies.ts";
 import * as Y from "yjs";
 import { colorFor } from "./presence.ts";
 
@@ -12,7 +12,8 @@ import { colorFor } from "./presence.ts";
  * Hocuspocus on `/collab` (the session cookie authenticates the upgrade).
  *
  * The server decides everything: a read-only scope (or a later "laget:read-only" notice)
- * disables editing; "laget:access-revoked" (or the close that follows it) ends the
+ * disables editing; the copy on this device is shown only once the server has let the
+ * session in (`authorized`); "laget:access-revoked" (or the close that follows it) ends the
  * session for good: no reconnects, and the local copy is deleted.
  */
 
@@ -29,6 +30,8 @@ export type PlanSession = {
   synced: boolean;
   /** The copy on this device has been read (it may be empty). */
   localLoaded: boolean;
+  /** The server has let this session in: until then nothing of the plan is shown, not even this device's copy. */
+  authorized: boolean;
   /** Edits not yet confirmed by the server. */
   unsynced: boolean;
   readOnly: boolean;
@@ -42,19 +45,6 @@ export type PlanSession = {
 type SessionState = Omit<PlanSession, "doc" | "provider" | "plan">;
 
 const REVOKED_CLOSE_REASON = "access-revoked";
-
-/** The IndexedDB database for one user's copy of one plan: never shared between users of a device. */
-export function localPlanName(userId: string, caseId: string): string {
-  return `${localPlanPrefix(userId)}${planDocumentName(caseId)}`;
-}
-
-/** Deletes this device's copy of a plan (after revocation or refusal). */
-export function clearLocalPlan(userId: string, caseId: string): Promise<void> {
-  return new Promise((resolve) => {
-    const request = indexedDB.deleteDatabase(localPlanName(userId, caseId));
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
-}
 
 function collabUrl(): string {
   return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/collab`;
@@ -102,7 +92,7 @@ export function usePlanDocument(caseId: string, me: { id: string; displayName: s
       url: collabUrl(),
       name: planDocumentName(caseId),
       document: doc,
-      onAuthenticated: ({ scope }) => update({ readOnly: scope === "readonly", readOnlyReason: null }),
+      onAuthenticated: ({ scope }) => update({ authorized: true, readOnly: scope === "readonly", readOnlyReason: null }),
       onAuthenticationFailed: ({ reason }) => stop({ kind: "refused", reason }, reason !== "unauthenticated"),
       onStatus: ({ status }) => {
         if (stopped) return;
@@ -182,5 +172,5 @@ export function usePlanDocument(caseId: string, me: { id: string; displayName: s
 }
 
 function initialState(): SessionState {
-  return { status: "connecting", synced: false, localLoaded: false, unsynced: false, readOnly: false, readOnlyReason: null, ended: null, peers: [] };
+  return { status: "connecting", synced: false, localLoaded: false, authorized: false, unsynced: false, readOnly: false, readOnlyReason: null, ended: null, peers: [] };
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import { Link } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { actionText } from "../cases/AccessLogTab.tsx";
@@ -7,7 +7,7 @@ import { DisclosureFacts } from "../cases/DisclosureTab.tsx";
 import type { inferOutput } from "@trpc/tanstack-react-query";
 import { useFormat } from "../cases/shared.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { queryClient, trpc } from "../trpc.ts";
+import { apiErrorOf, queryClient, trpc } from "../trpc.ts";
 import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
@@ -73,6 +73,8 @@ function ReviewCard({ disclosure: d, onStatus }: { disclosure: Disclosure; onSta
   const t = useT();
   const format = useFormat();
   const [note, setNote] = useState("");
+  const [noteError, setNoteError] = useState<string | null>(null);
+  const noteRef = useRef<HTMLInputElement>(null);
   const review = useMutation(
     trpc.disclosures.review.mutationOptions({
       onSuccess: async () => {
@@ -82,14 +84,28 @@ function ReviewCard({ disclosure: d, onStatus }: { disclosure: Disclosure; onSta
       },
     }),
   );
-  const send = (outcome: "approved" | "questioned") => review.mutate({ disclosureId: d.id, outcome, ...(note.trim() ? { note: note.trim() } : {}) });
+  const send = (outcome: "approved" | "questioned") => {
+    // A question must say what is asked (the server refuses it too).
+    const missing = outcome === "questioned" && !note.trim();
+    setNoteError(missing ? t("review.questionRequired") : null);
+    if (missing) return noteRef.current?.focus();
+    review.mutate({ disclosureId: d.id, outcome, ...(note.trim() ? { note: note.trim() } : {}) });
+  };
+  const serverNoteError = apiErrorOf(review.error).fieldErrors?.note ? t("review.questionRequired") : null;
   return (
     <li className="card">
       <h3 className="card__title">{t("disclosure.item", { from: d.fromUnit, to: d.toUnit, date: format.date(d.createdAt) })}</h3>
       <DisclosureFacts disclosure={d} />
       <ErrorMessage error={review.error} />
       <div className="form form--inline">
-        <TextField label={t("review.noteFor", { to: d.toUnit })} value={note} onChange={(e) => setNote(e.target.value)} />
+        <TextField
+          label={t("review.noteFor", { to: d.toUnit })}
+          hint={t("review.noteHint")}
+          inputRef={noteRef}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          error={noteError ?? serverNoteError}
+        />
         <div className="form__actions">
           <button type="button" className="button button--small" onClick={() => send("approved")}>
             {t("review.approve")}

@@ -1,9 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { NavLink, Outlet } from "react-router";
 import { isAdmin, type Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import type { MessageKey } from "../i18n/types.ts";
 import { RealtimeProvider } from "../messaging/RealtimeProvider.tsx";
 import { canReview } from "../review/ReviewPage.tsx";
+import { trpc } from "../trpc.ts";
 import { NotificationBell } from "./NotificationBell.tsx";
 import { SkipLink } from "./SkipLink.tsx";
 import { UserMenu } from "./UserMenu.tsx";
@@ -15,6 +17,23 @@ const sections: { to: string; label: MessageKey }[] = [
   { to: "/moter", label: "nav.meetings" },
   { to: "/henvisninger", label: "nav.referrals" },
 ];
+
+/**
+ * The unread count beside Meldinger: from the conversation list, which the messaging
+ * socket keeps current (a new message, a read elsewhere). Reads "Meldinger 3 uleste".
+ */
+function UnreadMessages() {
+  const t = useT();
+  const conversations = useQuery(trpc.messages.conversations.queryOptions());
+  const count = (conversations.data ?? []).reduce((sum, c) => sum + c.unread, 0);
+  if (count === 0) return null;
+  return (
+    <>
+      <span className="notifications__badge"> {count}</span>
+      <span className="visually-hidden"> {t("notifications.unreadSuffix")}</span>
+    </>
+  );
+}
 
 /** The signed-in frame: header with main menu and user menu, then the page; the messaging socket lives as long as it. */
 export function Layout({ actor }: { actor: Actor }) {
@@ -43,7 +62,10 @@ export function Layout({ actor }: { actor: Actor }) {
             {links.map((link) => (
               <li key={link.to}>
                 {/* NavLink marks the current section with aria-current="page". */}
-                <NavLink to={link.to}>{t(link.label)}</NavLink>
+                <NavLink to={link.to}>
+                  {t(link.label)}
+                  {link.to === "/meldinger" && <UnreadMessages />}
+                </NavLink>
               </li>
             ))}
           </ul>

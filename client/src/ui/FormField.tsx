@@ -1,4 +1,5 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { localeFor, useI18n } from "../i18n/I18nProvider.tsx";
 
 type FieldProps = {
   label: string;
@@ -70,12 +71,30 @@ export function SelectField({
   );
 }
 
-export function TextAreaField({ label, hint, error, ...areaProps }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+/**
+ * A multi-line field. With `limit` it shows how much of it is used ("120 av 10 000 tegn"),
+ * read with the field; going over is for the form to refuse at the field, never cut silently.
+ */
+export function TextAreaField({ label, hint, error, limit, ...areaProps }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement> & { limit?: number }) {
   const { id, hintId, errorId, controlProps } = useFieldIds(hint, error);
+  const counterId = `${id}-counter`;
+  const describedBy = [controlProps["aria-describedby"], limit ? counterId : null].filter(Boolean).join(" ") || undefined;
   return (
     <FieldFrame id={id} label={label} hint={hint} hintId={hintId} error={error} errorId={errorId}>
-      <textarea className="field__control" rows={4} {...areaProps} {...controlProps} />
+      <textarea className="field__control" rows={4} {...areaProps} {...controlProps} aria-describedby={describedBy} />
+      {limit !== undefined && <CharacterCount id={counterId} used={String(areaProps.value ?? "").length} limit={limit} />}
     </FieldFrame>
+  );
+}
+
+/** "120 av 10 000 tegn": marked when over the limit. */
+export function CharacterCount({ id, used, limit }: { id?: string; used: number; limit: number }) {
+  const { t, language } = useI18n();
+  const n = (x: number) => x.toLocaleString(localeFor[language]);
+  return (
+    <p id={id} className={used > limit ? "field__counter field__counter--over" : "field__counter"}>
+      {t("common.characterCount", { used: n(used), limit: n(limit) })}
+    </p>
   );
 }
 

@@ -13,6 +13,11 @@ export const purposeSchema = z.enum(purposes);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoDate = z.iso.date();
 
+/** The latest birth date and year anyone can have now: today wherever the user is (UTC+14 at most). */
+const latestToday = () => new Date(Date.now() + 14 * 3600 * 1000);
+export const latestBirthDate = (now = latestToday()) => now.toISOString().slice(0, 10);
+export const latestBirthYear = (now = latestToday()) => now.getUTCFullYear();
+
 export const subjectInput = z
   .object({
     role: z.enum(subjectRoles),
@@ -20,7 +25,9 @@ export const subjectInput = z
     birthDate: isoDate.nullable().optional(),
     birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
   })
-  .refine((s) => !(s.birthDate && s.birthYear), { message: "Give a birth date or a birth year, not both", path: ["birthYear"] });
+  .refine((s) => !(s.birthDate && s.birthYear), { message: "Give a birth date or a birth year, not both", path: ["birthYear"] })
+  .refine((s) => !s.birthYear || s.birthYear <= latestBirthYear(), { message: "A birth year cannot be in the future", path: ["birthYear"] })
+  .refine((s) => !s.birthDate || s.birthDate <= latestBirthDate(), { message: "A birth date cannot be in the future", path: ["birthDate"] });
 
 export const createCaseInput = z.object({
   owningUnitId: idSchema,
@@ -59,13 +66,15 @@ export const removeParticipantInput = z.object({ caseId: idSchema, participantId
 export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: z.string().trim().max(1000).optional() });
 export const handoverIdInput = z.object({ handoverId: idSchema });
 
+/** The longest note, in characters (the form shows the count). */
+export const NOTE_MAX_LENGTH = 10_000;
 export const addNoteInput = z.object({
   caseId: idSchema,
   category: categorySchema,
   kind: z.enum(noteKinds).default("observation"),
-  body: text(10_000),
+  body: text(NOTE_MAX_LENGTH),
 });
-export const editNoteInput = z.object({ noteId: idSchema, category: categorySchema, body: text(10_000) });
+export const editNoteInput = z.object({ noteId: idSchema, category: categorySchema, body: text(NOTE_MAX_LENGTH) });
 export const noteIdInput = z.object({ noteId: idSchema });
 
 // Consent (DESIGN.md §4.1), modelled on FHIR R5 Consent.
@@ -105,8 +114,11 @@ export const consentTermsSchema = z.object({
 });
 export type ConsentTerms = z.infer<typeof consentTermsSchema>;
 
-export const createConsentInput = consentTermsSchema.extend({ caseId: idSchema });
-export const reviseConsentInput = consentTermsSchema.extend({ consentId: idSchema });
+/** A consent period that has already ended gives nothing: its end must be later than now. */
+const periodNotOver = (t: { periodEnd: Date }) => t.periodEnd.getTime() > Date.now();
+const periodNotOverIssue = { message: "The period has already ended: its end must be later than now", path: ["periodEnd"] };
+export const createConsentInput = consentTermsSchema.extend({ caseId: idSchema }).refine(periodNotOver, periodNotOverIssue);
+export const reviseConsentInput = consentTermsSchema.extend({ consentId: idSchema }).refine(periodNotOver, periodNotOverIssue);
 export const consentIdInput = z.object({ consentId: idSchema });
 export const consentReasonInput = z.object({ consentId: idSchema, reason: text(1000) });
 
@@ -119,8 +131,11 @@ export const createDisclosureInput = z.object({
   justification: text(4000),
   validUntil: z.coerce.date().nullable().optional(),
 });
-export const reviewDisclosureInput = z.object({
-  disclosureId: idSchema,
-  outcome: z.enum(["approved", "questioned"]),
-  note: z.string().trim().max(2000).optional(),
-});
+export const reviewDisclosureInput = z
+  .object({
+    disclosureId: idSchema,
+    outcome: z.enum(["approved", "questioned"]),
+    note: z.string().trim().max(2000).optional(),
+  })
+  // A question must say what is asked.
+  .refine((r) => r.outcome !== "questioned" || !!r.note, { message: "Write the question", path: ["note"] });

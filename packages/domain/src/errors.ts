@@ -14,6 +14,7 @@ export const appErrorCodes = [
   "PASSWORD_REUSED",
   "EMAIL_TAKEN",
   "UNIT_INACTIVE",
+  "UNIT_NAME_TAKEN",
   "INVALID_PARENT_UNIT",
   "LAST_ADMIN",
   "CROSS_SITE_REQUEST",

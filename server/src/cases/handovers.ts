@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
+import type { Realtime } from "../messaging/realtime.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, visibilityBasis } from "./access.ts";
 import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
@@ -10,9 +11,10 @@ import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
 /**
  * Handing over the baton (stafettholder): proposed by the coordinator, accepted,
  * declined or withdrawn. The current coordinator keeps the case until the new one
- * accepts; every step is a row in case_handovers and an audit event.
+ * accepts; every step is a row in case_handovers and an audit event. The other person's
+ * bell hears of each step at once (`realtime`).
  */
-export async function proposeHandover(db: Db, actor: Actor, input: { caseId: string; toUserId: string; note?: string }) {
+export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, input: { caseId: string; toUserId: string; note?: string }) {
   const access = await authorizeCoordinator(db, actor, input.caseId, "case.handover.propose");
   if (input.toUserId === actor.id) throw new AppError("INVALID_STATE");
   // The new coordinator must work in a unit that takes part in the case, never through a
@@ -47,7 +49,7 @@ export async function proposeHandover(db: Db, actor: Actor, input: { caseId: str
       .returning("id")
       .executeTakeFirstOrThrow();
   });
-  await notify(db, [input.toUserId], "handover_proposed", input.caseId);
+  realtime.deliver(await notify(db, [input.toUserId], "handover_proposed", input.caseId));
   return { handoverId: handover.id };
 }
 
@@ -65,7 +67,7 @@ async function openHandover(db: Db, actor: Actor, handoverId: string) {
   return h;
 }
 
-async function decideHandover(db: Db, actor: Actor, handoverId: string, status: "declined" | "withdrawn") {
+async function decideHandover(db: Db, realtime: Realtime, actor: Actor, handoverId: string, status: "declined" | "withdrawn") {
   const h = await openHandover(db, actor, handoverId);
   if ((status === "declined" && h.to_user_id !== actor.id) || (status === "withdrawn" && h.from_user_id !== actor.id)) {
     throw new AppError("FORBIDDEN");
@@ -86,13 +88,13 @@ async function decideHandover(db: Db, actor: Actor, handoverId: string, status: 
       purpose: "coordination",
     },
   ]);
-  if (status === "declined") await notify(db, [h.from_user_id], "handover_answered", h.case_id);
+  if (status === "declined") realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
 }
 
-export const declineHandover = (db: Db, actor: Actor, handoverId: string) => decideHandover(db, actor, handoverId, "declined");
-export const withdrawHandover = (db: Db, actor: Actor, handoverId: string) => decideHandover(db, actor, handoverId, "withdrawn");
+export const declineHandover = (db: Db, realtime: Realtime, actor: Actor, handoverId: string) => decideHandover(db, realtime, actor, handoverId, "declined");
+export const withdrawHandover = (db: Db, realtime: Realtime, actor: Actor, handoverId: string) => decideHandover(db, realtime, actor, handoverId, "withdrawn");
 
-export async function acceptHandover(db: Db, bus: EventBus, actor: Actor, handoverId: string) {
+export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, actor: Actor, handoverId: string) {
   const h = await openHandover(db, actor, handoverId);
   if (h.to_user_id !== actor.id) throw new AppError("FORBIDDEN");
   const access = await authorizeCase(db, actor, h.case_id, {
@@ -109,7 +111,7 @@ export async function acceptHandover(db: Db, bus: EventBus, actor: Actor, handov
     // The new coordinator takes part by name through the unit that gave them access.
     await ensureParticipant(trx, h.case_id, access.basis.unitId, actor.id, actor.id);
   });
-  await notify(db, [h.from_user_id], "handover_answered", h.case_id);
+  realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
   // The former coordinator may lose what only the baton gave them.
   await bus.publish(accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }

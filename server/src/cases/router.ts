@@ -33,10 +33,10 @@ export const casesRouter = router({
     .input(removeParticipantInput)
     .mutation(({ ctx, input }) => removeParticipant(ctx.db, ctx.bus, ctx.actor, input.caseId, input.participantId)),
 
-  proposeHandover: userProcedure.input(proposeHandoverInput).mutation(({ ctx, input }) => proposeHandover(ctx.db, ctx.actor, input)),
-  acceptHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => acceptHandover(ctx.db, ctx.bus, ctx.actor, input.handoverId)),
-  declineHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => declineHandover(ctx.db, ctx.actor, input.handoverId)),
-  withdrawHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => withdrawHandover(ctx.db, ctx.actor, input.handoverId)),
+  proposeHandover: userProcedure.input(proposeHandoverInput).mutation(({ ctx, input }) => proposeHandover(ctx.db, ctx.realtime, ctx.actor, input)),
+  acceptHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => acceptHandover(ctx.db, ctx.bus, ctx.realtime, ctx.actor, input.handoverId)),
+  declineHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => declineHandover(ctx.db, ctx.realtime, ctx.actor, input.handoverId)),
+  withdrawHandover: userProcedure.input(handoverIdInput).mutation(({ ctx, input }) => withdrawHandover(ctx.db, ctx.realtime, ctx.actor, input.handoverId)),
   handoverHistory: userProcedure.input(caseIdInput).query(({ ctx, input }) => handoverHistory(ctx.db, ctx.actor, input.caseId)),
 
   notes: userProcedure.input(caseIdInput).query(({ ctx, input }) => listNotes(ctx.db, ctx.actor, input.caseId)),

@@ -6,6 +6,7 @@ import { ensureParticipant } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
+import type { Realtime } from "../messaging/realtime.ts";
 import { notify } from "../notifications/notifications.ts";
 
 /** Norwegian defaults; a municipality may add its own (legal_statutes). */
@@ -42,6 +43,7 @@ export async function listStatutes(db: Db, actor: Actor) {
  */
 export async function createDisclosure(
   db: Db,
+  realtime: Realtime,
   actor: Actor,
   input: { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null },
 ) {
@@ -97,7 +99,7 @@ export async function createDisclosure(
     .where("unit_id", "=", discloserUnit)
     .where("role", "=", "leader")
     .execute();
-  await notify(db, leaders.map((l) => l.user_id), "disclosure_to_review", null, `disclosure-review:${disclosure.id}`);
+  realtime.deliver(await notify(db, leaders.map((l) => l.user_id), "disclosure_to_review", null, `disclosure-review:${disclosure.id}`));
   return { disclosureId: disclosure.id };
 }
 

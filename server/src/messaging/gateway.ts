@@ -27,6 +27,7 @@ import { isSameSiteRequest } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { fieldErrorsOf } from "../trpc/errors.ts";
 import { authorizeConversation, readableConversationIds } from "./access.ts";
+import { caseWatchInput, createCaseWatch, type CaseAccessEnded } from "./case-watch.ts";
 import { lastEventId, type Delivery, type UserEvent } from "./events.ts";
 import { deleteMessage, editMessage, eventsSince, markRead, sendMessage } from "./messages.ts";
 import { createRateLimiter, type RateLimit } from "./rate-limit.ts";
@@ -73,6 +74,10 @@ export interface ServerToClientEvents {
   "conversation:revoked"(p: { conversationId: string }): void;
   /** The conversation's members changed: fetch them again (sent to its room only). */
   "conversation:members"(p: { conversationId: string }): void;
+  /** This socket's session ended: the client drops what it keeps on the device (plan copies). */
+  "session:ended"(): void;
+  /** Access to a watched case (or its plan) ended: clear what is shown (case-watch.ts). */
+  "case:accessEnded"(p: CaseAccessEnded): void;
 }
 /** Between nodes: the deliveries of one committed change. */
 interface InterServerEvents {
@@ -211,6 +216,7 @@ export async function attachGateway(options: {
     io.to(rooms).emit("presence", { userId, status });
   }
 
+  const caseWatch = createCaseWatch({ io, db, bus, log });
   const conversationRooms = (socket: LagetSocket) => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
 
   io.on("connection", (socket) => {
@@ -270,6 +276,8 @@ export async function attachGateway(options: {
       realtime.deliver(deliveries);
       return state;
     });
+    handle("case:watch", caseWatchInput, limiters.other, (input, actor) => caseWatch.watch(socket, actor, input));
+    handle("case:unwatch", caseWatchInput, limiters.other, (input) => caseWatch.unwatch(socket, input));
     handle("sync", syncInput, limiters.other, (input, actor) => eventsSince(db, actor, input.since, input.limit));
     handle("presence:set", setPresenceInput, limiters.other, async (input) => {
       socket.data.away = input.status === "away";
@@ -372,7 +380,9 @@ export async function attachGateway(options: {
     if (event.type === "sessionsEnded") {
       // Every node gets the event and closes its own sockets of those sessions.
       for (const socket of io.of("/").sockets.values()) {
-        if (sessionEnded(event, socket.data.actor.id, socket.data.sessionId)) socket.disconnect(true);
+        if (!sessionEnded(event, socket.data.actor.id, socket.data.sessionId)) continue;
+        socket.emit("session:ended");
+        socket.disconnect(true);
       }
     }
   });
@@ -381,6 +391,7 @@ export async function attachGateway(options: {
     io,
     close: async () => {
       unsubscribe();
+      caseWatch.close();
       realtime.bind(null);
       // Closes this node's sockets (their transports drop, so clients reconnect, to another
       // node or to this one restarted), the engine and the adapter, and stops the HTTP

@@ -192,10 +192,7 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
     const deliveries = deliveriesFor(created, { type: "message.created", conversationId, message });
     if (mentioned.length > 0) {
       // Neutral: the notification names no one and carries no content, only where to look.
-      await notify(trx, mentioned, "mention", caseId, `mention:${input.id}`, conversationId);
-      const data = { kind: "mention" };
-      const notified = await appendUserEvents(trx, mentioned, { type: "notification", conversationId, data });
-      deliveries.push(...deliveriesFor(notified, { type: "notification", conversationId, data }));
+      deliveries.push(...(await notify(trx, mentioned, "mention", caseId, `mention:${input.id}`, conversationId)));
     }
     // Last before commit: the insert holds the municipality's audit chain head until then.
     await auditDeliveries(trx, actor, caseReaders, caseId, "message.deliver", input.id);

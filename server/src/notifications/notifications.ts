@@ -1,9 +1,14 @@
 import type { Db } from "../db/connect.ts";
+import { appendUserEvents, deliveriesFor, type Delivery } from "../messaging/events.ts";
 
 /**
  * In-app notifications carry a kind and, at most, a link to a case and/or a conversation:
  * never names, case content or agency type. The client words each kind neutrally. A link
  * is only where to look: opening it is judged again there.
+ *
+ * Each new notification is also an event in its user's log (kind only), so the bell hears
+ * of it at once: the caller hands the returned deliveries to the socket gateway
+ * (`realtime.deliver`) once committed; a client not connected then gets it on replay.
  */
 export const notificationKinds = [
   "case_invited",
@@ -27,14 +32,19 @@ export async function notify(
   dedupeKey?: string,
   /** A mention: the conversation it was made in (direct and group conversations have no case). */
   conversationId: string | null = null,
-): Promise<void> {
+): Promise<Delivery[]> {
   const unique = [...new Set(userIds)];
-  if (unique.length === 0) return;
-  await db
+  if (unique.length === 0) return [];
+  const created = await db
     .insertInto("notifications")
     .values(unique.map((userId) => ({ user_id: userId, kind, case_id: caseId, conversation_id: conversationId, dedupe_key: dedupeKey ?? null })))
     .onConflict((oc) => oc.columns(["user_id", "dedupe_key"]).doNothing())
+    .returning("user_id")
     .execute();
+  // Only those actually notified now (a dedupe key seen before notifies no one again).
+  const data = { kind };
+  const eventIds = await appendUserEvents(db, created.map((r) => r.user_id), { type: "notification", conversationId, data });
+  return deliveriesFor(eventIds, { type: "notification", conversationId, data });
 }
 
 export async function listNotifications(db: Db, userId: string) {

@@ -1,4 +1,5 @@
 import type { CreateUnitInput, UnitKind } from "@laget/domain";
+import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -59,11 +60,33 @@ export async function getUnit(db: Db, actor: Actor, unitId: string): Promise<Uni
   return toUnit(row);
 }
 
+/**
+ * Two active units of a municipality never share a name, whatever the case of its letters
+ * (a unique partial index holds it under concurrency; this check gives the clear answer).
+ */
+async function assertNameFree(db: Db, municipalityId: string, name: string, exceptUnitId?: string): Promise<void> {
+  let query = db
+    .selectFrom("units")
+    .select("id")
+    .where("municipality_id", "=", municipalityId)
+    .where("valid_to", "is", null)
+    .where(sql<string>`lower(name)`, "=", name.toLowerCase());
+  if (exceptUnitId) query = query.where("id", "!=", exceptUnitId);
+  if (await query.executeTakeFirst()) throw new AppError("UNIT_NAME_TAKEN");
+}
+
+/** A write that lost a race for the name (units_active_name_unique) answers like the check. */
+function nameTakenOnConflict(err: unknown): never {
+  if ((err as { code?: unknown } | null)?.code === "23505") throw new AppError("UNIT_NAME_TAKEN");
+  throw err;
+}
+
 export async function createUnit(db: Db, actor: Actor, input: CreateUnitInput): Promise<Unit> {
   if (input.parentUnitId) {
     const parent = await getUnit(db, actor, input.parentUnitId).catch(() => null);
     if (!parent || !parent.active) throw new AppError("INVALID_PARENT_UNIT");
   }
+  await assertNameFree(db, actor.municipalityId, input.name);
   const row = await db
     .insertInto("units")
     .values({
@@ -73,7 +96,8 @@ export async function createUnit(db: Db, actor: Actor, input: CreateUnitInput): 
       parent_unit_id: input.parentUnitId ?? null,
     })
     .returning(unitColumns)
-    .executeTakeFirstOrThrow();
+    .executeTakeFirstOrThrow()
+    .catch(nameTakenOnConflict);
   return toUnit(row);
 }
 
@@ -83,6 +107,7 @@ export async function renameUnit(db: Db, actor: Actor, unitId: string, name: str
     const unit = await getUnit(trx, actor, unitId);
     if (!unit.active) throw new AppError("UNIT_INACTIVE");
     if (unit.name === name) return unit;
+    await assertNameFree(trx, actor.municipalityId, name, unitId);
     await trx
       .insertInto("unit_renames")
       .values({ unit_id: unitId, old_name: unit.name, new_name: name, renamed_by: actor.id })
@@ -92,7 +117,8 @@ export async function renameUnit(db: Db, actor: Actor, unitId: string, name: str
       .set({ name })
       .where("id", "=", unitId)
       .returning(unitColumns)
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch(nameTakenOnConflict);
     return toUnit(row);
   });
 }
