@@ -13,3 +13,22 @@ test("every audited action has the same bokmål phrase on screen and in the CSV,
     expect((en.auditAction as Record<string, string>)[key], action).toBeTruthy();
   }
 });
+
+test("every action the server audits on a case has a phrase", async () => {
+  const { readdir, readFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const root = join(import.meta.dirname, "../server/src");
+  const files = (await readdir(root, { recursive: true })).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+  const audited = new Set<string>();
+  for (const file of files) {
+    const source = await readFile(join(root, file), "utf8");
+    // Every dotted action name written as a literal: auditAction fields, action fields, coordinator checks.
+    for (const m of source.matchAll(/"((?:case|note|consent|plan|message|disclosure|audit|conversation)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) audited.add(m[1]!);
+    // `${scope}.watch` in case-watch.ts: both scopes.
+    if (source.includes("auditAction: `${scope}.watch`")) ["case.watch", "plan.watch"].forEach((a) => audited.add(a));
+  }
+  // Per-user event-log types share the dotted form but are not audited actions.
+  for (const eventType of ["conversation.added", "conversation.removed", "message.created", "message.edited", "message.deleted"]) audited.delete(eventType);
+  expect(audited.size).toBeGreaterThan(20);
+  expect([...audited].filter((action) => !(action in auditPhrasesNb))).toEqual([]);
+});
