@@ -72,6 +72,11 @@ export function OverviewTab() {
             ? t("overview.readable", { categories: categoryList(t, kase.readableCategories) })
             : t("overview.readableNone")}
         </p>
+        <p>
+          {kase.readableFromOthers.length
+            ? t("overview.readableFromOthers", { categories: categoryList(t, kase.readableFromOthers) })
+            : t("overview.readableFromOthersNone")}
+        </p>
       </section>
       <section aria-labelledby={subjectsId} className="panel">
         <h2 id={subjectsId}>{t("overview.subjectsHeading")}</h2>

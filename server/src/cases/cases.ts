@@ -6,7 +6,7 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
-import { authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
+import { authorizeCase, readableCategories, readableFromOtherUnits, visibleCases, type CaseAccess } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
 import { accessOf, anyoneIn, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
 
@@ -223,7 +223,10 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
         }
       : null,
     basis: access.basis,
+    /** The case's own data (its owning unit's). */
     readableCategories: readableCategories(actor, access.facts, "coordination"),
+    /** What the other services contribute that the actor may read (the consent circle). */
+    readableFromOthers: readableFromOtherUnits(actor, access.facts, "coordination"),
   };
 }
 

@@ -56,6 +56,8 @@ describe("the consent circle: the coordinator sees what the services contribute 
     expect(bodies(coordinator)).toEqual(["Fjellheim skole:school:Sofie er trøtt i timene.", "Helsestasjonen:health:Sofie sover dårlig."]);
     // What the Notater tab states: every category a provision names, and nothing else.
     expect(coordinator.readableFromOthers).toEqual(["identity", "plan", "conversation", "school", "health"]);
+    // The case page's overview states the same.
+    expect((await teacher.queryOk<{ readableFromOthers: string[] }>("cases.get", { caseId })).readableFromOthers).toEqual(coordinator.readableFromOthers);
 
     // NAV gets its own provision only: the school's school note, not the nurse's health note.
     const navNotes = await nav.queryOk<Notes>("cases.notes", { caseId });
