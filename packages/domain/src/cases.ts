@@ -1,6 +1,7 @@
 import { categories, purposes, provisionActions } from "@laget/policy";
 import { z } from "zod";
 import { idSchema } from "./org.ts";
+import { calendarDate, instant, optionalText, text } from "./text.ts";
 
 export const caseStatuses = ["open", "paused", "closed"] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
@@ -10,14 +11,12 @@ export const noteKinds = ["observation", "bright_spot"] as const;
 
 export const categorySchema = z.enum(categories);
 export const purposeSchema = z.enum(purposes);
-const text = (max: number) => z.string().trim().min(1).max(max);
-const isoDate = z.iso.date();
 
 export const subjectInput = z
   .object({
     role: z.enum(subjectRoles),
     name: text(200),
-    birthDate: isoDate.nullable().optional(),
+    birthDate: calendarDate.nullable().optional(),
     birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
   })
   .refine((s) => !(s.birthDate && s.birthYear), { message: "Give a birth date or a birth year, not both", path: ["birthYear"] });
@@ -34,7 +33,7 @@ export const caseIdInput = z.object({ caseId: idSchema });
 // Strict: an all-optional filter would otherwise accept any misspelt key silently.
 export const listCasesInput = z
   .strictObject({
-    search: z.string().trim().max(100).optional(),
+    search: optionalText(100).optional(),
     status: z.enum(caseStatuses).optional(),
     btiLevel: z.number().int().min(0).max(3).optional(),
     mine: z.boolean().optional(),
@@ -53,7 +52,7 @@ export const addSubjectInput = z.object({ caseId: idSchema, subject: subjectInpu
 export const addParticipantInput = z.object({ caseId: idSchema, unitId: idSchema, userId: idSchema.nullable().optional() });
 export const removeParticipantInput = z.object({ caseId: idSchema, participantId: idSchema });
 
-export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: z.string().trim().max(1000).optional() });
+export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: optionalText(1000).optional() });
 export const handoverIdInput = z.object({ handoverId: idSchema });
 
 export const addNoteInput = z.object({
@@ -87,7 +86,7 @@ export const consentTermsSchema = z.object({
   subjectId: idSchema,
   grantors: z.array(z.object({ name: text(200), relation: z.enum(grantorRelations) })).min(1).max(4),
   childViews: z
-    .object({ heardOn: isoDate, how: text(500), summary: text(4000) })
+    .object({ heardOn: calendarDate, how: text(500), summary: text(4000) })
     .nullable()
     .optional(),
   evidence: z.object({
@@ -97,8 +96,8 @@ export const consentTermsSchema = z.object({
   }),
   informationTextVersion: text(50),
   provisions: z.array(provisionSchema).min(1).max(30),
-  periodStart: z.coerce.date(),
-  periodEnd: z.coerce.date(),
+  periodStart: instant,
+  periodEnd: instant,
 });
 export type ConsentTerms = z.infer<typeof consentTermsSchema>;
 
@@ -114,10 +113,10 @@ export const createDisclosureInput = z.object({
   categories: z.array(categorySchema).min(1),
   purposes: z.array(purposeSchema).min(1).default(["coordination"]),
   justification: text(4000),
-  validUntil: z.coerce.date().nullable().optional(),
+  validUntil: instant.nullable().optional(),
 });
 export const reviewDisclosureInput = z.object({
   disclosureId: idSchema,
   outcome: z.enum(["approved", "questioned"]),
-  note: z.string().trim().max(2000).optional(),
+  note: optionalText(2000).optional(),
 });

@@ -3,3 +3,4 @@ export * from "./auth.ts";
 export * from "./errors.ts";
 export * from "./cases.ts";
 export * from "./messaging.ts";
+export * from "./text.ts";
