@@ -12,7 +12,8 @@ import { scheduleConsentJobs } from "./consent/expiry.ts";
 import { createEventBus, type EventBus } from "./events/bus.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
-import { attachGateway, type GatewayLimits } from "./messaging/gateway.ts";
+import { attachGateway, defaultLimits, type GatewayLimits } from "./messaging/gateway.ts";
+import { createRateLimiter } from "./messaging/rate-limit.ts";
 import { createRealtimeHub } from "./messaging/realtime.ts";
 import { scheduleEventRetention } from "./messaging/retention.ts";
 import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
@@ -68,18 +69,21 @@ export async function startServer(options: {
   const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
 
   const realtime = createRealtimeHub();
+  // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.
+  const messageLimiter = createRateLimiter({ ...defaultLimits, ...options.socketLimits }.messages);
   const app = createApp({
     db,
     bus,
     realtime,
     plans,
+    messageLimiter,
     log,
     secureCookies: config.secureCookies,
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   plans.attach(server);
-  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits });
+  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());

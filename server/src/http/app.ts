@@ -12,6 +12,7 @@ import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/ses
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
+import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
 import type { PlanCollab } from "../plans/collab.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
@@ -25,11 +26,20 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 
-export type AppDeps = { db: Db; bus: EventBus; realtime: Realtime; plans: PlanCollab; log: Logger; secureCookies: boolean; clientDist: string };
+export type AppDeps = {
+  db: Db;
+  bus: EventBus;
+  realtime: Realtime;
+  plans: PlanCollab;
+  messageLimiter: RateLimiter;
+  log: Logger;
+  secureCookies: boolean;
+  clientDist: string;
+};
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, bus, realtime, plans, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, realtime, plans, messageLimiter, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -70,6 +80,7 @@ export function createApp({ db, bus, realtime, plans, log, secureCookies, client
           bus,
           realtime,
           plans,
+          messageLimiter,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,
           session: actor ? validated!.session : null,

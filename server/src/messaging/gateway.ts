@@ -29,7 +29,7 @@ import { fieldErrorsOf } from "../trpc/errors.ts";
 import { authorizeConversation, readableConversationIds } from "./access.ts";
 import { lastEventId, type Delivery, type UserEvent } from "./events.ts";
 import { deleteMessage, editMessage, eventsSince, markRead, sendMessage } from "./messages.ts";
-import { createRateLimiter, type RateLimit } from "./rate-limit.ts";
+import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limit.ts";
 import { conversationRoom, userRoom, type RealtimeHub } from "./realtime.ts";
 
 /**
@@ -122,6 +122,8 @@ export async function attachGateway(options: {
   realtime: RealtimeHub;
   redisUrl?: string;
   limits?: Partial<GatewayLimits>;
+  /** The per-user message limiter, shared with messages.send/edit/delete over HTTP. */
+  messageLimiter?: RateLimiter;
 }): Promise<Gateway> {
   const { db, bus, log, realtime } = options;
   const limits = { ...defaultLimits, ...options.limits };
@@ -147,7 +149,7 @@ export async function attachGateway(options: {
   });
 
   const limiters = {
-    messages: createRateLimiter(limits.messages),
+    messages: options.messageLimiter ?? createRateLimiter(limits.messages),
     other: createRateLimiter(limits.other),
     typing: createRateLimiter(limits.typing),
   };
@@ -221,7 +223,7 @@ export async function attachGateway(options: {
     function handle<S extends z.ZodType>(
       event: string,
       schema: S,
-      limiter: ReturnType<typeof createRateLimiter>,
+      limiter: RateLimiter,
       run: (input: z.output<S>, actor: Actor) => Promise<Record<string, unknown>>,
     ) {
       socket.on(event, async (payload: unknown, ack?: unknown) => {

@@ -11,6 +11,7 @@ import {
   deleteMessageInput,
   messageIdInput,
 } from "@laget/domain";
+import { AppError } from "../errors.ts";
 import { router, userProcedure } from "../trpc/init.ts";
 import {
   addGroupMembers,
@@ -28,6 +29,12 @@ import { deleteMessage, editMessage, history, markRead, messageEdits, sendMessag
  * Messaging over tRPC: lists, history and management. Live traffic (and the same
  * send/edit/delete/read) goes over the socket; see gateway.ts.
  */
+/** Sends, edits and deletes over HTTP take from the same per-user bucket as over the socket. */
+const messageProcedure = userProcedure.use(({ ctx, next }) => {
+  if (!ctx.messageLimiter.take(ctx.actor.id)) throw new AppError("RATE_LIMITED", "Too many requests: slow down");
+  return next();
+});
+
 export const messagingRouter = router({
   conversations: userProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.actor)),
   conversation: userProcedure.input(conversationIdInput).query(({ ctx, input }) => getConversation(ctx.db, ctx.actor, input.conversationId)),
@@ -52,17 +59,17 @@ export const messagingRouter = router({
     return state;
   }),
   // The socket is the usual way to send; these serve clients without one (and tests).
-  send: userProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
+  send: messageProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
     const { deliveries, ...result } = await sendMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return result;
   }),
-  edit: userProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
+  edit: messageProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
     const { deliveries, message } = await editMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return { message };
   }),
-  delete: userProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
+  delete: messageProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
     const { deliveries, message } = await deleteMessage(ctx.db, ctx.actor, input.messageId);
     ctx.realtime.deliver(deliveries);
     return { message };
