@@ -152,7 +152,7 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
           className="form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (body.trim()) edit.mutate({ noteId: note.id, category, body: body.trim() });
+            if (body.trim()) edit.mutate({ noteId: note.id, category, body: body.trim(), version: note.version });
           }}
         >
           <ErrorMessage error={edit.error} />

@@ -61,7 +61,13 @@ export const addNoteInput = z.object({
   kind: z.enum(noteKinds).default("observation"),
   body: text(10_000),
 });
-export const editNoteInput = z.object({ noteId: idSchema, category: categorySchema, body: text(10_000) });
+export const editNoteInput = z.object({
+  noteId: idSchema,
+  category: categorySchema,
+  body: text(10_000),
+  /** The version the edit was made from: a note changed since then is not overwritten. */
+  version: z.number().int().min(1).optional(),
+});
 export const noteIdInput = z.object({ noteId: idSchema });
 
 // Consent (DESIGN.md §4.1), modelled on FHIR R5 Consent.

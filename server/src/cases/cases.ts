@@ -6,7 +6,9 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
-import { authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
+import { loadActor } from "../auth/actor.ts";
+import { allows, authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
+import { loadCaseFacts } from "./facts.ts";
 
 /** Roles that work on cases; volunteer contacts and SLT coordinators never see named cases. */
 const CASE_ROLES = new Set(["coordinator", "caseworker", "leader"]);
@@ -300,24 +302,34 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
       .executeTakeFirst();
     if (!member) throw new AppError("NOT_FOUND");
   }
-  await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id);
-  if (input.userId) await notify(db, [input.userId], "case_invited", input.caseId);
+  const added = await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id);
+  // Invited once, and only if the invitation can be followed: no notification about a case the user cannot open.
+  if (added && input.userId && (await canOpenCase(db, input.userId, input.caseId))) {
+    await notify(db, [input.userId], "case_invited", input.caseId);
+  }
   await touch(db, input.caseId);
 }
 
-/** Idempotent: adds the participant row unless an active one exists. */
-export async function ensureParticipant(db: Db, caseId: string, unitId: string, userId: string | null, addedBy: string) {
-  const existing = await db
-    .selectFrom("case_participants")
-    .select("id")
-    .where("case_id", "=", caseId)
-    .where("unit_id", "=", unitId)
-    .where("removed_at", "is", null)
-    .where((eb) => (userId ? eb("user_id", "=", userId) : eb("user_id", "is", null)))
+/**
+ * Idempotent: adds the participant row unless an active one exists (the unique index
+ * case_participants_one_active makes that hold for parallel calls too). Returns whether
+ * this call added it.
+ */
+export async function ensureParticipant(db: Db, caseId: string, unitId: string, userId: string | null, addedBy: string): Promise<boolean> {
+  const added = await db
+    .insertInto("case_participants")
+    .values({ case_id: caseId, unit_id: unitId, user_id: userId, added_by: addedBy })
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
     .executeTakeFirst();
-  if (!existing) {
-    await db.insertInto("case_participants").values({ case_id: caseId, unit_id: unitId, user_id: userId, added_by: addedBy }).execute();
-  }
+  return added !== undefined;
+}
+
+/** Whether the user, as they are now, can open the case: told about it only then. */
+async function canOpenCase(db: Db, userId: string, caseId: string): Promise<boolean> {
+  const [user, facts] = await Promise.all([loadActor(db, userId), loadCaseFacts(db, [caseId])]);
+  const f = facts.get(caseId);
+  return !!user && !!f && allows(user, f, "identity", "read", "coordination").allow;
 }
 
 export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, caseId: string, participantId: string) {
