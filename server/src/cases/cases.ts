@@ -10,6 +10,10 @@ import { loadActor } from "../auth/actor.ts";
 import { allows, authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
 
+/** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
+export const LIST_LIMIT = 500;
+const LIST_PAGE = 500;
+
 /** Roles that work on cases; volunteer contacts and SLT coordinators never see named cases. */
 const CASE_ROLES = new Set(["coordinator", "caseworker", "leader"]);
 
@@ -150,9 +154,24 @@ export async function listCases(db: Db, actor: Actor, filters: ListCasesInput): 
       ),
     );
   }
-  const candidates = await query.orderBy("cases.updated_at", "desc").limit(500).execute();
-  const visible = await visibleCases(db, actor, candidates.map((c) => c.id), "coordination", "case.list");
-  const ids = candidates.map((c) => c.id).filter((id) => visible.has(id));
+  // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
+  // first, keyset on updated_at and id) until enough are visible, so cases the actor
+  // cannot see never push visible ones out of the list.
+  const ids: string[] = [];
+  let lastId: string | null = null;
+  for (;;) {
+    const pageIds: string[] = (
+      await (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
+        .orderBy("cases.updated_at", "desc")
+        .orderBy("cases.id", "desc")
+        .limit(LIST_PAGE)
+        .execute()
+    ).map((c) => c.id);
+    const visible = await visibleCases(db, actor, pageIds, "coordination", "case.list", LIST_LIMIT - ids.length);
+    ids.push(...pageIds.filter((id) => visible.has(id)));
+    if (ids.length >= LIST_LIMIT || pageIds.length < LIST_PAGE) break;
+    lastId = pageIds[pageIds.length - 1]!;
+  }
   if (ids.length === 0) return [];
   const [rows, subjects] = await Promise.all([
     caseHeaders(db).where("cases.id", "in", ids).orderBy("cases.updated_at", "desc").execute(),
