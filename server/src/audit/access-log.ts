@@ -49,7 +49,15 @@ export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promi
   }));
 }
 
-const csvCell = (v: string) => (/[",\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * One CSV cell, safe to open in a spreadsheet: a value that a spreadsheet would read as
+ * a formula (starting with =, +, -, @, a tab or a carriage return) gets a leading
+ * apostrophe, and a value with a quote, separator or line break is quoted.
+ */
+export function csvCell(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
 
 /** The access log as CSV (for the family, or an archive). */
 export function accessLogCsv(entries: readonly AccessLogEntry[]): string {
