@@ -18,6 +18,14 @@ const envSchema = z.object({
     .optional(),
   LAGET_DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .refine((v) => {
+      if (!URL.canParse(v)) return true; // reported by the check above
+      const u = new URL(v);
+      return (u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username && !u.password;
+    }, "must be an origin only (scheme, host and port), without a path")
+    .optional(),
 });
 
 export type Config = {
@@ -31,6 +39,8 @@ export type Config = {
   logLevel: string;
   /** Secure cookies only where TLS is expected. */
   secureCookies: boolean;
+  /** The origin browsers reach the server at (from PUBLIC_URL); unset means http://localhost:PORT. */
+  publicOrigin: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -56,5 +66,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demo: e.LAGET_DEMO ?? e.NODE_ENV !== "production",
     logLevel: e.LOG_LEVEL,
     secureCookies: e.NODE_ENV === "production",
+    publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
   };
 }

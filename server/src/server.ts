@@ -66,7 +66,10 @@ export async function startServer(options: {
   const stopJobs = scheduleConsentJobs(db, bus, log);
   const stopPlanJobs = schedulePlanJobs(db, log);
   const stopRetention = scheduleEventRetention(db, log);
-  const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
+  // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
+  let origin = config.publicOrigin ?? "";
+  const publicOrigin = () => origin;
+  const plans = createPlanCollab({ db, bus, log, publicOrigin, redisUrl: config.redisUrl });
 
   const realtime = createRealtimeHub();
   // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.
@@ -77,20 +80,22 @@ export async function startServer(options: {
     realtime,
     plans,
     messageLimiter,
+    publicOrigin,
     log,
     secureCookies: config.secureCookies,
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   plans.attach(server);
-  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter });
+  const gateway = await attachGateway({ server, db, bus, log, realtime, publicOrigin, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  log.info({ port }, `Laget is listening on ${url}`);
+  origin = config.publicOrigin ?? url;
+  log.info({ port, publicUrl: origin }, `Laget is listening on ${url}`);
 
   let closing: Promise<void> | undefined;
   const close = () =>

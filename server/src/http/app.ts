@@ -18,7 +18,7 @@ import type { PlanCollab } from "../plans/collab.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
-import { requireSameOrigin } from "./origin.ts";
+import { requireSameOrigin, type PublicOrigin } from "./origin.ts";
 
 export const SESSION_COOKIE = "laget_session";
 
@@ -32,6 +32,7 @@ export type AppDeps = {
   realtime: Realtime;
   plans: PlanCollab;
   messageLimiter: RateLimiter;
+  publicOrigin: PublicOrigin;
   log: Logger;
   secureCookies: boolean;
   clientDist: string;
@@ -39,7 +40,7 @@ export type AppDeps = {
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, bus, realtime, plans, messageLimiter, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrigin, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -55,7 +56,7 @@ export function createApp({ db, bus, realtime, plans, messageLimiter, log, secur
     );
   });
   app.use(secureHeaders());
-  app.use(requireSameOrigin);
+  app.use(requireSameOrigin(publicOrigin));
 
   app.get("/health", async (c) => {
     const database = (await isReachable(db)) ? "up" : "down";

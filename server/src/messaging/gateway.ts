@@ -23,7 +23,7 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { sessionEnded, type AccessChanged, type EventBus } from "../events/bus.ts";
 import { SESSION_COOKIE } from "../http/app.ts";
-import { isSameSiteRequest } from "../http/origin.ts";
+import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { fieldErrorsOf } from "../trpc/errors.ts";
 import { authorizeConversation, readableConversationIds } from "./access.ts";
@@ -93,9 +93,9 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 /** Same rule as HTTP mutations; a same-origin polling GET from a browser carries Sec-Fetch-Site but no Origin. */
-function originAllowed(req: IncomingMessage): boolean {
+function originAllowed(req: IncomingMessage, publicOrigin: string): boolean {
   const headers = headersOf(req);
-  return isSameSiteRequest(headers) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
+  return isSameSiteRequest(headers, publicOrigin) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
 }
 
 function cookieValue(header: string | undefined, name: string): string | null {
@@ -120,6 +120,7 @@ export async function attachGateway(options: {
   bus: EventBus;
   log: Logger;
   realtime: RealtimeHub;
+  publicOrigin: PublicOrigin;
   redisUrl?: string;
   limits?: Partial<GatewayLimits>;
   /** The per-user message limiter, shared with messages.send/edit/delete over HTTP. */
@@ -142,7 +143,10 @@ export async function attachGateway(options: {
     destroyUpgrade: false,
     // A message is at most 10,000 characters; anything far larger is not ours.
     maxHttpBufferSize: 128 * 1024,
-    allowRequest: (req, callback) => callback(originAllowed(req) ? null : "Cross-site request refused", originAllowed(req)),
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req, options.publicOrigin());
+      callback(allowed ? null : "Cross-site request refused", allowed);
+    },
     // A speedup only: the per-user event log is what makes reconnects lossless.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
