@@ -7,6 +7,7 @@ import * as notificationConversation from "./0005_notification_conversation.ts";
 import * as planUpdates from "./0006_plan_updates.ts";
 import * as userEventRetention from "./0007_user_event_retention.ts";
 import * as hardeningUniqueParticipants from "./0008_hardening_unique_participants.ts";
+import * as hardeningAuditAnchor from "./0009_hardening_audit_anchor.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0006_plan_updates": planUpdates,
   "0007_user_event_retention": userEventRetention,
   "0008_hardening_unique_participants": hardeningUniqueParticipants,
+  "0009_hardening_audit_anchor": hardeningAuditAnchor,
 };

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
+import { resolveAuditKey, useAuditKey } from "./audit/key.ts";
 import type { Config } from "./config.ts";
 import { databaseTargetFor } from "./db/target.ts";
 import { describeTarget, openDatabase, type Db } from "./db/connect.ts";
@@ -43,6 +44,7 @@ export async function startServer(options: {
   socketLimits?: Partial<GatewayLimits>;
 }): Promise<RunningServer> {
   const { config, log } = options;
+  useAuditKey(resolveAuditKey(config, log));
   const ownsDb = !options.db;
   let db: Db;
   if (options.db) {
