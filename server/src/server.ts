@@ -21,7 +21,7 @@ import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
-const SHUTDOWN_GRACE_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 7_000;
 
 export type RunningServer = {
   url: string;
@@ -30,7 +30,7 @@ export type RunningServer = {
   bus: EventBus;
   /** Live plan documents on /collab. */
   plans: PlanCollab;
-  /** Stops accepting, lets in-flight requests finish (at most 10 s), then closes the database. */
+  /** Stops accepting, lets in-flight requests finish (at most 7 s), then closes the database. */
   close(): Promise<void>;
 };
 
