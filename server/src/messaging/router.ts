@@ -11,7 +11,9 @@ import {
   deleteMessageInput,
   messageIdInput,
 } from "@laget/domain";
+import type { Actor } from "../auth/actor.ts";
 import { AppError } from "../errors.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { router, userProcedure } from "../trpc/init.ts";
 import {
   addGroupMembers,
@@ -29,11 +31,10 @@ import { deleteMessage, editMessage, history, markRead, messageEdits, sendMessag
  * Messaging over tRPC: lists, history and management. Live traffic (and the same
  * send/edit/delete/read) goes over the socket; see gateway.ts.
  */
-/** Sends, edits and deletes over HTTP take from the same per-user bucket as over the socket. */
-const messageProcedure = userProcedure.use(({ ctx, next }) => {
+/** Sends, edits and deletes over HTTP take from the same per-user bucket as over the socket (once their input is valid). */
+function takeMessageToken(ctx: { messageLimiter: RateLimiter; actor: Actor }): void {
   if (!ctx.messageLimiter.take(ctx.actor.id)) throw new AppError("RATE_LIMITED", "Too many requests: slow down");
-  return next();
-});
+}
 
 export const messagingRouter = router({
   conversations: userProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.actor)),
@@ -59,17 +60,20 @@ export const messagingRouter = router({
     return state;
   }),
   // The socket is the usual way to send; these serve clients without one (and tests).
-  send: messageProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
+  send: userProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, ...result } = await sendMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return result;
   }),
-  edit: messageProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
+  edit: userProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, message } = await editMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return { message };
   }),
-  delete: messageProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
+  delete: userProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, message } = await deleteMessage(ctx.db, ctx.actor, input.messageId);
     ctx.realtime.deliver(deliveries);
     return { message };
