@@ -8,6 +8,8 @@ import * as planUpdates from "./0006_plan_updates.ts";
 import * as userEventRetention from "./0007_user_event_retention.ts";
 import * as confidentialUnitKinds from "./0008_confidential_unit_kinds.ts";
 import * as uniqueActiveUnitNames from "./0009_unique_active_unit_names.ts";
+import * as uniqueParticipants from "./0010_unique_participants.ts";
+import * as auditAnchor from "./0011_audit_anchor.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   "0007_user_event_retention": userEventRetention,
   "0008_confidential_unit_kinds": confidentialUnitKinds,
   "0009_unique_active_unit_names": uniqueActiveUnitNames,
+  "0010_unique_participants": uniqueParticipants,
+  "0011_audit_anchor": auditAnchor,
 };

@@ -18,6 +18,15 @@ const envSchema = z.object({
     .optional(),
   LAGET_DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  AUDIT_KEY: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .refine((v) => {
+      if (!URL.canParse(v)) return true; // reported by the check above
+      const u = new URL(v);
+      return (u.pathname === "/" || u.pathname === "") && !u.search && !u.hash && !u.username && !u.password;
+    }, "must be an origin only (scheme, host and port), without a path")
+    .optional(),
 });
 
 export type Config = {
@@ -31,6 +40,10 @@ export type Config = {
   logLevel: string;
   /** Secure cookies only where TLS is expected. */
   secureCookies: boolean;
+  /** The origin browsers reach the server at (from PUBLIC_URL); unset means http://localhost:PORT. */
+  publicOrigin: string | undefined;
+  /** Anchors the audit chain (audit/key.ts); unset means DATA_DIR/audit.key, or a per-process key in tests. */
+  auditKey: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -47,6 +60,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${variable} ${issue.message}`);
   }
   const e = result.data;
+  // A server on PostgreSQL in production keeps its audit key outside the database's host.
+  if (e.NODE_ENV === "production" && e.DATABASE_URL && !e.AUDIT_KEY) {
+    throw new ConfigError("Invalid configuration: AUDIT_KEY is required in production with DATABASE_URL");
+  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -56,5 +73,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demo: e.LAGET_DEMO ?? e.NODE_ENV !== "production",
     logLevel: e.LOG_LEVEL,
     secureCookies: e.NODE_ENV === "production",
+    publicOrigin: e.PUBLIC_URL === undefined ? undefined : new URL(e.PUBLIC_URL).origin,
+    auditKey: e.AUDIT_KEY,
   };
 }

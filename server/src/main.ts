@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig } from "./config.ts";
-import { createLogger } from "./log.ts";
+import { createLogger, drainLogs } from "./log.ts";
 import { startServer } from "./server.ts";
 
 // The process entry point: `pnpm start`.
@@ -14,21 +14,31 @@ try {
   throw error;
 }
 const log = createLogger(config.logLevel);
+/** Exits once the last log lines are out (or after `drainMs`, if nobody reads them). */
+const exit = (code: number, drainMs = 1_000) => void drainLogs(drainMs).then(() => process.exit(code));
 
 process.on("unhandledRejection", (reason) => log.error({ err: reason }, "unhandled rejection"));
+
+// Whatever hangs during shutdown (a database that vanished mid-query, a plan that cannot
+// be stored), the process is gone within 10 s of the signal.
+const SHUTDOWN_DEADLINE_MS = 8_500;
 
 try {
   const server = await startServer({ config, log });
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down");
+    setTimeout(() => {
+      log.error({ signal }, "shutdown did not finish in time: exiting anyway");
+      exit(1, 500);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     server.close().then(
       () => {
         log.info("stopped");
-        process.exit(0);
+        exit(0);
       },
       (err: unknown) => {
         log.error({ err }, "shutdown failed");
-        process.exit(1);
+        exit(1);
       },
     );
   };
@@ -36,5 +46,5 @@ try {
   process.once("SIGINT", () => shutdown("SIGINT"));
 } catch (err) {
   log.fatal({ err }, "failed to start");
-  process.exit(1);
+  exit(1);
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAdaptorServer } from "@hono/node-server";
+import { resolveAuditKey, useAuditKey } from "./audit/key.ts";
 import type { Config } from "./config.ts";
 import { databaseTargetFor } from "./db/target.ts";
 import { describeTarget, openDatabase, type Db } from "./db/connect.ts";
@@ -12,14 +13,15 @@ import { scheduleConsentJobs } from "./consent/expiry.ts";
 import { createEventBus, type EventBus } from "./events/bus.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
-import { attachGateway, type GatewayLimits } from "./messaging/gateway.ts";
+import { attachGateway, defaultLimits, type GatewayLimits } from "./messaging/gateway.ts";
+import { createRateLimiter } from "./messaging/rate-limit.ts";
 import { createRealtimeHub } from "./messaging/realtime.ts";
 import { scheduleEventRetention } from "./messaging/retention.ts";
 import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
-const SHUTDOWN_GRACE_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 7_000;
 
 export type RunningServer = {
   url: string;
@@ -28,7 +30,7 @@ export type RunningServer = {
   bus: EventBus;
   /** Live plan documents on /collab. */
   plans: PlanCollab;
-  /** Stops accepting, lets in-flight requests finish (at most 10 s), then closes the database. */
+  /** Stops accepting, lets in-flight requests finish (at most 7 s), then closes the database. */
   close(): Promise<void>;
 };
 
@@ -42,6 +44,7 @@ export async function startServer(options: {
   socketLimits?: Partial<GatewayLimits>;
 }): Promise<RunningServer> {
   const { config, log } = options;
+  useAuditKey(resolveAuditKey(config, log));
   const ownsDb = !options.db;
   let db: Db;
   if (options.db) {
@@ -65,28 +68,36 @@ export async function startServer(options: {
   const stopJobs = scheduleConsentJobs(db, bus, log);
   const stopPlanJobs = schedulePlanJobs(db, log);
   const stopRetention = scheduleEventRetention(db, log);
-  const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
+  // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
+  let origin = config.publicOrigin ?? "";
+  const publicOrigin = () => origin;
+  const plans = createPlanCollab({ db, bus, log, publicOrigin, redisUrl: config.redisUrl });
 
   const realtime = createRealtimeHub();
+  // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.
+  const messageLimiter = createRateLimiter({ ...defaultLimits, ...options.socketLimits }.messages);
   const app = createApp({
     db,
     bus,
     realtime,
     plans,
+    messageLimiter,
+    publicOrigin,
     log,
     secureCookies: config.secureCookies,
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   plans.attach(server);
-  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits });
+  const gateway = await attachGateway({ server, db, bus, log, realtime, publicOrigin, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
-  log.info({ port }, `Laget is listening on ${url}`);
+  origin = config.publicOrigin ?? url;
+  log.info({ port, publicUrl: origin }, `Laget is listening on ${url}`);
 
   let closing: Promise<void> | undefined;
   const close = () =>

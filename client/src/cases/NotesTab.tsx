@@ -181,7 +181,7 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
             e.preventDefault();
             const problem = bodyProblem(t, body);
             setBodyError(problem);
-            if (!problem) edit.mutate({ noteId: note.id, category, body: body.trim() });
+            if (!problem) edit.mutate({ noteId: note.id, category, body: body.trim(), version: note.version });
           }}
         >
           <ErrorMessage error={edit.error} />

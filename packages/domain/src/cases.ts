@@ -1,6 +1,7 @@
 import { categories, purposes, provisionActions } from "@laget/policy";
 import { z } from "zod";
 import { idSchema } from "./org.ts";
+import { calendarDate, instant, optionalText, text } from "./text.ts";
 
 export const caseStatuses = ["open", "paused", "closed"] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
@@ -10,8 +11,6 @@ export const noteKinds = ["observation", "bright_spot"] as const;
 
 export const categorySchema = z.enum(categories);
 export const purposeSchema = z.enum(purposes);
-const text = (max: number) => z.string().trim().min(1).max(max);
-const isoDate = z.iso.date();
 
 /** The latest birth date and year anyone can have now: today wherever the user is (UTC+14 at most). */
 const latestToday = () => new Date(Date.now() + 14 * 3600 * 1000);
@@ -22,7 +21,7 @@ export const subjectInput = z
   .object({
     role: z.enum(subjectRoles),
     name: text(200),
-    birthDate: isoDate.nullable().optional(),
+    birthDate: calendarDate.nullable().optional(),
     birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
   })
   .refine((s) => !(s.birthDate && s.birthYear), { message: "Give a birth date or a birth year, not both", path: ["birthYear"] })
@@ -44,7 +43,7 @@ export const caseAudienceInput = z.object({ caseId: idSchema, category: z.enum([
 // Strict: an all-optional filter would otherwise accept any misspelt key silently.
 export const listCasesInput = z
   .strictObject({
-    search: z.string().trim().max(100).optional(),
+    search: optionalText(100).optional(),
     status: z.enum(caseStatuses).optional(),
     btiLevel: z.number().int().min(0).max(3).optional(),
     mine: z.boolean().optional(),
@@ -63,7 +62,7 @@ export const addSubjectInput = z.object({ caseId: idSchema, subject: subjectInpu
 export const addParticipantInput = z.object({ caseId: idSchema, unitId: idSchema, userId: idSchema.nullable().optional() });
 export const removeParticipantInput = z.object({ caseId: idSchema, participantId: idSchema });
 
-export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: z.string().trim().max(1000).optional() });
+export const proposeHandoverInput = z.object({ caseId: idSchema, toUserId: idSchema, note: optionalText(1000).optional() });
 export const handoverIdInput = z.object({ handoverId: idSchema });
 
 /** The longest note, in characters (the form shows the count). */
@@ -74,7 +73,13 @@ export const addNoteInput = z.object({
   kind: z.enum(noteKinds).default("observation"),
   body: text(NOTE_MAX_LENGTH),
 });
-export const editNoteInput = z.object({ noteId: idSchema, category: categorySchema, body: text(NOTE_MAX_LENGTH) });
+export const editNoteInput = z.object({
+  noteId: idSchema,
+  category: categorySchema,
+  body: text(NOTE_MAX_LENGTH),
+  /** The version the edit was made from: a note changed since then is not overwritten. */
+  version: z.number().int().min(1).optional(),
+});
 export const noteIdInput = z.object({ noteId: idSchema });
 
 // Consent (DESIGN.md §4.1), modelled on FHIR R5 Consent.
@@ -99,7 +104,7 @@ export const consentTermsSchema = z.object({
   subjectId: idSchema,
   grantors: z.array(z.object({ name: text(200), relation: z.enum(grantorRelations) })).min(1).max(4),
   childViews: z
-    .object({ heardOn: isoDate, how: text(500), summary: text(4000) })
+    .object({ heardOn: calendarDate, how: text(500), summary: text(4000) })
     .nullable()
     .optional(),
   evidence: z.object({
@@ -109,8 +114,8 @@ export const consentTermsSchema = z.object({
   }),
   informationTextVersion: text(50),
   provisions: z.array(provisionSchema).min(1).max(30),
-  periodStart: z.coerce.date(),
-  periodEnd: z.coerce.date(),
+  periodStart: instant,
+  periodEnd: instant,
 });
 export type ConsentTerms = z.infer<typeof consentTermsSchema>;
 
@@ -129,13 +134,13 @@ export const createDisclosureInput = z.object({
   categories: z.array(categorySchema).min(1),
   purposes: z.array(purposeSchema).min(1).default(["coordination"]),
   justification: text(4000),
-  validUntil: z.coerce.date().nullable().optional(),
+  validUntil: instant.nullable().optional(),
 });
 export const reviewDisclosureInput = z
   .object({
     disclosureId: idSchema,
     outcome: z.enum(["approved", "questioned"]),
-    note: z.string().trim().max(2000).optional(),
+    note: optionalText(2000).optional(),
   })
   // A question must say what is asked.
   .refine((r) => r.outcome !== "questioned" || !!r.note, { message: "Write the question", path: ["note"] });

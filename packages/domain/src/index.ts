@@ -4,3 +4,4 @@ export * from "./errors.ts";
 export * from "./cases.ts";
 export * from "./messaging.ts";
 export * from "./access-log.ts";
+export * from "./text.ts";

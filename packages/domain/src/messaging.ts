@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "./org.ts";
+import { safeString, text } from "./text.ts";
 
 /** Messaging (DESIGN.md §5): shared by the tRPC procedures, the socket gateway and the client. */
 export const conversationKinds = ["case", "group", "direct"] as const;
@@ -13,7 +14,7 @@ export const HISTORY_PAGE_MAX = 200;
 // The body is checked for emptiness and length by the server itself, so the error says
 // MESSAGE_EMPTY / MESSAGE_TOO_LONG rather than a generic validation failure; this only
 // bounds what is parsed at all.
-const body = z.string().max(MESSAGE_MAX_LENGTH * 4);
+const body = safeString.max(MESSAGE_MAX_LENGTH * 4);
 const seq = z.number().int().min(0);
 
 export const mentionsInput = z
@@ -53,7 +54,7 @@ export const caseConversationInput = z.strictObject({ caseId: idSchema });
 
 export const createGroupInput = z.strictObject({
   groupKind: z.enum(groupKinds),
-  title: z.string().trim().min(1).max(200),
+  title: text(200),
   memberIds: z.array(idSchema).max(500).default([]),
 });
 export const groupMembersInput = z.strictObject({ conversationId: idSchema, userIds: z.array(idSchema).min(1).max(500) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "./text.ts";
 
 /** Agency unit kinds (tjenestetyper), DESIGN.md §2. */
 export const unitKinds = [
@@ -31,7 +32,7 @@ export type Role = z.infer<typeof roleSchema>;
 
 export const idSchema = z.uuid();
 
-const name = z.string().trim().min(1).max(200);
+const name = text(200);
 
 export const createUnitInput = z.object({
   name,

@@ -52,8 +52,15 @@ export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promi
   }));
 }
 
-/** The one cell escaping of the CSV export: quotes a cell holding a separator, quote or line break. */
-export const csvCell = (v: string) => (/[",\r\n;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+/**
+ * The one cell escaping of the CSV export, safe to open in a spreadsheet: a value that a
+ * spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage
+ * return) gets a leading apostrophe, and a value with a quote, separator or line break is quoted.
+ */
+export function csvCell(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
 
 const CSV_SEPARATOR = ";";
 /** Excel reads a UTF-8 file as such only with a byte order mark, and `;` as the separator in Norway. */

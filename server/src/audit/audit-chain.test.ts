@@ -82,3 +82,49 @@ test("deleting the first row is reported at the new first row", async () => {
   await sql`delete from audit_events where id = ${ids[0]!}`.execute(testDb.db);
   expect(await verifyAuditChain(testDb.db, municipalityId)).toMatchObject({ ok: false, brokenAtId: ids[1]!, problem: "link_mismatch", checked: 0 });
 });
+
+// An attacker with SQL access alone: everything the database can compute, they can too.
+const recomputeChain = (m: string) =>
+  sql`
+    do $$
+    declare
+      r record;
+      prev text := repeat('0', 64);
+    begin
+      for r in select id from audit_events where municipality_id = ${sql.lit(m)}::uuid order by seq loop
+        update audit_events e set prev_hash = prev, hash = encode(sha256(convert_to(prev || audit_event_payload(e), 'UTF8')), 'hex')
+          where e.id = r.id returning e.hash into prev;
+      end loop;
+      update audit_chain_heads set last_hash = prev, last_seq = (select max(seq) from audit_events where municipality_id = ${sql.lit(m)}::uuid)
+        where municipality_id = ${sql.lit(m)}::uuid;
+    end $$`;
+
+test("rewriting a row and then recomputing every hash and the head in SQL is caught by the anchor at that row", async () => {
+  await sql`update audit_events set action = 'nothing.happened' where id = ${ids[4]!}`.execute(testDb.db);
+  await recomputeChain(municipalityId).execute(testDb.db);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: false, checked: 4, brokenAtId: ids[4]!, problem: "anchor_mismatch" });
+});
+
+test("a row inserted through the chaining trigger is caught by the anchor", async () => {
+  const forged = await sql<{ id: number }>`
+    insert into audit_events (municipality_id, action, resource_type) values (${municipalityId}, 'case.read', 'case') returning id`.execute(testDb.db);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: false, checked: 13, brokenAtId: forged.rows[0]!.id, problem: "anchor_mismatch" });
+  // Later genuine appends do not launder it.
+  await appendAudit(testDb.db, municipalityId, [event(20)]);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toMatchObject({ ok: false, brokenAtId: forged.rows[0]!.id, problem: "anchor_mismatch" });
+});
+
+test("cutting off the newest rows and moving the head back is caught by the head's anchor", async () => {
+  await sql`delete from audit_events where id >= ${ids[11]!} and municipality_id = ${municipalityId}`.execute(testDb.db);
+  await sql`update audit_chain_heads h set last_seq = e.seq, last_hash = e.hash from audit_events e where e.id = ${ids[10]!} and h.municipality_id = e.municipality_id`.execute(testDb.db);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: false, checked: 11, brokenAtId: ids[10]!, problem: "anchor_mismatch" });
+});
+
+test("the anchor is the key's: verified with another key, an untouched chain fails at its first row", async () => {
+  expect(await verifyAuditChain(testDb.db, municipalityId, Buffer.from("another-key-another-key-another-key"))).toEqual({
+    ok: false,
+    checked: 0,
+    brokenAtId: ids[0]!,
+    problem: "anchor_mismatch",
+  });
+});

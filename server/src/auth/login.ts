@@ -1,4 +1,5 @@
 import type { ChangePasswordInput, LoginInput } from "@laget/domain";
+import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -12,6 +13,7 @@ export const MAX_FAILED_PER_ACCOUNT = 10;
 export const MAX_FAILED_PER_IP = 30;
 
 type AuthEventKind =
+  | "login_attempt"
   | "login_succeeded"
   | "login_failed"
   | "login_blocked"
@@ -29,16 +31,50 @@ export async function recordAuthEvent(
     .execute();
 }
 
+/** An attempt still being checked counts as failed: so parallel guesses cannot all slip under the limit. */
+const COUNTED_AS_FAILED = ["login_failed", "login_attempt"] as const;
+
 async function failedAttemptsSince(db: Db, column: "email" | "ip", value: string, since: Date): Promise<number> {
   const row = await db
     .selectFrom("auth_events")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where(column, "=", value)
-    .where("kind", "=", "login_failed")
+    .where("kind", "in", COUNTED_AS_FAILED)
     .where("at", ">", since)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+// Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
+const LOCK_ACCOUNT = 1;
+const LOCK_ADDRESS = 2;
+
+/**
+ * Counts the recent failures and, under the limits, reserves this attempt as a
+ * `login_attempt` row, atomically: the account's and the address's advisory locks are
+ * held from the count to the insert (always account first, then address, so two
+ * attempts never wait on each other in a circle). Returns the reservation, or null when blocked.
+ */
+async function reserveAttempt(db: Db, email: string, ip: string | null): Promise<number | null> {
+  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${LOCK_ACCOUNT}, hashtext(${email}))`.execute(trx);
+    if (ip !== null) await sql`select pg_advisory_xact_lock(${LOCK_ADDRESS}, hashtext(${ip}))`.execute(trx);
+    const blocked =
+      (await failedAttemptsSince(trx, "email", email, since)) >= MAX_FAILED_PER_ACCOUNT ||
+      (ip !== null && (await failedAttemptsSince(trx, "ip", ip, since)) >= MAX_FAILED_PER_IP);
+    if (blocked) return null;
+    const row = await trx
+      .insertInto("auth_events")
+      .values({ kind: "login_attempt", email, ip })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  });
+}
+
+const settleAttempt = (db: Db, id: number, kind: "login_failed" | "login_succeeded", userId: string | undefined) =>
+  db.updateTable("auth_events").set({ kind, user_id: userId ?? null }).where("id", "=", id).execute();
 
 /** Checks the password and opens a session. Throws INVALID_CREDENTIALS or TOO_MANY_ATTEMPTS. */
 export async function login(
@@ -47,11 +83,8 @@ export async function login(
   input: LoginInput,
   ip: string | null,
 ): Promise<{ token: string; userId: string }> {
-  const since = new Date(Date.now() - LOGIN_WINDOW_MS);
-  const blocked =
-    (await failedAttemptsSince(db, "email", input.email, since)) >= MAX_FAILED_PER_ACCOUNT ||
-    (ip !== null && (await failedAttemptsSince(db, "ip", ip, since)) >= MAX_FAILED_PER_IP);
-  if (blocked) {
+  const attempt = await reserveAttempt(db, input.email, ip);
+  if (attempt === null) {
     await recordAuthEvent(db, { kind: "login_blocked", email: input.email, ip });
     log.warn({ event: "login_blocked", email: input.email, ip }, "login blocked by attempt limit");
     throw new AppError("TOO_MANY_ATTEMPTS");
@@ -65,12 +98,12 @@ export async function login(
     .executeTakeFirst();
   const ok = user ? await verifyPassword(user.password_hash, input.password) : await verifyAgainstDummy(input.password);
   if (!user || !ok) {
-    await recordAuthEvent(db, { kind: "login_failed", email: input.email, userId: user?.id, ip });
+    await settleAttempt(db, attempt, "login_failed", user?.id);
     log.info({ event: "login_failed", email: input.email, ip }, "login failed");
     throw new AppError("INVALID_CREDENTIALS");
   }
   const { token } = await createSession(db, user.id);
-  await recordAuthEvent(db, { kind: "login_succeeded", email: input.email, userId: user.id, ip });
+  await settleAttempt(db, attempt, "login_succeeded", user.id);
   log.info({ event: "login_succeeded", userId: user.id, ip }, "login succeeded");
   return { token, userId: user.id };
 }

@@ -108,7 +108,8 @@ export async function visibilityBasis(db: Db, actor: Actor, caseId: string): Pro
 /**
  * Filters many cases down to those the actor may see, auditing each one seen (one
  * append for the lot). Cases not visible are dropped silently: lists and counts never
- * reveal them.
+ * reveal them. With `limit`, only the first that many visible cases (in the order of
+ * `caseIds`) are kept and audited.
  */
 export async function visibleCases(
   db: Db,
@@ -116,12 +117,16 @@ export async function visibleCases(
   caseIds: readonly string[],
   purpose: Purpose,
   auditAction: string,
+  limit = Infinity,
 ): Promise<Map<string, CaseAccess>> {
   const facts = await loadCaseFacts(db, caseIds);
   const subject = policyActor(actor);
   const visible = new Map<string, CaseAccess>();
   const events: AuditEvent[] = [];
-  for (const [caseId, f] of facts) {
+  for (const caseId of caseIds) {
+    const f = facts.get(caseId);
+    if (!f || visible.has(caseId)) continue;
+    if (visible.size >= limit) break;
     const d = decide(subject, { case: f, category: "identity" }, "read", purpose);
     if (!d.allow) continue;
     visible.set(caseId, { facts: f, basis: d.basis });

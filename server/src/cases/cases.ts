@@ -10,6 +10,10 @@ import { authorizeCase, readableCategories, readableFromOtherUnits, visibleCases
 import { loadCaseFacts } from "./facts.ts";
 import { accessOf, anyoneIn, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
 
+/** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
+export const LIST_LIMIT = 500;
+const LIST_PAGE = 500;
+
 /** Roles that work on cases; volunteer contacts and SLT coordinators never see named cases. */
 const CASE_ROLES = new Set(["coordinator", "caseworker", "leader"]);
 
@@ -150,9 +154,24 @@ export async function listCases(db: Db, actor: Actor, filters: ListCasesInput): 
       ),
     );
   }
-  const candidates = await query.orderBy("cases.updated_at", "desc").limit(500).execute();
-  const visible = await visibleCases(db, actor, candidates.map((c) => c.id), "coordination", "case.list");
-  const ids = candidates.map((c) => c.id).filter((id) => visible.has(id));
+  // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
+  // first, keyset on updated_at and id) until enough are visible, so cases the actor
+  // cannot see never push visible ones out of the list.
+  const ids: string[] = [];
+  let lastId: string | null = null;
+  for (;;) {
+    const pageIds: string[] = (
+      await (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
+        .orderBy("cases.updated_at", "desc")
+        .orderBy("cases.id", "desc")
+        .limit(LIST_PAGE)
+        .execute()
+    ).map((c) => c.id);
+    const visible = await visibleCases(db, actor, pageIds, "coordination", "case.list", LIST_LIMIT - ids.length);
+    ids.push(...pageIds.filter((id) => visible.has(id)));
+    if (ids.length >= LIST_LIMIT || pageIds.length < LIST_PAGE) break;
+    lastId = pageIds[pageIds.length - 1]!;
+  }
   if (ids.length === 0) return [];
   const [rows, subjects] = await Promise.all([
     caseHeaders(db).where("cases.id", "in", ids).orderBy("cases.updated_at", "desc").execute(),
@@ -304,7 +323,7 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
       .executeTakeFirst();
     if (!member) throw new AppError("NOT_FOUND");
   }
-  await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id);
+  const added = await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id, { narrowUnit: true });
   await touch(db, input.caseId);
   // Taking part is not yet seeing: the coordinator is told at once what the new participant can see.
   const facts = (await loadCaseFacts(db, [input.caseId])).get(input.caseId)!;
@@ -312,7 +331,8 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
     ? { userId: input.userId, municipalityId: facts.municipalityId, unitIds: (await unitsOfUsers(db, facts.municipalityId, [input.userId])).get(input.userId) ?? [] }
     : anyoneIn(facts, input.unitId);
   const access: ParticipantAccess = accessOf(subject, facts);
-  if (input.userId) await notify(db, [input.userId], "case_invited", input.caseId);
+  // Invited once, and only if the invitation can be followed: no notification about a case the user cannot open.
+  if (added && input.userId && access.canSee) await notify(db, [input.userId], "case_invited", input.caseId);
   return { access };
 }
 
@@ -323,21 +343,42 @@ export async function volunteerUnitsAmong(db: Db, unitIds: readonly string[]): P
   return new Set(rows.map((r) => r.id));
 }
 
-/** Idempotent: adds the participant row unless an active one exists. Never a volunteer unit. */
-export async function ensureParticipant(db: Db, caseId: string, unitId: string, userId: string | null, addedBy: string) {
+/**
+ * Idempotent: adds the participant row unless an active one exists (the unique index
+ * case_participants_one_active makes that hold for parallel calls too). Never a volunteer
+ * unit. A named person in a unit that takes part as a whole is added only when the
+ * coordinator means to narrow the unit to named people (`narrowUnit`): a handover or an
+ * acceptance must not silently cut the rest of the unit off. Returns whether a row was added.
+ */
+export async function ensureParticipant(
+  db: Db,
+  caseId: string,
+  unitId: string,
+  userId: string | null,
+  addedBy: string,
+  options: { narrowUnit?: boolean } = {},
+): Promise<boolean> {
   if ((await volunteerUnitsAmong(db, [unitId])).size > 0) throw new AppError("VOLUNTEER_NOT_PARTICIPANT");
-  const existing = await db
-    .selectFrom("case_participants")
-    .select("id")
-    .where("case_id", "=", caseId)
-    .where("unit_id", "=", unitId)
-    .where("removed_at", "is", null)
-    .where((eb) => (userId ? eb("user_id", "=", userId) : eb("user_id", "is", null)))
-    .executeTakeFirst();
-  if (!existing) {
-    await db.insertInto("case_participants").values({ case_id: caseId, unit_id: unitId, user_id: userId, added_by: addedBy }).execute();
+  if (userId && !options.narrowUnit) {
+    const whole = await db
+      .selectFrom("case_participants")
+      .select("id")
+      .where("case_id", "=", caseId)
+      .where("unit_id", "=", unitId)
+      .where("user_id", "is", null)
+      .where("removed_at", "is", null)
+      .executeTakeFirst();
+    if (whole) return false;
   }
+  const added = await db
+    .insertInto("case_participants")
+    .values({ case_id: caseId, unit_id: unitId, user_id: userId, added_by: addedBy })
+    .onConflict((oc) => oc.doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return added !== undefined;
 }
+
 
 export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, caseId: string, participantId: string) {
   await authorizeCoordinator(db, actor, caseId, "case.participant.remove");

@@ -1,6 +1,7 @@
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
+import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import type { Realtime } from "../messaging/realtime.ts";
@@ -40,15 +41,22 @@ export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, 
   if (!candidate) throw new AppError("NOT_FOUND");
   const open = await db.selectFrom("case_handovers").select("id").where("case_id", "=", input.caseId).where("status", "=", "proposed").executeTakeFirst();
   if (open) throw new AppError("INVALID_STATE");
-  const handover = await db.transaction().execute(async (trx) => {
-    // The proposed coordinator is named on the case, so they can open it and decide.
-    await ensureParticipant(trx, input.caseId, candidate.unit_id, input.toUserId, actor.id);
-    return trx
-      .insertInto("case_handovers")
-      .values({ case_id: input.caseId, from_user_id: actor.id, to_user_id: input.toUserId, note: input.note ?? null })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-  });
+  const handover = await db
+    .transaction()
+    .execute(async (trx) => {
+      // The proposed coordinator is named on the case, so they can open it and decide.
+      await ensureParticipant(trx, input.caseId, candidate.unit_id, input.toUserId, actor.id);
+      return trx
+        .insertInto("case_handovers")
+        .values({ case_id: input.caseId, from_user_id: actor.id, to_user_id: input.toUserId, note: input.note ?? null })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+    })
+    .catch((err: unknown) => {
+      // A parallel proposal got there first: one open handover per case (case_handovers_one_open).
+      if (isUniqueViolation(err, "case_handovers_one_open")) throw new AppError("INVALID_STATE");
+      throw err;
+    });
   realtime.deliver(await notify(db, [input.toUserId], "handover_proposed", input.caseId));
   return { handoverId: handover.id };
 }
@@ -67,12 +75,23 @@ async function openHandover(db: Db, actor: Actor, handoverId: string) {
   return h;
 }
 
+/** Moves a proposed handover to its answer; of two parallel answers only the first does (the other gets INVALID_STATE). */
+async function answer(db: Db, handoverId: string, status: "accepted" | "declined" | "withdrawn") {
+  const moved = await db
+    .updateTable("case_handovers")
+    .set({ status, decided_at: new Date() })
+    .where("id", "=", handoverId)
+    .where("status", "=", "proposed")
+    .executeTakeFirst();
+  if (moved.numUpdatedRows === 0n) throw new AppError("INVALID_STATE");
+}
+
 async function decideHandover(db: Db, realtime: Realtime, actor: Actor, handoverId: string, status: "declined" | "withdrawn") {
   const h = await openHandover(db, actor, handoverId);
   if ((status === "declined" && h.to_user_id !== actor.id) || (status === "withdrawn" && h.from_user_id !== actor.id)) {
     throw new AppError("FORBIDDEN");
   }
-  await db.updateTable("case_handovers").set({ status, decided_at: new Date() }).where("id", "=", handoverId).execute();
+  await answer(db, handoverId, status);
   // A decline or withdrawal is an answer, not a refused access: it carries the basis on
   // which the person sees the case (none if they no longer do, still not a refusal).
   const basis = await visibilityBasis(db, actor, h.case_id);
@@ -106,7 +125,7 @@ export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, 
     resourceId: handoverId,
   });
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable("case_handovers").set({ status: "accepted", decided_at: new Date() }).where("id", "=", handoverId).execute();
+    await answer(trx, handoverId, "accepted");
     await trx.updateTable("cases").set({ coordinator_user_id: actor.id, updated_at: new Date() }).where("id", "=", h.case_id).execute();
     // The new coordinator takes part by name through the unit that gave them access.
     await ensureParticipant(trx, h.case_id, access.basis.unitId, actor.id, actor.id);

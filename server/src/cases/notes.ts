@@ -83,6 +83,7 @@ export async function listNotes(db: Db, actor: Actor, caseId: string) {
         category: n.category as Category,
         kind: n.kind as "observation" | "bright_spot",
         body: n.body,
+        version: n.version,
         edited: n.version > 1,
         createdAt: n.created_at,
         updatedAt: n.updated_at,
@@ -120,18 +121,24 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
 }
 
 /** Only the author edits; the previous text is kept as a version. */
-export async function editNote(db: Db, actor: Actor, input: { noteId: string; category: Category; body: string }) {
+export async function editNote(db: Db, actor: Actor, input: { noteId: string; category: Category; body: string; version?: number }) {
   const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
   if (note.author_user_id !== actor.id) throw new AppError("FORBIDDEN");
+  if (input.version !== undefined && input.version !== note.version) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto("case_note_versions")
-      .values({ note_id: note.id, version: note.version, category: note.category, body: note.body, edited_by: actor.id })
-      .execute();
-    await trx
+    // Optimistic: only the version the edit was made from (or, without one, the version read
+    // above) is replaced. Of parallel edits one wins (the row lock makes the others re-check
+    // the version) and the rest are told to reload.
+    const updated = await trx
       .updateTable("case_notes")
       .set({ category: input.category, body: input.body, version: note.version + 1, updated_at: new Date() })
       .where("id", "=", note.id)
+      .where("version", "=", note.version)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
+    await trx
+      .insertInto("case_note_versions")
+      .values({ note_id: note.id, version: note.version, category: note.category, body: note.body, edited_by: actor.id })
       .execute();
   });
 }

@@ -227,12 +227,16 @@ export interface AuditEventsTable {
   /** Both set by the audit_events_chain trigger. */
   prev_hash: ColumnType<string, never, never>;
   hash: ColumnType<string, never, never>;
+  /** HMAC of the hash with the audit key (audit/key.ts), set by appendAudit in the same transaction. */
+  mac: string | null;
 }
 
 export interface AuditChainHeadsTable {
   municipality_id: string;
   last_seq: number;
   last_hash: string;
+  /** HMAC of the head with the audit key, set by appendAudit in the same transaction. */
+  mac: string | null;
 }
 
 export interface NotificationsTable {

@@ -12,12 +12,13 @@ import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/ses
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
+import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
 import type { PlanCollab } from "../plans/collab.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
-import { requireSameOrigin } from "./origin.ts";
+import { requireSameOrigin, type PublicOrigin } from "./origin.ts";
 
 export const SESSION_COOKIE = "laget_session";
 
@@ -25,11 +26,21 @@ function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): s
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
 }
 
-export type AppDeps = { db: Db; bus: EventBus; realtime: Realtime; plans: PlanCollab; log: Logger; secureCookies: boolean; clientDist: string };
+export type AppDeps = {
+  db: Db;
+  bus: EventBus;
+  realtime: Realtime;
+  plans: PlanCollab;
+  messageLimiter: RateLimiter;
+  publicOrigin: PublicOrigin;
+  log: Logger;
+  secureCookies: boolean;
+  clientDist: string;
+};
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, bus, realtime, plans, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrigin, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -45,7 +56,7 @@ export function createApp({ db, bus, realtime, plans, log, secureCookies, client
     );
   });
   app.use(secureHeaders());
-  app.use(requireSameOrigin);
+  app.use(requireSameOrigin(publicOrigin));
 
   app.get("/health", async (c) => {
     const database = (await isReachable(db)) ? "up" : "down";
@@ -70,6 +81,7 @@ export function createApp({ db, bus, realtime, plans, log, secureCookies, client
           bus,
           realtime,
           plans,
+          messageLimiter,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,
           session: actor ? validated!.session : null,

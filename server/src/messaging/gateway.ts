@@ -23,14 +23,14 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { sessionEnded, type AccessChanged, type EventBus } from "../events/bus.ts";
 import { SESSION_COOKIE } from "../http/app.ts";
-import { isSameSiteRequest } from "../http/origin.ts";
+import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { fieldErrorsOf } from "../trpc/errors.ts";
 import { authorizeConversation, readableConversationIds } from "./access.ts";
 import { caseWatchInput, createCaseWatch, type CaseAccessEnded } from "./case-watch.ts";
 import { lastEventId, type Delivery, type UserEvent } from "./events.ts";
 import { deleteMessage, editMessage, eventsSince, markRead, sendMessage } from "./messages.ts";
-import { createRateLimiter, type RateLimit } from "./rate-limit.ts";
+import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limit.ts";
 import { conversationRoom, userRoom, type RealtimeHub } from "./realtime.ts";
 
 /**
@@ -98,9 +98,9 @@ function headersOf(req: IncomingMessage): Headers {
 }
 
 /** Same rule as HTTP mutations; a same-origin polling GET from a browser carries Sec-Fetch-Site but no Origin. */
-function originAllowed(req: IncomingMessage): boolean {
+function originAllowed(req: IncomingMessage, publicOrigin: string): boolean {
   const headers = headersOf(req);
-  return isSameSiteRequest(headers) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
+  return isSameSiteRequest(headers, publicOrigin) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
 }
 
 function cookieValue(header: string | undefined, name: string): string | null {
@@ -125,8 +125,11 @@ export async function attachGateway(options: {
   bus: EventBus;
   log: Logger;
   realtime: RealtimeHub;
+  publicOrigin: PublicOrigin;
   redisUrl?: string;
   limits?: Partial<GatewayLimits>;
+  /** The per-user message limiter, shared with messages.send/edit/delete over HTTP. */
+  messageLimiter?: RateLimiter;
 }): Promise<Gateway> {
   const { db, bus, log, realtime } = options;
   const limits = { ...defaultLimits, ...options.limits };
@@ -145,14 +148,17 @@ export async function attachGateway(options: {
     destroyUpgrade: false,
     // A message is at most 10,000 characters; anything far larger is not ours.
     maxHttpBufferSize: 128 * 1024,
-    allowRequest: (req, callback) => callback(originAllowed(req) ? null : "Cross-site request refused", originAllowed(req)),
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req, options.publicOrigin());
+      callback(allowed ? null : "Cross-site request refused", allowed);
+    },
     // A speedup only: the per-user event log is what makes reconnects lossless.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
   });
 
   const limiters = {
-    messages: createRateLimiter(limits.messages),
+    messages: options.messageLimiter ?? createRateLimiter(limits.messages),
     other: createRateLimiter(limits.other),
     typing: createRateLimiter(limits.typing),
   };
@@ -227,7 +233,7 @@ export async function attachGateway(options: {
     function handle<S extends z.ZodType>(
       event: string,
       schema: S,
-      limiter: ReturnType<typeof createRateLimiter>,
+      limiter: RateLimiter,
       run: (input: z.output<S>, actor: Actor) => Promise<Record<string, unknown>>,
     ) {
       socket.on(event, async (payload: unknown, ack?: unknown) => {

@@ -5,6 +5,8 @@
  */
 export type RateLimit = { burst: number; perSecond: number };
 
+export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
 export function createRateLimiter({ burst, perSecond }: RateLimit) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {

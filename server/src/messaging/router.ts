@@ -11,6 +11,9 @@ import {
   deleteMessageInput,
   messageIdInput,
 } from "@laget/domain";
+import type { Actor } from "../auth/actor.ts";
+import { AppError } from "../errors.ts";
+import type { RateLimiter } from "./rate-limit.ts";
 import { router, userProcedure } from "../trpc/init.ts";
 import {
   addGroupMembers,
@@ -28,6 +31,11 @@ import { deleteMessage, editMessage, history, markRead, messageEdits, sendMessag
  * Messaging over tRPC: lists, history and management. Live traffic (and the same
  * send/edit/delete/read) goes over the socket; see gateway.ts.
  */
+/** Sends, edits and deletes over HTTP take from the same per-user bucket as over the socket (once their input is valid). */
+function takeMessageToken(ctx: { messageLimiter: RateLimiter; actor: Actor }): void {
+  if (!ctx.messageLimiter.take(ctx.actor.id)) throw new AppError("RATE_LIMITED", "Too many requests: slow down");
+}
+
 export const messagingRouter = router({
   conversations: userProcedure.query(({ ctx }) => listConversations(ctx.db, ctx.actor)),
   conversation: userProcedure.input(conversationIdInput).query(({ ctx, input }) => getConversation(ctx.db, ctx.actor, input.conversationId)),
@@ -53,16 +61,19 @@ export const messagingRouter = router({
   }),
   // The socket is the usual way to send; these serve clients without one (and tests).
   send: userProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, ...result } = await sendMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return result;
   }),
   edit: userProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, message } = await editMessage(ctx.db, ctx.actor, input);
     ctx.realtime.deliver(deliveries);
     return { message };
   }),
   delete: userProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
+    takeMessageToken(ctx);
     const { deliveries, message } = await deleteMessage(ctx.db, ctx.actor, input.messageId);
     ctx.realtime.deliver(deliveries);
     return { message };

@@ -13,7 +13,7 @@ import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { sessionEnded, type BusEvent, type EventBus } from "../events/bus.ts";
-import { isSameSiteRequest } from "../http/origin.ts";
+import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { applyLoggedUpdate, loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
 import type { Projection } from "./projection.ts";
@@ -138,6 +138,8 @@ export function createPlanCollab(options: {
   db: Db;
   bus: EventBus;
   log: Logger;
+  /** Upgrades must come from this origin. */
+  publicOrigin: PublicOrigin;
   redisUrl?: string;
   debounceMs?: number;
   maxDebounceMs?: number;
@@ -404,7 +406,7 @@ export function createPlanCollab(options: {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    if (!isSameSiteRequest(headers)) {
+    if (!isSameSiteRequest(headers, options.publicOrigin())) {
       socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       socket.destroy();
       return true;

@@ -1,3 +1,4 @@
+import { text } from "@laget/domain";
 import { z } from "zod";
 import { adminProcedure, router, userProcedure } from "../trpc/init.ts";
 import { getDomains, listRevisions, myMeasures, planConnection, restoreRevision, setDomains } from "./plans.ts";
@@ -7,7 +8,7 @@ const restoreInput = z.strictObject({ caseId: z.uuid(), revisionId: z.uuid() });
 const myMeasuresInput = z.strictObject({ filter: z.enum(["all", "due", "overdue"]).default("all") }).default({ filter: "all" });
 const domainsInput = z.strictObject({
   domains: z
-    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,60}$/), name: z.string().trim().min(1).max(200) }))
+    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,60}$/), name: text(200) }))
     .min(1)
     .max(30)
     .refine((ds) => new Set(ds.map((d) => d.id)).size === ds.length, "ids must be distinct")

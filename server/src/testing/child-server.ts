@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { testAuditKey } from "../audit/key.ts";
 
 /** The repository root: child servers run the real entry point from there. */
 const root = path.resolve(import.meta.dirname, "../../..");
@@ -12,7 +13,8 @@ export type ChildServer = { child: ChildProcess; url: string; output: () => stri
  * For what a test must do to a process rather than to a server object: SIGTERM, SIGKILL.
  */
 export async function startChildServer(env: Record<string, string | undefined>): Promise<ChildServer> {
-  const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", ...env };
+  // The test process's audit key, so a child over a test database anchors like the servers in this process.
+  const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", AUDIT_KEY: testAuditKey(), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
   // What it printed while starting and after, up to a bound (benchmarks log for minutes).

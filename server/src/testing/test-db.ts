@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { openDatabase, type Db } from "../db/connect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { testAuditKey, useAuditKey } from "../audit/key.ts";
 
 export type TestDb = { db: Db; kind: "postgres" | "pglite"; /** PostgreSQL only: for another process to connect. */ url?: string; close(): Promise<void> };
 
@@ -10,6 +11,8 @@ export type TestDb = { db: Db; kind: "postgres" | "pglite"; /** PostgreSQL only:
  * next to DATABASE_URL's when it is set, otherwise an in-memory PGlite.
  */
 export async function createTestDb(kind: "postgres" | "pglite" = process.env.DATABASE_URL ? "postgres" : "pglite"): Promise<TestDb> {
+  // Audit appends below HTTP (and the servers on this database) anchor with the test process's key.
+  useAuditKey(testAuditKey());
   if (kind === "pglite") {
     const db = await openDatabase({ kind: "pglite", dataDir: undefined });
     await migrateToLatest(db);

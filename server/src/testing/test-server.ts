@@ -6,7 +6,14 @@ import { createTestDb, type TestDb } from "./test-db.ts";
 
 export type TestServer = RunningServer & { testDb: TestDb; stop(): Promise<void> };
 
-export type TestServerOptions = { demo?: boolean; redisUrl?: string; port?: number; socketLimits?: Partial<GatewayLimits> };
+export type TestServerOptions = {
+  demo?: boolean;
+  redisUrl?: string;
+  port?: number;
+  /** PUBLIC_URL; by default the server's own http://localhost:PORT. */
+  publicUrl?: string;
+  socketLimits?: Partial<GatewayLimits>;
+};
 
 /** A real server on a free port over a database of its own, seeded with the demo municipality. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -32,6 +39,7 @@ export async function startServerOn(testDb: TestDb, options: TestServerOptions =
     PORT: String(options.port ?? 0),
     LAGET_DEMO: options.demo === false ? "off" : "on",
     REDIS_URL: options.redisUrl,
+    PUBLIC_URL: options.publicUrl,
   });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
   return startServer({ config, log, db: testDb.db, socketLimits: options.socketLimits });

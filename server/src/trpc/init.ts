@@ -6,6 +6,7 @@ import type { Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
 import type { PlanCollab } from "../plans/collab.ts";
 import { appCodeOf, fieldErrorsOf, toTRPCError } from "./errors.ts";
@@ -17,6 +18,8 @@ export type Context = {
   realtime: Realtime;
   /** Live plan documents (restore applies an old revision through it). */
   plans: PlanCollab;
+  /** Per-user sends, edits and deletes: the same bucket as the socket's. */
+  messageLimiter: RateLimiter;
   log: Logger;
   ip: string | null;
   session: Session | null;
