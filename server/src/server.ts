@@ -10,6 +10,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "./demo/seed.ts";
 import { scheduleConsentJobs } from "./consent/expiry.ts";
 import { createEventBus, type EventBus } from "./events/bus.ts";
+import { createLapseTimer } from "./events/lapse-timer.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
 import { attachGateway, type GatewayLimits } from "./messaging/gateway.ts";
@@ -65,7 +66,9 @@ export async function startServer(options: {
   const stopJobs = scheduleConsentJobs(db, bus, log);
   const stopPlanJobs = schedulePlanJobs(db, log);
   const stopRetention = scheduleEventRetention(db, log);
-  const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl });
+  // Bases that end in time close live access at that moment, on each node for its own connections.
+  const lapses = createLapseTimer({ db, bus, log });
+  const plans = createPlanCollab({ db, bus, log, redisUrl: config.redisUrl, lapses });
 
   const realtime = createRealtimeHub();
   const app = createApp({
@@ -79,7 +82,7 @@ export async function startServer(options: {
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   plans.attach(server);
-  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits });
+  const gateway = await attachGateway({ server, db, bus, log, realtime, redisUrl: config.redisUrl, limits: options.socketLimits, lapses });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());
@@ -102,6 +105,7 @@ export async function startServer(options: {
       await closed;
       clearTimeout(timer);
       stopJobs();
+      lapses.close();
       stopPlanJobs();
       stopRetention();
       await bus.close();

@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, readableCategories, visibleCases, type CaseAccess } from "./access.ts";
+import { caseLapse } from "./lapse.ts";
 
 /** Roles that work on cases; volunteer contacts and SLT coordinators never see named cases. */
 const CASE_ROLES = new Set(["coordinator", "caseworker", "leader"]);
@@ -265,8 +266,9 @@ export async function updateCase(db: Db, actor: Actor, input: { caseId: string; 
 
 export async function closeCase(db: Db, bus: EventBus, actor: Actor, caseId: string, reason: string) {
   await authorizeCoordinator(db, actor, caseId, "case.close");
+  const lapse = await caseLapse(db, [caseId]);
   await db.updateTable("cases").set({ status: "closed", closed_reason: reason, updated_at: new Date() }).where("id", "=", caseId).execute();
-  await bus.publish(accessChanged(caseId, actor.municipalityId, "case_closed"));
+  await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "case_closed"));
 }
 
 export async function addSubject(db: Db, actor: Actor, caseId: string, subject: CreateCaseInput["subjects"][number]) {
@@ -278,8 +280,12 @@ export async function addSubject(db: Db, actor: Actor, caseId: string, subject: 
   await touch(db, caseId);
 }
 
-/** Adds a unit (everyone in it) or one named user of it to the case. */
-export async function addParticipant(db: Db, actor: Actor, input: { caseId: string; unitId: string; userId?: string | null }) {
+/**
+ * Adds a unit (everyone in it) or one named user of it to the case. Naming a person of a
+ * unit that took part as a whole narrows the unit to its named people: the others lose
+ * access at once.
+ */
+export async function addParticipant(db: Db, bus: EventBus, actor: Actor, input: { caseId: string; unitId: string; userId?: string | null }) {
   await authorizeCoordinator(db, actor, input.caseId, "case.participant.add");
   const unit = await db
     .selectFrom("units")
@@ -300,9 +306,11 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
       .executeTakeFirst();
     if (!member) throw new AppError("NOT_FOUND");
   }
+  const lapse = input.userId ? await caseLapse(db, [input.caseId]) : null;
   await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id);
   if (input.userId) await notify(db, [input.userId], "case_invited", input.caseId);
   await touch(db, input.caseId);
+  await lapse?.publish(bus, accessChanged(input.caseId, actor.municipalityId, "participant_narrowed", [input.unitId]));
 }
 
 /** Idempotent: adds the participant row unless an active one exists. */
@@ -322,6 +330,7 @@ export async function ensureParticipant(db: Db, caseId: string, unitId: string, 
 
 export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, caseId: string, participantId: string) {
   await authorizeCoordinator(db, actor, caseId, "case.participant.remove");
+  const lapse = await caseLapse(db, [caseId]);
   const removed = await db
     .updateTable("case_participants")
     .set({ removed_at: new Date() })
@@ -332,5 +341,5 @@ export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, cas
     .executeTakeFirst();
   if (!removed) throw new AppError("NOT_FOUND");
   await touch(db, caseId);
-  await bus.publish(accessChanged(caseId, actor.municipalityId, "participant_removed", [removed.unit_id]));
+  await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "participant_removed", [removed.unit_id]));
 }

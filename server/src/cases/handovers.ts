@@ -6,6 +6,7 @@ import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase } from "./access.ts";
 import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
+import { caseLapse } from "./lapse.ts";
 
 /**
  * Handing over the baton (stafettholder): proposed by the coordinator, accepted,
@@ -92,6 +93,7 @@ export async function acceptHandover(db: Db, bus: EventBus, actor: Actor, handov
     resourceType: "handover",
     resourceId: handoverId,
   });
+  const lapse = await caseLapse(db, [h.case_id]);
   await db.transaction().execute(async (trx) => {
     await trx.updateTable("case_handovers").set({ status: "accepted", decided_at: new Date() }).where("id", "=", handoverId).execute();
     await trx.updateTable("cases").set({ coordinator_user_id: actor.id, updated_at: new Date() }).where("id", "=", h.case_id).execute();
@@ -100,7 +102,7 @@ export async function acceptHandover(db: Db, bus: EventBus, actor: Actor, handov
   });
   await notify(db, [h.from_user_id], "handover_answered", h.case_id);
   // The former coordinator may lose what only the baton gave them.
-  await bus.publish(accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
+  await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }
 
 export async function handoverHistory(db: Db, actor: Actor, caseId: string) {
