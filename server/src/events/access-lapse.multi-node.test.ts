@@ -87,7 +87,13 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   };
 
   /** A case of the school's with the unit in it (by consent unless `basis` gives it otherwise), everyone connected. */
-  async function scene(unitId: string, victimHttp: HttpClient, basis?: (caseId: string, subjectId: string) => Promise<void>): Promise<Scene> {
+  async function scene(
+    unitId: string,
+    victimHttp: HttpClient,
+    basis?: (caseId: string, subjectId: string) => Promise<void>,
+    /** Where the coordinator edits from (typing is rate-limited per user on each node). */
+    writerOn: "A" | "B" = "A",
+  ): Promise<Scene> {
     const { caseId, subjectId } = await createChildCase(teacherA, units["Fjellheim skole"]!);
     let consentId: string | null = null;
     if (basis) await basis(caseId, subjectId);
@@ -104,7 +110,11 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
       expect((await live.request("conversation:join", { conversationId })).ok).toBe(true);
       return { plan, live };
     };
-    const [writer, observer, victim] = await Promise.all([connect(nodeA.url, teacherA), connect(nodeB.url, teacherB), connect(nodeB.url, victimHttp)]);
+    const [writer, observer, victim] = await Promise.all([
+      writerOn === "A" ? connect(nodeA.url, teacherA) : connect(nodeB.url, teacherB),
+      connect(nodeB.url, teacherB),
+      connect(nodeB.url, victimHttp),
+    ]);
     const typing: string[] = [];
     victim.live.socket.on("typing", (p: { conversationId: string }) => void typing.push(p.conversationId));
     const revoked = victim.live.next("conversation:revoked", (p: { conversationId: string }) => p.conversationId === conversationId, 15_000);
@@ -227,6 +237,65 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     await lapseBy(s, () => teacherA.mutationOk("cases.addParticipant", { caseId: s.caseId, unitId, userId: staff[1]!.userId }));
     expect(await accessEndedNotices(staff[0]!.http, s.caseId)).toBe(1);
     expect(await accessEndedNotices(staff[1]!.http, s.caseId)).toBe(0);
+  });
+
+  test("withdrawn again and again: nothing sent just after withdraw returned reaches her, from either node", async () => {
+    const { unitId, staff } = await healthUnit();
+    for (let round = 0; round < 10; round++) {
+      const s = await scene(unitId, staff[0]!.http, undefined, round % 2 === 0 ? "A" : "B");
+      await lapseBy(s, () => teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: `Runde ${round}` }));
+    }
+  });
+
+  test("her socket dropped during the withdrawal is not recovered into the thread's room: nothing is replayed to her", async () => {
+    const { unitId, staff } = await healthUnit();
+    const s = await scene(unitId, staff[0]!.http);
+    const socket = s.victim.live.socket;
+    socket.io.reconnection(false);
+    const gone = s.victim.live.next("disconnect");
+    // The transport dies without a goodbye: socket.io keeps her session (rooms, missed packets) for recovery.
+    socket.io.engine.close();
+    await gone;
+    await teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket mens hun var borte" });
+    const typed = s.observer.live.next("typing", (p: { conversationId: string }) => p.conversationId === s.conversationId);
+    s.writer.live.socket.emit("typing", { conversationId: s.conversationId, typing: true });
+    await typed;
+    // Replayed packets would arrive before hello, which comes from the connection handler.
+    const hello = s.victim.live.next<{ recovered: boolean }>("hello");
+    socket.io.reconnection(true);
+    socket.connect();
+    expect((await hello).recovered).toBe(false);
+    expect(s.victim.typing).toEqual([]);
+    // An allowed user's dropped socket still recovers.
+    const observer = s.observer.live.socket;
+    observer.io.reconnection(false);
+    const observerGone = s.observer.live.next("disconnect");
+    observer.io.engine.close();
+    await observerGone;
+    const observerHello = s.observer.live.next<{ recovered: boolean }>("hello");
+    observer.io.reconnection(true);
+    observer.connect();
+    expect((await observerHello).recovered).toBe(true);
+  });
+
+  test("a plan is open under its one name only: another spelling is refused before authentication", async () => {
+    const { unitId, staff } = await healthUnit();
+    const nurse = staff[0]!.http;
+    const s = await scene(unitId, nurse);
+    for (const name of [`plan:${s.caseId.toUpperCase()}`, `PLAN:${s.caseId}`, `minutes:${s.caseId}`]) {
+      for (const cookie of [nurse.cookie, null]) {
+        // Without a cookie the refusal would say "unauthenticated" had authentication run first.
+        const other = connectPlan(nodeB.url, cookie, s.caseId, { name });
+        cleanup.push(() => other.destroy());
+        await expect(other.ready).rejects.toThrow("authentication failed: not-found");
+      }
+    }
+    await lapseBy(s, () => teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket" }));
+    for (const name of [`plan:${s.caseId}`, `plan:${s.caseId.toUpperCase()}`]) {
+      const again = connectPlan(nodeB.url, nurse.cookie, s.caseId, { name });
+      cleanup.push(() => again.destroy());
+      await expect(again.ready).rejects.toThrow("authentication failed");
+    }
   });
 
   test("she is deactivated on node A", async () => {
