@@ -6,6 +6,7 @@ import * as plans from "./0004_plans.ts";
 import * as notificationConversation from "./0005_notification_conversation.ts";
 import * as planUpdates from "./0006_plan_updates.ts";
 import * as userEventRetention from "./0007_user_event_retention.ts";
+import * as livePlanPendingEditors from "./0008_live_plan_pending_editors.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0005_notification_conversation": notificationConversation,
   "0006_plan_updates": planUpdates,
   "0007_user_event_retention": userEventRetention,
+  "0008_live_plan_pending_editors": livePlanPendingEditors,
 };

@@ -336,8 +336,6 @@ export function createPlanCollab(options: {
         });
         state.version = result.version;
         state.projection = result.projection;
-        // Editors seen since the last revision are kept for the next one.
-        if (!result.revisionId) for (const e of result.revisionEditors) state.revisionEditors.add(e);
       } catch (err) {
         // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
         for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);

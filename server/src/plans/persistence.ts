@@ -105,7 +105,12 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
   const now = req.now ?? new Date();
   return db.transaction().execute(async (trx) => {
     const lockRow = () =>
-      trx.selectFrom("plan_documents").select(["state", "version", "last_revision_at"]).where("case_id", "=", req.caseId).forUpdate().executeTakeFirst();
+      trx
+        .selectFrom("plan_documents")
+        .select(["state", "version", "last_revision_at", "pending_editor_user_ids"])
+        .where("case_id", "=", req.caseId)
+        .forUpdate()
+        .executeTakeFirst();
     let row = await lockRow();
     if (!row) {
       // The first write: a placeholder row first, so the row lock also serializes it.
@@ -133,7 +138,8 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       editors.delete(userId);
       editors.set(userId, basis);
     }
-    const revisionEditors = new Set([...req.revisionEditors, ...editors.keys()]);
+    // Everyone since the last revision: those earlier snapshots folded in (by any node), and these.
+    const revisionEditors = new Set([...(row.pending_editor_user_ids as string[]), ...req.revisionEditors, ...editors.keys()]);
 
     const state = encodeState(Y.encodeStateAsUpdate(req.doc));
     const plan = readPlan(req.doc);
@@ -170,6 +176,7 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
         updated_at: now,
         ...(lastEditor ? { updated_by: lastEditor } : {}),
         ...(revisionDue ? { last_revision_at: now } : {}),
+        pending_editor_user_ids: JSON.stringify(revisionDue ? [] : [...revisionEditors]),
       })
       .where("case_id", "=", req.caseId)
       .execute();
