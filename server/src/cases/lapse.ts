@@ -94,13 +94,15 @@ export async function casesReadableBy(db: Db, userIds: readonly string[], at = n
   return result;
 }
 
-async function notifyEnded(db: Db, lost: Iterable<[caseId: string, userIds: Iterable<string>]>): Promise<void> {
-  for (const [caseId, userIds] of lost) await notify(db, [...userIds], "case_access_ended", caseId);
+async function notifyEnded(db: Db, lost: Iterable<[caseId: string, userIds: Iterable<string>]>, dedupeKey?: string): Promise<void> {
+  for (const [caseId, userIds] of lost) await notify(db, [...userIds], "case_access_ended", caseId, dedupeKey);
 }
 
 export type CaseLapse = {
   /** Publishes the event (every node closes what it must before this returns) with `lostUserIds`, then notifies those users. */
   publish(bus: EventBus, event: AccessChanged): Promise<string[]>;
+  /** Only tells those who lost the case (once per `dedupeKey`): for an end the nodes already acted on by their timers. */
+  notify(caseId: string, dedupeKey: string): Promise<string[]>;
 };
 
 /**
@@ -110,12 +112,20 @@ export type CaseLapse = {
 export async function caseLapse(db: Db, caseIds: readonly string[], options: { before?: Date } = {}): Promise<CaseLapse> {
   const at = options.before ? new Date(options.before.getTime() - 1) : new Date();
   const before = await caseReaders(db, await loadCaseFacts(db, caseIds), at);
+  const lostNow = async (caseId: string) => {
+    const after = await caseReaders(db, await loadCaseFacts(db, [caseId]));
+    return [...(before.get(caseId) ?? [])].filter((u) => !after.get(caseId)?.has(u));
+  };
   return {
     async publish(bus, event) {
-      const after = await caseReaders(db, await loadCaseFacts(db, [event.caseId]));
-      const lost = [...(before.get(event.caseId) ?? [])].filter((u) => !after.get(event.caseId)?.has(u));
+      const lost = await lostNow(event.caseId);
       await bus.publish({ ...event, lostUserIds: lost });
       await notifyEnded(db, [[event.caseId, lost]]);
+      return lost;
+    },
+    async notify(caseId, dedupeKey) {
+      const lost = await lostNow(caseId);
+      await notifyEnded(db, [[caseId, lost]], dedupeKey);
       return lost;
     },
   };

@@ -9,7 +9,8 @@ import type { Provision } from "@laget/policy";
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * Expires consents past their period and reminds coordinators 30 and 7 days ahead.
+ * Expires consents past their period, tells those who lost a case with a disclosure's
+ * end, and reminds coordinators 30 and 7 days ahead.
  * Safe to run on every node at once: each expiry is a conditional update, each
  * reminder has a dedupe key, and a session advisory lock lets one node do the work.
  * Live connections closed already at the end moment (each node's lapse timer); this
@@ -41,6 +42,19 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
     if (lapse) await lapse.publish(bus, event);
     else await bus.publish(event);
     await notify(db, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+  }
+
+  // A disclosure past its validUntil: live connections closed at that moment (the lapse
+  // timers); those who lost the case with it are told once (the dedupe key), within a day.
+  const endedDisclosures = await db
+    .selectFrom("disclosures")
+    .select(["id", "case_id", "valid_until"])
+    .where("revoked_at", "is", null)
+    .where("valid_until", "<=", now)
+    .where("valid_until", ">", new Date(now.getTime() - DAY))
+    .execute();
+  for (const d of endedDisclosures) {
+    await (await caseLapse(db, [d.case_id], { before: d.valid_until! })).notify(d.case_id, `disclosure-ended:${d.id}`);
   }
 
   let reminded = 0;
