@@ -218,14 +218,31 @@ export async function attachGateway(options: {
     return socket.data.actor;
   }
 
-  /** Leaves conversation rooms no longer readable (a recovered session keeps its old rooms) and joins the readable ones. */
+  /** Narrowing events this node has handled: a judgement that saw another one start is made again. */
+  let narrowings = 0;
+
+  /**
+   * Leaves conversation rooms no longer readable (a recovered session keeps its old rooms)
+   * and joins the readable ones; again, with the user re-read, if a narrowing was handled
+   * meanwhile (it could not see this socket in the rooms it was about to join).
+   */
   async function syncRooms(socket: LagetSocket): Promise<void> {
-    const { ids, caseFacts } = await readableConversationIds(db, socket.data.actor);
-    for (const facts of caseFacts.values()) options.lapses?.track(facts);
-    for (const room of socket.rooms) {
-      if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+    for (;;) {
+      const seen = narrowings;
+      const { ids, caseFacts } = await readableConversationIds(db, socket.data.actor);
+      for (const facts of caseFacts.values()) options.lapses?.track(facts);
+      for (const room of socket.rooms) {
+        if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+      }
+      void socket.join([...ids].map(conversationRoom));
+      if (seen === narrowings) return;
+      const actor = await loadActor(db, socket.data.actor.id);
+      if (!actor) {
+        socket.disconnect(true);
+        return;
+      }
+      socket.data.actor = actor;
     }
-    void socket.join([...ids].map(conversationRoom));
   }
 
   async function presenceOf(userIds: readonly string[]): Promise<Record<string, PresenceStatus>> {
@@ -294,9 +311,19 @@ export async function attachGateway(options: {
       return { message: result.message };
     });
     handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
+      const seen = narrowings;
       const { facts } = await authorizeConversation(db, actor, input.conversationId, "read");
       if (facts) options.lapses?.track(facts);
       await socket.join(conversationRoom(input.conversationId));
+      // A narrowing handled meanwhile did not see this socket in the room: judge it again.
+      if (seen !== narrowings) {
+        const fresh = await loadActor(db, actor.id);
+        const still = fresh && (await authorizeConversation(db, fresh, input.conversationId, "read").then(() => true, () => false));
+        if (!still) {
+          void socket.leave(conversationRoom(input.conversationId));
+          throw new AppError("NOT_FOUND");
+        }
+      }
       return {};
     });
     handle("conversation:leave", conversationIdInput, limiters.other, async (input) => {
@@ -438,6 +465,7 @@ export async function attachGateway(options: {
 
   // Handled before this node acknowledges the event: the revoking call waits for it.
   const unsubscribe = bus.subscribe(async (event) => {
+    narrowings++;
     if (event.type === "accessChanged") await onAccessChanged(event);
     if (event.type === "membershipChanged") await onMembershipChanged(event);
     if (event.type === "sessionsEnded") {
