@@ -126,25 +126,28 @@ function failure(err: unknown, log: Logger): AckResponse {
 function guardRecovery(io: LagetServer, db: Db, log: Logger) {
   const adapter = io.of("/").adapter;
   const restore = adapter.restoreSession.bind(adapter);
-  adapter.restoreSession = async (pid, offset) => {
+  type Session = Awaited<ReturnType<typeof restore>>;
+  // Undefined: not recovered, the socket connects afresh.
+  const judged = async (pid: string, offset: string): Promise<Session | undefined> => {
     const session = await restore(pid, offset);
-    if (!session) return session;
+    if (!session) return undefined;
     try {
       const data = session.data as Partial<SocketData> | undefined;
       const userId = data?.actor?.id;
       const live = data?.sessionId ? await db.selectFrom("sessions").select("user_id").where("id", "=", data.sessionId).executeTakeFirst() : undefined;
       const actor = userId && live?.user_id === userId ? await loadActor(db, userId) : null;
-      if (!actor || actor.mustChangePassword) return undefined as never;
+      if (!actor || actor.mustChangePassword) return undefined;
       const { ids } = await readableConversationIds(db, actor);
       const rooms = session.rooms.filter((r) => r.startsWith("conversation:"));
-      if (!rooms.every((r) => ids.has(r.slice("conversation:".length)))) return undefined as never;
+      if (!rooms.every((r) => ids.has(r.slice("conversation:".length)))) return undefined;
       session.data = { ...data, actor, checkedAt: Date.now() };
       return session;
     } catch (err) {
       log.warn({ err }, "judging a recovered session failed: connecting afresh");
-      return undefined as never;
+      return undefined;
     }
   };
+  adapter.restoreSession = judged as typeof adapter.restoreSession;
 }
 
 export async function attachGateway(options: {
