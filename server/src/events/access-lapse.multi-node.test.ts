@@ -12,11 +12,12 @@ import { createTestDb, type TestDb } from "../testing/test-db.ts";
 
 // DESIGN.md §4.3 "When a basis lapses": two server processes (the real entry point) over
 // one PostgreSQL database and one Redis. In every test a health nurse of a unit of her own
-// has the case's plan open and sits in its thread's room on node B, and the coordinator
-// edits on node A and watches on node B; then her basis lapses. Her plan connection and
-// room must close within 1 s, and nothing the coordinator does after the lapsing call
-// returned (a plan edit, typing, a message) may reach her: the sentinel is the same
-// things arriving at the coordinator's own connections on node B.
+// has the case's plan open and sits in its thread's room on node B, and the case's
+// coordinator edits on node A and watches on node B; then her basis lapses. Her plan
+// connection and room must close within 1 s, and nothing the coordinator does after the
+// lapsing call returned (a plan edit, typing, a message) may reach her: the sentinel is
+// the same things arriving at the coordinator's own connections on node B. Each scene
+// has a coordinator of its own (typing is rate-limited per user), and a unit of its own.
 
 const redisUrl = process.env.REDIS_URL;
 const WITHIN_MS = 1_000;
@@ -25,8 +26,6 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   let testDb: TestDb;
   let nodeA: ChildServer;
   let nodeB: ChildServer;
-  let teacherA: HttpClient;
-  let teacherB: HttpClient;
   let adminA: HttpClient;
   let units: Record<string, string>;
   let municipalityId: string;
@@ -38,12 +37,8 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     // One after the other: the first seeds the demo municipality.
     nodeA = await startChildServer({ ...env, LAGET_DEMO: "on" });
     nodeB = await startChildServer({ ...env, LAGET_DEMO: "off" });
-    [teacherA, teacherB, adminA] = await Promise.all([
-      signedIn(nodeA.url, "koordinator@demo.laget.no", DEMO_PASSWORD),
-      signedIn(nodeB.url, "koordinator@demo.laget.no", DEMO_PASSWORD),
-      signedIn(nodeA.url, "admin@demo.laget.no", DEMO_PASSWORD),
-    ]);
-    units = await unitIdsByName(teacherA);
+    adminA = await signedIn(nodeA.url, "admin@demo.laget.no", DEMO_PASSWORD);
+    units = await unitIdsByName(adminA);
     municipalityId = (await testDb.db.selectFrom("units").select("municipality_id").where("id", "=", units["Fjellheim skole"]!).executeTakeFirstOrThrow()).municipality_id;
   }, 60_000);
   afterAll(async () => {
@@ -52,31 +47,40 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     await testDb?.close();
   });
 
-  let unitCount = 0;
-  /** A health unit of its own with `count` caseworkers (signed in on node B), so each test's lapse touches nothing else. */
-  async function healthUnit(count = 1) {
-    const n = ++unitCount;
-    const unit = await testDb.db
-      .insertInto("units")
-      .values({ municipality_id: municipalityId, name: `Helsestasjon ${n}`, kind: "health_station" })
+  let people = 0;
+  let passwordHash: Promise<string> | undefined;
+  /** A member of the unit, straight into the database, signed in on the given nodes. */
+  async function member(unitId: string, role: "caseworker" | "coordinator", nodes: ChildServer[]) {
+    const email = `person${++people}@demo.laget.no`;
+    const user = await testDb.db
+      .insertInto("users")
+      .values({ municipality_id: municipalityId, email, display_name: `Person ${people}`, password_hash: await (passwordHash ??= hashPassword(DEMO_PASSWORD)), must_change_password: false })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const passwordHash = await hashPassword(DEMO_PASSWORD);
+    const membership = await testDb.db.insertInto("memberships").values({ user_id: user.id, unit_id: unitId, role }).returning("id").executeTakeFirstOrThrow();
+    const http = await Promise.all(nodes.map((node) => signedIn(node.url, email, DEMO_PASSWORD)));
+    return { userId: user.id, membershipId: membership.id, http };
+  }
+
+  /** A health unit of its own with `count` caseworkers (signed in on node B), so each test's lapse touches nothing else. */
+  async function healthUnit(count = 1) {
+    const unit = await testDb.db
+      .insertInto("units")
+      .values({ municipality_id: municipalityId, name: `Helsestasjon ${people}`, kind: "health_station" })
+      .returning("id")
+      .executeTakeFirstOrThrow();
     const staff: { userId: string; membershipId: string; http: HttpClient }[] = [];
     for (let i = 0; i < count; i++) {
-      const email = `helse${n}-${i}@demo.laget.no`;
-      const user = await testDb.db
-        .insertInto("users")
-        .values({ municipality_id: municipalityId, email, display_name: `Helse ${n}.${i}`, password_hash: passwordHash, must_change_password: false })
-        .returning("id")
-        .executeTakeFirstOrThrow();
-      const membership = await testDb.db.insertInto("memberships").values({ user_id: user.id, unit_id: unit.id, role: "caseworker" }).returning("id").executeTakeFirstOrThrow();
-      staff.push({ userId: user.id, membershipId: membership.id, http: await signedIn(nodeB.url, email, DEMO_PASSWORD) });
+      const m = await member(unit.id, "caseworker", [nodeB]);
+      staff.push({ ...m, http: m.http[0]! });
     }
     return { unitId: unit.id, staff };
   }
 
   type Scene = {
+    /** The case's coordinator, signed in on node A. */
+    coordinator: HttpClient;
+    writerUserId: string;
     caseId: string;
     subjectId: string;
     conversationId: string;
@@ -90,13 +94,15 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   async function scene(
     unitId: string,
     victimHttp: HttpClient,
-    basis?: (caseId: string, subjectId: string) => Promise<void>,
-    /** Where the coordinator edits from (typing is rate-limited per user on each node). */
+    basis?: (coordinator: HttpClient, caseId: string, subjectId: string) => Promise<void>,
+    /** Where the coordinator edits from. */
     writerOn: "A" | "B" = "A",
   ): Promise<Scene> {
+    const { http, userId: writerUserId } = await member(units["Fjellheim skole"]!, "coordinator", [nodeA, nodeB]);
+    const [teacherA, teacherB] = http as [HttpClient, HttpClient];
     const { caseId, subjectId } = await createChildCase(teacherA, units["Fjellheim skole"]!);
     let consentId: string | null = null;
-    if (basis) await basis(caseId, subjectId);
+    if (basis) await basis(teacherA, caseId, subjectId);
     else {
       ({ consentId } = await teacherA.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [unitId]) }));
       await teacherA.mutationOk("consents.activate", { consentId });
@@ -123,7 +129,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     const title = `Før ${randomUUID()}`;
     addMeasure(writer.plan.doc, { title });
     await eventually(() => expect(readPlan(victim.plan.doc).measures.map((m) => m.title)).toContain(title));
-    return { caseId, subjectId, conversationId, consentId, writer, observer, victim: { ...victim, typing, revoked } };
+    return { coordinator: teacherA, writerUserId, caseId, subjectId, conversationId, consentId, writer, observer, victim: { ...victim, typing, revoked } };
   }
 
   /** Resolves once her plan connection is closed for revoked access and her room is gone; returns when (ms since epoch). */
@@ -172,15 +178,15 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   test("consent withdrawn on node A", async () => {
     const { unitId, staff } = await healthUnit();
     const s = await scene(unitId, staff[0]!.http);
-    await lapseBy(s, () => teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Foreldrene trakk samtykket" }));
+    await lapseBy(s, () => s.coordinator.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Foreldrene trakk samtykket" }));
     expect(await accessEndedNotices(staff[0]!.http, s.caseId)).toBe(1);
-    expect(await accessEndedNotices(teacherA, s.caseId)).toBe(0);
+    expect(await accessEndedNotices(s.coordinator, s.caseId)).toBe(0);
   });
 
   test("consent period ends: closed at the end moment, not when the expiry job next runs", async () => {
     const { unitId, staff } = await healthUnit();
     const periodEnd = new Date(Date.now() + 4_000);
-    const s = await scene(unitId, staff[0]!.http, async (caseId, subjectId) => {
+    const s = await scene(unitId, staff[0]!.http, async (teacherA, caseId, subjectId) => {
       const { consentId } = await teacherA.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [unitId], { periodEnd }) });
       await teacherA.mutationOk("consents.activate", { consentId });
     });
@@ -192,7 +198,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   test("a disclosure's validUntil passes: closed at that moment", async () => {
     const { unitId, staff } = await healthUnit();
     const validUntil = new Date(Date.now() + 4_000);
-    const s = await scene(unitId, staff[0]!.http, async (caseId) => {
+    const s = await scene(unitId, staff[0]!.http, async (teacherA, caseId) => {
       const statutes = await teacherA.queryOk<{ id: string; key: string }[]>("disclosures.statutes");
       await teacherA.mutationOk("disclosures.create", {
         caseId,
@@ -225,16 +231,16 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
   test("her unit removed from the case's participants on node A", async () => {
     const { unitId, staff } = await healthUnit();
     const s = await scene(unitId, staff[0]!.http);
-    const c = await teacherA.queryOk<{ participants: { id: string; unitId: string }[] }>("cases.get", { caseId: s.caseId });
+    const c = await s.coordinator.queryOk<{ participants: { id: string; unitId: string }[] }>("cases.get", { caseId: s.caseId });
     const participantId = c.participants.find((p) => p.unitId === unitId)!.id;
-    await lapseBy(s, () => teacherA.mutationOk("cases.removeParticipant", { caseId: s.caseId, participantId }));
+    await lapseBy(s, () => s.coordinator.mutationOk("cases.removeParticipant", { caseId: s.caseId, participantId }));
     expect(await accessEndedNotices(staff[0]!.http, s.caseId)).toBe(1);
   });
 
   test("a colleague of her unit named as the participant: the unit narrows to named people, she is out", async () => {
     const { unitId, staff } = await healthUnit(2);
     const s = await scene(unitId, staff[0]!.http);
-    await lapseBy(s, () => teacherA.mutationOk("cases.addParticipant", { caseId: s.caseId, unitId, userId: staff[1]!.userId }));
+    await lapseBy(s, () => s.coordinator.mutationOk("cases.addParticipant", { caseId: s.caseId, unitId, userId: staff[1]!.userId }));
     expect(await accessEndedNotices(staff[0]!.http, s.caseId)).toBe(1);
     expect(await accessEndedNotices(staff[1]!.http, s.caseId)).toBe(0);
   });
@@ -243,7 +249,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     const { unitId, staff } = await healthUnit();
     for (let round = 0; round < 10; round++) {
       const s = await scene(unitId, staff[0]!.http, undefined, round % 2 === 0 ? "A" : "B");
-      await lapseBy(s, () => teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: `Runde ${round}` }));
+      await lapseBy(s, () => s.coordinator.mutationOk("consents.withdraw", { consentId: s.consentId, reason: `Runde ${round}` }));
     }
   });
 
@@ -252,11 +258,13 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     const s = await scene(unitId, staff[0]!.http);
     const socket = s.victim.live.socket;
     socket.io.reconnection(false);
-    const gone = s.victim.live.next("disconnect");
+    // Node B has stored a session for recovery once it announces its user's presence (it does so after).
+    const presenceOf = (observed: LiveClient, userId: string) => observed.next("presence", (p: { userId: string }) => p.userId === userId);
+    const stored = presenceOf(s.observer.live, staff[0]!.userId);
     // The transport dies without a goodbye: socket.io keeps her session (rooms, missed packets) for recovery.
     socket.io.engine.close();
-    await gone;
-    await teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket mens hun var borte" });
+    await stored;
+    await s.coordinator.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket mens hun var borte" });
     const typed = s.observer.live.next("typing", (p: { conversationId: string }) => p.conversationId === s.conversationId);
     s.writer.live.socket.emit("typing", { conversationId: s.conversationId, typing: true });
     await typed;
@@ -269,9 +277,9 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     // An allowed user's dropped socket still recovers.
     const observer = s.observer.live.socket;
     observer.io.reconnection(false);
-    const observerGone = s.observer.live.next("disconnect");
+    const observerStored = presenceOf(s.writer.live, s.writerUserId);
     observer.io.engine.close();
-    await observerGone;
+    await observerStored;
     const observerHello = s.observer.live.next<{ recovered: boolean }>("hello");
     observer.io.reconnection(true);
     observer.connect();
@@ -290,7 +298,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
         await expect(other.ready).rejects.toThrow("authentication failed: not-found");
       }
     }
-    await lapseBy(s, () => teacherA.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket" }));
+    await lapseBy(s, () => s.coordinator.mutationOk("consents.withdraw", { consentId: s.consentId, reason: "Trukket" }));
     for (const name of [`plan:${s.caseId}`, `plan:${s.caseId.toUpperCase()}`]) {
       const again = connectPlan(nodeB.url, nurse.cookie, s.caseId, { name });
       cleanup.push(() => again.destroy());
