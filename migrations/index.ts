@@ -10,6 +10,7 @@ import * as confidentialUnitKinds from "./0008_confidential_unit_kinds.ts";
 import * as uniqueActiveUnitNames from "./0009_unique_active_unit_names.ts";
 import * as uniqueParticipants from "./0010_unique_participants.ts";
 import * as auditAnchor from "./0011_audit_anchor.ts";
+import * as planPendingEditors from "./0012_plan_pending_editors.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009_unique_active_unit_names": uniqueActiveUnitNames,
   "0010_unique_participants": uniqueParticipants,
   "0011_audit_anchor": auditAnchor,
+  "0012_plan_pending_editors": planPendingEditors,
 };

@@ -11,6 +11,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import { DEMO_PASSWORD, demoUsers, seedDemo } from "./demo/seed.ts";
 import { scheduleConsentJobs } from "./consent/expiry.ts";
 import { createEventBus, type EventBus } from "./events/bus.ts";
+import { createLapseTimer } from "./events/lapse-timer.ts";
 import { createApp } from "./http/app.ts";
 import type { Logger } from "./log.ts";
 import { attachGateway, defaultLimits, type GatewayLimits } from "./messaging/gateway.ts";
@@ -71,7 +72,9 @@ export async function startServer(options: {
   // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
   let origin = config.publicOrigin ?? "";
   const publicOrigin = () => origin;
-  const plans = createPlanCollab({ db, bus, log, publicOrigin, redisUrl: config.redisUrl });
+  // Bases that end in time close live access at that moment, on each node for its own connections.
+  const lapses = createLapseTimer({ db, bus, log });
+  const plans = createPlanCollab({ db, bus, log, publicOrigin, redisUrl: config.redisUrl, lapses });
 
   const realtime = createRealtimeHub();
   // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.
@@ -89,7 +92,7 @@ export async function startServer(options: {
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   plans.attach(server);
-  const gateway = await attachGateway({ server, db, bus, log, realtime, publicOrigin, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter });
+  const gateway = await attachGateway({ server, db, bus, log, realtime, publicOrigin, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter, lapses });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, () => resolve());
@@ -113,6 +116,7 @@ export async function startServer(options: {
       await closed;
       clearTimeout(timer);
       stopJobs();
+      lapses.close();
       stopPlanJobs();
       stopRetention();
       await bus.close();

@@ -747,6 +747,7 @@ export const en: Catalog = {
     handover_answered: "A handover proposal has been answered.",
     consent_expiring: "A consent in one of your cases expires soon.",
     consent_ended: "A consent in a case you take part in no longer applies.",
+    case_access_ended: "You no longer have access to a case you took part in.",
     disclosure_to_review: "A legal-basis disclosure is waiting for review.",
     measure_due: "A measure you are responsible for is due in a week.",
     measure_evaluation: "A measure you are responsible for is due for evaluation now.",

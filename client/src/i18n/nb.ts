@@ -749,6 +749,7 @@ export const nb = {
     handover_answered: "Et forslag om overlevering er besvart.",
     consent_expiring: "Et samtykke i en av sakene dine utløper snart.",
     consent_ended: "Et samtykke i en sak du deltar i, gjelder ikke lenger.",
+    case_access_ended: "Du har ikke lenger tilgang til en sak du deltok i.",
     disclosure_to_review: "En opplysning etter lov venter på gjennomgang.",
     measure_due: "Et tiltak du har ansvar for, har frist om en uke.",
     measure_evaluation: "Et tiltak du har ansvar for, skal evalueres nå.",

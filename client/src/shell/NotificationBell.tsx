@@ -113,6 +113,8 @@ function NotificationLink({
 }) {
   const t = useT();
   let to: string;
+  // Access that ended leads nowhere: the case can no longer be opened.
+  if (n.kind === "case_access_ended") return null;
   if (n.conversationId) to = n.caseId ? `/saker/${n.caseId}/samtale` : `/meldinger/${n.conversationId}`;
   else if (n.caseId) to = n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`;
   else return null;

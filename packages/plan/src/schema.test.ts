@@ -33,6 +33,14 @@ describe("plan document schema", () => {
     expect(caseIdOfDocument("minutes:" + caseId)).toBeNull();
   });
 
+  it("knows a plan by exactly one name: any other spelling of the case id is no plan", () => {
+    const caseId = "0b9f6a52-7c5e-4a1e-9d6f-2a3b4c5d6e7f";
+    expect(planDocumentName(caseId.toUpperCase())).toBe(planDocumentName(caseId));
+    for (const name of [`plan:${caseId.toUpperCase()}`, `PLAN:${caseId}`, `plan:${caseId} `, ` plan:${caseId}`, `plan:${caseId}\0`, `plan:{${caseId}}`]) {
+      expect(caseIdOfDocument(name), name).toBeNull();
+    }
+  });
+
   it("seeds the default domains once, idempotently", () => {
     const doc = seeded();
     initPlan(doc);

@@ -20,18 +20,22 @@ import * as Y from "yjs";
 export const PLAN_SCHEMA_VERSION = 1;
 export const PLAN_DOCUMENT_PREFIX = "plan:";
 
-/** The Hocuspocus document name of a case's plan. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The one spelling of a plan's name: the prefix and the case id in lower case, nothing else. */
+const CANONICAL_PLAN_NAME = /^plan:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The Hocuspocus document name of a case's plan: its only name (case ids are stored in lower case). */
 export function planDocumentName(caseId: string): string {
-  return `${PLAN_DOCUMENT_PREFIX}${caseId}`;
+  return `${PLAN_DOCUMENT_PREFIX}${caseId.toLowerCase()}`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The case id of a plan document name, or null for anything else. */
+/**
+ * The case id of a plan document name, or null for anything else: only the canonical
+ * name counts (`plan:` and a lower-case uuid), so one plan can never be open under two
+ * names (an upper-case spelling would be a second document that revocation never sees).
+ */
 export function caseIdOfDocument(documentName: string): string | null {
-  if (!documentName.startsWith(PLAN_DOCUMENT_PREFIX)) return null;
-  const id = documentName.slice(PLAN_DOCUMENT_PREFIX.length);
-  return UUID.test(id) ? id.toLowerCase() : null;
+  return CANONICAL_PLAN_NAME.test(documentName) ? documentName.slice(PLAN_DOCUMENT_PREFIX.length) : null;
 }
 
 export const isUuid = (value: unknown): value is string => typeof value === "string" && UUID.test(value);

@@ -8,6 +8,7 @@ import { accessChanged, type EventBus } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, readableCategories, readableFromOtherUnits, visibleCases, type CaseAccess } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
+import { caseLapse } from "./lapse.ts";
 import { accessOf, anyoneIn, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
 
 /** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
@@ -288,8 +289,9 @@ export async function updateCase(db: Db, actor: Actor, input: { caseId: string; 
 
 export async function closeCase(db: Db, bus: EventBus, actor: Actor, caseId: string, reason: string) {
   await authorizeCoordinator(db, actor, caseId, "case.close");
+  const lapse = await caseLapse(db, [caseId]);
   await db.updateTable("cases").set({ status: "closed", closed_reason: reason, updated_at: new Date() }).where("id", "=", caseId).execute();
-  await bus.publish(accessChanged(caseId, actor.municipalityId, "case_closed"));
+  await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "case_closed"));
 }
 
 export async function addSubject(db: Db, actor: Actor, caseId: string, subject: CreateCaseInput["subjects"][number]) {
@@ -301,8 +303,12 @@ export async function addSubject(db: Db, actor: Actor, caseId: string, subject: 
   await touch(db, caseId);
 }
 
-/** Adds a unit (everyone in it) or one named user of it to the case. */
-export async function addParticipant(db: Db, actor: Actor, input: { caseId: string; unitId: string; userId?: string | null }) {
+/**
+ * Adds a unit (everyone in it) or one named user of it to the case. Naming a person of a
+ * unit that took part as a whole narrows the unit to its named people: the others lose
+ * access at once.
+ */
+export async function addParticipant(db: Db, bus: EventBus, actor: Actor, input: { caseId: string; unitId: string; userId?: string | null }) {
   await authorizeCoordinator(db, actor, input.caseId, "case.participant.add");
   const unit = await db
     .selectFrom("units")
@@ -323,6 +329,8 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
       .executeTakeFirst();
     if (!member) throw new AppError("NOT_FOUND");
   }
+  // Naming a person narrows a unit that took part as a whole: the others in it may lose the case.
+  const lapse = input.userId ? await caseLapse(db, [input.caseId]) : null;
   const added = await ensureParticipant(db, input.caseId, input.unitId, input.userId ?? null, actor.id, { narrowUnit: true });
   await touch(db, input.caseId);
   // Taking part is not yet seeing: the coordinator is told at once what the new participant can see.
@@ -333,6 +341,7 @@ export async function addParticipant(db: Db, actor: Actor, input: { caseId: stri
   const access: ParticipantAccess = accessOf(subject, facts);
   // Invited once, and only if the invitation can be followed: no notification about a case the user cannot open.
   if (added && input.userId && access.canSee) await notify(db, [input.userId], "case_invited", input.caseId);
+  await lapse?.publish(bus, accessChanged(input.caseId, actor.municipalityId, "participant_narrowed", [input.unitId]));
   return { access };
 }
 
@@ -382,6 +391,7 @@ export async function ensureParticipant(
 
 export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, caseId: string, participantId: string) {
   await authorizeCoordinator(db, actor, caseId, "case.participant.remove");
+  const lapse = await caseLapse(db, [caseId]);
   const removed = await db
     .updateTable("case_participants")
     .set({ removed_at: new Date() })
@@ -392,5 +402,5 @@ export async function removeParticipant(db: Db, bus: EventBus, actor: Actor, cas
     .executeTakeFirst();
   if (!removed) throw new AppError("NOT_FOUND");
   await touch(db, caseId);
-  await bus.publish(accessChanged(caseId, actor.municipalityId, "participant_removed", [removed.unit_id]));
+  await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "participant_removed", [removed.unit_id]));
 }

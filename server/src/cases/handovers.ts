@@ -8,6 +8,7 @@ import type { Realtime } from "../messaging/realtime.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, visibilityBasis } from "./access.ts";
 import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
+import { caseLapse } from "./lapse.ts";
 
 /**
  * Handing over the baton (stafettholder): proposed by the coordinator, accepted,
@@ -124,6 +125,7 @@ export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, 
     resourceType: "handover",
     resourceId: handoverId,
   });
+  const lapse = await caseLapse(db, [h.case_id]);
   await db.transaction().execute(async (trx) => {
     await answer(trx, handoverId, "accepted");
     await trx.updateTable("cases").set({ coordinator_user_id: actor.id, updated_at: new Date() }).where("id", "=", h.case_id).execute();
@@ -132,7 +134,7 @@ export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, 
   });
   realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
   // The former coordinator may lose what only the baton gave them.
-  await bus.publish(accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
+  await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }
 
 export async function handoverHistory(db: Db, actor: Actor, caseId: string) {

@@ -28,7 +28,7 @@ export const casesRouter = router({
   update: userProcedure.input(updateCaseInput).mutation(({ ctx, input }) => updateCase(ctx.db, ctx.actor, input)),
   close: userProcedure.input(closeCaseInput).mutation(({ ctx, input }) => closeCase(ctx.db, ctx.bus, ctx.actor, input.caseId, input.reason)),
   addSubject: userProcedure.input(addSubjectInput).mutation(({ ctx, input }) => addSubject(ctx.db, ctx.actor, input.caseId, input.subject)),
-  addParticipant: userProcedure.input(addParticipantInput).mutation(({ ctx, input }) => addParticipant(ctx.db, ctx.actor, input)),
+  addParticipant: userProcedure.input(addParticipantInput).mutation(({ ctx, input }) => addParticipant(ctx.db, ctx.bus, ctx.actor, input)),
   removeParticipant: userProcedure
     .input(removeParticipantInput)
     .mutation(({ ctx, input }) => removeParticipant(ctx.db, ctx.bus, ctx.actor, input.caseId, input.participantId)),

@@ -152,7 +152,7 @@ describe("expiry and reminders", () => {
     const start = Date.now();
     const { consentId } = await teacher.mutationOk<{ consentId: string }>("consents.create", {
       caseId,
-      ...consentTerms(subjectId, [units["PPT"]!], { periodEnd: new Date(start + 40 * day) }),
+      ...consentTerms(subjectId, [units["PPT"]!, units["Helsestasjonen"]!], { periodEnd: new Date(start + 40 * day) }),
     });
     await teacher.mutationOk("consents.activate", { consentId });
     const ppt = await server.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
@@ -171,7 +171,11 @@ describe("expiry and reminders", () => {
     events.length = 0;
     const result = await runConsentJobs(server.db, server.bus, new Date(start + 40 * day + 1000));
     expect(result.expired).toBe(1);
-    expect(events).toEqual([expect.objectContaining({ caseId, reason: "consent_expired" })]);
+    // The nurse could see the case just before the end and cannot now: named on the event, told neutrally, once.
+    const nurseId = (await nurse.queryOk<{ id: string }>("auth.me")).id;
+    expect(events).toEqual([expect.objectContaining({ caseId, reason: "consent_expired", lostUserIds: [nurseId] })]);
+    const nurseNotices = (await nurse.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
+    expect(nurseNotices.map((n) => n.kind)).toEqual(["case_access_ended"]);
     const after = await server.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
     expect(after.status).toBe("expired");
     expect((await kinds())[0]).toBe("consent_ended");
@@ -179,5 +183,24 @@ describe("expiry and reminders", () => {
     const [n] = await server.db.selectFrom("notifications").selectAll().where("case_id", "=", caseId).execute();
     expect(Object.keys(n!).sort()).toEqual(["case_id", "conversation_id", "created_at", "dedupe_key", "id", "kind", "read_at", "user_id"]);
     expect(n!.conversation_id).toBeNull();
+  });
+
+  test("run after the end moment, the job still names who could see the case just before it, and tells them once", async () => {
+    const { caseId, subjectId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Ida Berg", 2013);
+    const periodEnd = new Date(Date.now() + 1_500);
+    const { consentId } = await teacher.mutationOk<{ consentId: string }>("consents.create", {
+      caseId,
+      ...consentTerms(subjectId, [units["Helsestasjonen"]!], { periodEnd }),
+    });
+    await teacher.mutationOk("consents.activate", { consentId });
+    // Waiting for a moment to pass, not for something not to happen.
+    await new Promise((resolve) => setTimeout(resolve, periodEnd.getTime() - Date.now() + 10));
+    events.length = 0;
+    expect((await runConsentJobs(server.db, server.bus)).expired).toBe(1);
+    const nurseId = (await nurse.queryOk<{ id: string }>("auth.me")).id;
+    expect(events).toEqual([expect.objectContaining({ caseId, reason: "consent_expired", lostUserIds: [nurseId] })]);
+    await runConsentJobs(server.db, server.bus);
+    const nurseNotices = (await nurse.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
+    expect(nurseNotices.map((n) => n.kind)).toEqual(["case_access_ended"]);
   });
 });

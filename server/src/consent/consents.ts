@@ -5,6 +5,7 @@ import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor } from "../cases/access.ts";
 import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
+import { caseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
@@ -192,6 +193,8 @@ export async function transitionConsent(
     if (subject.role !== "parent" && age !== null && age >= 7 && !consent.child_views) throw new AppError("CHILD_VIEWS_REQUIRED");
   }
 
+  // Who sees the case now, if this can narrow it: to name (and tell) those who lose it.
+  const lapse = from === "active" || consent.supersedes_id ? await caseLapse(db, [consent.case_id]) : null;
   await db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("consents")
@@ -229,8 +232,8 @@ export async function transitionConsent(
   });
 
   const narrowed = endReasons[t.to] && from === "active" ? endReasons[t.to] : superseded ? "consent_superseded" : null;
-  if (narrowed) {
-    await bus.publish(accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));
+  if (narrowed && lapse) {
+    await lapse.publish(bus, accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));
   }
   if (t.to === "active" || narrowed) {
     // Neutral notice to the people named in the case for the units concerned.

@@ -1,3 +1,4 @@
+import { caseLapse, type CaseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
 import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
@@ -8,11 +9,18 @@ import type { Provision } from "@laget/policy";
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
- * Expires consents past their period and reminds coordinators 30 and 7 days ahead.
+ * Expires consents past their period, tells those who lost a case with a disclosure's
+ * end, and reminds coordinators 30 and 7 days ahead.
  * Safe to run on every node at once: each expiry is a conditional update, each
  * reminder has a dedupe key, and a session advisory lock lets one node do the work.
+ * Live connections closed already at the end moment (each node's lapse timer); this
+ * records the expiry, tells every node once more and tells those who lost the case.
  */
 export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): Promise<{ expired: number; reminded: number }> {
+  // Who could see each case just before its consent's end, to name those who lost it.
+  const due = await db.selectFrom("consents").select(["case_id", "period_end"]).where("status", "=", "active").where("period_end", "<=", now).execute();
+  const lapses = new Map<string, CaseLapse>();
+  for (const d of due) if (!lapses.has(d.case_id)) lapses.set(d.case_id, await caseLapse(db, [d.case_id], { before: d.period_end }));
   const expired = await db.transaction().execute(async (trx) => {
     const rows = await trx
       .updateTable("consents")
@@ -28,8 +36,25 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
   });
   for (const r of expired) {
     const c = await db.selectFrom("cases").select(["municipality_id", "coordinator_user_id"]).where("id", "=", r.case_id).executeTakeFirstOrThrow();
-    await bus.publish(accessChanged(r.case_id, c.municipality_id, "consent_expired", (r.provisions as Provision[]).map((p) => p.unitId)));
+    const event = accessChanged(r.case_id, c.municipality_id, "consent_expired", (r.provisions as Provision[]).map((p) => p.unitId));
+    const lapse = lapses.get(r.case_id);
+    lapses.delete(r.case_id);
+    if (lapse) await lapse.publish(bus, event);
+    else await bus.publish(event);
     await notify(db, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+  }
+
+  // A disclosure past its validUntil: live connections closed at that moment (the lapse
+  // timers); those who lost the case with it are told once (the dedupe key), within a day.
+  const endedDisclosures = await db
+    .selectFrom("disclosures")
+    .select(["id", "case_id", "valid_until"])
+    .where("revoked_at", "is", null)
+    .where("valid_until", "<=", now)
+    .where("valid_until", ">", new Date(now.getTime() - DAY))
+    .execute();
+  for (const d of endedDisclosures) {
+    await (await caseLapse(db, [d.case_id], { before: d.valid_until! })).notify(d.case_id, `disclosure-ended:${d.id}`);
   }
 
   let reminded = 0;

@@ -325,6 +325,8 @@ export interface PlanDocumentsTable {
   updated_at: GeneratedTimestamp;
   updated_by: string | null;
   last_revision_at: Timestamp | null;
+  /** Who changed the plan since its last revision (user ids): the next revision names them. */
+  pending_editor_user_ids: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface PlanRevisionsTable {

@@ -4,6 +4,7 @@ import type { AccessChanged } from "../events/bus.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { runConsentJobs } from "../consent/expiry.ts";
 
 let server: TestServer;
 let teacher: HttpClient;
@@ -81,4 +82,26 @@ test("a disclosure on a legal basis opens the named categories to the recipient,
 
   const verify = await leader.queryOk<{ ok: boolean }>("audit.verify");
   expect(verify.ok).toBe(true);
+});
+
+test("a disclosure past its validUntil: those who could see the case through it are told once that access ended", async () => {
+  const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Vilde Vik", 2012);
+  const statutes = await teacher.queryOk<{ id: string; key: string }[]>("disclosures.statutes");
+  const validUntil = new Date(Date.now() + 1_500);
+  await teacher.mutationOk("disclosures.create", {
+    caseId,
+    statuteId: statutes.find((s) => s.key === "bvl-13-1")!.id,
+    recipientUnitId: units["Barneverntjenesten"],
+    categories: ["identity", "school"],
+    justification: "Opplysningsplikten gjelder for en periode.",
+    validUntil,
+  });
+  expect((await barnevern.query("cases.get", { caseId })).ok).toBe(true);
+  // Waiting for a moment to pass, not for something not to happen.
+  await new Promise((resolve) => setTimeout(resolve, validUntil.getTime() - Date.now() + 10));
+  expect((await barnevern.query("cases.get", { caseId })).ok).toBe(false);
+  await runConsentJobs(server.db, server.bus);
+  await runConsentJobs(server.db, server.bus);
+  const notices = (await barnevern.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
+  expect(notices.map((n) => n.kind)).toEqual(["case_access_ended"]);
 });

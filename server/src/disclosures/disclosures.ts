@@ -3,6 +3,7 @@ import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor } from "../cases/access.ts";
 import { ensureParticipant } from "../cases/cases.ts";
+import { caseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
@@ -114,11 +115,12 @@ export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disc
   const isLeader = d && actor.memberships.some((m) => m.unitId === d.discloser_unit_id && m.role === "leader");
   if (!d || (d.discloser_user_id !== actor.id && !isLeader)) throw new AppError("NOT_FOUND");
   if (d.revoked_at) return;
+  const lapse = await caseLapse(db, [d.case_id]);
   await db.updateTable("disclosures").set({ revoked_at: new Date() }).where("id", "=", disclosureId).execute();
   await appendAudit(db, actor.municipalityId, [
     { actorUserId: actor.id, actorUnitId: d.discloser_unit_id, action: "disclosure.revoke", resourceType: "disclosure", resourceId: d.id, caseId: d.case_id, basis: null, purpose: "coordination" },
   ]);
-  await bus.publish(accessChanged(d.case_id, actor.municipalityId, "disclosure_revoked", [d.recipient_unit_id]));
+  await lapse.publish(bus, accessChanged(d.case_id, actor.municipalityId, "disclosure_revoked", [d.recipient_unit_id]));
 }
 
 /**

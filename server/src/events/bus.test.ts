@@ -6,7 +6,8 @@ import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fi
 import { signedIn } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { createLogger } from "../log.ts";
-import { createEventBus, type AccessChanged } from "./bus.ts";
+import { createClient } from "redis";
+import { accessChanged, createEventBus, type AccessChanged } from "./bus.ts";
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -19,6 +20,65 @@ test("without Redis, subscribers in the process get every event, and can unsubsc
   await bus.publish({ type: "accessChanged", caseId: "b", municipalityId: "m", reason: "case_closed", unitIds: [], at: "" });
   expect(seen).toEqual(["a"]);
   await bus.close();
+});
+
+test("a publish resolves only once every listener has finished, async ones included", async () => {
+  const bus = await createEventBus({ log: createLogger("silent") });
+  const done: string[] = [];
+  bus.subscribe(async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    done.push("slow");
+  });
+  bus.subscribe(() => done.push("fast"));
+  await bus.publish(accessChanged("a", "m", "consent_withdrawn"));
+  expect(done.sort()).toEqual(["fast", "slow"]);
+  await bus.close();
+});
+
+describe.runIf(redisUrl)("between nodes: a publish waits for every node's acknowledgement", () => {
+  const log = createLogger("silent");
+
+  test("it resolves after the other node's listeners have finished", async () => {
+    const [a, b] = await Promise.all([createEventBus({ redisUrl, log }), createEventBus({ redisUrl, log })]);
+    try {
+      let handledOnB = false;
+      let release!: () => void;
+      let entered!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const onB = new Promise<void>((r) => (entered = r));
+      b.subscribe(async (e) => {
+        if (e.type !== "accessChanged" || e.caseId !== "acked") return;
+        entered();
+        await gate;
+        handledOnB = true;
+      });
+      let returned = false;
+      const published = a.publish(accessChanged("acked", "m", "consent_withdrawn")).then(() => (returned = true));
+      // Node B holds the event: the publish on node A is still waiting. Released, it returns.
+      await onB;
+      expect(returned).toBe(false);
+      release();
+      await published;
+      expect(handledOnB).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test("a receiver that never acknowledges delays a publish only up to the timeout", async () => {
+    const bus = await createEventBus({ redisUrl, log, ackTimeoutMs: 200 });
+    const mute = createClient({ url: redisUrl });
+    await mute.connect();
+    await mute.subscribe("laget:events", () => {});
+    try {
+      const started = Date.now();
+      await bus.publish(accessChanged("mute", "m", "consent_withdrawn"));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      await mute.quit();
+      await bus.close();
+    }
+  });
 });
 
 describe.runIf(redisUrl)("across server processes, through Redis", () => {

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
 import { createClient } from "redis";
 import type { Logger } from "../log.ts";
 
 /**
- * Internal events that later capabilities subscribe to. `accessChanged` says that who
- * may see a case just narrowed (a consent withdrawn, expired or superseded, a
- * participant removed, a case closed): live messages, live documents and referrals
- * must re-check at once. In-process always; across server processes through Redis
- * pub/sub when REDIS_URL is set.
+ * Internal events that later capabilities subscribe to. In-process always; across server
+ * processes through Redis pub/sub when REDIS_URL is set.
+ *
+ * A publish returns once every node has handled the event: listeners may be async and
+ * are awaited, and each other node acknowledges an event only after its own listeners
+ * are done. So when a revoking call returns, every node has already closed or narrowed
+ * the live connections it judged (DESIGN.md §4.3 "before the lapsing call returns").
  */
 export type AccessChangedReason =
   | "consent_withdrawn"
@@ -16,10 +17,17 @@ export type AccessChangedReason =
   | "consent_superseded"
   | "consent_invalidated"
   | "participant_removed"
+  | "participant_narrowed"
   | "case_closed"
   | "disclosure_revoked"
+  | "disclosure_expired"
   | "coordinator_changed";
 
+/**
+ * Who may see a case just narrowed (a consent withdrawn, expired or superseded, a
+ * participant removed or narrowed to named people, a disclosure ended, a case closed):
+ * live messages, live documents and referrals must re-check at once.
+ */
 export type AccessChanged = {
   type: "accessChanged";
   caseId: string;
@@ -27,6 +35,23 @@ export type AccessChanged = {
   reason: AccessChangedReason;
   /** Units whose access may have narrowed (empty: any unit). */
   unitIds: string[];
+  /** The users who could see the case before the change and cannot after (when known). */
+  lostUserIds?: string[];
+  at: string;
+};
+
+export type MembershipChangedReason = "membership_removed" | "user_deactivated" | "unit_deactivated";
+
+/**
+ * What some users may see just narrowed, whatever the case (a membership removed, which
+ * is also how a role changes; a user or a unit deactivated): every live connection of
+ * these users is judged again, on every node.
+ */
+export type MembershipChanged = {
+  type: "membershipChanged";
+  municipalityId: string;
+  userIds: string[];
+  reason: MembershipChangedReason;
   at: string;
 };
 
@@ -43,7 +68,7 @@ export type SessionsEnded = {
   exceptSessionId?: string;
 };
 
-export type BusEvent = AccessChanged | SessionsEnded;
+export type BusEvent = AccessChanged | MembershipChanged | SessionsEnded;
 
 /** Whether a live connection opened with this session must close. */
 export function sessionEnded(event: SessionsEnded, userId: string, sessionId: string): boolean {
@@ -51,66 +76,115 @@ export function sessionEnded(event: SessionsEnded, userId: string, sessionId: st
   if (event.sessionIds) return event.sessionIds.includes(sessionId);
   return sessionId !== event.exceptSessionId;
 }
-type Envelope = { origin: string; event: BusEvent };
+
+/** A listener may return a promise: the event counts as handled on this node once it settles. */
+export type BusListener = (event: BusEvent) => unknown;
 
 export interface EventBus {
+  /** Delivers to every node and resolves once each has handled it (or the ack timeout passed). */
   publish(event: BusEvent): Promise<void>;
-  subscribe(listener: (event: BusEvent) => void): () => void;
+  /** Delivers to this node's listeners only (e.g. a node-local timer saying a basis lapsed). */
+  publishLocal(event: BusEvent): Promise<void>;
+  subscribe(listener: BusListener): () => void;
   close(): Promise<void>;
 }
 
-const CHANNEL = "laget:events";
+type Envelope = { origin: string; id: string; event: BusEvent };
 
-export async function createEventBus(options: { redisUrl?: string; log: Logger }): Promise<EventBus> {
-  const local = new EventEmitter();
+const CHANNEL = "laget:events";
+const ackChannel = (nodeId: string) => `laget:events:ack:${nodeId}`;
+/** How long a publish waits for the other nodes; a node that died meanwhile must not block the caller. */
+const DEFAULT_ACK_TIMEOUT_MS = 2_000;
+
+export async function createEventBus(options: { redisUrl?: string; log: Logger; ackTimeoutMs?: number }): Promise<EventBus> {
+  const listeners = new Set<BusListener>();
   const nodeId = randomUUID();
-  const deliver = (event: BusEvent) => {
-    for (const listener of local.listeners("event")) {
-      try {
-        (listener as (e: BusEvent) => void)(event);
-      } catch (err) {
-        options.log.error({ err, event: event.type }, "event listener failed");
-      }
-    }
+  const { log } = options;
+  const deliver = async (event: BusEvent) => {
+    await Promise.all(
+      [...listeners].map(async (listener) => {
+        try {
+          await listener(event);
+        } catch (err) {
+          log.error({ err, event: event.type }, "event listener failed");
+        }
+      }),
+    );
+  };
+  const subscribe = (listener: BusListener) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
   };
 
   if (!options.redisUrl) {
     return {
-      publish: async (event) => deliver(event),
-      subscribe: (listener) => {
-        local.on("event", listener);
-        return () => local.off("event", listener);
-      },
-      close: async () => {
-        local.removeAllListeners();
-      },
+      publish: deliver,
+      publishLocal: deliver,
+      subscribe,
+      close: async () => listeners.clear(),
     };
   }
 
+  const ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
   const publisher = createClient({ url: options.redisUrl });
   const subscriber = publisher.duplicate();
-  for (const client of [publisher, subscriber]) client.on("error", (err) => options.log.error({ err }, "redis error"));
+  for (const client of [publisher, subscriber]) client.on("error", (err) => log.error({ err }, "redis error"));
   await Promise.all([publisher.connect(), subscriber.connect()]);
-  await subscriber.subscribe(CHANNEL, (message) => {
-    try {
-      const envelope = JSON.parse(message) as Envelope;
-      // Our own events were delivered locally when published.
-      if (envelope.origin !== nodeId) deliver(envelope.event);
-    } catch (err) {
-      options.log.warn({ err }, "ignoring a malformed bus message");
+
+  /** Publishes waiting for acks: event id → the acks still missing. */
+  const waiting = new Map<string, { acked: number; onAck: () => void }>();
+  await subscriber.subscribe(ackChannel(nodeId), (id) => {
+    const w = waiting.get(id);
+    if (w) {
+      w.acked++;
+      w.onAck();
     }
   });
+  await subscriber.subscribe(CHANNEL, (message) => {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch (err) {
+      log.warn({ err }, "ignoring a malformed bus message");
+      return;
+    }
+    // Our own events were delivered locally when published.
+    if (envelope.origin === nodeId) return;
+    void deliver(envelope.event)
+      .then(() => publisher.publish(ackChannel(envelope.origin), envelope.id))
+      .catch((err: unknown) => log.error({ err }, "acknowledging a bus event failed"));
+  });
+
   return {
     publish: async (event) => {
-      deliver(event);
-      await publisher.publish(CHANNEL, JSON.stringify({ origin: nodeId, event } satisfies Envelope));
+      await deliver(event);
+      const id = randomUUID();
+      let onAck = () => {};
+      const entry = { acked: 0, onAck: () => onAck() };
+      waiting.set(id, entry);
+      try {
+        // PUBLISH answers how many subscribers got it: every node's bus (ours included)
+        // is one, so exactly that many minus one acks are due.
+        const receivers = await publisher.publish(CHANNEL, JSON.stringify({ origin: nodeId, id, event } satisfies Envelope));
+        const due = receivers - 1;
+        if (entry.acked >= due) return;
+        const acked = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), ackTimeoutMs);
+          onAck = () => {
+            if (entry.acked < due) return;
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        if (!acked) log.warn({ event: event.type, due, acked: entry.acked }, "not every node acknowledged a bus event in time");
+      } finally {
+        waiting.delete(id);
+      }
     },
-    subscribe: (listener) => {
-      local.on("event", listener);
-      return () => local.off("event", listener);
-    },
+    publishLocal: deliver,
+    subscribe,
     close: async () => {
-      local.removeAllListeners();
+      listeners.clear();
       await Promise.allSettled([subscriber.quit(), publisher.quit()]);
     },
   };
@@ -123,4 +197,8 @@ export function accessChanged(
   unitIds: string[] = [],
 ): AccessChanged {
   return { type: "accessChanged", caseId, municipalityId, reason, unitIds, at: new Date().toISOString() };
+}
+
+export function membershipChanged(municipalityId: string, userIds: string[], reason: MembershipChangedReason): MembershipChanged {
+  return { type: "membershipChanged", municipalityId, userIds: [...new Set(userIds)], reason, at: new Date().toISOString() };
 }

@@ -21,7 +21,8 @@ import { allows } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { sessionEnded, type AccessChanged, type EventBus } from "../events/bus.ts";
+import { sessionEnded, type AccessChanged, type EventBus, type MembershipChanged } from "../events/bus.ts";
+import type { LapseTimer } from "../events/lapse-timer.ts";
 import { SESSION_COOKIE } from "../http/app.ts";
 import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
@@ -119,6 +120,41 @@ function failure(err: unknown, log: Logger): AckResponse {
   return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
 }
 
+/**
+ * socket.io's connection-state recovery puts a returning socket back in the rooms it had
+ * and replays what those rooms got meanwhile, before any middleware or handler runs. A
+ * basis may have lapsed in between (the socket was gone when the nodes evicted), so a
+ * session is restored only if its user and session still stand and it may still read
+ * every conversation room it would rejoin; otherwise it connects afresh (rooms judged
+ * anew, messages from the user's log, which is re-judged on replay) and nothing is replayed.
+ */
+function guardRecovery(io: LagetServer, db: Db, log: Logger) {
+  const adapter = io.of("/").adapter;
+  const restore = adapter.restoreSession.bind(adapter);
+  type Session = Awaited<ReturnType<typeof restore>>;
+  // Undefined: not recovered, the socket connects afresh.
+  const judged = async (pid: string, offset: string): Promise<Session | undefined> => {
+    const session = await restore(pid, offset);
+    if (!session) return undefined;
+    try {
+      const data = session.data as Partial<SocketData> | undefined;
+      const userId = data?.actor?.id;
+      const live = data?.sessionId ? await db.selectFrom("sessions").select("user_id").where("id", "=", data.sessionId).executeTakeFirst() : undefined;
+      const actor = userId && live?.user_id === userId ? await loadActor(db, userId) : null;
+      if (!actor || actor.mustChangePassword) return undefined;
+      const { ids } = await readableConversationIds(db, actor);
+      const rooms = session.rooms.filter((r) => r.startsWith("conversation:"));
+      if (!rooms.every((r) => ids.has(r.slice("conversation:".length)))) return undefined;
+      session.data = { ...data, actor, checkedAt: Date.now() };
+      return session;
+    } catch (err) {
+      log.warn({ err }, "judging a recovered session failed: connecting afresh");
+      return undefined;
+    }
+  };
+  adapter.restoreSession = judged as typeof adapter.restoreSession;
+}
+
 export async function attachGateway(options: {
   server: HttpServer;
   db: Db;
@@ -130,6 +166,8 @@ export async function attachGateway(options: {
   limits?: Partial<GatewayLimits>;
   /** The per-user message limiter, shared with messages.send/edit/delete over HTTP. */
   messageLimiter?: RateLimiter;
+  /** This node's timer for bases that end in time (a consent's period, a disclosure's end). */
+  lapses?: LapseTimer;
 }): Promise<Gateway> {
   const { db, bus, log, realtime } = options;
   const limits = { ...defaultLimits, ...options.limits };
@@ -156,6 +194,7 @@ export async function attachGateway(options: {
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     ...(redis ? { adapter: createAdapter(redis) } : {}),
   });
+  guardRecovery(io, db, log);
 
   const limiters = {
     messages: options.messageLimiter ?? createRateLimiter(limits.messages),
@@ -193,13 +232,31 @@ export async function attachGateway(options: {
     return socket.data.actor;
   }
 
-  /** Leaves conversation rooms no longer readable (a recovered session keeps its old rooms) and joins the readable ones. */
+  /** Narrowing events this node has handled: a judgement that saw another one start is made again. */
+  let narrowings = 0;
+
+  /**
+   * Leaves conversation rooms no longer readable (a recovered session keeps its old rooms)
+   * and joins the readable ones; again, with the user re-read, if a narrowing was handled
+   * meanwhile (it could not see this socket in the rooms it was about to join).
+   */
   async function syncRooms(socket: LagetSocket): Promise<void> {
-    const { ids } = await readableConversationIds(db, socket.data.actor);
-    for (const room of socket.rooms) {
-      if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+    for (;;) {
+      const seen = narrowings;
+      const { ids, caseFacts } = await readableConversationIds(db, socket.data.actor);
+      for (const facts of caseFacts.values()) options.lapses?.track(facts);
+      for (const room of socket.rooms) {
+        if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+      }
+      void socket.join([...ids].map(conversationRoom));
+      if (seen === narrowings) return;
+      const actor = await loadActor(db, socket.data.actor.id);
+      if (!actor) {
+        socket.disconnect(true);
+        return;
+      }
+      socket.data.actor = actor;
     }
-    void socket.join([...ids].map(conversationRoom));
   }
 
   async function presenceOf(userIds: readonly string[]): Promise<Record<string, PresenceStatus>> {
@@ -269,8 +326,19 @@ export async function attachGateway(options: {
       return { message: result.message };
     });
     handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
-      await authorizeConversation(db, actor, input.conversationId, "read");
+      const seen = narrowings;
+      const { facts } = await authorizeConversation(db, actor, input.conversationId, "read");
+      if (facts) options.lapses?.track(facts);
       await socket.join(conversationRoom(input.conversationId));
+      // A narrowing handled meanwhile did not see this socket in the room: judge it again.
+      if (seen !== narrowings) {
+        const fresh = await loadActor(db, actor.id);
+        const still = fresh && (await authorizeConversation(db, fresh, input.conversationId, "read").then(() => true, () => false));
+        if (!still) {
+          void socket.leave(conversationRoom(input.conversationId));
+          throw new AppError("NOT_FOUND");
+        }
+      }
       return {};
     });
     handle("conversation:leave", conversationIdInput, limiters.other, async (input) => {
@@ -357,18 +425,26 @@ export async function attachGateway(options: {
     },
   });
 
+  /** Takes the socket out of a conversation's room and tells it why: it may no longer read it. */
+  function revokeRoom(socket: LagetSocket, conversationId: string) {
+    // Synchronous for the in-memory room map this node broadcasts from.
+    void socket.leave(conversationRoom(conversationId));
+    socket.emit("conversation:revoked", { conversationId });
+  }
+
   /**
-   * Consent narrowed on a case: every node gets the bus event and judges its own sockets
-   * in the case thread's room again; those no longer allowed leave it and are told.
-   * (Messages never reach them anyway: each send decides its readers afresh.)
+   * A case narrowed: every node gets the bus event and judges its own sockets in the
+   * case thread's room again; those no longer allowed leave it and are told, before the
+   * node acknowledges the event (so before the narrowing call returns). Messages never
+   * reach them anyway: each send decides its readers afresh.
    */
-  async function evict(event: AccessChanged): Promise<void> {
+  async function onAccessChanged(event: AccessChanged): Promise<void> {
     const conversation = await db.selectFrom("conversations").select("id").where("case_id", "=", event.caseId).executeTakeFirst();
     if (!conversation) return;
-    const room = conversationRoom(conversation.id);
-    const socketIds = [...(io.of("/").adapter.rooms.get(room) ?? [])];
+    const socketIds = [...(io.of("/").adapter.rooms.get(conversationRoom(conversation.id)) ?? [])];
     if (socketIds.length === 0) return;
     const facts = (await loadCaseFacts(db, [event.caseId])).get(event.caseId);
+    if (facts) options.lapses?.track(facts);
     const actors = new Map<string, Actor | null>();
     for (const id of socketIds) {
       const socket = io.of("/").sockets.get(id);
@@ -377,12 +453,38 @@ export async function attachGateway(options: {
       if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
       const actor = actors.get(userId);
       if (actor && facts && allows(actor, facts, "conversation", "read", "coordination").allow) continue;
-      await socket.leave(room);
-      socket.emit("conversation:revoked", { conversationId: conversation.id });
+      revokeRoom(socket, conversation.id);
     }
   }
-  const unsubscribe = bus.subscribe((event) => {
-    if (event.type === "accessChanged") void evict(event).catch((err: unknown) => log.error({ err, caseId: event.caseId }, "eviction failed"));
+
+  /** Some users narrowed (a membership or unit gone): their sockets here are judged again, room by room. */
+  async function onMembershipChanged(event: MembershipChanged): Promise<void> {
+    const users = new Set(event.userIds);
+    const sockets = [...io.of("/").sockets.values()].filter((s) => users.has(s.data.actor.id));
+    for (const userId of new Set(sockets.map((s) => s.data.actor.id))) {
+      const actor = await loadActor(db, userId);
+      const own = sockets.filter((s) => s.data.actor.id === userId);
+      if (!actor) {
+        for (const s of own) s.disconnect(true);
+        continue;
+      }
+      const { ids } = await readableConversationIds(db, actor);
+      for (const socket of own) {
+        socket.data.actor = actor;
+        socket.data.checkedAt = Date.now();
+        for (const room of conversationRooms(socket)) {
+          const conversationId = room.slice("conversation:".length);
+          if (!ids.has(conversationId)) revokeRoom(socket, conversationId);
+        }
+      }
+    }
+  }
+
+  // Handled before this node acknowledges the event: the revoking call waits for it.
+  const unsubscribe = bus.subscribe(async (event) => {
+    narrowings++;
+    if (event.type === "accessChanged") await onAccessChanged(event);
+    if (event.type === "membershipChanged") await onMembershipChanged(event);
     if (event.type === "sessionsEnded") {
       // Every node gets the event and closes its own sockets of those sessions.
       for (const socket of io.of("/").sockets.values()) {

@@ -16,6 +16,8 @@ export const notificationKinds = [
   "handover_answered",
   "consent_expiring",
   "consent_ended",
+  /** The user can no longer see a case they could see (any cause: consent, membership, participation). */
+  "case_access_ended",
   "disclosure_to_review",
   "measure_due",
   "measure_evaluation",

@@ -29,7 +29,7 @@ export const unitsRouter = router({
     .mutation(({ ctx, input }) => renameUnit(ctx.db, ctx.actor, input.unitId, input.name)),
   deactivate: adminProcedure
     .input(unitIdInput)
-    .mutation(({ ctx, input }) => deactivateUnit(ctx.db, ctx.actor, input.unitId)),
+    .mutation(({ ctx, input }) => deactivateUnit(ctx.db, ctx.bus, ctx.actor, input.unitId)),
   history: adminProcedure.input(unitIdInput).query(({ ctx, input }) => unitNameHistory(ctx.db, ctx.actor, input.unitId)),
 });
 
@@ -42,7 +42,7 @@ export const usersRouter = router({
     .mutation(({ ctx, input }) => addMembership(ctx.db, ctx.actor, input.userId, input.unitId, input.role)),
   removeMembership: adminProcedure
     .input(membershipIdInput)
-    .mutation(({ ctx, input }) => removeMembership(ctx.db, ctx.actor, input.membershipId)),
+    .mutation(({ ctx, input }) => removeMembership(ctx.db, ctx.bus, ctx.actor, input.membershipId)),
   deactivate: adminProcedure.input(userIdInput).mutation(({ ctx, input }) => deactivateUser(ctx.db, ctx.bus, ctx.actor, input.userId)),
   reactivate: adminProcedure.input(userIdInput).mutation(({ ctx, input }) => reactivateUser(ctx.db, ctx.actor, input.userId)),
   resetPassword: adminProcedure

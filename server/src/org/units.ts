@@ -3,6 +3,8 @@ import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
+import { userLapse } from "../cases/lapse.ts";
+import { membershipChanged, type EventBus } from "../events/bus.ts";
 import { assertAdminRemains } from "./admins.ts";
 
 export type Unit = {
@@ -123,11 +125,16 @@ export async function renameUnit(db: Db, actor: Actor, unitId: string, name: str
   });
 }
 
-/** Deactivates a unit: it stays in history, its members lose the roles they had through it. */
-export async function deactivateUnit(db: Db, actor: Actor, unitId: string): Promise<Unit> {
-  return db.transaction().execute(async (trx) => {
+/**
+ * Deactivates a unit: it stays in history, its members lose the roles they had through it,
+ * and what they could see through it closes at once on every node.
+ */
+export async function deactivateUnit(db: Db, bus: EventBus, actor: Actor, unitId: string): Promise<Unit> {
+  const members = (await db.selectFrom("memberships").select("user_id").where("unit_id", "=", unitId).execute()).map((m) => m.user_id);
+  const lapse = await userLapse(db, members);
+  const result = await db.transaction().execute(async (trx) => {
     const unit = await getUnit(trx, actor, unitId);
-    if (!unit.active) return unit;
+    if (!unit.active) return { unit, changed: false };
     await assertAdminRemains(trx, actor.municipalityId, { unitId });
     const row = await trx
       .updateTable("units")
@@ -135,8 +142,10 @@ export async function deactivateUnit(db: Db, actor: Actor, unitId: string): Prom
       .where("id", "=", unitId)
       .returning(unitColumns)
       .executeTakeFirstOrThrow();
-    return toUnit(row);
+    return { unit: toUnit(row), changed: true };
   });
+  if (result.changed) await lapse.publish(bus, membershipChanged(actor.municipalityId, members, "unit_deactivated"));
+  return result.unit;
 }
 
 export async function unitNameHistory(db: Db, actor: Actor, unitId: string) {

@@ -4,7 +4,8 @@ import { generateOneTimePassword, hashPassword } from "../auth/passwords.ts";
 import { deleteUserSessions } from "../auth/sessions.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import type { EventBus } from "../events/bus.ts";
+import { membershipChanged, type EventBus } from "../events/bus.ts";
+import { userLapse } from "../cases/lapse.ts";
 import { assertAdminRemains } from "./admins.ts";
 import { getUnit } from "./units.ts";
 
@@ -115,7 +116,21 @@ export async function addMembership(db: Db, actor: Actor, userId: string, unitId
     .execute();
 }
 
-export async function removeMembership(db: Db, actor: Actor, membershipId: string): Promise<void> {
+/**
+ * Removes one membership (also how a role changes: remove one, add the other). What the
+ * user could see through it closes at once on every node: their live connections are
+ * judged again before this returns.
+ */
+export async function removeMembership(db: Db, bus: EventBus, actor: Actor, membershipId: string): Promise<void> {
+  const owner = await db
+    .selectFrom("memberships")
+    .innerJoin("users", "users.id", "memberships.user_id")
+    .select("memberships.user_id")
+    .where("memberships.id", "=", membershipId)
+    .where("users.municipality_id", "=", actor.municipalityId)
+    .executeTakeFirst();
+  if (!owner) throw new AppError("NOT_FOUND");
+  const lapse = await userLapse(db, [owner.user_id]);
   await db.transaction().execute(async (trx) => {
     const membership = await trx
       .selectFrom("memberships")
@@ -128,10 +143,13 @@ export async function removeMembership(db: Db, actor: Actor, membershipId: strin
     if (membership.role === "admin") await assertAdminRemains(trx, actor.municipalityId, { membershipId });
     await trx.deleteFrom("memberships").where("id", "=", membershipId).execute();
   });
+  await lapse.publish(bus, membershipChanged(actor.municipalityId, [owner.user_id], "membership_removed"));
 }
 
 /** Deactivates a user and ends all their sessions and live connections at once. */
 export async function deactivateUser(db: Db, bus: EventBus, actor: Actor, userId: string): Promise<void> {
+  await assertUserInMunicipality(db, actor, userId);
+  const lapse = await userLapse(db, [userId]);
   await db.transaction().execute(async (trx) => {
     await assertUserInMunicipality(trx, actor, userId);
     await assertAdminRemains(trx, actor.municipalityId, { userId });
@@ -139,6 +157,7 @@ export async function deactivateUser(db: Db, bus: EventBus, actor: Actor, userId
     await deleteUserSessions(trx, userId);
   });
   await bus.publish({ type: "sessionsEnded", userId, sessionIds: null });
+  await lapse.publish(bus, membershipChanged(actor.municipalityId, [userId], "user_deactivated"));
 }
 
 export async function reactivateUser(db: Db, actor: Actor, userId: string): Promise<void> {

@@ -13,6 +13,7 @@ import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { sessionEnded, type BusEvent, type EventBus } from "../events/bus.ts";
+import type { LapseTimer } from "../events/lapse-timer.ts";
 import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { applyLoggedUpdate, loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
@@ -33,8 +34,16 @@ import { createPlanUpdateLog } from "./update-log.ts";
  *    edits each document is stored at a deadline of its own, drawn anew every time
  *    between 60 % and 100 % of the 10 s, so documents opened together do not all
  *    store at the same moment; the projection is written incrementally;
- *  - revocation: on `accessChanged`, every connection to the case's plan is re-decided
- *    and closed (or made read-only) on every node, with a stateless message saying why.
+ *  - revocation: on `accessChanged` (a case narrowed) or `membershipChanged` (users
+ *    narrowed), every affected connection is re-decided and closed (or made read-only)
+ *    on every node, with a stateless message saying why, before the node acknowledges
+ *    the event (so before the revoking call returns); a basis that ends in time (a
+ *    consent's period, a disclosure's validUntil) is re-decided at its end moment by the
+ *    node's lapse timer.
+ *
+ * A plan has exactly one name, `plan:<case id in lower case>` (planDocumentName): any
+ * other spelling or kind is refused in onConnect, before authentication, so a document
+ * is never open under a name that revocation does not look up.
  *
  * Several nodes: the Hocuspocus Redis extension rather than routing each document to
  * one node. It needs no sticky routing in front of the servers (any node serves any
@@ -62,6 +71,8 @@ export type CollabContext = {
   basis: Basis | null;
   canWrite: boolean;
   revoked?: boolean;
+  /** How many narrowing events this node had handled when the connection was judged. */
+  judgedAt: number;
 };
 
 type DocState = {
@@ -141,6 +152,8 @@ export function createPlanCollab(options: {
   /** Upgrades must come from this origin. */
   publicOrigin: PublicOrigin;
   redisUrl?: string;
+  /** This node's timer for bases that end in time; without one, only events re-decide. */
+  lapses?: LapseTimer;
   debounceMs?: number;
   maxDebounceMs?: number;
   /**
@@ -153,6 +166,8 @@ export function createPlanCollab(options: {
 }): PlanCollab {
   const { db, bus, log } = options;
   const docs = new Map<string, DocState>();
+  /** Narrowing events handled so far on this node (see `connected`). */
+  let narrowings = 0;
   const updateLog = createPlanUpdateLog(db);
   const maxDebounceMs = options.maxDebounceMs ?? 10_000;
   const storeJitter = Math.min(Math.max(options.storeJitter ?? 0.4, 0), 1);
@@ -181,6 +196,10 @@ export function createPlanCollab(options: {
 
   const authentication: Extension = {
     extensionName: "laget-authentication",
+    // The earliest hook for a document: a name not in canonical form never gets further.
+    async onConnect({ documentName }) {
+      if (!caseIdOfDocument(documentName)) throw refusal("not-found");
+    },
     async onAuthenticate({ documentName, requestHeaders, connectionConfig }) {
       const caseId = caseIdOfDocument(documentName);
       if (!caseId) throw refusal("not-found");
@@ -203,6 +222,7 @@ export function createPlanCollab(options: {
       }
       const canWrite = allows(actor, access.facts, "plan", "write", "coordination").allow && (await caseIsOpenForWriting(db, caseId));
       connectionConfig.readOnly = !canWrite;
+      options.lapses?.track(access.facts);
       return {
         userId: actor.id,
         sessionId: validated!.session.id,
@@ -210,7 +230,13 @@ export function createPlanCollab(options: {
         municipalityId: access.facts.municipalityId,
         basis: access.basis,
         canWrite,
+        judgedAt: narrowings,
       } satisfies CollabContext;
+    },
+    // A narrowing handled while this connection was being set up did not see it: judge it again.
+    async connected({ connection }) {
+      const ctx = connection.context as CollabContext;
+      if (ctx.judgedAt !== narrowings) await recheck(ctx.caseId, "access_changed", new Set([ctx.userId]));
     },
     // Defence in depth: a connection marked revoked applies nothing more.
     async beforeHandleMessage({ context }) {
@@ -312,8 +338,6 @@ export function createPlanCollab(options: {
         });
         state.version = result.version;
         state.projection = result.projection;
-        // Editors seen since the last revision are kept for the next one.
-        if (!result.revisionId) for (const e of result.revisionEditors) state.revisionEditors.add(e);
       } catch (err) {
         // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
         for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);
@@ -344,13 +368,14 @@ export function createPlanCollab(options: {
     extensions,
   });
 
-  // Revocation: re-decide every connection to the case's plan on this node.
-  async function recheck(caseId: string, reason: string) {
+  // Revocation: re-decide every connection to the case's plan on this node (or only those of `userIds`).
+  async function recheck(caseId: string, reason: string, userIds?: ReadonlySet<string>) {
     const document = hocuspocus.documents.get(planDocumentName(caseId));
     if (!document) return;
-    const connections = document.getConnections();
+    const connections = document.getConnections().filter((c) => !userIds || userIds.has((c.context as CollabContext).userId));
     if (connections.length === 0) return;
     const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+    if (facts) options.lapses?.track(facts);
     const open = await caseIsOpenForWriting(db, caseId);
     const actors = new Map<string, Actor | null>();
     for (const connection of connections) {
@@ -383,7 +408,9 @@ export function createPlanCollab(options: {
     log.info({ caseId: ctx.caseId, userId: ctx.userId, reason }, "plan connection closed: access revoked");
   }
 
-  const unsubscribe = bus.subscribe((event: BusEvent) => {
+  // Handled before this node acknowledges the event: the revoking call waits for it.
+  const unsubscribe = bus.subscribe(async (event: BusEvent) => {
+    narrowings++;
     if (event.type === "sessionsEnded") {
       for (const document of hocuspocus.documents.values()) {
         for (const connection of document.getConnections()) {
@@ -393,7 +420,19 @@ export function createPlanCollab(options: {
       }
       return;
     }
-    recheck(event.caseId, event.reason).catch((err) => log.error({ err, caseId: event.caseId }, "plan access recheck failed"));
+    if (event.type === "membershipChanged") {
+      const userIds = new Set(event.userIds);
+      const caseIds = new Set<string>();
+      for (const document of hocuspocus.documents.values()) {
+        for (const connection of document.getConnections()) {
+          const ctx = connection.context as CollabContext;
+          if (userIds.has(ctx.userId)) caseIds.add(ctx.caseId);
+        }
+      }
+      await Promise.all([...caseIds].map((caseId) => recheck(caseId, event.reason, userIds)));
+      return;
+    }
+    await recheck(event.caseId, event.reason);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024 });
@@ -444,7 +483,7 @@ export function createPlanCollab(options: {
       const old = new Y.Doc();
       Y.applyUpdate(old, state);
       const name = planDocumentName(caseId);
-      const context: Partial<CollabContext> = { userId: by.userId, caseId, basis: by.basis };
+      const context: Partial<CollabContext> = { userId: by.userId, caseId, basis: by.basis, judgedAt: narrowings };
       const direct = await hocuspocus.openDirectConnection(name, context as CollabContext);
       try {
         const docState = docs.get(name);

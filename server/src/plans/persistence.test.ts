@@ -107,3 +107,32 @@ test("the projection is written incrementally from this node's last write, and w
   ]);
   expect([...third.projection.keys()].sort()).toEqual(readPlan(doc).measures.map((m) => m.id).sort());
 });
+
+test("a revision names everyone who changed the plan since the last one, whichever node folded their edits", async () => {
+  const coordinator = await demoActor(testDb.db);
+  const nurse = await demoActor(testDb.db, "helsesykepleier@demo.laget.no");
+  const planCase = await createCaseAs(testDb.db, coordinator);
+  const edit = (doc: Y.Doc, editor: string, lastEditorLeft: boolean, knownVersion: number, now: Date) =>
+    storePlanSnapshot(testDb.db, { caseId: planCase, municipalityId, doc, knownVersion, editors: new Map([[editor, null]]), revisionEditors: new Set([editor]), lastEditorLeft, now });
+  const doc = new Y.Doc();
+  initPlan(doc);
+  const t0 = new Date("2026-04-01T10:00:00Z");
+  const first = await edit(doc, coordinator.id, false, 0, t0);
+  expect(first.revisionId).not.toBeNull();
+  // Node B folds the nurse's edit a minute later: no revision is due yet, and node B's memory of her goes with it.
+  const nodeB = new Y.Doc();
+  Y.applyUpdate(nodeB, Y.encodeStateAsUpdate(doc));
+  addMeasure(nodeB, { title: "Helsesamtale" });
+  const second = await edit(nodeB, nurse.id, false, first.version, new Date(t0.getTime() + 60_000));
+  expect(second.revisionId).toBeNull();
+  // Node A: the coordinator edits and leaves; the revision names her and the nurse.
+  addMeasure(doc, { title: "Leksehjelp" });
+  const third = await edit(doc, coordinator.id, true, first.version, new Date(t0.getTime() + 120_000));
+  const revision = await testDb.db.selectFrom("plan_revisions").select("editor_user_ids").where("id", "=", third.revisionId!).executeTakeFirstOrThrow();
+  expect([...(revision.editor_user_ids as string[])].sort()).toEqual([coordinator.id, nurse.id].sort());
+  // And the one after starts afresh.
+  addMeasure(doc, { title: "Oppfølging" });
+  const fourth = await edit(doc, coordinator.id, true, third.version, new Date(t0.getTime() + 180_000));
+  const next = await testDb.db.selectFrom("plan_revisions").select("editor_user_ids").where("id", "=", fourth.revisionId!).executeTakeFirstOrThrow();
+  expect(next.editor_user_ids).toEqual([coordinator.id]);
+});

@@ -9,7 +9,8 @@ import { diffProjection, measureRows, projectionOf, type Projection } from "./pr
  * Plan snapshots in PostgreSQL. A snapshot is the whole Yjs state as one update
  * (base64 text, identical on PostgreSQL and PGlite); it is written in one transaction
  * with the measure projection, the audit events naming the editors, and, when due,
- * a revision.
+ * a revision naming everyone who changed the plan since the previous one (kept with the
+ * plan in between, so that whichever node writes the revision knows them all).
  */
 
 export const REVISION_INTERVAL_MS = 10 * 60 * 1000;
@@ -68,7 +69,7 @@ export type SnapshotRequest = {
    * audited from the logged updates this snapshot folds in.
    */
   editors: ReadonlyMap<string, Basis | null>;
-  /** Who changed it since the last revision. */
+  /** Who changed it on this node since its last snapshot; those of earlier snapshots are kept with the plan. */
   revisionEditors: ReadonlySet<string>;
   /** The last editor left: a revision is due whatever the interval. */
   lastEditorLeft: boolean;
@@ -88,8 +89,6 @@ export type SnapshotResult = {
   revisionId: string | null;
   /** What the projection now holds. */
   projection: Projection;
-  /** Who changed the plan since the last revision, logged editors included (for the next one when no revision was written). */
-  revisionEditors: ReadonlySet<string>;
 };
 
 /**
@@ -105,7 +104,12 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
   const now = req.now ?? new Date();
   return db.transaction().execute(async (trx) => {
     const lockRow = () =>
-      trx.selectFrom("plan_documents").select(["state", "version", "last_revision_at"]).where("case_id", "=", req.caseId).forUpdate().executeTakeFirst();
+      trx
+        .selectFrom("plan_documents")
+        .select(["state", "version", "last_revision_at", "pending_editor_user_ids"])
+        .where("case_id", "=", req.caseId)
+        .forUpdate()
+        .executeTakeFirst();
     let row = await lockRow();
     if (!row) {
       // The first write: a placeholder row first, so the row lock also serializes it.
@@ -133,7 +137,8 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       editors.delete(userId);
       editors.set(userId, basis);
     }
-    const revisionEditors = new Set([...req.revisionEditors, ...editors.keys()]);
+    // Everyone since the last revision: those earlier snapshots folded in (by any node), and these.
+    const revisionEditors = new Set([...(row.pending_editor_user_ids as string[]), ...req.revisionEditors, ...editors.keys()]);
 
     const state = encodeState(Y.encodeStateAsUpdate(req.doc));
     const plan = readPlan(req.doc);
@@ -170,6 +175,7 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
         updated_at: now,
         ...(lastEditor ? { updated_by: lastEditor } : {}),
         ...(revisionDue ? { last_revision_at: now } : {}),
+        pending_editor_user_ids: JSON.stringify(revisionDue ? [] : [...revisionEditors]),
       })
       .where("case_id", "=", req.caseId)
       .execute();
@@ -217,6 +223,6 @@ export async function storePlanSnapshot(db: Db, req: SnapshotRequest): Promise<S
       purpose: "coordination",
     }));
     await appendAudit(trx, req.municipalityId, events);
-    return { version, plan, revisionId, projection, revisionEditors };
+    return { version, plan, revisionId, projection };
   });
 }
