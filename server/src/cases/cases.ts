@@ -5,7 +5,7 @@ import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notifyNow } from "../notifications/notifications.ts";
 import { authorizeCase, readableCategories, readableFromOtherUnits, visibleCases, type CaseAccess } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
 import { caseLapse } from "./lapse.ts";
@@ -340,7 +340,7 @@ export async function addParticipant(db: Db, bus: EventBus, actor: Actor, input:
     : anyoneIn(facts, input.unitId);
   const access: ParticipantAccess = accessOf(subject, facts);
   // Invited once, and only if the invitation can be followed: no notification about a case the user cannot open.
-  if (added && input.userId && access.canSee) await notify(db, [input.userId], "case_invited", input.caseId);
+  if (added && input.userId && access.canSee) await notifyNow(db, bus, [input.userId], "case_invited", input.caseId);
   await lapse?.publish(bus, accessChanged(input.caseId, actor.municipalityId, "participant_narrowed", [input.unitId]));
   return { access };
 }

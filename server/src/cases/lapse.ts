@@ -2,7 +2,7 @@ import { decide, type CaseFacts } from "@laget/policy";
 import { loadActor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import type { AccessChanged, EventBus, MembershipChanged } from "../events/bus.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notifyNow } from "../notifications/notifications.ts";
 import { policyActor } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
 
@@ -94,15 +94,15 @@ export async function casesReadableBy(db: Db, userIds: readonly string[], at = n
   return result;
 }
 
-async function notifyEnded(db: Db, lost: Iterable<[caseId: string, userIds: Iterable<string>]>, dedupeKey?: string): Promise<void> {
-  for (const [caseId, userIds] of lost) await notify(db, [...userIds], "case_access_ended", caseId, dedupeKey);
+async function notifyEnded(db: Db, bus: EventBus, lost: Iterable<[caseId: string, userIds: Iterable<string>]>, dedupeKey?: string): Promise<void> {
+  for (const [caseId, userIds] of lost) await notifyNow(db, bus, [...userIds], "case_access_ended", caseId, dedupeKey);
 }
 
 export type CaseLapse = {
   /** Publishes the event (every node closes what it must before this returns) with `lostUserIds`, then notifies those users. */
   publish(bus: EventBus, event: AccessChanged): Promise<string[]>;
   /** Only tells those who lost the case (once per `dedupeKey`): for an end the nodes already acted on by their timers. */
-  notify(caseId: string, dedupeKey: string): Promise<string[]>;
+  notify(bus: EventBus, caseId: string, dedupeKey: string): Promise<string[]>;
 };
 
 /**
@@ -120,12 +120,12 @@ export async function caseLapse(db: Db, caseIds: readonly string[], options: { b
     async publish(bus, event) {
       const lost = await lostNow(event.caseId);
       await bus.publish({ ...event, lostUserIds: lost });
-      await notifyEnded(db, [[event.caseId, lost]]);
+      await notifyEnded(db, bus, [[event.caseId, lost]]);
       return lost;
     },
-    async notify(caseId, dedupeKey) {
+    async notify(bus, caseId, dedupeKey) {
       const lost = await lostNow(caseId);
-      await notifyEnded(db, [[caseId, lost]], dedupeKey);
+      await notifyEnded(db, bus, [[caseId, lost]], dedupeKey);
       return lost;
     },
   };
@@ -150,7 +150,7 @@ export async function userLapse(db: Db, userIds: readonly string[]): Promise<Use
           lostByCase.set(caseId, [...(lostByCase.get(caseId) ?? []), userId]);
         }
       }
-      await notifyEnded(db, lostByCase);
+      await notifyEnded(db, bus, lostByCase);
       return lostByCase;
     },
   };

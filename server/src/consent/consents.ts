@@ -9,7 +9,7 @@ import { caseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notifyNow } from "../notifications/notifications.ts";
 
 /**
  * Consent records (DESIGN.md §4.1–4.2). States: draft → requested → active →
@@ -246,7 +246,7 @@ export async function transitionConsent(
       .where("unit_id", "in", provisions.map((p) => p.unitId))
       .execute();
     const recipients = named.map((n) => n.user_id!).filter((id) => id !== actor.id);
-    await notify(db, recipients, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    await notifyNow(db, bus, recipients, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
   }
 }
 

@@ -3,7 +3,7 @@ import type { Db } from "../db/connect.ts";
 import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notifyNow } from "../notifications/notifications.ts";
 import type { Provision } from "@laget/policy";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -41,7 +41,7 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
     lapses.delete(r.case_id);
     if (lapse) await lapse.publish(bus, event);
     else await bus.publish(event);
-    await notify(db, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+    await notifyNow(db, bus, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
   }
 
   // A disclosure past its validUntil: live connections closed at that moment (the lapse
@@ -54,7 +54,7 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
     .where("valid_until", ">", new Date(now.getTime() - DAY))
     .execute();
   for (const d of endedDisclosures) {
-    await (await caseLapse(db, [d.case_id], { before: d.valid_until! })).notify(d.case_id, `disclosure-ended:${d.id}`);
+    await (await caseLapse(db, [d.case_id], { before: d.valid_until! })).notify(bus, d.case_id, `disclosure-ended:${d.id}`);
   }
 
   let reminded = 0;
@@ -69,7 +69,7 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
       .where("consents.period_end", "<=", new Date(now.getTime() + days * DAY))
       .execute();
     for (const d of due) {
-      await notify(db, [d.coordinator_user_id], "consent_expiring", d.case_id, `consent-expiring-${days}:${d.id}`);
+      await notifyNow(db, bus, [d.coordinator_user_id], "consent_expiring", d.case_id, `consent-expiring-${days}:${d.id}`);
       reminded++;
     }
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import type { Logger } from "../log.ts";
+import type { Delivery } from "../messaging/events.ts";
 
 /**
  * Internal events that later capabilities subscribe to. In-process always; across server
@@ -68,7 +69,14 @@ export type SessionsEnded = {
   exceptSessionId?: string;
 };
 
-export type BusEvent = AccessChanged | MembershipChanged | SessionsEnded;
+/**
+ * Events just committed to users' logs (notifications made by a job or a lapse, away from
+ * any socket): every node pushes them to its own sockets of those users, so the bell
+ * updates at once wherever the user is connected.
+ */
+export type UserEventsCommitted = { type: "userEventsCommitted"; deliveries: Delivery[] };
+
+export type BusEvent = AccessChanged | MembershipChanged | SessionsEnded | UserEventsCommitted;
 
 /** Whether a live connection opened with this session must close. */
 export function sessionEnded(event: SessionsEnded, userId: string, sessionId: string): boolean {

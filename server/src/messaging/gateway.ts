@@ -482,6 +482,7 @@ export async function attachGateway(options: {
 
   // Handled before this node acknowledges the event: the revoking call waits for it.
   const unsubscribe = bus.subscribe(async (event) => {
+    if (event.type === "userEventsCommitted") return deliverLocally(event.deliveries);
     narrowings++;
     if (event.type === "accessChanged") await onAccessChanged(event);
     if (event.type === "membershipChanged") await onMembershipChanged(event);

@@ -1,3 +1,4 @@
+import type { EventBus } from "../events/bus.ts";
 import type { Db } from "../db/connect.ts";
 import { appendUserEvents, deliveriesFor, type Delivery } from "../messaging/events.ts";
 
@@ -47,6 +48,19 @@ export async function notify(
   const data = { kind };
   const eventIds = await appendUserEvents(db, created.map((r) => r.user_id), { type: "notification", conversationId, data });
   return deliveriesFor(eventIds, { type: "notification", conversationId, data });
+}
+
+/** notify(), outside a transaction, with the new notifications pushed at once to the users' sockets on every node. */
+export async function notifyNow(
+  db: Db,
+  bus: EventBus,
+  userIds: readonly string[],
+  kind: NotificationKind,
+  caseId: string | null,
+  dedupeKey?: string,
+): Promise<void> {
+  const deliveries = await notify(db, userIds, kind, caseId, dedupeKey);
+  if (deliveries.length > 0) await bus.publish({ type: "userEventsCommitted", deliveries });
 }
 
 export async function listNotifications(db: Db, userId: string) {

@@ -410,6 +410,7 @@ export function createPlanCollab(options: {
 
   // Handled before this node acknowledges the event: the revoking call waits for it.
   const unsubscribe = bus.subscribe(async (event: BusEvent) => {
+    if (event.type === "userEventsCommitted") return;
     narrowings++;
     if (event.type === "sessionsEnded") {
       for (const document of hocuspocus.documents.values()) {
@@ -432,7 +433,7 @@ export function createPlanCollab(options: {
       await Promise.all([...caseIds].map((caseId) => recheck(caseId, event.reason, userIds)));
       return;
     }
-    await recheck(event.caseId, event.reason);
+    if (event.type === "accessChanged") await recheck(event.caseId, event.reason);
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024 });

@@ -4,7 +4,8 @@ import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import type { Logger } from "../log.ts";
-import { notify } from "../notifications/notifications.ts";
+import { notifyNow } from "../notifications/notifications.ts";
+import type { EventBus } from "../events/bus.ts";
 import { addDays, osloToday } from "./dates.ts";
 
 export const DUE_REMINDER_DAYS = 7;
@@ -20,7 +21,7 @@ const ACTIVE = ["planned", "in_progress"] as const;
  * and carry a dedupe key per measure and date, so a changed deadline reminds again and
  * nothing is sent twice. Only to people decide() still lets read the plan, in open cases.
  */
-export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: number; evaluation: number; overdue: number }> {
+export async function runPlanJobs(db: Db, bus: EventBus, now = new Date()): Promise<{ due: number; evaluation: number; overdue: number }> {
   const today = osloToday(now);
   const base = db
     .selectFrom("plan_measures")
@@ -62,30 +63,30 @@ export async function runPlanJobs(db: Db, now = new Date()): Promise<{ due: numb
   const counts = { due: 0, evaluation: 0, overdue: 0 };
   for (const r of due) {
     if (!(await mayRead(responsible(r), r.case_id))) continue;
-    await notify(db, [responsible(r)], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    await notifyNow(db, bus, [responsible(r)], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
     counts.due++;
   }
   for (const r of evaluation) {
     if (!(await mayRead(responsible(r), r.case_id))) continue;
-    await notify(db, [responsible(r)], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
+    await notifyNow(db, bus, [responsible(r)], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
     counts.evaluation++;
   }
   for (const r of overdue) {
     if (!(await mayRead(r.coordinator_user_id, r.case_id))) continue;
-    await notify(db, [r.coordinator_user_id], "measure_overdue", r.case_id, `measure-overdue:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    await notifyNow(db, bus, [r.coordinator_user_id], "measure_overdue", r.case_id, `measure-overdue:${r.case_id}:${r.measure_id}:${r.deadline}`);
     counts.overdue++;
   }
   return counts;
 }
 
 /** Runs the plan jobs every minute on whichever node holds the lock (like the consent jobs). */
-export function schedulePlanJobs(db: Db, log: Logger, intervalMs = 60_000): () => void {
+export function schedulePlanJobs(db: Db, bus: EventBus, log: Logger, intervalMs = 60_000): () => void {
   return scheduleExclusiveJob(
     db,
     log,
     "plan-jobs",
     async (conn) => {
-      const result = await runPlanJobs(conn);
+      const result = await runPlanJobs(conn, bus);
       if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
     },
     intervalMs,
