@@ -13,6 +13,14 @@ export function isStorableText(value: string): boolean {
   return !value.includes("\u0000") && !/\p{Cs}/u.test(value);
 }
 
+/**
+ * Text that did not come through a zod boundary (typed into a live Yjs document) made
+ * storable: NUL dropped, unpaired surrogates replaced, normalised to NFC.
+ */
+export function storableText(value: string): string {
+  return value.replaceAll("\u0000", "").replace(/\p{Cs}/gu, "\uFFFD").normalize("NFC");
+}
+
 const storableMessage = "must not contain NUL characters or unpaired surrogates";
 
 /** Any text, unchecked for length: refused if not storable, normalised to NFC. */

@@ -136,3 +136,13 @@ test("a revision names everyone who changed the plan since the last one, whichev
   const next = await testDb.db.selectFrom("plan_revisions").select("editor_user_ids").where("id", "=", fourth.revisionId!).executeTakeFirstOrThrow();
   expect(next.editor_user_ids).toEqual([coordinator.id]);
 });
+
+test("a measure typed live with a NUL or a lone surrogate is stored, its title made storable", async () => {
+  const otherCase = await createCaseAs(testDb.db, await demoActor(testDb.db));
+  const doc = new Y.Doc();
+  initPlan(doc);
+  addMeasure(doc, { title: "Lekse\u0000hjelp \uD800" });
+  await storePlanSnapshot(testDb.db, { ...request(doc, 0), caseId: otherCase });
+  const rows = await testDb.db.selectFrom("plan_measures").select("title").where("case_id", "=", otherCase).execute();
+  expect(rows).toEqual([{ title: "Leksehjelp \uFFFD" }]);
+});

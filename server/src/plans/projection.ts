@@ -1,3 +1,4 @@
+import { storableText } from "@laget/domain";
 import type { Plan } from "@laget/plan";
 
 /**
@@ -12,7 +13,8 @@ export function measureRows(caseId: string, municipalityId: string, plan: Plan, 
     measure_id: m.id,
     municipality_id: municipalityId,
     domain_id: m.domainId,
-    title: m.title,
+    // Typed live, never through zod: a NUL would fail every store of the plan.
+    title: storableText(m.title),
     status: m.status,
     responsible_unit_id: m.responsibleUnitId,
     responsible_user_id: m.responsiblePersonId,
