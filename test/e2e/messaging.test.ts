@@ -7,7 +7,8 @@ import { signedIn as signedInHttp } from "../../server/src/testing/http-client.t
 import { startServerOn } from "../../server/src/testing/test-server.ts";
 import { browserSuite, expectAccessible } from "../support/browser.ts";
 
-const suite = browserSuite();
+// The history test seeds 60 messages over HTTP: faster than a person's rate limit allows.
+const suite = browserSuite({ socketLimits: { messages: { burst: 100, perSecond: 100 } } });
 
 /** Each person in their own browser context: their own cookies, their own socket. */
 async function signedIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {

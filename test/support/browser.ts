@@ -3,7 +3,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { afterAll, beforeAll, expect } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import type { RunningServer } from "../../server/src/server.ts";
-import { startServerOn, startTestServer, type TestServer } from "../../server/src/testing/test-server.ts";
+import { startServerOn, startTestServer, type TestServer, type TestServerOptions } from "../../server/src/testing/test-server.ts";
 
 /** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
 export function launchBrowser(): Promise<Browser> {
@@ -65,13 +65,13 @@ export type BrowserSuite = {
  * A test file's own server (its own database) and browser: started before its tests,
  * stopped after them. Call once at the top level of the file.
  */
-export function browserSuite(): BrowserSuite {
+export function browserSuite(serverOptions: TestServerOptions = {}): BrowserSuite {
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   /** What is listening now: the first server, a restarted one, or nothing. */
   let running: RunningServer | null = null;
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startTestServer(serverOptions), launchBrowser()]);
     running = server;
   });
   afterAll(async () => {
@@ -99,7 +99,7 @@ export function browserSuite(): BrowserSuite {
     async restartServer() {
       if (running) throw new Error("browserSuite: stop the server before restarting it");
       const first = started(server);
-      running = await startServerOn(first.testDb, { port: first.port });
+      running = await startServerOn(first.testDb, { ...serverOptions, port: first.port });
       return running;
     },
   };
