@@ -279,7 +279,7 @@ export async function attachGateway(options: {
     io.to(rooms).emit("presence", { userId, status });
   }
 
-  const caseWatch = createCaseWatch({ io, db, bus, log });
+  const caseWatch = createCaseWatch({ io, db, bus, log, lapses: options.lapses });
   const conversationRooms = (socket: LagetSocket) => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
 
   io.on("connection", (socket) => {
