@@ -1,3 +1,4 @@
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { hashPassword } from "../auth/passwords.ts";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
@@ -37,6 +38,22 @@ vi.mock(import("../cases/access.ts"), async (importOriginal) => {
     },
   };
 });
+vi.mock(import("../auth/sessions.ts"), async (importOriginal) => {
+  const mod = await importOriginal();
+  return {
+    ...mod,
+    validateSessionToken: async (...args: Parameters<typeof mod.validateSessionToken>) => {
+      const validated = await mod.validateSessionToken(...args);
+      const hold = seams.holds.get("session");
+      if (hold) {
+        seams.holds.delete("session");
+        hold.reached();
+        await hold.released;
+      }
+      return validated;
+    },
+  };
+});
 vi.mock(import("../auth/actor.ts"), async (importOriginal) => {
   const mod = await importOriginal();
   return {
@@ -48,7 +65,7 @@ vi.mock(import("../auth/actor.ts"), async (importOriginal) => {
   };
 });
 
-/** Holds the next decision for `auditAction` after it is made: `reached` resolves then, `release()` lets it go on. */
+/** Holds the next decision for `auditAction` (or the next session check, "session") after it is made: `reached` resolves then, `release()` lets it go on. */
 function hold(auditAction: string) {
   let reached!: () => void;
   let release!: () => void;
@@ -154,4 +171,25 @@ test("a node has ended the watches a narrowing touches before it has handled the
   // An answer on her socket comes after anything the server sent it before publish returned.
   expect((await live.request("presence:query", { userIds: [] })).ok).toBe(true);
   expect(seen).toEqual([{ caseId, scope: "case", reason: "consent_withdrawn" }]);
+});
+
+test("a socket whose session ends during its handshake is told so and closed, and never says hello", async () => {
+  const http = await nurse();
+  const held = hold("session");
+  const socket = io(server.url, { transports: ["websocket"], extraHeaders: { cookie: http.cookie!, origin: server.url }, reconnection: false });
+  cleanup.push(() => socket.close());
+  let greeted = false;
+  socket.on("hello", () => (greeted = true));
+  const ended = new Promise<void>((resolve, reject) => {
+    socket.once("session:ended", () => resolve());
+    setTimeout(() => reject(new Error("no session:ended within 5000 ms")), 5_000).unref();
+  });
+  const disconnected = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)));
+  // Her session is found valid, then ends before the node has the socket among its own.
+  await held.reached;
+  await http.mutationOk("auth.logout");
+  held.release();
+  await ended;
+  expect(await disconnected).toBe("io server disconnect");
+  expect(greeted).toBe(false);
 });
