@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { hashPassword } from "../auth/passwords.ts";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
@@ -18,6 +19,7 @@ const live: Record<string, LiveClient> = {};
 const ended: Record<string, CaseAccessEnded[]> = {};
 let caseId: string;
 let consentId: string;
+const cleanup: (() => void)[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -37,6 +39,7 @@ beforeAll(async () => {
   await http.koordinator!.mutationOk("consents.activate", { consentId });
 });
 afterAll(async () => {
+  for (const c of cleanup) c();
   for (const c of Object.values(live)) c.close();
   await server?.stop();
 });
@@ -82,6 +85,62 @@ test("on withdrawal the nurse's watches end with a neutral reason; the coordinat
   expect(!again.ok && again.error.code).toBe("NOT_FOUND");
   expect(ended.helsesykepleier).toHaveLength(2);
 });
+
+/** A caseworker of Helsestasjonen of her own (the demo staff stay as they are), signed in and live. */
+let people = 0;
+async function nurseOfHelsestasjonen() {
+  const units = await unitIdsByName(http.koordinator!);
+  const admin = await server.db.selectFrom("users").select("municipality_id").where("email", "=", "admin@demo.laget.no").executeTakeFirstOrThrow();
+  const email = `watcher${++people}@demo.laget.no`;
+  const user = await server.db
+    .insertInto("users")
+    .values({ municipality_id: admin.municipality_id, email, display_name: `Watcher ${people}`, password_hash: await hashPassword(DEMO_PASSWORD), must_change_password: false })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const membership = await server.db.insertInto("memberships").values({ user_id: user.id, unit_id: units["Helsestasjonen"]!, role: "caseworker" }).returning("id").executeTakeFirstOrThrow();
+  const nurseHttp = await signedIn(server.url, email, DEMO_PASSWORD);
+  const nurseLive = await connectLive(server.url, nurseHttp.cookie!);
+  cleanup.push(() => nurseLive.close());
+  return { userId: user.id, membershipId: membership.id, http: nurseHttp, live: nurseLive, units };
+}
+
+/** A case of Fjellheim skole shared with Helsestasjonen by consent (no thread: only watches are live). */
+async function sharedCase(units: Record<string, string>, overrides: Record<string, unknown> = {}) {
+  const { caseId, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!);
+  const { consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", {
+    caseId,
+    ...consentTerms(subjectId, [units["Helsestasjonen"]!], overrides),
+  });
+  await http.koordinator!.mutationOk("consents.activate", { consentId });
+  return { caseId, consentId };
+}
+
+test("her membership of the unit removed: her watches of the case and its plan end before the call returns", async () => {
+  const nurse = await nurseOfHelsestasjonen();
+  const { caseId } = await sharedCase(nurse.units);
+  expect((await nurse.live.request("case:watch", { caseId })).ok).toBe(true);
+  expect((await nurse.live.request("case:watch", { caseId, scope: "plan" })).ok).toBe(true);
+  const seen: CaseAccessEnded[] = [];
+  nurse.live.socket.on("case:accessEnded", (p: CaseAccessEnded) => seen.push(p));
+  const admin = await signedIn(server.url, "admin@demo.laget.no", DEMO_PASSWORD);
+  await admin.mutationOk("users.removeMembership", { membershipId: nurse.membershipId });
+  // An answer on her socket comes after anything the server sent it before the call returned.
+  expect((await nurse.live.request("presence:query", { userIds: [] })).ok).toBe(true);
+  expect(seen).toEqual([
+    { caseId, scope: "case", reason: "access_ended" },
+    { caseId, scope: "plan", reason: "access_ended" },
+  ]);
+});
+
+test("a consent's period ends: the watch ends at that moment, though the case has no thread and the expiry job runs later", async () => {
+  const nurse = await nurseOfHelsestasjonen();
+  const periodEnd = new Date(Date.now() + 3_000);
+  const { caseId } = await sharedCase(nurse.units, { periodEnd });
+  expect((await nurse.live.request("case:watch", { caseId })).ok).toBe(true);
+  const ended = await nurse.live.next<CaseAccessEnded>("case:accessEnded", (p) => p.caseId === caseId, 8_000);
+  expect(Date.now() - periodEnd.getTime()).toBeLessThan(1_000);
+  expect(ended).toEqual({ caseId, scope: "case", reason: "consent_expired" });
+}, 15_000);
 
 const redisUrl = process.env.REDIS_URL;
 describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreSQL and Redis", () => {

@@ -6,7 +6,8 @@ import { loadActor, type Actor } from "../auth/actor.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
-import type { AccessChanged, AccessChangedReason, EventBus } from "../events/bus.ts";
+import type { AccessChangedReason, EventBus, MembershipChangedReason } from "../events/bus.ts";
+import type { LapseTimer } from "../events/lapse-timer.ts";
 import type { Logger } from "../log.ts";
 
 /**
@@ -33,7 +34,10 @@ export const watchRoom = (scope: WatchScope, caseId: string) => `watch:${scope}:
 /** What a watch was granted on: the kind of basis decides which reason may be told. */
 type Watch = { basisKind: string };
 
-export function reasonFor(changed: AccessChangedReason, basisKind: string): AccessEndedReason {
+/** Why watches are judged again: the bus event's reason, or a narrowing seen while one was set up. */
+type ChangeReason = AccessChangedReason | MembershipChangedReason | "access_changed";
+
+export function reasonFor(changed: ChangeReason, basisKind: string): AccessEndedReason {
   if (basisKind !== "consent") return "access_ended";
   if (changed === "consent_withdrawn") return "consent_withdrawn";
   if (changed === "consent_expired") return "consent_expired";
@@ -48,10 +52,12 @@ export type CaseWatch = {
   close(): void;
 };
 
-export function createCaseWatch(options: { io: Server; db: Db; bus: EventBus; log: Logger }): CaseWatch {
+export function createCaseWatch(options: { io: Server; db: Db; bus: EventBus; log: Logger; lapses?: LapseTimer }): CaseWatch {
   const { io, db, log } = options;
   /** socket id → room → what the watch was granted on (this node's sockets only). */
   const watches = new Map<string, Map<string, Watch>>();
+  /** Narrowing events this node has handled: a watch judged while one started is judged again. */
+  let narrowings = 0;
 
   function forget(socketId: string, room: string) {
     const mine = watches.get(socketId);
@@ -59,39 +65,66 @@ export function createCaseWatch(options: { io: Server; db: Db; bus: EventBus; lo
     if (mine?.size === 0) watches.delete(socketId);
   }
 
-  async function rejudge(event: AccessChanged): Promise<void> {
-    const rooms = (["case", "plan"] as const).map((scope) => ({ scope, room: watchRoom(scope, event.caseId) }));
-    const sockets = rooms.flatMap(({ scope, room }) =>
-      [...(io.of("/").adapter.rooms.get(room) ?? [])].flatMap((id) => {
-        const socket = io.of("/").sockets.get(id) as AnySocket | undefined;
-        return socket ? [{ scope, room, socket }] : [];
-      }),
-    );
-    if (sockets.length === 0) return;
-    const facts = (await loadCaseFacts(db, [event.caseId])).get(event.caseId);
-    const userIds = [...new Set(sockets.map((s) => s.socket.data.actor.id))];
+  type Watched = { caseId: string; scope: WatchScope; room: string; socket: AnySocket };
+
+  const socketOf = (id: string) => io.of("/").sockets.get(id) as AnySocket | undefined;
+  const watchOf = (socket: AnySocket, room: string): Watched | null => {
+    const m = /^watch:(case|plan):(.+)$/.exec(room);
+    return m ? { caseId: m[2]!, scope: m[1] as WatchScope, room, socket } : null;
+  };
+
+  /** This node's watches of the case. */
+  function watchesOfCase(caseId: string): Watched[] {
+    return (["case", "plan"] as const).flatMap((scope) => {
+      const room = watchRoom(scope, caseId);
+      return [...(io.of("/").adapter.rooms.get(room) ?? [])].flatMap((id) => {
+        const socket = socketOf(id);
+        return socket ? [{ caseId, scope, room, socket }] : [];
+      });
+    });
+  }
+
+  /** This node's watches by these users, of any case. */
+  function watchesOfUsers(userIds: ReadonlySet<string>): Watched[] {
+    return [...io.of("/").sockets.values()]
+      .filter((socket) => userIds.has((socket as AnySocket).data.actor.id))
+      .flatMap((socket) => [...socket.rooms].flatMap((room) => watchOf(socket as AnySocket, room) ?? []));
+  }
+
+  /** Judges these watches again; those that lost access leave their room and are told why. */
+  async function rejudge(list: Watched[], reason: ChangeReason): Promise<void> {
+    if (list.length === 0) return;
+    const facts = await loadCaseFacts(db, [...new Set(list.map((w) => w.caseId))]);
+    for (const f of facts.values()) options.lapses?.track(f);
+    const userIds = [...new Set(list.map((w) => w.socket.data.actor.id))];
     const actors = new Map(await Promise.all(userIds.map(async (id) => [id, await loadActor(db, id)] as const)));
     // Judged and told in one pass, with nothing awaited in between.
-    for (const { scope, room, socket } of sockets) {
+    for (const { caseId, scope, room, socket } of list) {
       const actor = actors.get(socket.data.actor.id);
-      const visible = actor && facts && allows(actor, facts, "identity", "read", "coordination").allow;
-      if (visible && allows(actor, facts, categoryOf[scope], "read", "coordination").allow) continue;
+      const f = facts.get(caseId);
+      const visible = actor && f && allows(actor, f, "identity", "read", "coordination").allow;
+      if (visible && allows(actor, f, categoryOf[scope], "read", "coordination").allow) continue;
       // A recovered socket may be back in a room without its record: it learns no reason.
       const basisKind = watches.get(socket.id)?.get(room)?.basisKind ?? "";
       void socket.leave(room);
       forget(socket.id, room);
-      const ended: CaseAccessEnded = { caseId: event.caseId, scope, reason: reasonFor(event.reason, basisKind) };
+      const ended: CaseAccessEnded = { caseId, scope, reason: reasonFor(reason, basisKind) };
       (socket as unknown as Socket).emit("case:accessEnded", ended);
     }
   }
 
-  const unsubscribe = options.bus.subscribe((event) => {
-    if (event.type === "accessChanged") void rejudge(event).catch((err: unknown) => log.error({ err, caseId: event.caseId }, "case watch re-judging failed"));
+  // Handled before this node acknowledges the event: the narrowing call waits for it.
+  const unsubscribe = options.bus.subscribe(async (event) => {
+    if (event.type !== "accessChanged" && event.type !== "membershipChanged") return;
+    narrowings++;
+    const list = event.type === "accessChanged" ? watchesOfCase(event.caseId) : watchesOfUsers(new Set(event.userIds));
+    await rejudge(list, event.reason).catch((err: unknown) => log.error({ err, event: event.type }, "case watch re-judging failed"));
   });
   io.on("connection", (socket) => socket.on("disconnect", () => watches.delete(socket.id)));
 
   return {
     async watch(socket, actor, { caseId, scope }) {
+      const seen = narrowings;
       const access = await authorizeCase(db, actor, caseId, {
         category: categoryOf[scope],
         action: "read",
@@ -99,11 +132,14 @@ export function createCaseWatch(options: { io: Server; db: Db; bus: EventBus; lo
         auditAction: `${scope}.watch`,
         resourceType: scope,
       });
+      options.lapses?.track(access.facts);
       const room = watchRoom(scope, caseId);
       let mine = watches.get(socket.id);
       if (!mine) watches.set(socket.id, (mine = new Map()));
       mine.set(room, { basisKind: access.basis.kind });
       await socket.join(room);
+      // A narrowing handled meanwhile did not see this socket in the room: judge it again.
+      if (seen !== narrowings) await rejudge([{ caseId, scope, room, socket: socket as unknown as AnySocket }], "access_changed");
       return {};
     },
     async unwatch(socket, { caseId, scope }) {

@@ -61,7 +61,14 @@ export const defaultLimits: GatewayLimits = {
 };
 const ACTOR_REFRESH_MS = 30_000;
 
-type SocketData = { actor: Actor; sessionId: string; checkedAt: number; away: boolean };
+type SocketData = {
+  actor: Actor;
+  sessionId: string;
+  checkedAt: number;
+  away: boolean;
+  /** Narrowing events this node had handled when the handshake began: another since, and the session is checked again. */
+  judgedAt: number;
+};
 
 /** What the server pushes; dates inside arrive as ISO strings. */
 export interface ServerToClientEvents {
@@ -202,13 +209,21 @@ export async function attachGateway(options: {
     typing: createRateLimiter(limits.typing),
   };
 
+  const sessionStands = async (socket: LagetSocket) =>
+    (await db.selectFrom("sessions").select("id").where("id", "=", socket.data.sessionId).where("user_id", "=", socket.data.actor.id).executeTakeFirst()) !== undefined;
+
+  /** Narrowing events this node has handled: a judgement that saw another one start is made again. */
+  let narrowings = 0;
+
   io.use(async (socket, next) => {
+    // Counted before the session is read: one ended from here on is checked again at setup.
+    const judgedAt = narrowings;
     try {
       const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
       const validated = token ? await validateSessionToken(db, token) : null;
       const actor = validated ? await loadActor(db, validated.session.userId) : null;
       if (!actor || actor.mustChangePassword) return next(new Error("UNAUTHENTICATED"));
-      socket.data = { actor, sessionId: validated!.session.id, checkedAt: Date.now(), away: false } satisfies SocketData;
+      socket.data = { actor, sessionId: validated!.session.id, checkedAt: Date.now(), away: false, judgedAt } satisfies SocketData;
       next();
     } catch (err) {
       log.error({ err }, "socket handshake failed");
@@ -231,9 +246,6 @@ export async function attachGateway(options: {
     }
     return socket.data.actor;
   }
-
-  /** Narrowing events this node has handled: a judgement that saw another one start is made again. */
-  let narrowings = 0;
 
   /**
    * Leaves conversation rooms no longer readable (a recovered session keeps its old rooms)
@@ -279,7 +291,7 @@ export async function attachGateway(options: {
     io.to(rooms).emit("presence", { userId, status });
   }
 
-  const caseWatch = createCaseWatch({ io, db, bus, log });
+  const caseWatch = createCaseWatch({ io, db, bus, log, lapses: options.lapses });
   const conversationRooms = (socket: LagetSocket) => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
 
   io.on("connection", (socket) => {
@@ -383,6 +395,12 @@ export async function attachGateway(options: {
     });
 
     void (async () => {
+      // A session ended during the handshake was not among the sockets the node closed.
+      if (socket.data.judgedAt !== narrowings && !(await sessionStands(socket))) {
+        socket.emit("session:ended");
+        socket.disconnect(true);
+        return;
+      }
       // The head of the user's log, read before joining the user's room: every later event
       // arrives live or shows up as a gap. A client whose last seen id is lower asks `sync`.
       const head = await lastEventId(db, userId);

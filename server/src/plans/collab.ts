@@ -201,6 +201,8 @@ export function createPlanCollab(options: {
       if (!caseIdOfDocument(documentName)) throw refusal("not-found");
     },
     async onAuthenticate({ documentName, requestHeaders, connectionConfig }) {
+      // Counted before anything is read: a narrowing from here on may not be seen below.
+      const seen = narrowings;
       const caseId = caseIdOfDocument(documentName);
       if (!caseId) throw refusal("not-found");
       const token = readCookie(requestHeaders.get("cookie"), SESSION_COOKIE);
@@ -230,13 +232,17 @@ export function createPlanCollab(options: {
         municipalityId: access.facts.municipalityId,
         basis: access.basis,
         canWrite,
-        judgedAt: narrowings,
+        judgedAt: seen,
       } satisfies CollabContext;
     },
-    // A narrowing handled while this connection was being set up did not see it: judge it again.
+    // A narrowing (or a session ending) handled while this connection was being set up did
+    // not see it: judge it again, its session first.
     async connected({ connection }) {
       const ctx = connection.context as CollabContext;
-      if (ctx.judgedAt !== narrowings) await recheck(ctx.caseId, "access_changed", new Set([ctx.userId]));
+      if (ctx.judgedAt === narrowings) return;
+      const session = await db.selectFrom("sessions").select("id").where("id", "=", ctx.sessionId).where("user_id", "=", ctx.userId).executeTakeFirst();
+      if (!session) return revoke(connection, "signed_out");
+      await recheck(ctx.caseId, "access_changed", new Set([ctx.userId]));
     },
     // Defence in depth: a connection marked revoked applies nothing more.
     async beforeHandleMessage({ context }) {
