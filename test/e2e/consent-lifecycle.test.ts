@@ -106,6 +106,11 @@ test("a consent is sent to the family and refused, another is activated and then
   expect(await nurse.getByRole("button", { name: "Registrer samtykke" }).count()).toBe(0);
   expect(await nurse.getByRole("button", { name: "Registrer som ugyldig" }).count()).toBe(0);
   await expectAccessible(nurse, "consent tab (not the coordinator)");
+  // Disclosures she may not know of are not denied outright: she is told she sees only her unit's.
+  await nurse.getByRole("navigation", { name: "Saken" }).getByRole("link", { name: "Opplysning etter lov" }).click();
+  await nurse.getByText("Du ser bare opplysninger etter lov som enheten din har gitt eller mottatt.").waitFor();
+  await nurse.getByText("Ingen opplysninger etter lov som gjelder enheten din.").waitFor();
+  expect(await nurse.getByText("Ingen opplysninger etter lov i saken.").count()).toBe(0);
 
   // 4. An error in the record: invalidated with a reason, and access ends at once.
   await newest.getByRole("button", { name: "Registrer som ugyldig" }).click();

@@ -77,6 +77,13 @@ export function actionText(t: TFunction, action: string): string {
   return action.startsWith("denied:") ? t("auditAction.denied", { action: known(action.slice(7)) }) : known(action);
 }
 
+/** When a folded row happened: one time if its first and last read fall in the same minute as shown. */
+function timeSpan(format: ReturnType<typeof useFormat>, firstAt: Date | string, at: Date | string): string {
+  const first = format.dateTime(firstAt);
+  const last = osloDay(firstAt) === osloDay(at) ? format.time(at) : format.dateTime(at);
+  return first === format.dateTime(at) ? first : `${first}–${last}`;
+}
+
 function basisText(t: TFunction, basis: Entry["basis"], action: string): string {
   // Only a refused step has "no basis"; a step that needs none (an answer to a handover) shows none.
   if (!basis) return action.startsWith("denied:") ? t("accessLog.basisNone") : t("accessLog.basisNotNeeded");
@@ -165,7 +172,7 @@ export function AccessLogTab() {
                 {rows.map((e) => (
                   <tr key={e.id}>
                     <td data-label={t("accessLog.colTime")}>
-                      {e.count > 1 ? `${format.dateTime(e.firstAt)}–${osloDay(e.firstAt) === osloDay(e.at) ? format.time(e.at) : format.dateTime(e.at)}` : format.dateTime(e.at)}
+                      {timeSpan(format, e.firstAt, e.at)}
                     </td>
                     <td data-label={t("accessLog.colPerson")}>{e.actorName ?? t("accessLog.unknown")}</td>
                     <td data-label={t("accessLog.colUnit")}>{e.unitName ?? ""}</td>

@@ -30,12 +30,14 @@ export function DisclosureTab() {
       )}
       <section aria-labelledby={listId}>
         <h3 id={listId}>{t("disclosure.listHeading")}</h3>
+        {/* Others see only what their unit gave or got (the server decides); saying so always reveals nothing. */}
+        {!isOwner && <p className="muted">{t("disclosure.onlyYours")}</p>}
         {list.isPending ? (
           <Loading />
         ) : list.isError ? (
           <LoadFailed error={list.error} onRetry={() => void list.refetch()} />
         ) : list.data.length === 0 ? (
-          <p>{t("disclosure.none")}</p>
+          <p>{isOwner ? t("disclosure.none") : t("disclosure.noneForYou")}</p>
         ) : (
           <ul className="card-list">
             {list.data.map((d) => (

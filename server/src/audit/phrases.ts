@@ -28,7 +28,7 @@ export const auditPhrasesNb: Record<string, string> = {
   "audit.access_review": "Gjennomgikk tilgangsloggen",
   "note.version.read": "Leste en tidligere versjon av et notat",
   "case.watch": "Hadde saken åpen",
-  "plan.watch": "Hadde tiltaksplanen lagret på enheten sin",
+  "plan.watch": "Hadde en kopi av tiltaksplanen lagret på PC-en eller mobilen",
   "consent.list": "Så samtykkene",
   "consent.create": "Registrerte samtykke",
   "consent.activate": "Aktiverte samtykke",
