@@ -126,8 +126,8 @@ function letterFor(n: number): string {
 }
 
 /**
- * A leader's review of access outside an active basis: reads on a legal-basis
- * disclosure and refused attempts, by people in the units they lead, in the leader's
+ * A leader's review of access outside an active basis: disclosures made, reads on a
+ * legal-basis disclosure and refused attempts, by people in the units they lead, in the leader's
  * own municipality only. Cases are named only as far as the leader may see them.
  */
 export async function accessReview(db: Db, actor: Actor) {
@@ -143,7 +143,9 @@ export async function accessReview(db: Db, actor: Actor) {
     .where("e.municipality_id", "=", actor.municipalityId)
     .where("e.at", ">", since)
     .where((eb) => eb.or([eb("e.actor_unit_id", "in", units), eb("e.actor_user_id", "in", members)]))
-    .where((eb) => eb.or([eb("e.action", "like", "denied:%"), eb(sql<string>`e.basis->>'kind'`, "=", "disclosure")]))
+    .where((eb) =>
+      eb.or([eb("e.action", "like", "denied:%"), eb("e.action", "=", "disclosure.create"), eb(sql<string>`e.basis->>'kind'`, "=", "disclosure")]),
+    )
     .orderBy("e.id", "desc")
     .limit(500)
     .execute();

@@ -87,6 +87,24 @@ test("adding a note records the note's creation and nothing else", async () => {
   expect((await events({ actor: teacher, caseId: closed })).some((e) => e.action === "note.create")).toBe(false);
 });
 
+test("a legal-basis disclosure is recorded once, as the discloser's act on their own unit's data", async () => {
+  const teacher = idOf("Kari Koordinator");
+  // A case of its own: barnevern must not see the shared one.
+  const { caseId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Dina Lovlig", 2013);
+  const before = (await events({ actor: teacher, caseId })).length;
+  const statutes = await http.koordinator!.queryOk<{ id: string; key: string }[]>("disclosures.statutes");
+  const { disclosureId } = await http.koordinator!.mutationOk<{ disclosureId: string }>("disclosures.create", {
+    caseId,
+    statuteId: statutes.find((s) => s.key === "bvl-13-1")!.id,
+    recipientUnitId: units["Barneverntjenesten"],
+    categories: ["identity", "school"],
+    justification: "Opplysningsplikten gjelder.",
+  });
+  const added = (await events({ actor: teacher, caseId })).slice(before);
+  expect(added.map((e) => e.action)).toEqual(["disclosure.create"]);
+  expect(added[0]).toMatchObject({ resource_id: disclosureId, basis: { kind: "own_unit", unitId: units["Fjellheim skole"] } });
+});
+
 test("a consent change records the basis on which its coordinator acts, not always the owning unit", async () => {
   const { caseId: other, subjectId: child } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Sander Stafett", 2013);
   const { consentId: c } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", { caseId: other, ...consentTerms(child, [units["Helsestasjonen"]!]) });

@@ -54,6 +54,8 @@ export async function createDisclosure(
     purpose: "coordination",
     auditAction: "disclosure.create",
     resourceType: "disclosure",
+    // Recorded once, below, when the disclosure exists.
+    recordAllowed: false,
   });
   if (access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
   const discloserUnit = access.basis.unitId;
@@ -88,7 +90,8 @@ export async function createDisclosure(
         resourceType: "disclosure",
         resourceId: row.id,
         caseId: input.caseId,
-        basis: { kind: "disclosure", disclosureId: row.id, unitId: input.recipientUnitId },
+        // The discloser acts on their own unit's data; the disclosure is what they made.
+        basis: access.basis,
         purpose: input.purposes[0] ?? "coordination",
       },
     ]);
