@@ -183,6 +183,37 @@ export async function knownReaders(db: Db, actor: Actor, facts: CaseFacts, categ
 }
 
 /**
+ * Which of these people the viewer may know take part in the case: the coordinator (the
+ * case page names them), the viewer, and anyone in no confidential unit (child welfare,
+ * police, kinds the municipality marks) whose taking part the viewer has no basis to know.
+ * For naming people outside the participant list (a handover's parties): a barnevern
+ * caseworker's name tells that barnevern takes part.
+ */
+export async function knownPeople(db: Db, actor: Actor, facts: CaseFacts, userIds: readonly string[]): Promise<Set<string>> {
+  const viewer = policyActor(actor);
+  const ids = [...new Set(userIds)];
+  const units = await unitsOfUsers(db, facts.municipalityId, ids);
+  const unitIds = [...new Set([...units.values()].flat())];
+  const [ctx, municipality, theirUnits] = await Promise.all([
+    loadParticipationContext(db, facts),
+    db.selectFrom("municipalities").select("confidential_unit_kinds").where("id", "=", facts.municipalityId).executeTakeFirstOrThrow(),
+    unitIds.length ? db.selectFrom("units").select(["id", "kind"]).where("id", "in", unitIds).execute() : Promise.resolve([]),
+  ]);
+  const kinds = confidentialUnitKinds(municipality.confidential_unit_kinds as string[]);
+  // Every confidential unit of these people counts, whether it takes part now or not.
+  const confidential = new Set([...ctx.confidentialUnitIds, ...theirUnits.filter((u) => kinds.has(u.kind)).map((u) => u.id)]);
+  const wider: ParticipationContext = { ...ctx, confidentialUnitIds: confidential };
+  return new Set(
+    ids.filter(
+      (id) =>
+        id === facts.coordinatorUserId ||
+        id === actor.id ||
+        (units.get(id) ?? []).every((unitId) => mayKnowParticipation(viewer, wider, unitId)),
+    ),
+  );
+}
+
+/**
  * Who can see the case (`identity`), its plan or its thread now, for choosing a measure's
  * responsible person, a handover's recipient or a mention: decided per user.
  */

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { DEMO_PASSWORD } from "../demo/seed.ts";
+import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
+import { signedIn, type HttpClient } from "../testing/http-client.ts";
+import { startTestServer, type TestServer } from "../testing/test-server.ts";
+
+// A reviewer's read of the read paths (issue 9): people named outside the participant
+// list must not tell what the participant list keeps confidential, and a notice must not
+// promise a case the user cannot open.
+
+let server: TestServer;
+const http: Record<string, HttpClient> = {};
+let units: Record<string, string>;
+let people: { id: string; displayName: string }[];
+
+const idOf = (name: string) => people.find((p) => p.displayName === name)!.id;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  for (const user of ["koordinator", "helsesykepleier", "nav", "barnevern"]) {
+    http[user] = await signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  }
+  units = await unitIdsByName(http.koordinator!);
+  people = await http.koordinator!.queryOk("users.directory");
+});
+afterAll(() => server?.stop());
+
+/** A school case shared with Helsestasjonen by consent and with Barneverntjenesten on a legal basis. */
+async function caseWithChildWelfare(childName: string) {
+  const { caseId, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, childName, 2013);
+  const { consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", {
+    caseId,
+    ...consentTerms(subjectId, [units["Helsestasjonen"]!]),
+  });
+  await http.koordinator!.mutationOk("consents.activate", { consentId });
+  const statute = (await http.koordinator!.queryOk<{ id: string; key: string }[]>("disclosures.statutes")).find((s) => s.key === "bvl-13-1")!;
+  await http.koordinator!.mutationOk("disclosures.create", {
+    caseId,
+    statuteId: statute.id,
+    recipientUnitId: units["Barneverntjenesten"],
+    categories: ["identity", "school"],
+    justification: "Bekymring for omsorgssituasjonen.",
+  });
+  return caseId;
+}
+
+type Pending = { toName: string } | null;
+type HandoverRow = { fromName: string; toName: string; status: string };
+
+test("a handover to a child welfare caseworker is not named to those who may not know child welfare takes part", async () => {
+  const caseId = await caseWithChildWelfare("Hedda Hemmelig");
+  await http.koordinator!.mutationOk("cases.proposeHandover", { caseId, toUserId: idOf("Berit Barnevern") });
+
+  const pending = async (user: string) => (await http[user]!.queryOk<{ pendingHandover: Pending }>("cases.get", { caseId })).pendingHandover;
+  const history = async (user: string) => http[user]!.queryOk<HandoverRow[]>("cases.handoverHistory", { caseId });
+
+  // Those with a basis to know: the coordinator, and child welfare itself.
+  expect(await pending("koordinator")).toMatchObject({ toName: "Berit Barnevern" });
+  expect(await pending("barnevern")).toMatchObject({ toName: "Berit Barnevern" });
+  expect((await history("koordinator")).map((h) => h.toName)).toEqual(["Berit Barnevern"]);
+  // The nurse sees the case, not that child welfare is in it: no handover, no name.
+  expect(await pending("helsesykepleier")).toBeNull();
+  expect(await history("helsesykepleier")).toEqual([]);
+
+  // Declined, it stays in the history, still only for those who may know.
+  const handoverId = (await http.barnevern!.queryOk<{ pendingHandover: { id: string } }>("cases.get", { caseId })).pendingHandover.id;
+  await http.barnevern!.mutationOk("cases.declineHandover", { handoverId });
+  expect((await history("barnevern")).map((h) => h.status)).toEqual(["declined"]);
+  expect(await history("helsesykepleier")).toEqual([]);
+  expect(JSON.stringify(await http.helsesykepleier!.queryOk("cases.get", { caseId }))).not.toContain("Berit");
+});
+
+test("a handover between people the reader may know is shown to every reader of the case", async () => {
+  const caseId = await caseWithChildWelfare("Vilja Vanlig");
+  await http.koordinator!.mutationOk("cases.proposeHandover", { caseId, toUserId: idOf("Hanne Helsesykepleier") });
+  expect((await http.helsesykepleier!.queryOk<{ pendingHandover: Pending }>("cases.get", { caseId })).pendingHandover).toMatchObject({
+    toName: "Hanne Helsesykepleier",
+  });
+  expect((await http.helsesykepleier!.queryOk<HandoverRow[]>("cases.handoverHistory", { caseId })).map((h) => h.fromName)).toEqual(["Kari Koordinator"]);
+});
