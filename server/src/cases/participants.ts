@@ -14,6 +14,7 @@ import {
 import type { Actor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { authorizeCase, policyActor } from "./access.ts";
+import { loadCaseFacts } from "./facts.ts";
 
 /**
  * Who takes part in a case, who of them can see what and why, and who may know it.
@@ -87,6 +88,17 @@ export async function unitsOfUsers(db: Db, municipalityId: string, userIds: read
     .execute();
   for (const r of rows) (byUser.get(r.user_id) ?? byUser.set(r.user_id, []).get(r.user_id)!).push(r.unit_id);
   return byUser;
+}
+
+/** Those of the users who may open the case now (identity, for coordination), as decide() judges them. */
+export async function whoCanOpenCase(db: Db, caseId: string, userIds: readonly string[]): Promise<string[]> {
+  const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+  if (!facts || userIds.length === 0) return [];
+  const units = await unitsOfUsers(db, facts.municipalityId, userIds);
+  return [...new Set(userIds)].filter(
+    (userId) =>
+      decide({ userId, municipalityId: facts.municipalityId, unitIds: units.get(userId) ?? [] }, { case: facts, category: "identity" }, "read", "coordination").allow,
+  );
 }
 
 export type ParticipantRow = {

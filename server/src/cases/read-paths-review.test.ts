@@ -78,3 +78,23 @@ test("a handover between people the reader may know is shown to every reader of 
   });
   expect((await http.helsesykepleier!.queryOk<HandoverRow[]>("cases.handoverHistory", { caseId })).map((h) => h.fromName)).toEqual(["Kari Koordinator"]);
 });
+
+type Notification = { kind: string; caseId: string | null };
+
+test("activating a consent invites only the named people who can then open the case", async () => {
+  const { caseId, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Ine Invitert", 2013);
+  await http.koordinator!.mutationOk("cases.addParticipant", { caseId, unitId: units["Helsestasjonen"], userId: idOf("Hanne Helsesykepleier") });
+  await http.koordinator!.mutationOk("cases.addParticipant", { caseId, unitId: units["NAV Fjellheim"], userId: idOf("Nils Veileder") });
+  const terms = consentTerms(subjectId, [units["Helsestasjonen"]!, units["NAV Fjellheim"]!]);
+  // NAV gets the plan only: without `identity` it cannot open the case.
+  terms.provisions[1]!.categories = ["plan"];
+  const { consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", { caseId, ...terms });
+  await http.koordinator!.mutationOk("consents.activate", { consentId });
+
+  const invitations = async (user: string) =>
+    (await http[user]!.queryOk<Notification[]>("notifications.list")).filter((n) => n.kind === "case_invited" && n.caseId === caseId);
+  // The sentinel: the nurse, who can open the case, was invited by the same activation.
+  expect(await invitations("helsesykepleier")).toHaveLength(1);
+  expect(await http.nav!.query("cases.get", { caseId })).toMatchObject({ error: { data: { code: "NOT_FOUND" } } });
+  expect(await invitations("nav")).toEqual([]);
+});

@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor } from "../cases/access.ts";
 import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
 import { caseLapse } from "../cases/lapse.ts";
+import { whoCanOpenCase } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
@@ -246,7 +247,9 @@ export async function transitionConsent(
       .where("unit_id", "in", provisions.map((p) => p.unitId))
       .execute();
     const recipients = named.map((n) => n.user_id!).filter((id) => id !== actor.id);
-    await notifyNow(db, bus, recipients, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    // Invited only if the invitation can be followed: a provision without `identity` opens no case.
+    const invited = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, recipients) : recipients;
+    await notifyNow(db, bus, invited, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
   }
 }
 
