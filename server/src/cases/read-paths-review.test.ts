@@ -98,3 +98,32 @@ test("activating a consent invites only the named people who can then open the c
   expect(await http.nav!.query("cases.get", { caseId })).toMatchObject({ error: { data: { code: "NOT_FOUND" } } });
   expect(await invitations("nav")).toEqual([]);
 });
+
+test("Mine tiltak keeps every readable measure however many measures sit in cases the reader cannot see", async () => {
+  // One case the nurse can read the plan of, and one she cannot see, with 500 earlier measures of hers.
+  const { caseId: shared, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Mia Mål", 2013);
+  const { consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", {
+    caseId: shared,
+    ...consentTerms(subjectId, [units["Helsestasjonen"]!]),
+  });
+  await http.koordinator!.mutationOk("consents.activate", { consentId });
+  const { caseId: hidden } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Siri Skjult", 2013);
+  const { municipality_id } = await server.db.selectFrom("cases").select("municipality_id").where("id", "=", shared).executeTakeFirstOrThrow();
+  const measure = (caseId: string, measureId: string, deadline: string) => ({
+    case_id: caseId,
+    measure_id: measureId,
+    municipality_id,
+    title: measureId,
+    status: "planned",
+    responsible_user_id: idOf("Hanne Helsesykepleier"),
+    deadline,
+  });
+  await server.db
+    .insertInto("plan_measures")
+    .values([...Array.from({ length: 500 }, (_, i) => measure(hidden, `hidden-${i}`, "2030-01-01")), measure(shared, "readable", "2099-12-31")])
+    .execute();
+
+  const mine = await http.helsesykepleier!.queryOk<{ caseId: string; measureId: string }[]>("plans.myMeasures", { filter: "all" });
+  expect(mine.map((m) => m.measureId)).toEqual(["readable"]);
+  expect(mine.some((m) => m.caseId === hidden)).toBe(false);
+});

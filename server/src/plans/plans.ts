@@ -64,6 +64,8 @@ export async function restoreRevision(db: Db, plans: PlanCollab, actor: Actor, c
 
 export type MyMeasuresFilter = "all" | "due" | "overdue";
 export const DUE_WITHIN_DAYS = 14;
+/** At most this many measures in "Mine tiltak". */
+export const MY_MEASURES_LIMIT = 500;
 
 /**
  * "Mine tiltak": the measures the actor is responsible for, across cases, from the
@@ -80,12 +82,22 @@ export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter,
   if (filter !== "all") query = query.where("status", "in", ["planned", "in_progress"]);
   if (filter === "due") query = query.where("deadline", ">=", today).where("deadline", "<=", addDays(today, DUE_WITHIN_DAYS));
   if (filter === "overdue") query = query.where("deadline", "<", today);
-  const rows = await query.orderBy("deadline", "asc").limit(500).execute();
-  const visible = await visibleCases(db, actor, rows.map((r) => r.case_id), "coordination", "plan.my_measures");
-  const readable = rows.filter((r) => {
-    const access = visible.get(r.case_id);
-    return access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow;
-  });
+  // The first MY_MEASURES_LIMIT *readable* measures: rows are judged page by page, so
+  // measures in cases the actor can no longer see never push readable ones out.
+  const ordered = query.orderBy("deadline", "asc").orderBy("case_id").orderBy("measure_id");
+  const planReadable = new Map<string, boolean>();
+  const readable: Awaited<ReturnType<typeof ordered.execute>> = [];
+  for (let offset = 0; readable.length < MY_MEASURES_LIMIT; offset += MY_MEASURES_LIMIT) {
+    const rows = await ordered.limit(MY_MEASURES_LIMIT).offset(offset).execute();
+    const unjudged = [...new Set(rows.map((r) => r.case_id))].filter((id) => !planReadable.has(id));
+    const visible = await visibleCases(db, actor, unjudged, "coordination", "plan.my_measures");
+    for (const id of unjudged) {
+      const access = visible.get(id);
+      planReadable.set(id, access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow);
+    }
+    readable.push(...rows.filter((r) => planReadable.get(r.case_id)).slice(0, MY_MEASURES_LIMIT - readable.length));
+    if (rows.length < MY_MEASURES_LIMIT) break;
+  }
   // Whose plan it is: the subjects' names, readable since the case's identity is (and was audited) above.
   const subjects = await loadSubjects(db, [...new Set(readable.map((r) => r.case_id))]);
   return readable.map((r) => ({
