@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
+import { connectLive } from "../testing/live-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 
 // A reviewer's read of the read paths (issue 9): people named outside the participant
@@ -126,4 +127,23 @@ test("Mine tiltak keeps every readable measure however many measures sit in case
   const mine = await http.helsesykepleier!.queryOk<{ caseId: string; measureId: string }[]>("plans.myMeasures", { filter: "all" });
   expect(mine.map((m) => m.measureId)).toEqual(["readable"]);
   expect(mine.some((m) => m.caseId === hidden)).toBe(false);
+});
+
+test("an id has one spelling: an upper-case case or thread id is refused at the boundary, over HTTP and the socket", async () => {
+  const { caseId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Una Unik", 2013);
+  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const upper = conversationId.toUpperCase();
+  // The canonical spelling works; the other is refused as bad input, never found under a second name.
+  expect((await http.koordinator!.query("messages.conversation", { conversationId })).ok).toBe(true);
+  expect(await http.koordinator!.query("messages.conversation", { conversationId: upper })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
+  expect(await http.koordinator!.query("cases.get", { caseId: caseId.toUpperCase() })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
+  expect(await http.koordinator!.query("plans.revisions", { caseId: caseId.toUpperCase() })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
+  // A socket in a room named by the other spelling would be missed when access is re-judged.
+  const live = await connectLive(server.url, http.koordinator!.cookie!);
+  try {
+    expect((await live.request("conversation:join", { conversationId })).ok).toBe(true);
+    expect((await live.request("conversation:join", { conversationId: upper })).ok).toBe(false);
+  } finally {
+    live.close();
+  }
 });
