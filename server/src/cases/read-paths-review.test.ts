@@ -82,7 +82,7 @@ test("a handover between people the reader may know is shown to every reader of 
 
 type Notification = { kind: string; caseId: string | null };
 
-test("activating a consent invites only the named people who can then open the case", async () => {
+test("a consent's activation and end are told only to named people who can open, or could open, the case", async () => {
   const { caseId, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Ine Invitert", 2013);
   await http.koordinator!.mutationOk("cases.addParticipant", { caseId, unitId: units["Helsestasjonen"], userId: idOf("Hanne Helsesykepleier") });
   await http.koordinator!.mutationOk("cases.addParticipant", { caseId, unitId: units["NAV Fjellheim"], userId: idOf("Nils Veileder") });
@@ -98,6 +98,14 @@ test("activating a consent invites only the named people who can then open the c
   expect(await invitations("helsesykepleier")).toHaveLength(1);
   expect(await http.nav!.query("cases.get", { caseId })).toMatchObject({ error: { data: { code: "NOT_FOUND" } } });
   expect(await invitations("nav")).toEqual([]);
+
+  // Nor is NAV told that the consent ended: it never saw the case. The nurse, who did, is told.
+  await http.koordinator!.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket." });
+  const ended = async (user: string) =>
+    (await http[user]!.queryOk<Notification[]>("notifications.list")).filter((n) => n.kind === "consent_ended" && n.caseId === caseId);
+  expect(await ended("helsesykepleier")).toHaveLength(1);
+  expect(await ended("nav")).toEqual([]);
+  expect((await http.nav!.queryOk<Notification[]>("notifications.list")).filter((n) => n.caseId === caseId)).toEqual([]);
 });
 
 test("Mine tiltak keeps every readable measure however many measures sit in cases the reader cannot see", async () => {

@@ -196,6 +196,20 @@ export async function transitionConsent(
 
   // Who sees the case now, if this can narrow it: to name (and tell) those who lose it.
   const lapse = from === "active" || consent.supersedes_id ? await caseLapse(db, [consent.case_id]) : null;
+  // The people named in the case for the units concerned, told neutrally below: of an end,
+  // only those who could open the case (nobody hears of a case they never saw).
+  const namedInProvisions = async () =>
+    (
+      await db
+        .selectFrom("case_participants")
+        .select("user_id")
+        .where("case_id", "=", consent.case_id)
+        .where("removed_at", "is", null)
+        .where("user_id", "is not", null)
+        .where("unit_id", "in", provisions.map((p) => p.unitId))
+        .execute()
+    ).map((n) => n.user_id!);
+  const couldOpen = from === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : [];
   await db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("consents")
@@ -237,19 +251,9 @@ export async function transitionConsent(
     await lapse.publish(bus, accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));
   }
   if (t.to === "active" || narrowed) {
-    // Neutral notice to the people named in the case for the units concerned.
-    const named = await db
-      .selectFrom("case_participants")
-      .select("user_id")
-      .where("case_id", "=", consent.case_id)
-      .where("removed_at", "is", null)
-      .where("user_id", "is not", null)
-      .where("unit_id", "in", provisions.map((p) => p.unitId))
-      .execute();
-    const recipients = named.map((n) => n.user_id!).filter((id) => id !== actor.id);
     // Invited only if the invitation can be followed: a provision without `identity` opens no case.
-    const invited = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, recipients) : recipients;
-    await notifyNow(db, bus, invited, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    const told = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : couldOpen;
+    await notifyNow(db, bus, told.filter((id) => id !== actor.id), t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
   }
 }
 
