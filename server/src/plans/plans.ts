@@ -2,6 +2,7 @@ import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } fro
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
+import { knownPeople } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { COLLAB_PATH, planDomainsFor, type PlanCollab } from "./collab.ts";
@@ -26,7 +27,7 @@ export async function planConnection(db: Db, actor: Actor, caseId: string) {
 }
 
 export async function listRevisions(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
+  const { facts } = await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
   const rows = await db
     .selectFrom("plan_revisions")
     .select(["id", "reason", "editor_user_ids", "restored_from", "created_by", "created_at"])
@@ -39,10 +40,12 @@ export async function listRevisions(db: Db, actor: Actor, caseId: string) {
     ? await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", userIds).where("municipality_id", "=", actor.municipalityId).execute()
     : [];
   const names = new Map(users.map((u) => [u.id, u.display_name]));
+  // An editor whose taking part the reader may not know (a barnevern caseworker, say) is not named.
+  const known = await knownPeople(db, actor, facts, userIds);
   return rows.map((r) => ({
     id: r.id,
     reason: r.reason as "periodic" | "last_editor_left" | "restore",
-    editors: (r.editor_user_ids as string[]).map((id) => ({ id, name: names.get(id) ?? null })),
+    editors: (r.editor_user_ids as string[]).filter((id) => known.has(id)).map((id) => ({ id, name: names.get(id) ?? null })),
     restoredFrom: r.restored_from,
     createdAt: r.created_at,
   }));
