@@ -204,16 +204,26 @@ export async function knownReaders(db: Db, actor: Actor, facts: CaseFacts, categ
 export async function knownPeople(db: Db, actor: Actor, facts: CaseFacts, userIds: readonly string[]): Promise<Set<string>> {
   const viewer = policyActor(actor);
   const ids = [...new Set(userIds)];
-  const units = await unitsOfUsers(db, facts.municipalityId, ids);
-  const unitIds = [...new Set([...units.values()].flat())];
-  const [ctx, municipality, theirUnits] = await Promise.all([
+  const [ctx, municipality, memberships] = await Promise.all([
     loadParticipationContext(db, facts),
     db.selectFrom("municipalities").select("confidential_unit_kinds").where("id", "=", facts.municipalityId).executeTakeFirstOrThrow(),
-    unitIds.length ? db.selectFrom("units").select(["id", "kind"]).where("id", "in", unitIds).execute() : Promise.resolve([]),
+    // Every unit they belong to, even if they or it have since been deactivated: a
+    // former barnevern caseworker's name tells as much.
+    ids.length
+      ? db
+          .selectFrom("memberships as m")
+          .innerJoin("units as u", "u.id", "m.unit_id")
+          .select(["m.user_id", "m.unit_id", "u.kind"])
+          .where("m.user_id", "in", ids)
+          .where("u.municipality_id", "=", facts.municipalityId)
+          .execute()
+      : Promise.resolve([]),
   ]);
   const kinds = confidentialUnitKinds(municipality.confidential_unit_kinds as string[]);
+  const units = new Map<string, string[]>();
+  for (const m of memberships) units.set(m.user_id, [...(units.get(m.user_id) ?? []), m.unit_id]);
   // Every confidential unit of these people counts, whether it takes part now or not.
-  const confidential = new Set([...ctx.confidentialUnitIds, ...theirUnits.filter((u) => kinds.has(u.kind)).map((u) => u.id)]);
+  const confidential = new Set([...ctx.confidentialUnitIds, ...memberships.filter((m) => kinds.has(m.kind)).map((m) => m.unit_id)]);
   const wider: ParticipationContext = { ...ctx, confidentialUnitIds: confidential };
   return new Set(
     ids.filter(

@@ -69,6 +69,16 @@ test("a handover to a child welfare caseworker is not named to those who may not
   expect((await history("barnevern")).map((h) => h.status)).toEqual(["declined"]);
   expect(await history("helsesykepleier")).toEqual([]);
   expect(JSON.stringify(await http.helsesykepleier!.queryOk("cases.get", { caseId }))).not.toContain("Berit");
+
+  // Nor once she has left: a former child welfare caseworker's name tells as much.
+  const berit = idOf("Berit Barnevern");
+  await server.db.updateTable("users").set({ deactivated_at: new Date() }).where("id", "=", berit).execute();
+  try {
+    expect((await history("koordinator")).map((h) => h.toName)).toEqual(["Berit Barnevern"]);
+    expect(await history("helsesykepleier")).toEqual([]);
+  } finally {
+    await server.db.updateTable("users").set({ deactivated_at: null }).where("id", "=", berit).execute();
+  }
 });
 
 test("a handover between people the reader may know is shown to every reader of the case", async () => {
