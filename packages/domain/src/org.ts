@@ -30,7 +30,12 @@ export const roles = [
 export const roleSchema = z.enum(roles);
 export type Role = z.infer<typeof roleSchema>;
 
-export const idSchema = z.uuid();
+/**
+ * An id in its one canonical spelling (lower case, as the database returns it): an id
+ * spelled two ways could name one row to the database and two rooms or documents to
+ * the server, where revocation looks up only one of them.
+ */
+export const idSchema = z.uuid().lowercase();
 
 const name = text(200);
 

@@ -9,7 +9,7 @@ import { notifyNow } from "../notifications/notifications.ts";
 import { authorizeCase, readableCategories, readableFromOtherUnits, visibleCases, type CaseAccess } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
 import { caseLapse } from "./lapse.ts";
-import { accessOf, anyoneIn, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
+import { accessOf, anyoneIn, knownPeople, participantsFor, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
 
 /** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
 export const LIST_LIMIT = 500;
@@ -232,7 +232,9 @@ export async function getCase(db: Db, actor: Actor, caseId: string) {
     updatedAt: row.updated_at,
     subjects: subjects.get(caseId) ?? [],
     participants: await participantsFor(db, actor, access.facts, participants),
-    pendingHandover: handover
+    // Named only to those who may know the proposed coordinator takes part (not a barnevern caseworker to the others).
+    pendingHandover:
+      handover && (await knownPeople(db, actor, access.facts, [handover.to_user_id])).has(handover.to_user_id)
       ? {
           id: handover.id,
           toUserId: handover.to_user_id,

@@ -9,6 +9,7 @@ import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, visibilityBasis } from "./access.ts";
 import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
 import { caseLapse } from "./lapse.ts";
+import { knownPeople } from "./participants.ts";
 
 /**
  * Handing over the baton (stafettholder): proposed by the coordinator, accepted,
@@ -138,7 +139,7 @@ export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, 
 }
 
 export async function handoverHistory(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, {
+  const { facts } = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
@@ -149,11 +150,14 @@ export async function handoverHistory(db: Db, actor: Actor, caseId: string) {
     .selectFrom("case_handovers as h")
     .innerJoin("users as f", "f.id", "h.from_user_id")
     .innerJoin("users as t", "t.id", "h.to_user_id")
-    .select(["h.id", "h.status", "h.note", "h.proposed_at", "h.decided_at", "f.display_name as from_name", "t.display_name as to_name"])
+    .select(["h.id", "h.status", "h.note", "h.proposed_at", "h.decided_at", "h.from_user_id", "h.to_user_id", "f.display_name as from_name", "t.display_name as to_name"])
     .where("h.case_id", "=", caseId)
     .orderBy("h.proposed_at", "desc")
     .execute();
-  return rows.map((r) => ({
+  // A handover naming someone whose taking part the viewer may not know (a barnevern
+  // caseworker, say) is left out whole: a row with a blank name would tell as much.
+  const known = await knownPeople(db, actor, facts, rows.flatMap((r) => [r.from_user_id, r.to_user_id]));
+  return rows.filter((r) => known.has(r.from_user_id) && known.has(r.to_user_id)).map((r) => ({
     id: r.id,
     status: r.status,
     note: r.note,

@@ -14,6 +14,7 @@ import {
 import type { Actor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { authorizeCase, policyActor } from "./access.ts";
+import { loadCaseFacts } from "./facts.ts";
 
 /**
  * Who takes part in a case, who of them can see what and why, and who may know it.
@@ -87,6 +88,17 @@ export async function unitsOfUsers(db: Db, municipalityId: string, userIds: read
     .execute();
   for (const r of rows) (byUser.get(r.user_id) ?? byUser.set(r.user_id, []).get(r.user_id)!).push(r.unit_id);
   return byUser;
+}
+
+/** Those of the users who may open the case now (identity, for coordination), as decide() judges them. */
+export async function whoCanOpenCase(db: Db, caseId: string, userIds: readonly string[]): Promise<string[]> {
+  const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
+  if (!facts || userIds.length === 0) return [];
+  const units = await unitsOfUsers(db, facts.municipalityId, userIds);
+  return [...new Set(userIds)].filter(
+    (userId) =>
+      decide({ userId, municipalityId: facts.municipalityId, unitIds: units.get(userId) ?? [] }, { case: facts, category: "identity" }, "read", "coordination").allow,
+  );
 }
 
 export type ParticipantRow = {
@@ -180,6 +192,47 @@ export async function knownReaders(db: Db, actor: Actor, facts: CaseFacts, categ
   const viewer = policyActor(actor);
   const [ctx, readers] = await Promise.all([loadParticipationContext(db, facts), caseReadersWithBasis(db, facts, category)]);
   return readers.filter((r) => r.userId === facts.coordinatorUserId || mayKnowParticipation(viewer, ctx, r.basis.unitId));
+}
+
+/**
+ * Which of these people the viewer may know take part in the case: the coordinator (the
+ * case page names them), the viewer, and anyone in no confidential unit (child welfare,
+ * police, kinds the municipality marks) whose taking part the viewer has no basis to know.
+ * For naming people outside the participant list (a handover's parties): a barnevern
+ * caseworker's name tells that barnevern takes part.
+ */
+export async function knownPeople(db: Db, actor: Actor, facts: CaseFacts, userIds: readonly string[]): Promise<Set<string>> {
+  const viewer = policyActor(actor);
+  const ids = [...new Set(userIds)];
+  const [ctx, municipality, memberships] = await Promise.all([
+    loadParticipationContext(db, facts),
+    db.selectFrom("municipalities").select("confidential_unit_kinds").where("id", "=", facts.municipalityId).executeTakeFirstOrThrow(),
+    // Every unit they belong to, even if they or it have since been deactivated: a
+    // former barnevern caseworker's name tells as much.
+    ids.length
+      ? db
+          .selectFrom("memberships as m")
+          .innerJoin("units as u", "u.id", "m.unit_id")
+          .select(["m.user_id", "m.unit_id", "u.kind"])
+          .where("m.user_id", "in", ids)
+          .where("u.municipality_id", "=", facts.municipalityId)
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const kinds = confidentialUnitKinds(municipality.confidential_unit_kinds as string[]);
+  const units = new Map<string, string[]>();
+  for (const m of memberships) units.set(m.user_id, [...(units.get(m.user_id) ?? []), m.unit_id]);
+  // Every confidential unit of these people counts, whether it takes part now or not.
+  const confidential = new Set([...ctx.confidentialUnitIds, ...memberships.filter((m) => kinds.has(m.kind)).map((m) => m.unit_id)]);
+  const wider: ParticipationContext = { ...ctx, confidentialUnitIds: confidential };
+  return new Set(
+    ids.filter(
+      (id) =>
+        id === facts.coordinatorUserId ||
+        id === actor.id ||
+        (units.get(id) ?? []).every((unitId) => mayKnowParticipation(viewer, wider, unitId)),
+    ),
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor } from "../cases/access.ts";
 import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
 import { caseLapse } from "../cases/lapse.ts";
+import { whoCanOpenCase } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
@@ -195,6 +196,20 @@ export async function transitionConsent(
 
   // Who sees the case now, if this can narrow it: to name (and tell) those who lose it.
   const lapse = from === "active" || consent.supersedes_id ? await caseLapse(db, [consent.case_id]) : null;
+  // The people named in the case for the units concerned, told neutrally below: of an end,
+  // only those who could open the case (nobody hears of a case they never saw).
+  const namedInProvisions = async () =>
+    (
+      await db
+        .selectFrom("case_participants")
+        .select("user_id")
+        .where("case_id", "=", consent.case_id)
+        .where("removed_at", "is", null)
+        .where("user_id", "is not", null)
+        .where("unit_id", "in", provisions.map((p) => p.unitId))
+        .execute()
+    ).map((n) => n.user_id!);
+  const couldOpen = from === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : [];
   await db.transaction().execute(async (trx) => {
     const updated = await trx
       .updateTable("consents")
@@ -236,17 +251,9 @@ export async function transitionConsent(
     await lapse.publish(bus, accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));
   }
   if (t.to === "active" || narrowed) {
-    // Neutral notice to the people named in the case for the units concerned.
-    const named = await db
-      .selectFrom("case_participants")
-      .select("user_id")
-      .where("case_id", "=", consent.case_id)
-      .where("removed_at", "is", null)
-      .where("user_id", "is not", null)
-      .where("unit_id", "in", provisions.map((p) => p.unitId))
-      .execute();
-    const recipients = named.map((n) => n.user_id!).filter((id) => id !== actor.id);
-    await notifyNow(db, bus, recipients, t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    // Invited only if the invitation can be followed: a provision without `identity` opens no case.
+    const told = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : couldOpen;
+    await notifyNow(db, bus, told.filter((id) => id !== actor.id), t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
   }
 }
 

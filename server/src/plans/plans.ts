@@ -2,6 +2,7 @@ import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } fro
 import type { Actor } from "../auth/actor.ts";
 import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
+import { knownPeople } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { COLLAB_PATH, planDomainsFor, type PlanCollab } from "./collab.ts";
@@ -26,7 +27,7 @@ export async function planConnection(db: Db, actor: Actor, caseId: string) {
 }
 
 export async function listRevisions(db: Db, actor: Actor, caseId: string) {
-  await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
+  const { facts } = await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
   const rows = await db
     .selectFrom("plan_revisions")
     .select(["id", "reason", "editor_user_ids", "restored_from", "created_by", "created_at"])
@@ -39,10 +40,12 @@ export async function listRevisions(db: Db, actor: Actor, caseId: string) {
     ? await db.selectFrom("users").select(["id", "display_name"]).where("id", "in", userIds).where("municipality_id", "=", actor.municipalityId).execute()
     : [];
   const names = new Map(users.map((u) => [u.id, u.display_name]));
+  // An editor whose taking part the reader may not know (a barnevern caseworker, say) is not named.
+  const known = await knownPeople(db, actor, facts, userIds);
   return rows.map((r) => ({
     id: r.id,
     reason: r.reason as "periodic" | "last_editor_left" | "restore",
-    editors: (r.editor_user_ids as string[]).map((id) => ({ id, name: names.get(id) ?? null })),
+    editors: (r.editor_user_ids as string[]).filter((id) => known.has(id)).map((id) => ({ id, name: names.get(id) ?? null })),
     restoredFrom: r.restored_from,
     createdAt: r.created_at,
   }));
@@ -64,6 +67,8 @@ export async function restoreRevision(db: Db, plans: PlanCollab, actor: Actor, c
 
 export type MyMeasuresFilter = "all" | "due" | "overdue";
 export const DUE_WITHIN_DAYS = 14;
+/** At most this many measures in "Mine tiltak". */
+export const MY_MEASURES_LIMIT = 500;
 
 /**
  * "Mine tiltak": the measures the actor is responsible for, across cases, from the
@@ -80,12 +85,22 @@ export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter,
   if (filter !== "all") query = query.where("status", "in", ["planned", "in_progress"]);
   if (filter === "due") query = query.where("deadline", ">=", today).where("deadline", "<=", addDays(today, DUE_WITHIN_DAYS));
   if (filter === "overdue") query = query.where("deadline", "<", today);
-  const rows = await query.orderBy("deadline", "asc").limit(500).execute();
-  const visible = await visibleCases(db, actor, rows.map((r) => r.case_id), "coordination", "plan.my_measures");
-  const readable = rows.filter((r) => {
-    const access = visible.get(r.case_id);
-    return access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow;
-  });
+  // The first MY_MEASURES_LIMIT *readable* measures: rows are judged page by page, so
+  // measures in cases the actor can no longer see never push readable ones out.
+  const ordered = query.orderBy("deadline", "asc").orderBy("case_id").orderBy("measure_id");
+  const planReadable = new Map<string, boolean>();
+  const readable: Awaited<ReturnType<typeof ordered.execute>> = [];
+  for (let offset = 0; readable.length < MY_MEASURES_LIMIT; offset += MY_MEASURES_LIMIT) {
+    const rows = await ordered.limit(MY_MEASURES_LIMIT).offset(offset).execute();
+    const unjudged = [...new Set(rows.map((r) => r.case_id))].filter((id) => !planReadable.has(id));
+    const visible = await visibleCases(db, actor, unjudged, "coordination", "plan.my_measures");
+    for (const id of unjudged) {
+      const access = visible.get(id);
+      planReadable.set(id, access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow);
+    }
+    readable.push(...rows.filter((r) => planReadable.get(r.case_id)).slice(0, MY_MEASURES_LIMIT - readable.length));
+    if (rows.length < MY_MEASURES_LIMIT) break;
+  }
   // Whose plan it is: the subjects' names, readable since the case's identity is (and was audited) above.
   const subjects = await loadSubjects(db, [...new Set(readable.map((r) => r.case_id))]);
   return readable.map((r) => ({

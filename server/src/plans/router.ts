@@ -1,10 +1,10 @@
-import { text } from "@laget/domain";
+import { idSchema, text } from "@laget/domain";
 import { z } from "zod";
 import { adminProcedure, router, userProcedure } from "../trpc/init.ts";
 import { getDomains, listRevisions, myMeasures, planConnection, restoreRevision, setDomains } from "./plans.ts";
 
-const caseIdInput = z.strictObject({ caseId: z.uuid() });
-const restoreInput = z.strictObject({ caseId: z.uuid(), revisionId: z.uuid() });
+const caseIdInput = z.strictObject({ caseId: idSchema });
+const restoreInput = z.strictObject({ caseId: idSchema, revisionId: idSchema });
 const myMeasuresInput = z.strictObject({ filter: z.enum(["all", "due", "overdue"]).default("all") }).default({ filter: "all" });
 const domainsInput = z.strictObject({
   domains: z
