@@ -103,6 +103,9 @@ test("consent decides who sees a case, withdrawal takes effect at once, and the 
   // NAV Fjellheim's consent covers a referral only: it takes part, but cannot see the case yet.
   await row("NAV Fjellheim (hele enheten)").getByText("Kan ikke se saken ennå.", { exact: false }).waitFor();
   await row("Kari Koordinator, Fjellheim skole").getByText("Ser saken (egen enhet).", { exact: false }).waitFor();
+  // Her own row goes with the baton, not by a click; the others can be removed.
+  expect(await row("Kari Koordinator, Fjellheim skole").getByRole("button", { name: /^Fjern / }).count()).toBe(0);
+  expect(await row("Helsestasjonen (hele enheten)").getByRole("button", { name: /^Fjern / }).count()).toBe(1);
   // Adding a unit without a basis says so at once.
   await teacher.getByLabel("Enhet", { exact: true }).selectOption({ label: "PPT" });
   await teacher.getByRole("button", { name: "Legg til deltaker" }).click();

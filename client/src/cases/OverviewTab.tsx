@@ -151,7 +151,8 @@ function Participants({ onStatus }: { onStatus: (s: string) => void }) {
               <li key={p.id}>
                 <span>{name}</span>
                 {p.access && <span className="participant-access muted">{accessText(t, p.access)}</span>}
-                {canEdit && (
+                {/* The coordinator's own row goes with the baton (a handover), never by a click here. */}
+                {canEdit && p.userId !== kase.coordinatorUserId && (
                   <button
                     type="button"
                     className="button button--secondary button--small"

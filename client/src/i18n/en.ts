@@ -705,7 +705,7 @@ export const en: Catalog = {
     plan_revisions: "Saw earlier versions of the plan",
     plan_restore: "Restored an earlier version of the plan",
     plan_my_measures: "Saw their measures in “My measures”",
-    denied: "Refused: {action}",
+    denied: "Refused attempt: {action}",
   },
   review: {
     nav: "Review",

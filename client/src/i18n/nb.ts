@@ -32,7 +32,7 @@ export const nb = {
     noMemberships: "Du er ikke med i noen enhet ennå.",
     changePassword: "Bytt passord",
     logout: "Logg ut",
-    logoutEverywhere: "Logg ut på alle enheter",
+    logoutEverywhere: "Logg ut på alle PC-er og mobiler",
   },
   sections: {
     cases: {
@@ -707,7 +707,7 @@ export const nb = {
     plan_revisions: "Så tidligere versjoner av tiltaksplanen",
     plan_restore: "Gjenopprettet en tidligere versjon av tiltaksplanen",
     plan_my_measures: "Så tiltakene sine i «Mine tiltak»",
-    denied: "Avvist: {action}",
+    denied: "Avvist forsøk: {action}",
   },
   review: {
     nav: "Gjennomgang",

@@ -36,7 +36,7 @@ const entry = (at: string, action: string, over: Partial<AccessLogEntry> = {}): 
 test("every audited action has a plain Norwegian phrase; a refusal says what was tried", () => {
   expect(auditPhraseNb("note.read")).toBe("Leste notat");
   expect(auditPhraseNb("plan.connect")).toBe("Åpnet tiltaksplanen");
-  expect(auditPhraseNb("denied:case.read")).toBe("Avvist: Åpnet saken");
+  expect(auditPhraseNb("denied:case.read")).toBe("Avvist forsøk: Åpnet saken");
 });
 
 test("the CSV has a BOM, Norwegian headers, ';', local Oslo time and identical reads folded with a count", () => {
@@ -54,7 +54,7 @@ test("the CSV has a BOM, Norwegian headers, ';', local Oslo time and identical r
     "Tid;Siste gang;Person;Enhet;Handling;Antall;Grunnlag;Formål",
     '2026-06-01 14:10:00;2026-06-01 14:30:00;Hanne Helsesykepleier;Helsestasjonen;Åpnet saken;3;"Samtykke, versjon 2";Samordning',
     '2026-06-01 14:05:00;;"Kari; Koordinator";Helsestasjonen;Skrev et notat;1;Egen enhet;Samordning',
-    "2026-06-01 14:00:00;;Hanne Helsesykepleier;;Avvist: Åpnet saken;1;Ingen – avvist;Samordning",
+    "2026-06-01 14:00:00;;Hanne Helsesykepleier;;Avvist forsøk: Åpnet saken;1;Ingen – avvist;Samordning",
   ]);
   expect(osloTime(new Date("2026-01-15T12:00:00Z"))).toBe("2026-01-15 13:00:00");
   expect(csvCell('a "b"')).toBe('"a ""b"""');

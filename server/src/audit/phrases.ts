@@ -65,9 +65,9 @@ export const auditPhrasesNb: Record<string, string> = {
   "plan.my_measures": "Så tiltakene sine i «Mine tiltak»",
 };
 
-/** "Leste notat"; a refusal says what was tried ("Avvist: Åpnet saken"); an unknown code stays as it is. */
+/** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */
 export function auditPhraseNb(action: string): string {
-  if (action.startsWith("denied:")) return `Avvist: ${auditPhraseNb(action.slice("denied:".length))}`;
+  if (action.startsWith("denied:")) return `Avvist forsøk: ${auditPhraseNb(action.slice("denied:".length))}`;
   return auditPhrasesNb[action] ?? action;
 }
 
