@@ -5,6 +5,7 @@ import type { AccessChanged, EventBus, MembershipChanged } from "../events/bus.t
 import { notifyNow } from "../notifications/notifications.ts";
 import { policyActor } from "./access.ts";
 import { loadCaseFacts } from "./facts.ts";
+import { caseReadersWithBasis } from "./participants.ts";
 
 /**
  * When a basis lapses (DESIGN.md §4.3): who could see a case before a change and cannot
@@ -18,38 +19,11 @@ import { loadCaseFacts } from "./facts.ts";
  *   await lapse.publish(bus, accessChanged(caseId, ...));
  */
 
-/** Who may see each case (identity, coordination) at `at`: the coordinator and the members of participating units, as decide() judges them. */
+/** Who may see each case (identity, coordination) at `at`: the case's readers as decide() judges them. */
 export async function caseReaders(db: Db, facts: ReadonlyMap<string, CaseFacts>, at = new Date()): Promise<Map<string, Set<string>>> {
-  const readers = new Map<string, Set<string>>([...facts.keys()].map((id) => [id, new Set<string>()]));
-  const all = [...facts.values()];
-  if (all.length === 0) return readers;
-  const coordinators = all.map((f) => f.coordinatorUserId);
-  const units = [...new Set(all.flatMap((f) => f.participants.map((p) => p.unitId)))];
-  const rows = await db
-    .selectFrom("memberships as m")
-    .innerJoin("units as u", "u.id", "m.unit_id")
-    .innerJoin("users as us", "us.id", "m.user_id")
-    .select(["m.user_id", "m.unit_id", "us.municipality_id"])
-    .where("us.deactivated_at", "is", null)
-    .where("u.valid_to", "is", null)
-    .whereRef("u.municipality_id", "=", "us.municipality_id")
-    .where((eb) =>
-      eb.or([
-        eb("m.user_id", "in", coordinators),
-        ...(units.length ? [eb("m.user_id", "in", eb.selectFrom("memberships").select("user_id").where("unit_id", "in", units))] : []),
-      ]),
-    )
-    .execute();
-  const users = new Map<string, { municipalityId: string; unitIds: string[] }>();
-  for (const r of rows) {
-    const u = users.get(r.user_id) ?? { municipalityId: r.municipality_id, unitIds: [] };
-    u.unitIds.push(r.unit_id);
-    users.set(r.user_id, u);
-  }
-  for (const f of all) {
-    for (const [userId, u] of users) {
-      if (decide({ userId, ...u }, { case: f, category: "identity" }, "read", "coordination", at).allow) readers.get(f.caseId)!.add(userId);
-    }
+  const readers = new Map<string, Set<string>>();
+  for (const [caseId, f] of facts) {
+    readers.set(caseId, new Set((await caseReadersWithBasis(db, f, "identity", at)).map((r) => r.userId)));
   }
   return readers;
 }
