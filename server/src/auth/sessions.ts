@@ -62,6 +62,12 @@ export async function validateSessionToken(
   return { session: { id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt }, refreshed };
 }
 
+/** Whether the user's session still stands (not logged out, ended or replaced): live connections opened with it may go on. */
+export async function sessionStands(db: Db, sessionId: string, userId: string): Promise<boolean> {
+  const row = await db.selectFrom("sessions").select("id").where("id", "=", sessionId).where("user_id", "=", userId).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
 }

@@ -16,7 +16,7 @@ import { createClient } from "redis";
 import { Server, type DefaultEventsMap, type Socket } from "socket.io";
 import type { z } from "zod";
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { validateSessionToken } from "../auth/sessions.ts";
+import { sessionStands, validateSessionToken } from "../auth/sessions.ts";
 import { allows } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
@@ -146,8 +146,8 @@ function guardRecovery(io: LagetServer, db: Db, log: Logger) {
     try {
       const data = session.data as Partial<SocketData> | undefined;
       const userId = data?.actor?.id;
-      const live = data?.sessionId ? await db.selectFrom("sessions").select("user_id").where("id", "=", data.sessionId).executeTakeFirst() : undefined;
-      const actor = userId && live?.user_id === userId ? await loadActor(db, userId) : null;
+      const stands = userId && data?.sessionId ? await sessionStands(db, data.sessionId, userId) : false;
+      const actor = userId && stands ? await loadActor(db, userId) : null;
       if (!actor || actor.mustChangePassword) return undefined;
       const { ids } = await readableConversationIds(db, actor);
       const rooms = session.rooms.filter((r) => r.startsWith("conversation:"));
@@ -208,9 +208,6 @@ export async function attachGateway(options: {
     other: createRateLimiter(limits.other),
     typing: createRateLimiter(limits.typing),
   };
-
-  const sessionStands = async (socket: LagetSocket) =>
-    (await db.selectFrom("sessions").select("id").where("id", "=", socket.data.sessionId).where("user_id", "=", socket.data.actor.id).executeTakeFirst()) !== undefined;
 
   /** Narrowing events this node has handled: a judgement that saw another one start is made again. */
   let narrowings = 0;
@@ -396,7 +393,7 @@ export async function attachGateway(options: {
 
     void (async () => {
       // A session ended during the handshake was not among the sockets the node closed.
-      if (socket.data.judgedAt !== narrowings && !(await sessionStands(socket))) {
+      if (socket.data.judgedAt !== narrowings && !(await sessionStands(db, socket.data.sessionId, socket.data.actor.id))) {
         socket.emit("session:ended");
         socket.disconnect(true);
         return;

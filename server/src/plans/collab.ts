@@ -7,7 +7,7 @@ import type { Basis } from "@laget/policy";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { validateSessionToken } from "../auth/sessions.ts";
+import { sessionStands, validateSessionToken } from "../auth/sessions.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
@@ -240,8 +240,7 @@ export function createPlanCollab(options: {
     async connected({ connection }) {
       const ctx = connection.context as CollabContext;
       if (ctx.judgedAt === narrowings) return;
-      const session = await db.selectFrom("sessions").select("id").where("id", "=", ctx.sessionId).where("user_id", "=", ctx.userId).executeTakeFirst();
-      if (!session) return revoke(connection, "signed_out");
+      if (!(await sessionStands(db, ctx.sessionId, ctx.userId))) return revoke(connection, "signed_out");
       await recheck(ctx.caseId, "access_changed", new Set([ctx.userId]));
     },
     // Defence in depth: a connection marked revoked applies nothing more.
