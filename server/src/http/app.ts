@@ -4,11 +4,10 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
-import { loadActor } from "../auth/actor.ts";
-import { SESSION_INACTIVITY_TIMEOUT_MS, validateSessionToken } from "../auth/sessions.ts";
+import { SESSION_INACTIVITY_TIMEOUT_MS } from "../auth/sessions.ts";
+import { authenticateRequest, SESSION_COOKIE, sessionTokenOf } from "../auth/upgrade.ts";
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -20,7 +19,7 @@ import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
 import { requireSameOrigin, type PublicOrigin } from "./origin.ts";
 
-export const SESSION_COOKIE = "laget_session";
+export { SESSION_COOKIE };
 
 function sessionCookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${secure ? "; Secure" : ""}`;
@@ -72,10 +71,9 @@ export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrig
         // tRPC builds its own Response: cookies go through resHeaders, not Hono's context.
         const setSessionCookie = (token: string) =>
           resHeaders.append("set-cookie", sessionCookie(token, SESSION_INACTIVITY_TIMEOUT_MS / 1000, secureCookies));
-        const token = getCookie(c, SESSION_COOKIE);
-        const validated = token ? await validateSessionToken(db, token) : null;
-        const actor = validated ? await loadActor(db, validated.session.userId) : null;
-        if (validated?.refreshed && actor && token) setSessionCookie(token);
+        const authenticated = await authenticateRequest(db, c.req.header("cookie"));
+        const token = sessionTokenOf(c.req.header("cookie"));
+        if (authenticated?.refreshed && token) setSessionCookie(token);
         return {
           db,
           bus,
@@ -84,8 +82,8 @@ export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrig
           messageLimiter,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,
-          session: actor ? validated!.session : null,
-          actor,
+          session: authenticated?.session ?? null,
+          actor: authenticated?.actor ?? null,
           setSessionCookie,
           clearSessionCookie: () => resHeaders.append("set-cookie", sessionCookie("", 0, secureCookies)),
         };

@@ -16,14 +16,14 @@ import { createClient } from "redis";
 import { Server, type DefaultEventsMap, type Socket } from "socket.io";
 import type { z } from "zod";
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { sessionStands, validateSessionToken } from "../auth/sessions.ts";
+import { sessionStands } from "../auth/sessions.ts";
+import { authenticateUpgrade } from "../auth/upgrade.ts";
 import { allows } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { sessionEnded, type AccessChanged, type EventBus, type MembershipChanged } from "../events/bus.ts";
 import type { LapseTimer } from "../events/lapse-timer.ts";
-import { SESSION_COOKIE } from "../http/app.ts";
 import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
 import { fieldErrorsOf } from "../trpc/errors.ts";
@@ -109,14 +109,6 @@ function headersOf(req: IncomingMessage): Headers {
 function originAllowed(req: IncomingMessage, publicOrigin: string): boolean {
   const headers = headersOf(req);
   return isSameSiteRequest(headers, publicOrigin) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of (header ?? "").split(";")) {
-    const [key, ...rest] = part.trim().split("=");
-    if (key === name) return rest.join("=") || null;
-  }
-  return null;
 }
 
 function failure(err: unknown, log: Logger): AckResponse {
@@ -216,11 +208,10 @@ export async function attachGateway(options: {
     // Counted before the session is read: one ended from here on is checked again at setup.
     const judgedAt = narrowings;
     try {
-      const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
-      const validated = token ? await validateSessionToken(db, token) : null;
-      const actor = validated ? await loadActor(db, validated.session.userId) : null;
-      if (!actor || actor.mustChangePassword) return next(new Error("UNAUTHENTICATED"));
-      socket.data = { actor, sessionId: validated!.session.id, checkedAt: Date.now(), away: false, judgedAt } satisfies SocketData;
+      const authenticated = await authenticateUpgrade(db, socket.request.headers.cookie);
+      if (!authenticated) return next(new Error("UNAUTHENTICATED"));
+      const { actor, sessionId } = authenticated;
+      socket.data = { actor, sessionId, checkedAt: Date.now(), away: false, judgedAt } satisfies SocketData;
       next();
     } catch (err) {
       log.error({ err }, "socket handshake failed");
@@ -231,10 +222,8 @@ export async function attachGateway(options: {
   /** The socket's user, re-read now and then: a signed-out session or a deactivated user loses the socket. */
   async function actorOf(socket: LagetSocket): Promise<Actor> {
     if (Date.now() - socket.data.checkedAt > ACTOR_REFRESH_MS) {
-      const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
-      const validated = token ? await validateSessionToken(db, token) : null;
-      const actor = validated ? await loadActor(db, validated.session.userId) : null;
-      if (!actor || actor.id !== socket.data.actor.id || actor.mustChangePassword) {
+      const actor = (await authenticateUpgrade(db, socket.request.headers.cookie))?.actor;
+      if (!actor || actor.id !== socket.data.actor.id) {
         socket.disconnect(true);
         throw new AppError("UNAUTHENTICATED");
       }

@@ -7,7 +7,8 @@ import type { Basis } from "@laget/policy";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { sessionStands, validateSessionToken } from "../auth/sessions.ts";
+import { sessionStands } from "../auth/sessions.ts";
+import { authenticateUpgrade } from "../auth/upgrade.ts";
 import { allows, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
@@ -54,7 +55,6 @@ import { createPlanUpdateLog } from "./update-log.ts";
  */
 
 export const COLLAB_PATH = "/collab";
-const SESSION_COOKIE = "laget_session";
 
 /** Stateless messages to the client, as JSON: why its access changed. */
 export type CollabNotice =
@@ -102,15 +102,6 @@ export type PlanCollab = {
   flush(): Promise<void>;
   close(): Promise<void>;
 };
-
-function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
-}
 
 function refusal(reason: string): Error & { reason: string } {
   return Object.assign(new Error(reason), { reason });
@@ -205,10 +196,9 @@ export function createPlanCollab(options: {
       const seen = narrowings;
       const caseId = caseIdOfDocument(documentName);
       if (!caseId) throw refusal("not-found");
-      const token = readCookie(requestHeaders.get("cookie"), SESSION_COOKIE);
-      const validated = token ? await validateSessionToken(db, token) : null;
-      const actor = validated ? await loadActor(db, validated.session.userId) : null;
-      if (!actor || actor.mustChangePassword) throw refusal("unauthenticated");
+      const authenticated = await authenticateUpgrade(db, requestHeaders.get("cookie"));
+      if (!authenticated) throw refusal("unauthenticated");
+      const { actor } = authenticated;
       let access;
       try {
         access = await authorizeCase(db, actor, caseId, {
@@ -227,7 +217,7 @@ export function createPlanCollab(options: {
       options.lapses?.track(access.facts);
       return {
         userId: actor.id,
-        sessionId: validated!.session.id,
+        sessionId: authenticated.sessionId,
         caseId,
         municipalityId: access.facts.municipalityId,
         basis: access.basis,
