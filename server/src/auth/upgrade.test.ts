@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, test } from "vitest";
+import type { Db } from "../db/connect.ts";
+import { createTestDb, type TestDb } from "../testing/test-db.ts";
+import { createSession } from "./sessions.ts";
+import { authenticateUpgrade, SESSION_COOKIE, sessionTokenOf } from "./upgrade.ts";
+
+let testDb: TestDb;
+let db: Db;
+let userId: string;
+beforeAll(async () => {
+  testDb = await createTestDb();
+  db = testDb.db;
+  const m = await db.insertInto("municipalities").values({ name: "Testkommune" }).returning("id").executeTakeFirstOrThrow();
+  const u = await db
+    .insertInto("users")
+    .values({ municipality_id: m.id, email: "u@test.no", display_name: "U", password_hash: "x", must_change_password: false })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  userId = u.id;
+});
+afterAll(() => testDb?.close());
+
+test("the session cookie is found among others, whatever the spacing, and only under its exact name", () => {
+  expect(sessionTokenOf(`a=1; ${SESSION_COOKIE}=abc.def;b=2`)).toBe("abc.def");
+  expect(sessionTokenOf(`${SESSION_COOKIE}x=abc.def; x${SESSION_COOKIE}=ghi.jkl`)).toBeNull();
+  expect(sessionTokenOf(`${SESSION_COOKIE}=`)).toBeNull();
+  expect(sessionTokenOf(undefined)).toBeNull();
+});
+
+test("an upgrade is authenticated by a standing session, and refused once the user must change their password", async () => {
+  const { token, session } = await createSession(db, userId);
+  const cookie = `other=1; ${SESSION_COOKIE}=${token}`;
+  expect(await authenticateUpgrade(db, cookie)).toMatchObject({ actor: { id: userId }, sessionId: session.id });
+  expect(await authenticateUpgrade(db, `${SESSION_COOKIE}=${token}x`)).toBeNull();
+
+  await db.updateTable("users").set({ must_change_password: true }).where("id", "=", userId).execute();
+  expect(await authenticateUpgrade(db, cookie)).toBeNull();
+});
