@@ -4,7 +4,7 @@ export type Language = "nb" | "en";
 export const languages: readonly Language[] = ["nb", "en"];
 
 /** The shape of nb with every text widened to string: what another language must provide. */
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+export type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Catalog = Widen<typeof nb>;
 
 /** Every dotted path to a text, e.g. "login.title". */
