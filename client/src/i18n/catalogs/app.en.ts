@@ -61,7 +61,7 @@ export const appEn: Widen<typeof appNb> = {
     body: "Only the municipality's administrators can use this part. Ask an administrator if you need access.",
   },
   common: {
-    characterCount: "{used} of {limit} characters",
+    characterCount: "{used, number} of {limit, number} characters",
     cancel: "Cancel",
     loading: "Loading …",
     loadFailed: "Could not load the content.",

@@ -58,7 +58,7 @@ export const appNb = {
     body: "Bare administratorer i kommunen kan bruke denne delen. Spør en administrator hvis du trenger tilgang.",
   },
   common: {
-    characterCount: "{used} av {limit} tegn",
+    characterCount: "{used, number} av {limit, number} tegn",
     cancel: "Avbryt",
     loading: "Laster …",
     loadFailed: "Kunne ikke hente innholdet.",

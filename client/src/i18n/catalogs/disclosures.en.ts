@@ -29,6 +29,7 @@ export const disclosuresEn: Widen<typeof disclosuresNb> = {
     onlyYours: "You see only the legal-basis disclosures your unit has made or received.",
     item: "{from} to {to}, {date}",
     statuteLabel: "Legal basis",
+    statuteOption: "{title} ({reference})",
     categoriesLabel: "Information",
     byLabel: "Recorded by",
     until: "Valid until",
@@ -40,5 +41,11 @@ export const disclosuresEn: Widen<typeof disclosuresNb> = {
     revoke: "Revoke",
     revokeFor: "Revoke the disclosure to {to}",
     revokedDone: "The disclosure has been revoked.",
+  },
+  statute: {
+    "bvl-13-1": { title: "Duty to inform the child welfare service", reference: "Child Welfare Act § 13-2 and § 6-4 (Public Administration Act § 13 b)" },
+    avverge: { title: "Averting danger to life and health", reference: "Health Personnel Act § 31 / Penal Code § 196" },
+    "fvl-13b-5": { title: "The service's own tasks (necessary to carry out its tasks)", reference: "Public Administration Act § 13 b first paragraph no. 5" },
+    anonym: { title: "Anonymised discussion", reference: "Public Administration Act § 13 a no. 2" },
   },
 };

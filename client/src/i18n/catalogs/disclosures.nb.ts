@@ -26,6 +26,7 @@ export const disclosuresNb = {
     onlyYours: "Du ser bare opplysninger etter lov som enheten din har gitt eller mottatt.",
     item: "{from} til {to}, {date}",
     statuteLabel: "Lovgrunnlag",
+    statuteOption: "{title} ({reference})",
     categoriesLabel: "Opplysninger",
     byLabel: "Registrert av",
     until: "Gjelder til",
@@ -37,5 +38,12 @@ export const disclosuresNb = {
     revoke: "Trekk tilbake",
     revokeFor: "Trekk tilbake opplysningen til {to}",
     revokedDone: "Opplysningen er trukket tilbake.",
+  },
+  /** The default legal bases by key (server/src/disclosures defaultStatutes), as the server seeds them. */
+  statute: {
+    "bvl-13-1": { title: "Opplysningsplikt til barnevernet", reference: "barnevernsloven § 13-2 og § 6-4 (forvaltningsloven § 13 b)" },
+    avverge: { title: "Avverge fare for liv og helse", reference: "helsepersonelloven § 31 / straffeloven § 196" },
+    "fvl-13b-5": { title: "Egne oppgaver (nødvendig for å utføre tjenestens oppgaver)", reference: "forvaltningsloven § 13 b første ledd nr. 5" },
+    anonym: { title: "Anonymisert drøfting", reference: "forvaltningsloven § 13 a nr. 2" },
   },
 } as const;

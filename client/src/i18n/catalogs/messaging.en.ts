@@ -48,7 +48,7 @@ export const messagingEn: Widen<typeof messagingNb> = {
     composerHint: "Enter sends, Shift+Enter adds a new line. Type @ to mention a person or a unit.",
     send: "Send",
     suggestions: "Whom do you want to mention?",
-    suggestionsCount: "{count} suggestions. Use the up and down arrows, and Enter to choose.",
+    suggestionsCount: "{count, plural, one {# suggestion} other {# suggestions}}. Use the up and down arrows, and Enter to choose.",
     unitSuffix: "unit",
     typingOne: "{name} is typing …",
     typingTwo: "{a} and {b} are typing …",

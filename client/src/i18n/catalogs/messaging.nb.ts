@@ -7,7 +7,7 @@ export const messagingNb = {
     empty: "Du har ingen samtaler ennå.",
     choose: "Velg en samtale i listen, eller start en ny samtale.",
     back: "Alle samtaler",
-    unread: "{count} uleste",
+    unread: "{count, plural, one {# ulest} other {# uleste}}",
     mentioned: "Du er nevnt",
     kind_case: "Sak",
     kind_direct: "Direkte",

@@ -7,7 +7,7 @@ export const notificationsEn: Widen<typeof notificationsNb> = {
     button: "Notifications",
     heading: "Notifications",
     empty: "You have no notifications.",
-    unreadSuffix: "unread",
+    unreadSuffix: "{count, plural, other {unread}}",
     markAll: "Mark all as read",
     open: "Open the case",
     unread: "Unread",

@@ -4,7 +4,7 @@ export const notificationsNb = {
     button: "Varsler",
     heading: "Varsler",
     empty: "Du har ingen varsler.",
-    unreadSuffix: "uleste",
+    unreadSuffix: "{count, plural, one {ulest} other {uleste}}",
     markAll: "Merk alle som lest",
     open: "Åpne saken",
     unread: "Ulest",

@@ -47,6 +47,15 @@ export const plansEn: Widen<typeof plansNb> = {
     domains: {
       none: "No life domain",
     },
+    lifeAreas: {
+      arbeid: "Work",
+      bolig: "Housing",
+      okonomi: "Finances",
+      "barnas-situasjon": "The children's situation",
+      helse: "Health",
+      "skole-og-barnehage": "School and kindergarten",
+      fritid: "Leisure",
+    },
     fields: {
       title: "Title",
       description: "Description",
@@ -163,7 +172,7 @@ export const plansEn: Widen<typeof plansNb> = {
       filterAll: "All",
       filterDue: "Due soon",
       filterOverdue: "Overdue",
-      count: "{count} measures",
+      count: "{count, plural, one {# measure} other {# measures}}",
       emptyAll: "You are not responsible for any measures.",
       emptyFiltered: "No measures match the filter.",
       overdue: "Overdue",

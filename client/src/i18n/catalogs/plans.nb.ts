@@ -44,6 +44,16 @@ export const plansNb = {
     domains: {
       none: "Uten livsområde",
     },
+    /** The default life areas by id (@laget/plan defaultDomains), as the server seeds them. */
+    lifeAreas: {
+      arbeid: "Arbeid",
+      bolig: "Bolig",
+      okonomi: "Økonomi",
+      "barnas-situasjon": "Barnas situasjon",
+      helse: "Helse",
+      "skole-og-barnehage": "Skole og barnehage",
+      fritid: "Fritid",
+    },
     fields: {
       title: "Tittel",
       description: "Beskrivelse",

@@ -29,7 +29,7 @@ export const reviewEn: Widen<typeof reviewNb> = {
     verifyHeading: "Check the audit log",
     verifyIntro: "Each event in the log is linked to the one before, so later changes can be detected.",
     verify: "Check the audit log",
-    verifyOk: "The audit log is intact: {count} events checked, none changed.",
+    verifyOk: "The audit log is intact: {count, plural, one {# event checked, and it is unchanged} other {# events checked, and none changed}}.",
     verifyBroken: "The audit log is broken at event {id}: {problem}. Contact whoever runs Laget.",
   },
 };

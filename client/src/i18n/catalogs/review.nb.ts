@@ -26,7 +26,7 @@ export const reviewNb = {
     verifyHeading: "Kontroller revisjonsloggen",
     verifyIntro: "Hver hendelse i loggen er lenket til den forrige, slik at endringer i ettertid kan oppdages.",
     verify: "Kontroller revisjonsloggen",
-    verifyOk: "Revisjonsloggen er hel: {count} hendelser er kontrollert, og ingen er endret.",
+    verifyOk: "Revisjonsloggen er hel: {count, plural, one {# hendelse er kontrollert, og den er ikke endret} other {# hendelser er kontrollert, og ingen er endret}}.",
     verifyBroken: "Revisjonsloggen er brutt ved hendelse {id}: {problem}. Kontakt den som drifter Laget.",
   },
 } as const;
