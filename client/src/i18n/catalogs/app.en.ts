@@ -34,21 +34,13 @@ export const appEn: Widen<typeof appNb> = {
     logoutEverywhere: "Log out on all devices",
   },
   sections: {
-    cases: {
-      title: "Cases",
-      body: "Cases are not built yet. This is where you will see the cases (saker) you take part in.",
-    },
-    messages: {
-      title: "Messages",
-      body: "Messages are not built yet. This is where you will see messages between you and the others in your cases.",
-    },
     meetings: {
       title: "Meetings",
-      body: "Meetings are not built yet. This is where your flow meetings (flyt-møter) with invitations and minutes will be.",
+      body: "Meetings are not available in Laget yet. This is where your flow meetings with invitations and minutes will be.",
     },
     referrals: {
       title: "Referrals",
-      body: "Referrals are not built yet. This is where you will see the referrals (henvisninger) you have sent and received.",
+      body: "Referrals are not available in Laget yet. This is where the referrals you have sent and received will be.",
     },
   },
   notFound: {

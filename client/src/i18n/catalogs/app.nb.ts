@@ -30,22 +30,15 @@ export const appNb = {
     logout: "Logg ut",
     logoutEverywhere: "Logg ut på alle PC-er og mobiler",
   },
+  /** Parts of the menu Laget does not offer yet: said plainly, with what they will hold. */
   sections: {
-    cases: {
-      title: "Saker",
-      body: "Saker er ikke bygget ennå. Her kommer oversikten over sakene du deltar i.",
-    },
-    messages: {
-      title: "Meldinger",
-      body: "Meldinger er ikke bygget ennå. Her kommer meldingene mellom deg og de andre i sakene dine.",
-    },
     meetings: {
       title: "Møter",
-      body: "Møter er ikke bygget ennå. Her kommer flyt-møtene dine med innkalling og referat.",
+      body: "Møter er ikke tatt i bruk i Laget ennå. Her skal flyt-møtene dine med innkalling og referat ligge.",
     },
     referrals: {
       title: "Henvisninger",
-      body: "Henvisninger er ikke bygget ennå. Her kommer henvisningene du har sendt og mottatt.",
+      body: "Henvisninger er ikke tatt i bruk i Laget ennå. Her skal henvisningene du har sendt og mottatt, ligge.",
     },
   },
   notFound: {

@@ -114,7 +114,7 @@ export const casesEn: Widen<typeof casesNb> = {
     handover: "Handover",
     disclosures: "Legal-basis disclosure",
     accessLog: "Access log",
-    accessLogCoordinatorOnly: "The access log (who has seen this case) is shown only to the coordinator (stafettholder).",
+    accessLogCoordinatorOnly: "The access log (who has seen this case) is shown only to the coordinator.",
     conversation: "Conversation",
   },
   overview: {
