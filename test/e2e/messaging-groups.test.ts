@@ -171,7 +171,7 @@ test("a mention in a group: the bell says so neutrally and opens that conversati
     body: "@Nils Veileder kan du svare familien?",
     mentions: { userIds: [ids["Nils Veileder"]] },
   });
-  const bell = nav.getByRole("button", { name: /^Varsler 1 uleste/ });
+  const bell = nav.getByRole("button", { name: /^Varsler 1 ulest\b/ });
   await bell.waitFor();
   await bell.click();
   const panel = nav.getByRole("region", { name: "Varsler" });

@@ -1,7 +1,7 @@
 import { unitKinds, type UnitKind } from "@laget/domain";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { localeFor, useI18n, useT } from "../i18n/I18nProvider.tsx";
+import { useFormat, useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, trpc } from "../trpc.ts";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
@@ -342,9 +342,8 @@ function ConfirmDeactivate({ unit, onDone, onCancel }: { unit: Unit; onDone: () 
 
 function UnitHistory({ unit }: { unit: Unit }) {
   const t = useT();
-  const { language } = useI18n();
+  const format = useFormat();
   const history = useQuery(trpc.units.history.queryOptions({ unitId: unit.id }));
-  const date = new Intl.DateTimeFormat(localeFor[language], { dateStyle: "medium", timeStyle: "short" });
   return (
     <div className="history">
       <p className="history__heading">{t("units.historyHeading")}</p>
@@ -359,8 +358,8 @@ function UnitHistory({ unit }: { unit: Unit }) {
           {history.data.map((h, i) => (
             <li key={i}>
               {h.renamedBy
-                ? t("units.historyItem", { date: date.format(h.renamedAt), oldName: h.oldName, newName: h.newName, by: h.renamedBy })
-                : t("units.historyItemNoAuthor", { date: date.format(h.renamedAt), oldName: h.oldName, newName: h.newName })}
+                ? t("units.historyItem", { date: format.dateTime(h.renamedAt), oldName: h.oldName, newName: h.newName, by: h.renamedBy })
+                : t("units.historyItemNoAuthor", { date: format.dateTime(h.renamedAt), oldName: h.oldName, newName: h.newName })}
             </li>
           ))}
         </ul>

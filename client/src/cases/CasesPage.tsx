@@ -100,7 +100,7 @@ export function CasesPage({ actor }: { actor: Actor }) {
         ) : (
           <>
             <p role="status" className="muted">
-              {cases.data.length === 1 ? t("cases.countOne") : t("cases.count", { count: cases.data.length })}
+              {t("cases.count", { count: cases.data.length })}
             </p>
             <div className="table-scroll">
               <table className="table table--stack">

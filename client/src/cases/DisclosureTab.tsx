@@ -2,6 +2,7 @@ import { categories, type Category } from "@laget/policy";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { statuteLabel } from "../i18n/labels.ts";
 import { trpc } from "../trpc.ts";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
@@ -58,7 +59,7 @@ export function DisclosureFacts({ disclosure: d }: { disclosure: Omit<Disclosure
       <div>
         <dt>{t("disclosure.statuteLabel")}</dt>
         <dd>
-          {d.statuteTitle} ({d.statuteReference})
+          {statuteLabel(t, { key: d.statuteKey, title: d.statuteTitle, reference: d.statuteReference })}
         </dd>
       </div>
       <div>
@@ -186,7 +187,7 @@ function DisclosureForm({ onStatus }: { onStatus: (s: string) => void }) {
           <option value="">{t("disclosure.chooseStatute")}</option>
           {(statutes.data ?? []).map((s) => (
             <option key={s.id} value={s.id}>
-              {s.title} ({s.reference})
+              {statuteLabel(t, s)}
             </option>
           ))}
         </SelectField>

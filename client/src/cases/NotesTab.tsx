@@ -73,7 +73,7 @@ export function NotesTab() {
 function bodyProblem(t: TFunction, body: string): string | undefined {
   const length = body.trim().length;
   if (length === 0) return t("notes.bodyRequired");
-  if (length > NOTE_MAX_LENGTH) return t("notes.bodyTooLong", { max: NOTE_MAX_LENGTH.toLocaleString("nb-NO"), over: length - NOTE_MAX_LENGTH });
+  if (length > NOTE_MAX_LENGTH) return t("notes.bodyTooLong", { max: NOTE_MAX_LENGTH, over: length - NOTE_MAX_LENGTH });
   return undefined;
 }
 

@@ -1,6 +1,5 @@
 import type { Category, Purpose } from "@laget/policy";
 import type { inferOutput } from "@trpc/tanstack-react-query";
-import { useI18n, localeFor } from "../i18n/I18nProvider.tsx";
 import type { MessageKey, TFunction } from "../i18n/types.ts";
 import { apiErrorOf, queryClient, trpc } from "../trpc.ts";
 
@@ -28,25 +27,9 @@ export function purposeList(t: TFunction, purposes: readonly Purpose[]): string 
   return purposes.map((p) => t(`purpose.${p}`)).join(", ");
 }
 
-/** Date and date-time formatting in the UI language. */
-export const OSLO = "Europe/Oslo";
-
-/** The day (yyyy-mm-dd) a moment falls on in Norway. */
-export function osloDay(d: Date | string): string {
-  return new Date(d).toLocaleDateString("sv-SE", { timeZone: OSLO });
-}
-
-export function useFormat() {
-  const { language } = useI18n();
-  const locale = localeFor[language];
-  return {
-    // Laget serves Norwegian municipalities: times are Norwegian time wherever the browser is.
-    date: (d: Date | string) => new Date(d).toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric", timeZone: OSLO }),
-    dateTime: (d: Date | string) =>
-      new Date(d).toLocaleString(locale, { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: OSLO }),
-    time: (d: Date | string) => new Date(d).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", timeZone: OSLO }),
-  };
-}
+// Dates and times are formatted in one place for the whole UI (i18n/format.ts).
+export { OSLO, osloDay } from "../i18n/format.ts";
+export { useFormat } from "../i18n/I18nProvider.tsx";
 
 /** Age in whole years today, from a birth date or (roughly) a birth year; null when unknown. */
 export function ageOf(subject: { birthDate: string | null; birthYear: number | null }, on = new Date()): number | null {

@@ -1,13 +1,11 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { en } from "./en.ts";
-import { nb } from "./nb.ts";
-import { languages, type Catalog, type Language, type MessageKey, type Params, type TFunction } from "./types.ts";
+import { formatsFor, type Formats } from "./format.ts";
+import { translate } from "./messages.ts";
+import { languages, type Language, type TFunction } from "./types.ts";
 
-const catalogs: Record<Language, Catalog> = { nb, en };
+export { localeFor } from "./types.ts";
+
 const STORAGE_KEY = "laget.language";
-
-/** Locale tags for Intl formatting (dates), per UI language. */
-export const localeFor: Record<Language, string> = { nb: "nb-NO", en: "en-GB" };
 
 function storedLanguage(): Language {
   try {
@@ -17,18 +15,6 @@ function storedLanguage(): Language {
     // Storage can be blocked (privacy settings); fall back to bokmål.
   }
   return "nb";
-}
-
-function lookup(catalog: Catalog, key: MessageKey): string {
-  let node: unknown = catalog;
-  for (const part of key.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
-  return typeof node === "string" ? node : key;
-}
-
-export function translate(language: Language, key: MessageKey, params?: Params): string {
-  const text = lookup(catalogs[language], key);
-  if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 type I18nValue = { language: Language; setLanguage(language: Language): void; t: TFunction };
@@ -67,4 +53,10 @@ export function useI18n(): I18nValue {
 /** The translate function for the current language: t("login.title"), t("units.created", { name }). */
 export function useT(): TFunction {
   return useI18n().t;
+}
+
+/** Dates, times and numbers in the UI language, moments in Norwegian time (format.ts). */
+export function useFormat(): Formats {
+  const { language } = useI18n();
+  return useMemo(() => formatsFor(language), [language]);
 }

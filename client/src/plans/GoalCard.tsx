@@ -1,6 +1,7 @@
 import { removeGoal, updateGoal, type Goal, type Plan } from "@laget/plan";
 import type * as Y from "yjs";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { lifeAreaName } from "../i18n/labels.ts";
 import { SelectField } from "../ui/FormField.tsx";
 import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { LiveTextField } from "./LiveFields.tsx";
@@ -43,7 +44,7 @@ export function GoalCard({
             <option value="">{t("plan.domains.none")}</option>
             {plan.domains.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name}
+                {lifeAreaName(t, d)}
               </option>
             ))}
           </SelectField>

@@ -2,6 +2,7 @@ import { measureStatuses, removeMeasure, updateMeasure, type Measure, type Measu
 import { useState } from "react";
 import type * as Y from "yjs";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { lifeAreaName } from "../i18n/labels.ts";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { LiveTextField } from "./LiveFields.tsx";
@@ -87,7 +88,7 @@ export function MeasureCard({
           <SelectField label={t("plan.fields.domain")} value={m.domainId ?? ""} disabled={readOnly} error={errors.domainId} onChange={(e) => set("domainId", { domainId: e.target.value || null })}>
             {plan.domains.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.name}
+                {lifeAreaName(t, d)}
               </option>
             ))}
             <option value="">{t("plan.domains.none")}</option>

@@ -2,13 +2,13 @@ import { defaultDomains } from "@laget/plan";
 import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { Link } from "react-router";
-import { useI18n } from "../i18n/I18nProvider.tsx";
-import { localeFor } from "../i18n/I18nProvider.tsx";
+import { useFormat, useI18n } from "../i18n/I18nProvider.tsx";
+import { lifeAreaName } from "../i18n/labels.ts";
 import type { MessageKey } from "../i18n/types.ts";
 import { trpc } from "../trpc.ts";
 import { LoadFailed, Loading } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
-import { formatDay, statusKey, usePlanDirectory } from "./shared.ts";
+import { statusKey, usePlanDirectory } from "./shared.ts";
 
 type Filter = "all" | "due" | "overdue";
 const filters: { value: Filter; label: MessageKey }[] = [
@@ -22,16 +22,17 @@ const filters: { value: Filter; label: MessageKey }[] = [
  * server's projection, only cases I may still read), each linking to its case's plan.
  */
 export function MyMeasuresPage() {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
+  const format = useFormat();
   const [filter, setFilter] = useState<Filter>("all");
   const measures = useQuery(trpc.plans.myMeasures.queryOptions({ filter }));
   const domains = useQuery({ ...trpc.plans.domains.queryOptions(), staleTime: 5 * 60_000 });
   const directory = usePlanDirectory();
   const filterId = useId();
-  const locale = localeFor[language];
   const domainName = (id: string | null) => {
     if (!id) return "";
-    return (domains.data?.domains ?? defaultDomains).find((d) => d.id === id)?.name ?? "";
+    const domain = (domains.data?.domains ?? defaultDomains).find((d) => d.id === id);
+    return domain ? lifeAreaName(t, domain) : "";
   };
 
   return (
@@ -79,11 +80,11 @@ export function MyMeasuresPage() {
                 <dl className="facts">
                   <div>
                     <dt>{t("plan.fields.deadline")}</dt>
-                    <dd>{m.deadline ? formatDay(m.deadline, locale) : t("plan.print.notDecided")}</dd>
+                    <dd>{m.deadline ? format.day(m.deadline) : t("plan.print.notDecided")}</dd>
                   </div>
                   <div>
                     <dt>{t("plan.fields.evaluationDate")}</dt>
-                    <dd>{m.evaluationDate ? formatDay(m.evaluationDate, locale) : t("plan.print.notDecided")}</dd>
+                    <dd>{m.evaluationDate ? format.day(m.evaluationDate) : t("plan.print.notDecided")}</dd>
                   </div>
                   {m.responsibleUnitId && (
                     <div>

@@ -3,10 +3,11 @@ import { useEffect, useId } from "react";
 import { Link } from "react-router";
 import { useCase } from "../cases/CasePage.tsx";
 import { subjectNames, useFormat } from "../cases/shared.ts";
-import { localeFor, useI18n } from "../i18n/I18nProvider.tsx";
+import { useI18n } from "../i18n/I18nProvider.tsx";
+import { lifeAreaName } from "../i18n/labels.ts";
 import { Loading } from "../ui/messages.tsx";
 import { PlanGate } from "./PlanGate.tsx";
-import { formatDay, statusKey, usePlanDirectory } from "./shared.ts";
+import { statusKey, usePlanDirectory } from "./shared.ts";
 import { usePlanDocument, type PlanSession } from "./usePlanDocument.ts";
 
 /**
@@ -43,20 +44,19 @@ function PrintSession() {
 }
 
 function PrintablePlan({ session, names }: { session: PlanSession; names: string }) {
-  const { t, language } = useI18n();
+  const { t } = useI18n();
   const format = useFormat();
   const headingId = useId();
   const directory = usePlanDirectory();
   const plan: Plan = session.plan;
   const notes = notesText(session.doc).trim();
-  const locale = localeFor[language];
 
   useEffect(() => {
     document.title = t("app.pageTitle", { page: t("plan.print.title", { names }) });
   }, [names, t]);
 
   const domains = [
-    ...plan.domains.map((d) => ({ id: d.id, name: d.name })),
+    ...plan.domains.map((d) => ({ id: d.id, name: lifeAreaName(t, d) })),
     { id: null as string | null, name: t("plan.print.otherDomain") },
   ]
     .map((d) => ({ ...d, goals: plan.goals.filter((g) => g.domainId === d.id), measures: plan.measures.filter((m) => m.domainId === d.id) }))
@@ -68,7 +68,7 @@ function PrintablePlan({ session, names }: { session: PlanSession; names: string
     if (unit && person) return t("plan.print.whoBoth", { person, unit });
     return person ?? unit ?? t("plan.print.notDecided");
   };
-  const day = (d: string | null) => (d ? formatDay(d, locale) : t("plan.print.notDecided"));
+  const day = (d: string | null) => (d ? format.day(d) : t("plan.print.notDecided"));
 
   return (
     <article aria-labelledby={headingId} className="plan-print__sheet">

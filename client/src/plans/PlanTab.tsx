@@ -3,6 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useCase } from "../cases/CasePage.tsx";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { lifeAreaName } from "../i18n/labels.ts";
 import { useRealtime } from "../messaging/RealtimeProvider.tsx";
 import { SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
 import { Loading, StatusMessage } from "../ui/messages.tsx";
@@ -114,7 +115,7 @@ function MeasuresByDomain({ session, plan, readOnly, onStatus }: { session: Plan
   const { kase } = useCase();
   const audience = usePlanAudience(kase.id);
   const groups = [
-    ...plan.domains.map((d) => ({ id: d.id, name: d.name, measures: plan.measures.filter((m) => m.domainId === d.id) })),
+    ...plan.domains.map((d) => ({ id: d.id, name: lifeAreaName(t, d), measures: plan.measures.filter((m) => m.domainId === d.id) })),
     { id: "", name: t("plan.domains.none"), measures: plan.measures.filter((m) => m.domainId === null) },
   ].filter((g) => g.id !== "" || g.measures.length > 0);
   return (
@@ -166,7 +167,7 @@ function AddGoalForm({ session, onStatus }: { session: PlanSession; onStatus: (s
           <option value="">{t("plan.domains.none")}</option>
           {session.plan.domains.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name}
+              {lifeAreaName(t, d)}
             </option>
           ))}
         </SelectField>
@@ -206,7 +207,7 @@ function AddMeasureForm({ session, onStatus }: { session: PlanSession; onStatus:
         <SelectField label={t("plan.fields.domain")} value={domainId} onChange={(e) => setDomainId(e.target.value)}>
           {session.plan.domains.map((d) => (
             <option key={d.id} value={d.id}>
-              {d.name}
+              {lifeAreaName(t, d)}
             </option>
           ))}
           <option value="">{t("plan.domains.none")}</option>

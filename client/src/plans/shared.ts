@@ -60,8 +60,3 @@ export function missingParts(m: Measure): MessageKey[] {
   return missing;
 }
 
-/** "2026-09-01" in the UI language, without a time zone shift. */
-export function formatDay(day: string, locale: string): string {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return new Date(y, m - 1, d).toLocaleDateString(locale, { day: "numeric", month: "long", year: "numeric" });
-}

@@ -20,7 +20,7 @@ const sections: { to: string; label: MessageKey }[] = [
 
 /**
  * The unread count beside Meldinger: from the conversation list, which the messaging
- * socket keeps current (a new message, a read elsewhere). Reads "Meldinger 3 uleste".
+ * socket keeps current (a new message, a read elsewhere). Reads "Meldinger 3 uleste" ("1 ulest").
  */
 function UnreadMessages() {
   const t = useT();
@@ -30,7 +30,7 @@ function UnreadMessages() {
   return (
     <>
       <span className="notifications__badge"> {count}</span>
-      <span className="visually-hidden"> {t("notifications.unreadSuffix")}</span>
+      <span className="visually-hidden"> {t("notifications.unreadSuffix", { count })}</span>
     </>
   );
 }

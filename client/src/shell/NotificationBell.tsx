@@ -61,7 +61,7 @@ export function NotificationBell() {
         {count > 0 && (
           <>
             <span className="notifications__badge"> {count}</span>
-            <span className="visually-hidden"> {t("notifications.unreadSuffix")}</span>
+            <span className="visually-hidden"> {t("notifications.unreadSuffix", { count })}</span>
           </>
         )}
       </button>

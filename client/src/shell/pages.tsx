@@ -2,9 +2,9 @@ import { Link } from "react-router";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 
-export type Section = "cases" | "messages" | "meetings" | "referrals";
+export type Section = "meetings" | "referrals";
 
-/** Sections that are planned but not built: say so plainly, and what will come. */
+/** Sections Laget does not offer yet (meetings, referrals): say so plainly, and what they will hold. */
 export function PlaceholderPage({ section }: { section: Section }) {
   const t = useT();
   return (

@@ -1,5 +1,5 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
-import { localeFor, useI18n } from "../i18n/I18nProvider.tsx";
+import { useT } from "../i18n/I18nProvider.tsx";
 
 type FieldProps = {
   label: string;
@@ -89,11 +89,10 @@ export function TextAreaField({ label, hint, error, limit, ...areaProps }: Field
 
 /** "120 av 10 000 tegn": marked when over the limit. */
 export function CharacterCount({ id, used, limit }: { id?: string; used: number; limit: number }) {
-  const { t, language } = useI18n();
-  const n = (x: number) => x.toLocaleString(localeFor[language]);
+  const t = useT();
   return (
     <p id={id} className={used > limit ? "field__counter field__counter--over" : "field__counter"}>
-      {t("common.characterCount", { used: n(used), limit: n(limit) })}
+      {t("common.characterCount", { used, limit })}
     </p>
   );
 }

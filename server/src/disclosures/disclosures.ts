@@ -152,7 +152,7 @@ function disclosureRows(db: Db) {
     .leftJoin("users as r", "r.id", "d.reviewed_by")
     .select([
       "d.id", "d.case_id", "d.discloser_user_id", "d.discloser_unit_id", "d.recipient_unit_id", "d.categories", "d.purposes", "d.justification", "d.created_at", "d.valid_until", "d.revoked_at",
-      "d.reviewed_at", "d.review_outcome", "d.review_note", "s.title as statute_title", "s.reference as statute_reference",
+      "d.reviewed_at", "d.review_outcome", "d.review_note", "s.key as statute_key", "s.title as statute_title", "s.reference as statute_reference",
       "from.name as from_unit", "to.name as to_unit", "u.display_name as discloser_name", "r.display_name as reviewer_name",
     ])
     .orderBy("d.created_at", "desc");
@@ -163,6 +163,7 @@ function toDisclosure(r: DisclosureRow) {
   return {
     id: r.id,
     caseId: r.case_id,
+    statuteKey: r.statute_key,
     statuteTitle: r.statute_title,
     statuteReference: r.statute_reference,
     fromUnit: r.from_unit,

@@ -1,0 +1,31 @@
+/** Bokmål texts of auth: the source of truth for their keys (see ../nb.ts). */
+export const authNb = {
+  login: {
+    title: "Logg inn",
+    intro: "Logg inn med e-postadressen og passordet du har fått fra kommunen.",
+    email: "E-post",
+    password: "Passord",
+    submit: "Logg inn",
+    loggedOut: "Du er logget ut.",
+    sessionEnded: "Du er logget ut. Logg inn igjen for å fortsette.",
+    emailRequired: "Skriv e-postadressen din.",
+    emailInvalid: "Skriv en gyldig e-postadresse, for eksempel navn@kommune.no.",
+    passwordRequired: "Skriv passordet ditt.",
+  },
+  password: {
+    title: "Bytt passord",
+    forcedIntro: "Du må velge et nytt passord før du kan fortsette.",
+    intro: "Velg et nytt passord. Du blir logget ut på alle andre enheter.",
+    current: "Nåværende passord",
+    new: "Nytt passord",
+    repeat: "Gjenta nytt passord",
+    newHint: "Minst {min} tegn. Flere ord etter hverandre gir et passord som er lett å huske og vanskelig å gjette.",
+    submit: "Lagre nytt passord",
+    currentRequired: "Skriv passordet du bruker nå.",
+    tooShort: "Det nye passordet må ha minst {min} tegn.",
+    tooLong: "Det nye passordet kan ha høyst {max} tegn.",
+    repeatRequired: "Skriv det nye passordet en gang til.",
+    mismatch: "Passordene er ikke like. Skriv det samme nye passordet begge gangene.",
+    changed: "Passordet er endret.",
+  },
+} as const;
