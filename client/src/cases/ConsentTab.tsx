@@ -24,7 +24,7 @@ export function ConsentTab() {
   const [revising, setRevising] = useState<Consent | null>(null);
   const [formOpen, setFormOpen] = useState(false);
   const listId = useId();
-  const canManage = kase.isCoordinator && kase.status !== "closed";
+  const canManage = kase.abilities.manageConsent;
 
   const done = (text: string) => {
     setStatus(text);

@@ -38,7 +38,7 @@ export function NotesTab() {
         </p>
       )}
       <StatusMessage>{status}</StatusMessage>
-      {kase.status !== "closed" && <AddNoteForm onStatus={setStatus} />}
+      {kase.abilities.addNote && <AddNoteForm onStatus={setStatus} />}
       <section aria-labelledby={listId}>
         <h3 id={listId}>{t("notes.heading")}</h3>
         <div className="form">

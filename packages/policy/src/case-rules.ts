@@ -8,7 +8,7 @@
  * the server checks first); each denies by default.
  */
 import { decide } from "./decide.ts";
-import type { CaseFacts, Category, PolicyActor, Purpose } from "./types.ts";
+import type { Basis, CaseFacts, Category, PolicyActor, Purpose } from "./types.ts";
 
 /** Why a role rule refused: each maps to one error code the API already has. */
 export type RuleDenyReason =
@@ -88,6 +88,15 @@ export function mayVerifyAuditChain(actor: PolicyActor): boolean {
   return (actor.roles ?? []).some((r) => r.role === "admin" || r.role === "leader");
 }
 
+/**
+ * Sharing on a legal basis: only through a unit that owns the case data (the basis on
+ * which the actor sees the case is its own unit), and not on a closed case.
+ */
+export function mayDisclose(facts: CaseFacts, basis: Basis): RuleVerdict {
+  if (basis.kind !== "own_unit") return refuse("wrong_party");
+  return facts.status === "closed" ? refuse("case_closed") : allowed;
+}
+
 /** What the caller may do with a case they see: computed here once, rendered by the client. */
 export type CaseAbilities = {
   /** Change subjects, participants, level and status, or close the case. */
@@ -104,7 +113,7 @@ export type CaseAbilities = {
   addNote: boolean;
   readPlan: boolean;
   editPlan: boolean;
-  /** Share on a legal basis: only a unit that owns the case data discloses it. */
+  /** Share on a legal basis: only a unit that owns the case data discloses it, on a case not closed. */
   disclose: boolean;
 };
 
@@ -136,6 +145,6 @@ export function caseAbilities(actor: PolicyActor, facts: CaseFacts, context: Cas
     addNote: can("identity", "write", identity.basis.unitId),
     readPlan: can("plan", "read"),
     editPlan: can("plan", "write"),
-    disclose: identity.basis.kind === "own_unit",
+    disclose: mayDisclose(facts, identity.basis).allow,
   };
 }

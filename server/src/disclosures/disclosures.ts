@@ -1,4 +1,4 @@
-import { ledUnitIds, mayReadDisclosure, mayReviewDisclosure, mayRevokeDisclosure, type Category, type Purpose } from "@laget/policy";
+import { ledUnitIds, mayDisclose, mayReadDisclosure, mayReviewDisclosure, mayRevokeDisclosure, type Category, type Purpose } from "@laget/policy";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor, readCase } from "../cases/access.ts";
 import type { CaseCall, CaseCallWithBus, CaseCallWithRealtime } from "../cases/call.ts";
@@ -56,7 +56,9 @@ export async function createDisclosure({
     // Recorded once, below, when the disclosure exists.
     recordAllowed: false,
   });
-  if (access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
+  const verdict = mayDisclose(access.facts, access.basis);
+  if (!verdict.allow && verdict.reason === "case_closed") throw new AppError("CASE_CLOSED");
+  if (!verdict.allow || access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
   const discloserUnit = access.basis.unitId;
   const [statute, recipient] = await Promise.all([
     db.selectFrom("legal_statutes").select("id").where("id", "=", input.statuteId).where("municipality_id", "=", actor.municipalityId).where("active", "=", true).executeTakeFirst(),
