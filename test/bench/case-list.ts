@@ -84,10 +84,10 @@ try {
   console.log(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const actor = (await loadActor(db, nurse))!;
-  const listed = await listCases(db, actor, {});
+  const listed = await listCases({ db, actor });
   console.log(`the caseworker sees ${listed.length} cases (of ${CASES}; 300 candidates through participation)`);
-  await measure("list my cases (decide + audit per case)", 200, () => listCases(db, actor, {}));
-  await measure("search my cases by name", 200, () => listCases(db, actor, { search: "Barn" }));
+  await measure("list my cases (decide + audit per case)", 200, () => listCases({ db, actor }));
+  await measure("search my cases by name", 200, () => listCases({ db, actor, search: "Barn" }));
   await measure("audit append (one event)", 1000, () =>
     appendAudit(db, m.id, [{ actorUserId: nurse, actorUnitId: health, action: "case.read", resourceType: "case", resourceId: null, caseId: null, basis: { kind: "own_unit", unitId: health }, purpose: "coordination" }]),
   );

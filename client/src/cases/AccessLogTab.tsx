@@ -101,7 +101,7 @@ export function AccessLogTab() {
   const t = useT();
   const format = useFormat();
   const { kase } = useCase();
-  const log = useQuery({ ...trpc.audit.caseLog.queryOptions({ caseId: kase.id }), enabled: kase.isCoordinator });
+  const log = useQuery({ ...trpc.audit.caseLog.queryOptions({ caseId: kase.id }), enabled: kase.abilities.readAccessLog });
   const [downloadError, setDownloadError] = useState<unknown>(null);
   const [filter, setFilter] = useState<Filter>(noFilter);
   const entries = useMemo(() => log.data ?? [], [log.data]);
@@ -109,7 +109,7 @@ export function AccessLogTab() {
   const rows = useMemo(() => foldReads(entries.filter((e) => matches(filter, e))), [entries, filter]);
   const shownEvents = rows.reduce((n, r) => n + r.count, 0);
 
-  if (!kase.isCoordinator) return <p>{t("accessLog.onlyCoordinator")}</p>;
+  if (!kase.abilities.readAccessLog) return <p>{t("accessLog.onlyCoordinator")}</p>;
 
   const download = async () => {
     setDownloadError(null);

@@ -19,7 +19,7 @@ export function useCase(): CaseContext {
   return useOutletContext<CaseContext>();
 }
 
-const tabs: { to: string; label: MessageKey; coordinatorOnly?: boolean }[] = [
+const tabs: { to: string; label: MessageKey; ability?: "readAccessLog" }[] = [
   { to: "", label: "caseTabs.overview" },
   { to: "plan", label: "plan.tab" },
   { to: "notater", label: "caseTabs.notes" },
@@ -27,7 +27,7 @@ const tabs: { to: string; label: MessageKey; coordinatorOnly?: boolean }[] = [
   { to: "overlevering", label: "caseTabs.handover" },
   { to: "opplysninger", label: "caseTabs.disclosures" },
   { to: "samtale", label: "caseTabs.conversation" },
-  { to: "tilgangslogg", label: "caseTabs.accessLog", coordinatorOnly: true },
+  { to: "tilgangslogg", label: "caseTabs.accessLog", ability: "readAccessLog" },
 ];
 
 /**
@@ -55,7 +55,8 @@ export function CasePage({ actor }: { actor: Actor }) {
     return <LoadFailed error={kase.error} onRetry={() => void kase.refetch()} />;
   }
   const c = kase.data;
-  const visibleTabs = tabs.filter((tab) => !tab.coordinatorOnly || c.isCoordinator);
+  // A tab that needs an ability is shown only to whom the server says has it.
+  const visibleTabs = tabs.filter((tab) => !tab.ability || c.abilities[tab.ability]);
   return (
     <>
       <p className="breadcrumb">
@@ -75,7 +76,7 @@ export function CasePage({ actor }: { actor: Actor }) {
           ))}
         </ul>
       </nav>
-      {!c.isCoordinator && <p className="muted">{t("caseTabs.accessLogCoordinatorOnly")}</p>}
+      {!c.abilities.readAccessLog && <p className="muted">{t("caseTabs.accessLogCoordinatorOnly")}</p>}
       <Outlet context={{ actor, kase: c } satisfies CaseContext} />
     </>
   );

@@ -24,7 +24,7 @@ export function DisclosureTab() {
       <h2>{t("disclosure.heading")}</h2>
       <p>{t("disclosure.intro")}</p>
       <StatusMessage>{status}</StatusMessage>
-      {isOwner && kase.status !== "closed" ? (
+      {kase.abilities.disclose ? (
         <DisclosureForm onStatus={setStatus} />
       ) : (
         <p className="muted">{t("disclosure.notOwner", { owner: kase.owningUnitName })}</p>

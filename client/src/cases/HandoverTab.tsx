@@ -38,7 +38,7 @@ export function PendingHandover({ kase, onStatus }: { kase: CaseDetail; onStatus
       )}
       <ErrorMessage error={error} />
       <div className="row-actions">
-        {h.forMe && (
+        {kase.abilities.answerHandover && (
           <>
             <button type="button" className="button" onClick={() => accept.mutate({ handoverId: h.id }, done(t("handover.accepted")))}>
               {t("handover.accept")}
@@ -48,7 +48,7 @@ export function PendingHandover({ kase, onStatus }: { kase: CaseDetail; onStatus
             </button>
           </>
         )}
-        {kase.isCoordinator && (
+        {kase.abilities.withdrawHandover && (
           <button type="button" className="button button--secondary" onClick={() => withdraw.mutate({ handoverId: h.id }, done(t("handover.withdrawn")))}>
             {t("handover.withdraw")}
           </button>
@@ -72,7 +72,7 @@ export function HandoverTab() {
       <p>{t("handover.intro")}</p>
       <StatusMessage>{status}</StatusMessage>
       <PendingHandover kase={kase} onStatus={setStatus} />
-      {kase.isCoordinator && !kase.pendingHandover && kase.status !== "closed" && <ProposeForm actorId={actor.id} onStatus={setStatus} />}
+      {kase.abilities.handover && <ProposeForm actorId={actor.id} onStatus={setStatus} />}
       {!kase.isCoordinator && <p className="muted">{t("handover.onlyCoordinator")}</p>}
       <section aria-labelledby={historyId}>
         <h3 id={historyId}>{t("handover.historyHeading")}</h3>

@@ -38,7 +38,7 @@ export function NotesTab() {
         </p>
       )}
       <StatusMessage>{status}</StatusMessage>
-      {kase.status !== "closed" && <AddNoteForm onStatus={setStatus} />}
+      {kase.abilities.addNote && <AddNoteForm onStatus={setStatus} />}
       <section aria-labelledby={listId}>
         <h3 id={listId}>{t("notes.heading")}</h3>
         <div className="form">
@@ -114,14 +114,7 @@ function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
       <h3 id={headingId}>{t("notes.addHeading")}</h3>
       <form ref={formRef} className="form" onSubmit={submit} noValidate>
         <ErrorMessage error={add.error} />
-        <SelectField label={t("notes.category")} required value={category} onChange={(e) => setCategory(e.target.value as Category | "")} error={errors.category}>
-          <option value="">{t("notes.chooseCategory")}</option>
-          {categories.map((c) => (
-            <option key={c} value={c}>
-              {t(`category.${c}`)}
-            </option>
-          ))}
-        </SelectField>
+        <CategorySelect required value={category} onChange={setCategory} error={errors.category} />
         <SelectField label={t("notes.kind")} hint={t("notes.kindHint")} value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
           {noteKinds.map((k) => (
             <option key={k} value={k}>
@@ -129,14 +122,7 @@ function AddNoteForm({ onStatus }: { onStatus: (s: string) => void }) {
             </option>
           ))}
         </SelectField>
-        <TextAreaField
-          label={t("notes.body")}
-          required
-          limit={NOTE_MAX_LENGTH}
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
-          error={errors.body ?? serverBodyError(t, add.error)}
-        />
+        <BodyField value={body} onChange={setBody} error={errors.body ?? serverBodyError(t, add.error)} />
         <div className="form__actions">
           <button type="submit" className="button">
             {t("notes.add")}
@@ -185,21 +171,8 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
           }}
         >
           <ErrorMessage error={edit.error} />
-          <SelectField label={t("notes.category")} value={category} onChange={(e) => setCategory(e.target.value as Category)}>
-            {categories.map((c) => (
-              <option key={c} value={c}>
-                {t(`category.${c}`)}
-              </option>
-            ))}
-          </SelectField>
-          <TextAreaField
-            label={t("notes.body")}
-            required
-            limit={NOTE_MAX_LENGTH}
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-            error={bodyError ?? serverBodyError(t, edit.error)}
-          />
+          <CategorySelect value={category} onChange={(c) => c && setCategory(c)} />
+          <BodyField value={body} onChange={setBody} error={bodyError ?? serverBodyError(t, edit.error)} />
           <div className="form__actions">
             <button type="submit" className="button button--small">
               {t("notes.save")}
@@ -256,4 +229,25 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
       )}
     </li>
   );
+}
+
+/** A note's category: required (with a "choose" option) when adding, preset when editing. */
+function CategorySelect({ value, onChange, required = false, error }: { value: Category | ""; onChange: (c: Category | "") => void; required?: boolean; error?: string }) {
+  const t = useT();
+  return (
+    <SelectField label={t("notes.category")} required={required} value={value} onChange={(e) => onChange(e.target.value as Category | "")} error={error}>
+      {required && <option value="">{t("notes.chooseCategory")}</option>}
+      {categories.map((c) => (
+        <option key={c} value={c}>
+          {t(`category.${c}`)}
+        </option>
+      ))}
+    </SelectField>
+  );
+}
+
+/** A note's text, with the count against its limit. */
+function BodyField({ value, onChange, error }: { value: string; onChange: (body: string) => void; error: string | undefined }) {
+  const t = useT();
+  return <TextAreaField label={t("notes.body")} required limit={NOTE_MAX_LENGTH} value={value} onChange={(e) => onChange(e.target.value)} error={error} />;
 }

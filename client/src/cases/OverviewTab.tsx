@@ -93,14 +93,14 @@ export function OverviewTab() {
             </li>
           ))}
         </ul>
-        {kase.isCoordinator && kase.status !== "closed" ? (
+        {kase.abilities.edit ? (
           <AddSubjectForm onStatus={setStatus} />
         ) : (
           <p className="muted">{kase.status === "closed" ? t("overview.closedSubjects") : t("overview.onlyCoordinatorSubjects", { coordinator: kase.coordinatorName })}</p>
         )}
       </section>
       <Participants onStatus={setStatus} />
-      {kase.isCoordinator && kase.status !== "closed" && <CoordinatorControls onStatus={setStatus} />}
+      {kase.abilities.edit && <CoordinatorControls onStatus={setStatus} />}
       {!kase.isCoordinator && <p className="muted">{t("overview.onlyCoordinatorEdit")}</p>}
       {kase.status === "closed" && <p className="muted">{t("overview.caseClosed")}</p>}
     </>
@@ -134,7 +134,7 @@ function Participants({ onStatus }: { onStatus: (s: string) => void }) {
   const headingId = useId();
   const [error, setError] = useState<unknown>(null);
   const remove = useMutation(trpc.cases.removeParticipant.mutationOptions({ onMutate: () => setError(null), onError: setError }));
-  const canEdit = kase.isCoordinator && kase.status !== "closed";
+  const canEdit = kase.abilities.edit;
 
   return (
     <section aria-labelledby={headingId} className="panel">

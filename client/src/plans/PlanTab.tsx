@@ -30,7 +30,7 @@ export function PlanTab() {
     <>
       <h2>{t("plan.heading")}</h2>
       <p>{t("plan.intro")}</p>
-      {canRead ? <LivePlan caseId={kase.id} me={actor} caseClosed={kase.status === "closed"} /> : <p className="alert alert--info">{t("plan.noBasis")}</p>}
+      {canRead ? <LivePlan caseId={kase.id} me={actor} caseClosed={!kase.abilities.editPlan && kase.status === "closed"} /> : <p className="alert alert--info">{t("plan.noBasis")}</p>}
     </>
   );
 }

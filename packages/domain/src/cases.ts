@@ -1,10 +1,10 @@
-import { categories, purposes, provisionActions } from "@laget/policy";
+import { caseStatuses, categories, purposes, provisionActions } from "@laget/policy";
 import { z } from "zod";
 import { idSchema } from "./org.ts";
 import { calendarDate, instant, optionalText, text } from "./text.ts";
 
-export const caseStatuses = ["open", "paused", "closed"] as const;
-export type CaseStatus = (typeof caseStatuses)[number];
+// A case's lifecycle is the policy's (a closed case is read-only there).
+export { caseStatuses, type CaseStatus } from "@laget/policy";
 export const subjectRoles = ["child", "youth", "parent"] as const;
 export type SubjectRole = (typeof subjectRoles)[number];
 export const noteKinds = ["observation", "bright_spot"] as const;
@@ -136,6 +136,7 @@ export const createDisclosureInput = z.object({
   justification: text(4000),
   validUntil: instant.nullable().optional(),
 });
+export const disclosureIdInput = z.object({ disclosureId: idSchema });
 export const reviewDisclosureInput = z
   .object({
     disclosureId: idSchema,

@@ -167,6 +167,7 @@ const worldArb = (opts: ConsentOpts & { noDisclosures?: boolean } = {}): fc.Arbi
             municipalityId: fc.constant(MUNICIPALITY),
             owningUnitId: fc.constant(owningUnitId),
             coordinatorUserId: fc.constantFrom(...USERS, "eva"),
+            status: fc.constantFrom("open" as const, "paused" as const),
             participants: fc.array(
               fc.record({
                 unitId: aimedUnit(r),
@@ -646,6 +647,7 @@ function caseOf(patch: Partial<CaseFacts> = {}): CaseFacts {
     municipalityId: MUNICIPALITY,
     owningUnitId: HEALTH,
     coordinatorUserId: "hilde",
+    status: "open",
     participants: [
       { unitId: HEALTH, userIds: [] },
       { unitId: NAV, userIds: [] },

@@ -163,6 +163,66 @@ function orderedConsents(consents: readonly ConsentSnapshot[]): ConsentSnapshot[
   return [...consents].sort((a, b) => byString(a.id, b.id) || b.version - a.version);
 }
 
+/** What one unit is asked: an action on one category of one unit's data, for a purpose. */
+type UnitRequest = {
+  ownerUnitId: string;
+  action: Action;
+  category: Category;
+  purpose: Purpose;
+  consents: readonly ConsentSnapshot[];
+  disclosures: readonly DisclosureSnapshot[];
+  at: Date;
+};
+
+/**
+ * The basis on which one unit may do the request, if any: its own data, an in-force
+ * consent covering it (unless any consent denies it), or a legal-basis disclosure to it.
+ * Case membership and the volunteer rule are the caller's (decide narrows by them first).
+ */
+function unitBasis(unitId: string, req: UnitRequest): { basis: Basis } | { denied: boolean } {
+  const { ownerUnitId: owner, action, category, purpose, at } = req;
+  const needed = requiredProvisionAction(action);
+  // A unit's own data is its own: consent denies restrict sharing, not the author.
+  if (unitId === owner) return { basis: { kind: "own_unit", unitId } };
+
+  let denied = false;
+  if (consentDeniedFor(req.consents, unitId, needed, purpose, category, at)) {
+    denied = true;
+  } else {
+    const consent = req.consents.find((c) => consentGrants(c, unitId, owner, needed, purpose, category, at));
+    if (consent) return { basis: { kind: "consent", consentId: consent.id, consentVersion: consent.version, unitId } };
+  }
+
+  // A legal basis stands independently of the family's consent (and its denies), but
+  // reaches only the discloser's own data, and only lets the recipient see or
+  // contribute, never pass the data on.
+  if (action !== "disclose") {
+    const disclosure = req.disclosures.find(
+      (d) =>
+        isDisclosureValid(d, at) &&
+        d.recipientUnitId === unitId &&
+        d.disclosingUnitId === owner &&
+        d.categories.includes(category) &&
+        d.purposes.includes(purpose),
+    );
+    if (disclosure) return { basis: { kind: "disclosure", disclosureId: disclosure.id, unitId } };
+  }
+  return { denied };
+}
+
+function unitRequest(resource: CaseResource, action: Action, purpose: Purpose, at: Date): UnitRequest {
+  const caseFacts = resource.case;
+  return {
+    ownerUnitId: dataOwnerUnit(resource),
+    action,
+    category: resource.category,
+    purpose,
+    consents: orderedConsents(caseFacts.consents),
+    disclosures: [...caseFacts.disclosures].sort((a, b) => byString(a.id, b.id)),
+    at,
+  };
+}
+
 export function decide(
   actor: PolicyActor,
   resource: CaseResource,
@@ -181,43 +241,47 @@ export function decide(
   const units = qualifyingUnits(actor, caseFacts);
   if (units.length === 0) return { allow: false, reason: "not_participant" };
 
-  const owner = dataOwnerUnit(resource);
-  const needed = requiredProvisionAction(action);
-  const { category } = resource;
-  const consents = orderedConsents(caseFacts.consents);
-  const disclosures = [...caseFacts.disclosures].sort((a, b) => byString(a.id, b.id));
+  const req = unitRequest(resource, action, purpose, at);
   let deniedByConsent = false;
-
-  const allow = (basis: Basis): Decision => ({ allow: true, basis, obligations: ["audit"] });
-
   for (const unitId of units) {
-    // A unit's own data is its own: consent denies restrict sharing, not the author.
-    if (unitId === owner) return allow({ kind: "own_unit", unitId });
-
-    if (consentDeniedFor(consents, unitId, needed, purpose, category, at)) {
-      deniedByConsent = true;
-    } else {
-      const consent = consents.find((c) => consentGrants(c, unitId, owner, needed, purpose, category, at));
-      if (consent) {
-        return allow({ kind: "consent", consentId: consent.id, consentVersion: consent.version, unitId });
-      }
+    const judged = unitBasis(unitId, req);
+    if ("basis" in judged) {
+      // Whoever may act on a closed case may still read it, never change or pass it on.
+      if (action !== "read" && caseFacts.status === "closed") return { allow: false, reason: "case_closed" };
+      return { allow: true, basis: judged.basis, obligations: ["audit"] };
     }
-
-    // A legal basis stands independently of the family's consent (and its denies), but
-    // reaches only the discloser's own data, and only lets the recipient see or
-    // contribute, never pass the data on.
-    if (action !== "disclose") {
-      const disclosure = disclosures.find(
-        (d) =>
-          isDisclosureValid(d, at) &&
-          d.recipientUnitId === unitId &&
-          d.disclosingUnitId === owner &&
-          d.categories.includes(category) &&
-          d.purposes.includes(purpose),
-      );
-      if (disclosure) return allow({ kind: "disclosure", disclosureId: disclosure.id, unitId });
-    }
+    if (judged.denied) deniedByConsent = true;
   }
 
   return { allow: false, reason: deniedByConsent ? "denied_by_consent" : "no_basis" };
+}
+
+/** What a unit is asked about a case as a whole: a purpose, and one category (identity by default). */
+export type UnitQuestion = {
+  purpose: Purpose;
+  category?: Category;
+  /** Whose data (a note's author unit); defaults to the case's owning unit. */
+  dataOwnerUnitId?: string;
+  at?: Date;
+};
+
+/**
+ * May the members of this unit see this case (its `category`, default identity) for
+ * `purpose`? Judged for the unit as a whole, as a consent is given to units: not narrowed
+ * by who in it takes part in the case (a meeting's participant units need not take part).
+ * Never for a volunteer unit, never for purpose `referral`; read only.
+ */
+export function unitMaySee(facts: CaseFacts, unitId: string, question: UnitQuestion): boolean {
+  if (facts.volunteerUnitIds.includes(unitId) || question.purpose === "referral") return false;
+  const resource: CaseResource = { case: facts, category: question.category ?? "identity", dataOwnerUnitId: question.dataOwnerUnitId };
+  return "basis" in unitBasis(unitId, unitRequest(resource, "read", question.purpose, question.at ?? new Date()));
+}
+
+/**
+ * The units among `unitIds` that may not see the case for `purpose` (sorted, distinct):
+ * empty when consent (or a unit's own data, or a disclosure) covers every one of them,
+ * e.g. every participating unit of a meeting for purpose `meeting`.
+ */
+export function unitsLacking(facts: CaseFacts, unitIds: readonly string[], purpose: Purpose, question: Omit<UnitQuestion, "purpose"> = {}): string[] {
+  return [...new Set(unitIds)].filter((u) => !unitMaySee(facts, u, { ...question, purpose })).sort(byString);
 }

@@ -18,6 +18,7 @@ const facts = (over: Partial<CaseFacts> = {}): CaseFacts => ({
   municipalityId: M,
   owningUnitId: "school",
   coordinatorUserId: "kari",
+  status: "open",
   participants: [
     { unitId: "school", userIds: ["kari", "lars"] },
     { unitId: "health", userIds: [] },

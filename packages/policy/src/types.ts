@@ -86,11 +86,23 @@ export type DisclosureSnapshot = {
   revoked: boolean;
 };
 
+/** A case's lifecycle: a closed case is read-only for everyone (DESIGN.md §3). */
+export const caseStatuses = ["open", "paused", "closed"] as const;
+export type CaseStatus = (typeof caseStatuses)[number];
+
+/** One membership of the actor: the role they hold in one unit (DESIGN.md §3). */
+export type UnitRole = { unitId: string; role: string };
+
 export type PolicyActor = {
   userId: string;
   municipalityId: string;
   /** Active units the user is a member of (through any role). */
   unitIds: readonly string[];
+  /**
+   * The roles the user holds, per unit: what the role rules (leader reviews, SLT
+   * coordinator) judge. Absent means none: a role rule then denies, by default.
+   */
+  roles?: readonly UnitRole[];
 };
 
 /** A unit taking part in the case; `userIds` empty means everyone in the unit. */
@@ -102,6 +114,8 @@ export type CaseFacts = {
   municipalityId: string;
   owningUnitId: string;
   coordinatorUserId: string;
+  /** A closed case is read-only: decide() refuses every write and disclose on it. */
+  status: CaseStatus;
   participants: readonly Participant[];
   consents: readonly ConsentSnapshot[];
   disclosures: readonly DisclosureSnapshot[];
@@ -134,7 +148,9 @@ export type DenyReason =
   | "referral_purpose"
   | "not_participant"
   | "no_basis"
-  | "denied_by_consent";
+  | "denied_by_consent"
+  /** A basis exists, but the case is closed: it can be read, never changed. */
+  | "case_closed";
 
 export type Decision =
   | { allow: true; basis: Basis; obligations: readonly Obligation[] }

@@ -1,8 +1,9 @@
 import { foldReads } from "@laget/domain";
-import type { Basis } from "@laget/policy";
+import { ledUnitIds, mayVerifyAuditChain, type Basis } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { authorizeCase, visibleCases } from "../cases/access.ts";
+import { authorizeCase, listVisibleCasesAudited, policyActor } from "../cases/access.ts";
+import type { CaseCall } from "../cases/call.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -21,14 +22,15 @@ export type AccessLogEntry = {
 };
 
 /** "Who has seen this case": for its coordinator, from the audit log. Reading it is itself audited. */
-export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promise<AccessLogEntry[]> {
+export async function caseAccessLog({ db, actor, caseId }: CaseCall & { caseId: string }): Promise<AccessLogEntry[]> {
   await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
     purpose: "coordination",
     auditAction: "audit.case_log",
     resourceType: "audit_log",
-    coordinatorOnly: true,
+    // The policy's rule: the coordinator reads it (mayReadAccessLog).
+    rule: "readAccessLog",
   });
   const rows = await db
     .selectFrom("audit_events as e")
@@ -87,8 +89,8 @@ export function accessLogCsv(entries: readonly AccessLogEntry[]): string {
 }
 
 /** Checks the municipality's audit chain; for admins and leaders. */
-export async function verifyChain(db: Db, actor: Actor) {
-  if (!actor.memberships.some((m) => m.role === "admin" || m.role === "leader")) throw new AppError("FORBIDDEN");
+export async function verifyChain({ db, actor }: CaseCall) {
+  if (!mayVerifyAuditChain(policyActor(actor))) throw new AppError("FORBIDDEN");
   const result = await verifyAuditChain(db, actor.municipalityId);
   await appendAudit(db, actor.municipalityId, [
     { actorUserId: actor.id, actorUnitId: null, action: "audit.verify", resourceType: "audit_log", resourceId: null, caseId: null, basis: null, purpose: null },
@@ -108,7 +110,7 @@ async function reviewCaseRefs(db: Db, actor: Actor, caseIds: readonly string[]):
   const ids = [...new Set(caseIds)];
   const refs = new Map<string, ReviewCaseRef>();
   if (ids.length === 0) return refs;
-  const visible = await visibleCases(db, actor, ids, "coordination", "audit.access_review");
+  const visible = await listVisibleCasesAudited(db, actor, ids, "coordination", "audit.access_review");
   const subjects = await loadSubjects(db, [...visible.keys()]);
   let hidden = 0;
   for (const id of ids) {
@@ -130,8 +132,8 @@ function letterFor(n: number): string {
  * legal-basis disclosure and refused attempts, by people in the units they lead, in the leader's
  * own municipality only. Cases are named only as far as the leader may see them.
  */
-export async function accessReview(db: Db, actor: Actor) {
-  const units = actor.memberships.filter((m) => m.role === "leader").map((m) => m.unitId);
+export async function accessReview({ db, actor }: CaseCall) {
+  const units = ledUnitIds(policyActor(actor));
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const members = db.selectFrom("memberships").select("user_id").where("unit_id", "in", units);
   const since = new Date(Date.now() - 90 * 24 * 60 * 60 * 1000);

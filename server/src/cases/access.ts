@@ -1,4 +1,17 @@
-import { categories, decide, qualifyingUnits, type Action, type Basis, type CaseFacts, type Category, type PolicyActor, type Purpose } from "@laget/policy";
+import {
+  categories,
+  decide,
+  mayCoordinate,
+  mayReadAccessLog,
+  qualifyingUnits,
+  type Action,
+  type Basis,
+  type CaseFacts,
+  type Category,
+  type PolicyActor,
+  type Purpose,
+  type RuleVerdict,
+} from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
@@ -17,6 +30,7 @@ export function policyActor(actor: Actor): PolicyActor {
     userId: actor.id,
     municipalityId: actor.municipalityId,
     unitIds: [...new Set(actor.memberships.map((m) => m.unitId))],
+    roles: actor.memberships.map((m) => ({ unitId: m.unitId, role: m.role })),
   };
 }
 
@@ -31,10 +45,11 @@ export type AccessRequest = {
   /** For a note: its author unit. Defaults to the case's owning unit. */
   dataOwnerUnitId?: string;
   /**
-   * Only the case's coordinator may do this: anyone else is refused with NOT_COORDINATOR
-   * and audited as refused, so the log never records an access that did not happen.
+   * A role rule of the policy the step must also pass: `coordinate` (the coordinator, on a
+   * case not closed) or `readAccessLog` (the coordinator). A refusal is NOT_COORDINATOR or
+   * CASE_CLOSED, audited as refused, so the log never records an access that did not happen.
    */
-  coordinatorOnly?: boolean;
+  rule?: CaseRule;
   /**
    * False when the caller records the step itself once it has happened (e.g. a consent
    * change, in its transaction): then only a refusal is audited here, never a step that
@@ -44,6 +59,10 @@ export type AccessRequest = {
 };
 
 export type CaseAccess = { facts: CaseFacts; basis: Basis };
+
+/** The role rules a step on a case can name (the policy's case-rules). */
+const caseRules = { coordinate: mayCoordinate, readAccessLog: mayReadAccessLog } satisfies Record<string, (actor: PolicyActor, facts: CaseFacts) => RuleVerdict>;
+export type CaseRule = keyof typeof caseRules;
 
 function auditEvent(actor: Actor, caseId: string | null, req: AccessRequest, basis: Basis | null): AuditEvent {
   return {
@@ -76,16 +95,27 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
     req.category === "identity" && req.action === "read" && !req.dataOwnerUnitId
       ? visible
       : decide(subject, { case: facts, category: req.category, dataOwnerUnitId: req.dataOwnerUnitId }, req.action, req.purpose);
-  if (!decision.allow) {
+  if (!decision.allow && decision.reason !== "case_closed") {
     await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
     throw new AppError("NO_BASIS", decision.reason);
   }
-  if (req.coordinatorOnly && facts.coordinatorUserId !== actor.id) {
+  // The role rule first, so one who may never do this hears so (NOT_COORDINATOR) even on a closed case.
+  const verdict = req.rule ? caseRules[req.rule](subject, facts) : null;
+  const refusal = verdict && !verdict.allow ? verdict.reason : decision.allow ? null : "case_closed";
+  if (refusal || !decision.allow) {
     await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
-    throw new AppError("NOT_COORDINATOR");
+    throw new AppError(refusal === "not_coordinator" ? "NOT_COORDINATOR" : "CASE_CLOSED");
   }
   if (req.recordAllowed !== false) await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
   return { facts, basis: decision.basis };
+}
+
+/**
+ * Reads a case as a whole (its identity, for coordination), audited as `auditAction`:
+ * the first step of every read that then decides its own categories.
+ */
+export function readCase(db: Db, actor: Actor, caseId: string, auditAction: string, resourceType = "case"): Promise<CaseAccess> {
+  return authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction, resourceType });
 }
 
 /** Records an access allowed earlier with `recordAllowed: false`, once the step has happened. */
@@ -111,7 +141,7 @@ export async function visibilityBasis(db: Db, actor: Actor, caseId: string): Pro
  * reveal them. With `limit`, only the first that many visible cases (in the order of
  * `caseIds`) are kept and audited.
  */
-export async function visibleCases(
+export async function listVisibleCasesAudited(
   db: Db,
   actor: Actor,
   caseIds: readonly string[],
@@ -172,7 +202,10 @@ export function readableFromOtherUnits(actor: Actor, facts: CaseFacts, purpose: 
   );
 }
 
-/** Decides one more category for a case already loaded (e.g. per note in a list), without I/O. */
-export function allows(actor: Actor, facts: CaseFacts, category: Category, action: Action, purpose: Purpose, dataOwnerUnitId?: string) {
+/**
+ * The decision on one more category of a case already loaded (e.g. per note in a list),
+ * without I/O and without auditing: the caller audits what it shows.
+ */
+export function decisionFor(actor: Actor, facts: CaseFacts, category: Category, action: Action, purpose: Purpose, dataOwnerUnitId?: string) {
   return decide(policyActor(actor), { case: facts, category, dataOwnerUnitId }, action, purpose);
 }

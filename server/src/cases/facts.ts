@@ -1,5 +1,6 @@
 import type {
   CaseFacts,
+  CaseStatus,
   Category,
   ConsentSnapshot,
   DisclosureSnapshot,
@@ -11,7 +12,7 @@ import type { Db } from "../db/connect.ts";
 
 /**
  * Loads what decide() needs about cases, in five queries however many cases: the
- * case row, its active participants, its active consents, its disclosures and the
+ * case row (with its status: a closed case is read-only), its active participants, its active consents, its disclosures and the
  * municipality's volunteer units (which never get a case, whatever the records say).
  * Only `active` consents are loaded: no other status can ever allow (decide() still
  * checks the period, so a consent past its end denies before the expiry job runs).
@@ -23,7 +24,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
   const [cases, participants, consents, disclosures, volunteers] = await Promise.all([
     db
       .selectFrom("cases")
-      .select(["id", "municipality_id", "owning_unit_id", "coordinator_user_id"])
+      .select(["id", "municipality_id", "owning_unit_id", "coordinator_user_id", "status"])
       .where("id", "in", ids)
       .execute(),
     db
@@ -58,6 +59,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
       municipalityId: c.municipality_id,
       owningUnitId: c.owning_unit_id,
       coordinatorUserId: c.coordinator_user_id,
+      status: c.status as CaseStatus,
       participants: [],
       consents: [],
       disclosures: [],

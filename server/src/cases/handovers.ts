@@ -1,13 +1,14 @@
+import { caseWorkRoles, mayAnswerHandover, type HandoverAnswer } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../errors.ts";
-import { accessChanged, type EventBus } from "../events/bus.ts";
-import type { Realtime } from "../messaging/realtime.ts";
+import { accessChanged } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
-import { authorizeCase, visibilityBasis } from "./access.ts";
-import { authorizeCoordinator, ensureParticipant } from "./cases.ts";
+import { authorizeCase, policyActor, readCase, visibilityBasis } from "./access.ts";
+import type { CaseCall, CaseCallWithBus, CaseCallWithRealtime } from "./call.ts";
+import { authorizeCoordinator, ensureParticipant } from "./case-changes.ts";
 import { caseLapse } from "./lapse.ts";
 import { knownPeople } from "./participants.ts";
 
@@ -17,8 +18,8 @@ import { knownPeople } from "./participants.ts";
  * accepts; every step is a row in case_handovers and an audit event. The other person's
  * bell hears of each step at once (`realtime`).
  */
-export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, input: { caseId: string; toUserId: string; note?: string }) {
-  const access = await authorizeCoordinator(db, actor, input.caseId, "case.handover.propose");
+export async function proposeHandover({ db, realtime, actor, ...input }: CaseCallWithRealtime & { caseId: string; toUserId: string; note?: string }) {
+  const access = await authorizeCoordinator({ db, actor, caseId: input.caseId }, "case.handover.propose");
   if (input.toUserId === actor.id) throw new AppError("INVALID_STATE");
   // The new coordinator must work in a unit that takes part in the case, never through a
   // volunteer unit: volunteer organisations get referrals, never a case.
@@ -35,7 +36,7 @@ export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, 
     .orderBy("memberships.unit_id")
     .execute();
   if (memberships.length === 0) throw new AppError("NOT_FOUND");
-  const caseWork = memberships.filter((m) => ["coordinator", "caseworker", "leader"].includes(m.role) && m.kind !== "volunteer");
+  const caseWork = memberships.filter((m) => caseWorkRoles.includes(m.role) && m.kind !== "volunteer");
   if (caseWork.length === 0 && memberships.every((m) => m.role === "volunteer_contact" || m.kind === "volunteer")) {
     throw new AppError("VOLUNTEER_NOT_PARTICIPANT");
   }
@@ -47,7 +48,7 @@ export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, 
     .transaction()
     .execute(async (trx) => {
       // The proposed coordinator is named on the case, so they can open it and decide.
-      await ensureParticipant(trx, input.caseId, candidate.unit_id, input.toUserId, actor.id);
+      await ensureParticipant({ db: trx, caseId: input.caseId, unitId: candidate.unit_id, userId: input.toUserId, addedBy: actor.id });
       return trx
         .insertInto("case_handovers")
         .values({ case_id: input.caseId, from_user_id: actor.id, to_user_id: input.toUserId, note: input.note ?? null })
@@ -63,7 +64,8 @@ export async function proposeHandover(db: Db, realtime: Realtime, actor: Actor, 
   return { handoverId: handover.id };
 }
 
-async function openHandover(db: Db, actor: Actor, handoverId: string) {
+/** The proposed handover the actor answers, if the policy lets them give that answer (mayAnswerHandover). */
+async function openHandover(db: Db, actor: Actor, handoverId: string, answer: HandoverAnswer) {
   const h = await db
     .selectFrom("case_handovers")
     .innerJoin("cases", "cases.id", "case_handovers.case_id")
@@ -71,9 +73,11 @@ async function openHandover(db: Db, actor: Actor, handoverId: string) {
     .where("case_handovers.id", "=", handoverId)
     .where("cases.municipality_id", "=", actor.municipalityId)
     .executeTakeFirst();
-  // Only the two people involved know the handover exists.
-  if (!h || (h.to_user_id !== actor.id && h.from_user_id !== actor.id)) throw new AppError("NOT_FOUND");
+  // Only the two people involved know the handover exists; of them, the policy says who gives which answer.
+  const verdict = h ? mayAnswerHandover(policyActor(actor), { fromUserId: h.from_user_id, toUserId: h.to_user_id }, answer) : null;
+  if (!h || (verdict && !verdict.allow && verdict.reason === "not_party")) throw new AppError("NOT_FOUND");
   if (h.status !== "proposed") throw new AppError("INVALID_STATE");
+  if (verdict && !verdict.allow) throw new AppError("FORBIDDEN");
   return h;
 }
 
@@ -88,11 +92,8 @@ async function answer(db: Db, handoverId: string, status: "accepted" | "declined
   if (moved.numUpdatedRows === 0n) throw new AppError("INVALID_STATE");
 }
 
-async function decideHandover(db: Db, realtime: Realtime, actor: Actor, handoverId: string, status: "declined" | "withdrawn") {
-  const h = await openHandover(db, actor, handoverId);
-  if ((status === "declined" && h.to_user_id !== actor.id) || (status === "withdrawn" && h.from_user_id !== actor.id)) {
-    throw new AppError("FORBIDDEN");
-  }
+async function decideHandover({ db, realtime, actor, handoverId }: CaseCallWithRealtime & { handoverId: string }, status: "declined" | "withdrawn") {
+  const h = await openHandover(db, actor, handoverId, status === "declined" ? "decline" : "withdraw");
   await answer(db, handoverId, status);
   // A decline or withdrawal is an answer, not a refused access: it carries the basis on
   // which the person sees the case (none if they no longer do, still not a refusal).
@@ -112,12 +113,12 @@ async function decideHandover(db: Db, realtime: Realtime, actor: Actor, handover
   if (status === "declined") realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
 }
 
-export const declineHandover = (db: Db, realtime: Realtime, actor: Actor, handoverId: string) => decideHandover(db, realtime, actor, handoverId, "declined");
-export const withdrawHandover = (db: Db, realtime: Realtime, actor: Actor, handoverId: string) => decideHandover(db, realtime, actor, handoverId, "withdrawn");
+type HandoverCall = CaseCallWithRealtime & { handoverId: string };
+export const declineHandover = (call: HandoverCall) => decideHandover(call, "declined");
+export const withdrawHandover = (call: HandoverCall) => decideHandover(call, "withdrawn");
 
-export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, actor: Actor, handoverId: string) {
-  const h = await openHandover(db, actor, handoverId);
-  if (h.to_user_id !== actor.id) throw new AppError("FORBIDDEN");
+export async function acceptHandover({ db, bus, realtime, actor, handoverId }: HandoverCall & CaseCallWithBus) {
+  const h = await openHandover(db, actor, handoverId, "accept");
   const access = await authorizeCase(db, actor, h.case_id, {
     category: "identity",
     action: "read",
@@ -131,21 +132,15 @@ export async function acceptHandover(db: Db, bus: EventBus, realtime: Realtime, 
     await answer(trx, handoverId, "accepted");
     await trx.updateTable("cases").set({ coordinator_user_id: actor.id, updated_at: new Date() }).where("id", "=", h.case_id).execute();
     // The new coordinator takes part by name through the unit that gave them access.
-    await ensureParticipant(trx, h.case_id, access.basis.unitId, actor.id, actor.id);
+    await ensureParticipant({ db: trx, caseId: h.case_id, unitId: access.basis.unitId, userId: actor.id, addedBy: actor.id });
   });
   realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
   // The former coordinator may lose what only the baton gave them.
   await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }
 
-export async function handoverHistory(db: Db, actor: Actor, caseId: string) {
-  const { facts } = await authorizeCase(db, actor, caseId, {
-    category: "identity",
-    action: "read",
-    purpose: "coordination",
-    auditAction: "case.handover.history",
-    resourceType: "case",
-  });
+export async function handoverHistory({ db, actor, caseId }: CaseCall & { caseId: string }) {
+  const { facts } = await readCase(db, actor, caseId, "case.handover.history");
   const rows = await db
     .selectFrom("case_handovers as h")
     .innerJoin("users as f", "f.id", "h.from_user_id")

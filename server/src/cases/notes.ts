@@ -3,18 +3,15 @@ import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { allows, authorizeCase, readableCategories, readableFromOtherUnits, recordAccess, visibilityBasis } from "./access.ts";
+import { authorizeCase, decisionFor, readCase, readableCategories, readableFromOtherUnits, recordAccess, visibilityBasis } from "./access.ts";
+import type { CaseCall } from "./call.ts";
 
 /**
  * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
  * every edit kept. A note is its author unit's data: others read it only where
  * decide() allows that category from that unit.
  */
-export async function addNote(
-  db: Db,
-  actor: Actor,
-  input: { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string },
-) {
+export async function addNote({ db, actor, ...input }: CaseCall & { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string }) {
   // The note belongs to the unit through which the actor sees the case. Only the write is
   // audited (a refusal included): finding that unit is not a read of the case.
   const seenThrough = await visibilityBasis(db, actor, input.caseId);
@@ -27,10 +24,9 @@ export async function addNote(
     resourceType: "note",
     ...(unitId ? { dataOwnerUnitId: unitId } : {}),
   } as const;
-  // A refusal is audited at once; the creation only once the note exists (not for a closed case).
+  // A refusal (a closed case's CASE_CLOSED included: decide() refuses every write on it) is
+  // audited at once; the creation only once the note exists.
   const { basis } = await authorizeCase(db, actor, input.caseId, { ...write, recordAllowed: false });
-  const status = await db.selectFrom("cases").select("status").where("id", "=", input.caseId).executeTakeFirstOrThrow();
-  if (status.status === "closed") throw new AppError("CASE_CLOSED");
   return db.transaction().execute(async (trx) => {
     const note = await trx
       .insertInto("case_notes")
@@ -44,14 +40,8 @@ export async function addNote(
 }
 
 /** The notes the actor may read, each read audited; the rest are left out without a trace. */
-export async function listNotes(db: Db, actor: Actor, caseId: string) {
-  const { facts } = await authorizeCase(db, actor, caseId, {
-    category: "identity",
-    action: "read",
-    purpose: "coordination",
-    auditAction: "case.read",
-    resourceType: "case",
-  });
+export async function listNotes({ db, actor, caseId }: CaseCall & { caseId: string }) {
+  const { facts } = await readCase(db, actor, caseId, "case.read");
   const rows = await db
     .selectFrom("case_notes as n")
     .innerJoin("units", "units.id", "n.unit_id")
@@ -62,7 +52,7 @@ export async function listNotes(db: Db, actor: Actor, caseId: string) {
     .execute();
   const events: AuditEvent[] = [];
   const notes = rows.flatMap((n) => {
-    const d = allows(actor, facts, n.category as Category, "read", "coordination", n.unit_id);
+    const d = decisionFor(actor, facts, n.category as Category, "read", "coordination", n.unit_id);
     if (!d.allow) return [];
     events.push({
       actorUserId: actor.id,
@@ -121,7 +111,7 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
 }
 
 /** Only the author edits; the previous text is kept as a version. */
-export async function editNote(db: Db, actor: Actor, input: { noteId: string; category: Category; body: string; version?: number }) {
+export async function editNote({ db, actor, ...input }: CaseCall & { noteId: string; category: Category; body: string; version?: number }) {
   const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
   if (note.author_user_id !== actor.id) throw new AppError("FORBIDDEN");
   if (input.version !== undefined && input.version !== note.version) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
@@ -151,7 +141,7 @@ export async function editNote(db: Db, actor: Actor, input: { noteId: string; ca
  * gap never tells that a hidden version, and so a re-categorisation, exists. The author's
  * unit sees every version, numbered as stored.
  */
-export async function noteHistory(db: Db, actor: Actor, noteId: string) {
+export async function noteHistory({ db, actor, noteId }: CaseCall & { noteId: string }) {
   const note = await authorizeOwnNote(db, actor, noteId, "note.history");
   const rows = await db
     .selectFrom("case_note_versions as v")
@@ -162,7 +152,7 @@ export async function noteHistory(db: Db, actor: Actor, noteId: string) {
     .execute();
   const events: AuditEvent[] = [];
   const shown = rows.flatMap((r) => {
-    const d = allows(actor, note.facts, r.category as Category, "read", "coordination", note.unit_id);
+    const d = decisionFor(actor, note.facts, r.category as Category, "read", "coordination", note.unit_id);
     if (!d.allow) return [];
     events.push({
       actorUserId: actor.id,

@@ -239,7 +239,7 @@ export async function knownPeople(db: Db, actor: Actor, facts: CaseFacts, userId
  * Who can see the case (`identity`), its plan or its thread now, for choosing a measure's
  * responsible person, a handover's recipient or a mention: decided per user.
  */
-export async function caseAudience(db: Db, actor: Actor, caseId: string, category: "identity" | "plan" | "conversation") {
+export async function caseAudience({ db, actor, caseId, category }: { db: Db; actor: Actor; caseId: string; category: "identity" | "plan" | "conversation" }) {
   const { facts } = await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
-import { ensureParticipant } from "./cases.ts";
+import { ensureParticipant } from "./case-changes.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
@@ -173,7 +173,7 @@ describe("a volunteer organisation never gets a case", () => {
   test("no path adds a volunteer unit as a participant", async () => {
     const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Vera Vakt");
     const kari = await server.testDb.db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
-    await expect(ensureParticipant(server.testDb.db, caseId, units["Fjellheim idrettslag"]!, null, kari.id)).rejects.toMatchObject({
+    await expect(ensureParticipant({ db: server.testDb.db, caseId, unitId: units["Fjellheim idrettslag"]!, userId: null, addedBy: kari.id })).rejects.toMatchObject({
       code: "VOLUNTEER_NOT_PARTICIPANT",
     });
   });

@@ -3,13 +3,14 @@ import { consentReadScope, type Basis, type ConsentStatus, type Provision } from
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase, policyActor } from "../cases/access.ts";
-import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/cases.ts";
+import { policyActor, readCase } from "../cases/access.ts";
+import type { CaseCall, CaseCallWithBus } from "../cases/call.ts";
+import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/case-changes.ts";
 import { caseLapse } from "../cases/lapse.ts";
 import { whoCanOpenCase } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { accessChanged, type AccessChangedReason, type EventBus } from "../events/bus.ts";
+import { accessChanged, type AccessChangedReason } from "../events/bus.ts";
 import { notifyNow } from "../notifications/notifications.ts";
 
 /**
@@ -105,9 +106,9 @@ async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: str
   ]);
 }
 
-/** Records a consent as a draft; only the case's coordinator manages consent. */
-export async function createConsent(db: Db, actor: Actor, caseId: string, terms: ConsentTerms) {
-  const access = await authorizeCoordinator(db, actor, caseId, "consent.create", changeRecordedBelow);
+/** Records a consent as a draft; only the case's coordinator manages consent (mayManageConsent). */
+export async function createConsent({ db, actor, caseId, ...terms }: CaseCall & { caseId: string } & ConsentTerms) {
+  const access = await authorizeCoordinator({ db, actor, caseId }, "consent.create", changeRecordedBelow);
   await validateTerms(db, actor, caseId, terms);
   const id = randomUUID();
   await db.transaction().execute(async (trx) => {
@@ -122,9 +123,9 @@ export async function createConsent(db: Db, actor: Actor, caseId: string, terms:
 }
 
 /** A new version of an active consent, as a draft; it supersedes the old one when activated. */
-export async function reviseConsent(db: Db, actor: Actor, consentId: string, terms: ConsentTerms) {
+export async function reviseConsent({ db, actor, consentId, ...terms }: CaseCall & { consentId: string } & ConsentTerms) {
   const old = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, old.case_id, "consent.revise", changeRecordedBelow);
+  const access = await authorizeCoordinator({ db, actor, caseId: old.case_id }, "consent.revise", changeRecordedBelow);
   if (old.status !== "active") throw new AppError("INVALID_STATE");
   await validateTerms(db, actor, old.case_id, terms);
   const latest = await db.selectFrom("consents").select((eb) => eb.fn.max("version").as("v")).where("series_id", "=", old.series_id).executeTakeFirstOrThrow();
@@ -167,16 +168,18 @@ const endReasons: Partial<Record<ConsentStatus, AccessChangedReason>> = {
 };
 
 /** Moves a consent along one transition, with history, audit and (when access narrows) an accessChanged event. */
-export async function transitionConsent(
-  db: Db,
-  bus: EventBus,
-  actor: Actor,
-  consentId: string,
-  name: keyof typeof transitions,
-  reason?: string,
-): Promise<void> {
+export type ConsentTransition = keyof typeof transitions;
+
+export async function transitionConsent({
+  db,
+  bus,
+  actor,
+  consentId,
+  name,
+  reason,
+}: CaseCallWithBus & { consentId: string; name: ConsentTransition; reason?: string }): Promise<void> {
   const consent = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, consent.case_id, `consent.${name}`, changeRecordedBelow);
+  const access = await authorizeCoordinator({ db, actor, caseId: consent.case_id }, `consent.${name}`, changeRecordedBelow);
   const t: Transition = transitions[name];
   const from = consent.status as ConsentStatus;
   if (!t.from.includes(from)) throw new AppError("INVALID_STATE");
@@ -240,7 +243,7 @@ export async function transitionConsent(
       // The units the family consented to share with are invited into the case; a volunteer
       // unit, named for a referral only, never takes part.
       for (const unitId of new Set(provisions.filter((p) => p.actions.includes("access") && !volunteers.has(p.unitId)).map((p) => p.unitId))) {
-        await ensureParticipant(trx, consent.case_id, unitId, null, actor.id);
+        await ensureParticipant({ db: trx, caseId: consent.case_id, unitId, userId: null, addedBy: actor.id });
       }
     }
     await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis);
@@ -258,9 +261,9 @@ export async function transitionConsent(
 }
 
 /** Only a draft that was never active can be discarded. */
-export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string) {
+export async function deleteDraftConsent({ db, actor, consentId }: CaseCall & { consentId: string }) {
   const consent = await loadConsent(db, actor, consentId);
-  const access = await authorizeCoordinator(db, actor, consent.case_id, "consent.delete_draft", changeRecordedBelow);
+  const access = await authorizeCoordinator({ db, actor, caseId: consent.case_id }, "consent.delete_draft", changeRecordedBelow);
   if (consent.status !== "draft" || consent.activated_at) throw new AppError("INVALID_STATE");
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("consent_history").where("consent_id", "=", consentId).execute();
@@ -275,14 +278,8 @@ export async function deleteDraftConsent(db: Db, actor: Actor, consentId: string
  * unit reads only its own provisions, without grantors, the child's views, evidence or
  * reasons; a consent that does not name the actor's units is not listed.
  */
-export async function listConsents(db: Db, actor: Actor, caseId: string) {
-  const { facts } = await authorizeCase(db, actor, caseId, {
-    category: "identity",
-    action: "read",
-    purpose: "coordination",
-    auditAction: "consent.list",
-    resourceType: "consent",
-  });
+export async function listConsents({ db, actor, caseId }: CaseCall & { caseId: string }) {
+  const { facts } = await readCase(db, actor, caseId, "consent.list", "consent");
   const [rows, history] = await Promise.all([
     db
       .selectFrom("consents as c")

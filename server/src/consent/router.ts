@@ -1,23 +1,20 @@
 import { caseIdInput, consentIdInput, consentReasonInput, createConsentInput, reviseConsentInput } from "@laget/domain";
+import { callOf } from "../cases/call.ts";
 import { router, userProcedure } from "../trpc/init.ts";
-import { createConsent, deleteDraftConsent, listConsents, reviseConsent, transitionConsent } from "./consents.ts";
+import { createConsent, deleteDraftConsent, listConsents, reviseConsent, transitionConsent, type ConsentTransition } from "./consents.ts";
+
+/** One consent transition as a mutation: the input names the consent (and, for an end, why). */
+const transition = (name: ConsentTransition, input: typeof consentIdInput | typeof consentReasonInput) =>
+  userProcedure.input(input).mutation(({ ctx, input }) => transitionConsent({ ...callOf(ctx), ...input, name }));
 
 export const consentsRouter = router({
-  list: userProcedure.input(caseIdInput).query(({ ctx, input }) => listConsents(ctx.db, ctx.actor, input.caseId)),
-  create: userProcedure.input(createConsentInput).mutation(({ ctx, input }) => {
-    const { caseId, ...terms } = input;
-    return createConsent(ctx.db, ctx.actor, caseId, terms);
-  }),
-  revise: userProcedure.input(reviseConsentInput).mutation(({ ctx, input }) => {
-    const { consentId, ...terms } = input;
-    return reviseConsent(ctx.db, ctx.actor, consentId, terms);
-  }),
-  request: userProcedure.input(consentIdInput).mutation(({ ctx, input }) => transitionConsent(ctx.db, ctx.bus, ctx.actor, input.consentId, "request")),
-  activate: userProcedure.input(consentIdInput).mutation(({ ctx, input }) => transitionConsent(ctx.db, ctx.bus, ctx.actor, input.consentId, "activate")),
-  refuse: userProcedure.input(consentReasonInput).mutation(({ ctx, input }) => transitionConsent(ctx.db, ctx.bus, ctx.actor, input.consentId, "refuse", input.reason)),
-  withdraw: userProcedure.input(consentReasonInput).mutation(({ ctx, input }) => transitionConsent(ctx.db, ctx.bus, ctx.actor, input.consentId, "withdraw", input.reason)),
-  invalidate: userProcedure
-    .input(consentReasonInput)
-    .mutation(({ ctx, input }) => transitionConsent(ctx.db, ctx.bus, ctx.actor, input.consentId, "invalidate", input.reason)),
-  deleteDraft: userProcedure.input(consentIdInput).mutation(({ ctx, input }) => deleteDraftConsent(ctx.db, ctx.actor, input.consentId)),
+  list: userProcedure.input(caseIdInput).query(({ ctx, input }) => listConsents({ ...callOf(ctx), ...input })),
+  create: userProcedure.input(createConsentInput).mutation(({ ctx, input }) => createConsent({ ...callOf(ctx), ...input })),
+  revise: userProcedure.input(reviseConsentInput).mutation(({ ctx, input }) => reviseConsent({ ...callOf(ctx), ...input })),
+  request: transition("request", consentIdInput),
+  activate: transition("activate", consentIdInput),
+  refuse: transition("refuse", consentReasonInput),
+  withdraw: transition("withdraw", consentReasonInput),
+  invalidate: transition("invalidate", consentReasonInput),
+  deleteDraft: userProcedure.input(consentIdInput).mutation(({ ctx, input }) => deleteDraftConsent({ ...callOf(ctx), ...input })),
 });

@@ -1,13 +1,12 @@
-import { mayReadDisclosure, type Category, type Purpose } from "@laget/policy";
-import type { Actor } from "../auth/actor.ts";
+import { ledUnitIds, mayDisclose, mayReadDisclosure, mayReviewDisclosure, mayRevokeDisclosure, type Category, type Purpose } from "@laget/policy";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase, policyActor } from "../cases/access.ts";
-import { ensureParticipant } from "../cases/cases.ts";
+import { authorizeCase, policyActor, readCase } from "../cases/access.ts";
+import type { CaseCall, CaseCallWithBus, CaseCallWithRealtime } from "../cases/call.ts";
+import { ensureParticipant } from "../cases/case-changes.ts";
 import { caseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { accessChanged, type EventBus } from "../events/bus.ts";
-import type { Realtime } from "../messaging/realtime.ts";
+import { accessChanged } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 
 /** Norwegian defaults; a municipality may add its own (legal_statutes). */
@@ -26,7 +25,7 @@ export async function seedStatutes(db: Db, municipalityId: string): Promise<void
     .execute();
 }
 
-export async function listStatutes(db: Db, actor: Actor) {
+export async function listStatutes({ db, actor }: CaseCall) {
   const rows = await db
     .selectFrom("legal_statutes")
     .select(["id", "key", "title", "reference"])
@@ -42,12 +41,12 @@ export async function listStatutes(db: Db, actor: Actor) {
  * owns the case data discloses it; the recipient unit joins the case; the discloser's
  * leaders get it in their review queue.
  */
-export async function createDisclosure(
-  db: Db,
-  realtime: Realtime,
-  actor: Actor,
-  input: { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null },
-) {
+export async function createDisclosure({
+  db,
+  realtime,
+  actor,
+  ...input
+}: CaseCallWithRealtime & { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null }) {
   const access = await authorizeCase(db, actor, input.caseId, {
     category: "identity",
     action: "read",
@@ -57,7 +56,9 @@ export async function createDisclosure(
     // Recorded once, below, when the disclosure exists.
     recordAllowed: false,
   });
-  if (access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
+  const verdict = mayDisclose(access.facts, access.basis);
+  if (!verdict.allow && verdict.reason === "case_closed") throw new AppError("CASE_CLOSED");
+  if (!verdict.allow || access.basis.kind !== "own_unit") throw new AppError("NO_BASIS", "only the unit that owns the data can disclose it");
   const discloserUnit = access.basis.unitId;
   const [statute, recipient] = await Promise.all([
     db.selectFrom("legal_statutes").select("id").where("id", "=", input.statuteId).where("municipality_id", "=", actor.municipalityId).where("active", "=", true).executeTakeFirst(),
@@ -81,7 +82,7 @@ export async function createDisclosure(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    await ensureParticipant(trx, input.caseId, input.recipientUnitId, null, actor.id);
+    await ensureParticipant({ db: trx, caseId: input.caseId, unitId: input.recipientUnitId, userId: null, addedBy: actor.id });
     await appendAudit(trx, actor.municipalityId, [
       {
         actorUserId: actor.id,
@@ -107,7 +108,7 @@ export async function createDisclosure(
   return { disclosureId: disclosure.id };
 }
 
-export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disclosureId: string) {
+export async function revokeDisclosure({ db, bus, actor, disclosureId }: CaseCallWithBus & { disclosureId: string }) {
   const d = await db
     .selectFrom("disclosures")
     .innerJoin("cases", "cases.id", "disclosures.case_id")
@@ -115,8 +116,7 @@ export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disc
     .where("disclosures.id", "=", disclosureId)
     .where("cases.municipality_id", "=", actor.municipalityId)
     .executeTakeFirst();
-  const isLeader = d && actor.memberships.some((m) => m.unitId === d.discloser_unit_id && m.role === "leader");
-  if (!d || (d.discloser_user_id !== actor.id && !isLeader)) throw new AppError("NOT_FOUND");
+  if (!d || !mayRevokeDisclosure(policyActor(actor), { discloserUserId: d.discloser_user_id, discloserUnitId: d.discloser_unit_id })) throw new AppError("NOT_FOUND");
   if (d.revoked_at) return;
   const lapse = await caseLapse(db, [d.case_id]);
   await db.updateTable("disclosures").set({ revoked_at: new Date() }).where("id", "=", disclosureId).execute();
@@ -131,15 +131,15 @@ export async function revokeDisclosure(db: Db, bus: EventBus, actor: Actor, disc
  * its discloser unit, its recipient unit, the coordinator and the discloser's leaders
  * (mayReadDisclosure). That a disclosure to child welfare exists is itself confidential.
  */
-export async function listCaseDisclosures(db: Db, actor: Actor, caseId: string) {
-  const { facts } = await authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction: "disclosure.list", resourceType: "disclosure" });
+export async function listCaseDisclosures({ db, actor, caseId }: CaseCall & { caseId: string }) {
+  const { facts } = await readCase(db, actor, caseId, "disclosure.list", "disclosure");
   const rows = await disclosureRows(db).where("d.case_id", "=", caseId).execute();
-  const led = ledUnits(actor);
-  const viewer = { ...policyActor(actor), leaderOf: led };
+  const subject = policyActor(actor);
+  const viewer = { ...subject, leaderOf: ledUnitIds(subject) };
   return rows
     .filter((r) => mayReadDisclosure(viewer, facts, { discloserUnitId: r.discloser_unit_id, recipientUnitId: r.recipient_unit_id }))
-    // Who may revoke: the discloser, or a leader of the disclosing unit (as revokeDisclosure checks).
-    .map((r) => ({ ...toDisclosure(r), mayRevoke: r.discloser_user_id === actor.id || led.includes(r.discloser_unit_id) }));
+    // Who may revoke: the policy's rule, as revokeDisclosure asks it.
+    .map((r) => ({ ...toDisclosure(r), mayRevoke: mayRevokeDisclosure(subject, { discloserUserId: r.discloser_user_id, discloserUnitId: r.discloser_unit_id }) }));
 }
 
 function disclosureRows(db: Db) {
@@ -179,13 +179,9 @@ function toDisclosure(r: DisclosureRow) {
   };
 }
 
-function ledUnits(actor: Actor): string[] {
-  return actor.memberships.filter((m) => m.role === "leader").map((m) => m.unitId);
-}
-
 /** A leader's review queue: disclosures made from the units they lead. No subject names. */
-export async function disclosureReviewQueue(db: Db, actor: Actor) {
-  const units = ledUnits(actor);
+export async function disclosureReviewQueue({ db, actor }: CaseCall) {
+  const units = ledUnitIds(policyActor(actor));
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const rows = await disclosureRows(db).where("d.discloser_unit_id", "in", units).limit(500).execute();
   // Justifications can hold personal data: reading the queue is audited, one event per disclosure.
@@ -206,10 +202,10 @@ export async function disclosureReviewQueue(db: Db, actor: Actor) {
   return rows.map(toDisclosure);
 }
 
-export async function reviewDisclosure(db: Db, actor: Actor, input: { disclosureId: string; outcome: "approved" | "questioned"; note?: string }) {
-  const units = ledUnits(actor);
+export async function reviewDisclosure({ db, actor, ...input }: CaseCall & { disclosureId: string; outcome: "approved" | "questioned"; note?: string }) {
   const d = await db.selectFrom("disclosures").select(["id", "case_id", "discloser_unit_id"]).where("id", "=", input.disclosureId).executeTakeFirst();
-  if (!d || !units.includes(d.discloser_unit_id)) throw new AppError("NOT_FOUND");
+  // A leader of the disclosing unit reviews it (mayReviewDisclosure); to anyone else it does not exist.
+  if (!d || !mayReviewDisclosure(policyActor(actor), { discloserUnitId: d.discloser_unit_id })) throw new AppError("NOT_FOUND");
   await db
     .updateTable("disclosures")
     .set({ reviewed_by: actor.id, reviewed_at: new Date(), review_outcome: input.outcome, review_note: input.note ?? null })

@@ -1,13 +1,13 @@
-import { caseIdInput, createDisclosureInput, idSchema, reviewDisclosureInput } from "@laget/domain";
-import { z } from "zod";
+import { caseIdInput, createDisclosureInput, disclosureIdInput, reviewDisclosureInput } from "@laget/domain";
+import { callOf } from "../cases/call.ts";
 import { router, userProcedure } from "../trpc/init.ts";
 import { createDisclosure, disclosureReviewQueue, listCaseDisclosures, listStatutes, reviewDisclosure, revokeDisclosure } from "./disclosures.ts";
 
 export const disclosuresRouter = router({
-  statutes: userProcedure.query(({ ctx }) => listStatutes(ctx.db, ctx.actor)),
-  forCase: userProcedure.input(caseIdInput).query(({ ctx, input }) => listCaseDisclosures(ctx.db, ctx.actor, input.caseId)),
-  create: userProcedure.input(createDisclosureInput).mutation(({ ctx, input }) => createDisclosure(ctx.db, ctx.realtime, ctx.actor, input)),
-  revoke: userProcedure.input(z.object({ disclosureId: idSchema })).mutation(({ ctx, input }) => revokeDisclosure(ctx.db, ctx.bus, ctx.actor, input.disclosureId)),
-  reviewQueue: userProcedure.query(({ ctx }) => disclosureReviewQueue(ctx.db, ctx.actor)),
-  review: userProcedure.input(reviewDisclosureInput).mutation(({ ctx, input }) => reviewDisclosure(ctx.db, ctx.actor, input)),
+  statutes: userProcedure.query(({ ctx }) => listStatutes(callOf(ctx))),
+  forCase: userProcedure.input(caseIdInput).query(({ ctx, input }) => listCaseDisclosures({ ...callOf(ctx), ...input })),
+  create: userProcedure.input(createDisclosureInput).mutation(({ ctx, input }) => createDisclosure({ ...callOf(ctx), ...input })),
+  revoke: userProcedure.input(disclosureIdInput).mutation(({ ctx, input }) => revokeDisclosure({ ...callOf(ctx), ...input })),
+  reviewQueue: userProcedure.query(({ ctx }) => disclosureReviewQueue(callOf(ctx))),
+  review: userProcedure.input(reviewDisclosureInput).mutation(({ ctx, input }) => reviewDisclosure({ ...callOf(ctx), ...input })),
 });

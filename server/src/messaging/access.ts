@@ -1,7 +1,7 @@
 import type { Basis, CaseFacts } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { allows, authorizeCase } from "../cases/access.ts";
+import { decisionFor, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import { caseReadersWithBasis } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
@@ -83,7 +83,7 @@ export async function authorizeConversation(
     return { conversation, facts, members: null };
   }
   const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
-  if (!facts || !allows(actor, facts, "conversation", action, "coordination").allow) throw new AppError("NOT_FOUND");
+  if (!facts || !decisionFor(actor, facts, "conversation", action, "coordination").allow) throw new AppError("NOT_FOUND");
   return { conversation, facts, members: null };
 }
 
@@ -130,7 +130,7 @@ export async function readableConversationIds(db: Db, actor: Actor): Promise<{ i
   const caseFacts = await loadCaseFacts(db, caseThreads.map((t) => t.case_id));
   for (const t of caseThreads) {
     const facts = caseFacts.get(t.case_id);
-    if (facts && allows(actor, facts, "conversation", "read", "coordination").allow) ids.add(t.id);
+    if (facts && decisionFor(actor, facts, "conversation", "read", "coordination").allow) ids.add(t.id);
   }
   return { ids, caseFacts };
 }

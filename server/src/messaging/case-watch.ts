@@ -3,7 +3,7 @@ import type { Category } from "@laget/policy";
 import type { Server, Socket } from "socket.io";
 import { z } from "zod";
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { allows, authorizeCase } from "../cases/access.ts";
+import { decisionFor, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import type { AccessChangedReason, EventBus, MembershipChangedReason } from "../events/bus.ts";
@@ -102,8 +102,8 @@ export function createCaseWatch(options: { io: Server; db: Db; bus: EventBus; lo
     for (const { caseId, scope, room, socket } of list) {
       const actor = actors.get(socket.data.actor.id);
       const f = facts.get(caseId);
-      const visible = actor && f && allows(actor, f, "identity", "read", "coordination").allow;
-      if (visible && allows(actor, f, categoryOf[scope], "read", "coordination").allow) continue;
+      const visible = actor && f && decisionFor(actor, f, "identity", "read", "coordination").allow;
+      if (visible && decisionFor(actor, f, categoryOf[scope], "read", "coordination").allow) continue;
       // A recovered socket may be back in a room without its record: it learns no reason.
       const basisKind = watches.get(socket.id)?.get(room)?.basisKind ?? "";
       void socket.leave(room);

@@ -1,6 +1,6 @@
 import type { ConversationKind, GroupKind } from "@laget/domain";
 import type { Actor } from "../auth/actor.ts";
-import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import { decisionFor, authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
 import { knownReaders } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -120,10 +120,10 @@ export async function listConversations(db: Db, actor: Actor): Promise<Conversat
     candidateCaseThreads(db, actor, unitIds),
   ]);
   // Case threads: the case must be visible (audited as a list read), then the conversation category allowed.
-  const visible = await visibleCases(db, actor, threads.map((t) => t.case_id), "coordination", "conversation.list");
+  const visible = await listVisibleCasesAudited(db, actor, threads.map((t) => t.case_id), "coordination", "conversation.list");
   const readable = threads.filter((t) => {
     const access = visible.get(t.case_id);
-    return access && allows(actor, access.facts, "conversation", "read", "coordination").allow;
+    return access && decisionFor(actor, access.facts, "conversation", "read", "coordination").allow;
   });
   const caseRows = readable.length ? await withReadState(db, actor.id).where("c.id", "in", readable.map((t) => t.id)).execute() : [];
   const [names, directs] = await Promise.all([

@@ -18,7 +18,7 @@ import type { z } from "zod";
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { sessionStands } from "../auth/sessions.ts";
 import { authenticateUpgrade } from "../auth/upgrade.ts";
-import { allows } from "../cases/access.ts";
+import { decisionFor } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -456,7 +456,7 @@ export async function attachGateway(options: {
       const userId = socket.data.actor.id;
       if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
       const actor = actors.get(userId);
-      if (actor && facts && allows(actor, facts, "conversation", "read", "coordination").allow) continue;
+      if (actor && facts && decisionFor(actor, facts, "conversation", "read", "coordination").allow) continue;
       revokeRoom(socket, conversation.id);
     }
   }

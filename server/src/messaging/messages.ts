@@ -3,7 +3,7 @@ import type { Basis } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
-import { allows } from "../cases/access.ts";
+import { decisionFor } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -364,7 +364,7 @@ export async function eventsSince(db: Db, actor: Actor, since: number, limit: nu
     const facts = await loadCaseFacts(db, threads.map((t) => t.case_id!));
     for (const t of threads) {
       const f = facts.get(t.case_id!);
-      const decision = f && allows(actor, f, "conversation", "read", "coordination");
+      const decision = f && decisionFor(actor, f, "conversation", "read", "coordination");
       if (!decision || !decision.allow) continue;
       readable.add(t.id);
       if (page.some((r) => r.conversation_id === t.id && r.message_id)) {

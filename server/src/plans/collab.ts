@@ -9,7 +9,7 @@ import * as Y from "yjs";
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { sessionStands } from "../auth/sessions.ts";
 import { authenticateUpgrade } from "../auth/upgrade.ts";
-import { allows, authorizeCase } from "../cases/access.ts";
+import { decisionFor, authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -212,7 +212,7 @@ export function createPlanCollab(options: {
         if (err instanceof AppError) throw refusal(err.code === "NOT_FOUND" ? "not-found" : "no-basis");
         throw err;
       }
-      const canWrite = allows(actor, access.facts, "plan", "write", "coordination").allow && (await caseIsOpenForWriting(db, caseId));
+      const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow && (await caseIsOpenForWriting(db, caseId));
       connectionConfig.readOnly = !canWrite;
       options.lapses?.track(access.facts);
       return {
@@ -377,9 +377,9 @@ export function createPlanCollab(options: {
       const ctx = connection.context as CollabContext;
       if (!actors.has(ctx.userId)) actors.set(ctx.userId, await loadActor(db, ctx.userId));
       const actor = actors.get(ctx.userId);
-      const visible = actor && facts ? allows(actor, facts, "identity", "read", "coordination").allow : false;
-      const canRead = visible && actor && facts ? allows(actor, facts, "plan", "read", "coordination").allow : false;
-      const canWrite = canRead && open && actor && facts ? allows(actor, facts, "plan", "write", "coordination").allow : false;
+      const visible = actor && facts ? decisionFor(actor, facts, "identity", "read", "coordination").allow : false;
+      const canRead = visible && actor && facts ? decisionFor(actor, facts, "plan", "read", "coordination").allow : false;
+      const canWrite = canRead && open && actor && facts ? decisionFor(actor, facts, "plan", "write", "coordination").allow : false;
       if (!canRead) {
         revoke(connection, reason);
       } else if (!canWrite && !connection.readOnly) {

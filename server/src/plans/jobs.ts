@@ -1,5 +1,5 @@
 import { loadActor, type Actor } from "../auth/actor.ts";
-import { allows } from "../cases/access.ts";
+import { decisionFor } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { scheduleExclusiveJob } from "../jobs/schedule.ts";
@@ -56,7 +56,7 @@ export async function runPlanJobs(db: Db, bus: EventBus, now = new Date()): Prom
     if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
     const actor = actors.get(userId);
     const f = facts.get(caseId);
-    return !!actor && !!f && allows(actor, f, "identity", "read", "coordination").allow && allows(actor, f, "plan", "read", "coordination").allow;
+    return !!actor && !!f && decisionFor(actor, f, "identity", "read", "coordination").allow && decisionFor(actor, f, "plan", "read", "coordination").allow;
   };
 
   const responsible = (r: (typeof due)[number]) => r.responsible_user_id ?? r.coordinator_user_id;

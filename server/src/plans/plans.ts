@@ -1,6 +1,6 @@
 import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } from "@laget/plan";
 import type { Actor } from "../auth/actor.ts";
-import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import { decisionFor, authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import { knownPeople } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
@@ -22,7 +22,7 @@ async function isClosed(db: Db, caseId: string): Promise<boolean> {
 /** What the client needs to open a case's plan: where, under which name, and whether it may write. */
 export async function planConnection(db: Db, actor: Actor, caseId: string) {
   const access = await authorizeCase(db, actor, caseId, planAccess("plan.open"));
-  const canWrite = allows(actor, access.facts, "plan", "write", "coordination").allow && !(await isClosed(db, caseId));
+  const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow && !(await isClosed(db, caseId));
   return { caseId, documentName: planDocumentName(caseId), path: COLLAB_PATH, readOnly: !canWrite };
 }
 
@@ -93,10 +93,10 @@ export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter,
   for (let offset = 0; readable.length < MY_MEASURES_LIMIT; offset += MY_MEASURES_LIMIT) {
     const rows = await ordered.limit(MY_MEASURES_LIMIT).offset(offset).execute();
     const unjudged = [...new Set(rows.map((r) => r.case_id))].filter((id) => !planReadable.has(id));
-    const visible = await visibleCases(db, actor, unjudged, "coordination", "plan.my_measures");
+    const visible = await listVisibleCasesAudited(db, actor, unjudged, "coordination", "plan.my_measures");
     for (const id of unjudged) {
       const access = visible.get(id);
-      planReadable.set(id, access !== undefined && allows(actor, access.facts, "plan", "read", "coordination").allow);
+      planReadable.set(id, access !== undefined && decisionFor(actor, access.facts, "plan", "read", "coordination").allow);
     }
     readable.push(...rows.filter((r) => planReadable.get(r.case_id)).slice(0, MY_MEASURES_LIMIT - readable.length));
     if (rows.length < MY_MEASURES_LIMIT) break;

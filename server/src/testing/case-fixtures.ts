@@ -53,7 +53,9 @@ export async function demoActor(db: Db, email = "koordinator@demo.laget.no"): Pr
 
 /** A case about one child, owned by the actor's first unit, created directly in the database. */
 export async function createCaseAs(db: Db, actor: Actor): Promise<string> {
-  const { caseId } = await createCase(db, actor, {
+  const { caseId } = await createCase({
+    db,
+    actor,
     owningUnitId: actor.memberships[0]!.unitId,
     btiLevel: 1,
     subjects: [{ role: "child", name: "Test Barn", birthYear: 2015 }],
