@@ -702,6 +702,7 @@ export const en: Catalog = {
     plan_connect: "Opened the plan",
     plan_open: "Opened the plan",
     plan_update: "Changed the plan",
+    plan_transact: "Changed the plan from another part of Laget (a meeting decision, for example)",
     plan_revisions: "Saw earlier versions of the plan",
     plan_restore: "Restored an earlier version of the plan",
     plan_my_measures: "Saw their measures in “My measures”",

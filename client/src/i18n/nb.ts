@@ -704,6 +704,7 @@ export const nb = {
     plan_connect: "Åpnet tiltaksplanen",
     plan_open: "Åpnet tiltaksplanen",
     plan_update: "Endret tiltaksplanen",
+    plan_transact: "Endret tiltaksplanen fra en annen del av Laget (for eksempel et møtevedtak)",
     plan_revisions: "Så tidligere versjoner av tiltaksplanen",
     plan_restore: "Gjenopprettet en tidligere versjon av tiltaksplanen",
     plan_my_measures: "Så tiltakene sine i «Mine tiltak»",
