@@ -59,3 +59,12 @@ test("a transact is judged by the plan's own authorise: someone who may not writ
   expect(readPlan(clients[0]!.doc).measures.map((m) => m.title)).not.toContain("Uten grunnlag");
   expect(await server.db.selectFrom("audit_events").select("id").where("actor_user_id", "=", outsider.id).where("action", "=", "plan.transact").execute()).toEqual([]);
 });
+
+test("a closed case's plan takes no server-side change either", async () => {
+  const teacher = await signedIn(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
+  await teacher.mutationOk("cases.close", { caseId, reason: "Målene er nådd" });
+  const coordinator = await demoActor(server.db);
+  const attempt = server.liveDocuments.transact({ documentName: planDocumentName(caseId), actor: coordinator, change: (doc) => void addMeasure(doc, { title: "Etter lukking" }) });
+  await expect(attempt).rejects.toMatchObject({ code: "FORBIDDEN" });
+  expect(readPlan(clients[0]!.doc).measures.map((m) => m.title)).not.toContain("Etter lukking");
+});
