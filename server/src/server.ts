@@ -69,7 +69,7 @@ export async function startServer(options: {
 
   const bus = await createEventBus({ redisUrl: config.redisUrl, log });
   const stopJobs = scheduleConsentJobs(db, bus, log);
-  const stopPlanJobs = schedulePlanJobs(db, bus, log);
+  const stopPlanJobs = schedulePlanJobs({ db, bus, log });
   const stopRetention = scheduleEventRetention(db, log);
   // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
   let origin = config.publicOrigin ?? "";

@@ -1,7 +1,5 @@
 import { planDocumentName, readPlan, type Plan } from "@laget/plan";
-import type { Basis } from "@laget/policy";
-import type * as Y from "yjs";
-import { loadSnapshot, storeSnapshot, type LoadedDocument } from "../collab/store.ts";
+import { loadSnapshot, storeSnapshot, type LoadedDocument, type StoreRequest } from "../collab/store.ts";
 import type { Db } from "../db/connect.ts";
 import { planKind } from "./kind.ts";
 import type { Projection } from "./projection.ts";
@@ -13,18 +11,8 @@ import type { Projection } from "./projection.ts";
 
 export const loadPlanSnapshot = (db: Db, caseId: string): Promise<LoadedDocument> => loadSnapshot(db, planDocumentName(caseId));
 
-export type PlanSnapshotRequest = {
-  caseId: string;
-  municipalityId: string;
-  doc: Y.Doc;
-  knownVersion: number;
-  editors: ReadonlyMap<string, Basis | null>;
-  revisionEditors: ReadonlySet<string>;
-  lastEditorLeft: boolean;
-  restore?: { revisionId: string; userId: string };
-  previousProjection?: Projection;
-  now?: Date;
-};
+/** A store request for a case's plan: the generic one, the plan kind and its name filled in. */
+export type PlanSnapshotRequest = Omit<StoreRequest, "kind" | "id" | "documentName" | "previousProjection"> & { caseId: string; previousProjection?: Projection };
 
 export async function storePlanSnapshot(
   db: Db,
