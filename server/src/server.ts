@@ -18,7 +18,9 @@ import { attachGateway, defaultLimits, type GatewayLimits } from "./messaging/ga
 import { createRateLimiter } from "./messaging/rate-limit.ts";
 import { createRealtimeHub } from "./messaging/realtime.ts";
 import { scheduleEventRetention } from "./messaging/retention.ts";
-import { createPlanCollab, type PlanCollab } from "./plans/collab.ts";
+import { createDocumentKinds } from "./collab/kinds.ts";
+import { createLiveDocuments, type LiveDocuments } from "./collab/live-documents.ts";
+import { planKind } from "./plans/kind.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
@@ -29,8 +31,8 @@ export type RunningServer = {
   port: number;
   db: Db;
   bus: EventBus;
-  /** Live plan documents on /collab. */
-  plans: PlanCollab;
+  /** Live documents on /collab (the Hocuspocus server), of every registered kind. */
+  liveDocuments: LiveDocuments;
   /** Stops accepting, lets in-flight requests finish (at most 7 s), then closes the database. */
   close(): Promise<void>;
 };
@@ -67,14 +69,14 @@ export async function startServer(options: {
 
   const bus = await createEventBus({ redisUrl: config.redisUrl, log });
   const stopJobs = scheduleConsentJobs(db, bus, log);
-  const stopPlanJobs = schedulePlanJobs(db, bus, log);
+  const stopPlanJobs = schedulePlanJobs({ db, bus, log });
   const stopRetention = scheduleEventRetention(db, log);
   // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
   let origin = config.publicOrigin ?? "";
   const publicOrigin = () => origin;
   // Bases that end in time close live access at that moment, on each node for its own connections.
   const lapses = createLapseTimer({ db, bus, log });
-  const plans = createPlanCollab({ db, bus, log, publicOrigin, redisUrl: config.redisUrl, lapses });
+  const liveDocuments = createLiveDocuments({ db, bus, log, kinds: createDocumentKinds([planKind]), publicOrigin, redisUrl: config.redisUrl, lapses });
 
   const realtime = createRealtimeHub();
   // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.
@@ -83,7 +85,7 @@ export async function startServer(options: {
     db,
     bus,
     realtime,
-    plans,
+    liveDocuments,
     messageLimiter,
     publicOrigin,
     log,
@@ -91,7 +93,7 @@ export async function startServer(options: {
     clientDist: path.resolve(options.clientDist ?? defaultClientDist),
   });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  plans.attach(server);
+  liveDocuments.attach(server);
   const gateway = await attachGateway({ server, db, bus, log, realtime, publicOrigin, redisUrl: config.redisUrl, limits: options.socketLimits, messageLimiter, lapses });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -107,8 +109,8 @@ export async function startServer(options: {
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.once("close", () => resolve()));
       // Disconnects this node's sockets and stops the HTTP server accepting (socket.io closes it).
-      // Persists every open plan and closes its connections before the server stops.
-      await plans.close();
+      // Persists every open live document and closes its connections before the server stops.
+      await liveDocuments.close();
       await gateway.close();
       if (server.listening) server.close();
       server.closeIdleConnections();
@@ -123,5 +125,5 @@ export async function startServer(options: {
       if (ownsDb) await db.destroy();
     })());
 
-  return { url, port, db, bus, plans, close };
+  return { url, port, db, bus, liveDocuments, close };
 }

@@ -79,7 +79,7 @@ if (mode === "bare") {
     log: createLogger("warn"),
     db: testDb.db,
   });
-  timeStores(running.plans.hocuspocus.configuration.extensions.find((e) => e.extensionName === "laget-persistence"));
+  timeStores(running.liveDocuments.hocuspocus.configuration.extensions.find((e) => e.extensionName === "laget-persistence"));
   process.stdout.write(`${JSON.stringify({ url: running.url })}\n`);
   process.once("SIGTERM", () => void running.close().then(() => testDb.close()).then(() => process.exit(0)));
 }

@@ -5,3 +5,4 @@ export * from "./cases.ts";
 export * from "./messaging.ts";
 export * from "./access-log.ts";
 export * from "./text.ts";
+export * from "./plans.ts";

@@ -60,6 +60,7 @@ export const auditPhrasesNb: Record<string, string> = {
   "plan.connect": "Åpnet tiltaksplanen",
   "plan.open": "Åpnet tiltaksplanen",
   "plan.update": "Endret tiltaksplanen",
+  "plan.transact": "Endret tiltaksplanen fra en annen del av Laget (for eksempel et møtevedtak)",
   "plan.revisions": "Så tidligere versjoner av tiltaksplanen",
   "plan.restore": "Gjenopprettet en tidligere versjon av tiltaksplanen",
   "plan.my_measures": "Så tiltakene sine i «Mine tiltak»",

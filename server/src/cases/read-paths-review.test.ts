@@ -169,8 +169,8 @@ test("an id has one spelling: an upper-case case or thread id is refused at the 
 test("a plan revision does not name a child welfare editor to readers who may not know child welfare takes part", async () => {
   const caseId = await caseWithChildWelfare("Pia Plan");
   await server.db
-    .insertInto("plan_revisions")
-    .values({ case_id: caseId, state: "", reason: "periodic", editor_user_ids: JSON.stringify([idOf("Kari Koordinator"), idOf("Berit Barnevern")]) })
+    .insertInto("document_revisions")
+    .values({ document_name: `plan:${caseId}`, state: "", reason: "periodic", editor_user_ids: JSON.stringify([idOf("Kari Koordinator"), idOf("Berit Barnevern")]) })
     .execute();
   const editors = async (user: string) =>
     (await http[user]!.queryOk<{ editors: { name: string | null }[] }[]>("plans.revisions", { caseId })).flatMap((r) => r.editors.map((e) => e.name));

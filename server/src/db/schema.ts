@@ -316,8 +316,9 @@ export interface UserEventsTable {
   created_at: GeneratedTimestamp;
 }
 
-export interface PlanDocumentsTable {
-  case_id: string;
+/** A live document's snapshot (server/src/collab), by its name: `plan:<case id>`, … */
+export interface LiveDocumentsTable {
+  document_name: string;
   municipality_id: string;
   /** The Yjs state as one update, base64. */
   state: string;
@@ -325,13 +326,13 @@ export interface PlanDocumentsTable {
   updated_at: GeneratedTimestamp;
   updated_by: string | null;
   last_revision_at: Timestamp | null;
-  /** Who changed the plan since its last revision (user ids): the next revision names them. */
+  /** Who changed the document since its last revision (user ids): the next revision names them. */
   pending_editor_user_ids: ColumnType<unknown, string | undefined, string>;
 }
 
-export interface PlanRevisionsTable {
+export interface DocumentRevisionsTable {
   id: Generated<string>;
-  case_id: string;
+  document_name: string;
   state: string;
   reason: string;
   editor_user_ids: Json;
@@ -340,10 +341,10 @@ export interface PlanRevisionsTable {
   created_at: GeneratedTimestamp;
 }
 
-/** The write-ahead log of live plans: updates not yet folded into a snapshot. */
-export interface PlanUpdatesTable {
+/** The write-ahead log of live documents: updates not yet folded into a snapshot. */
+export interface LiveDocumentUpdatesTable {
   id: GeneratedId;
-  case_id: string;
+  document_name: string;
   /** One Yjs update, base64. */
   update: string;
   user_id: string | null;
@@ -401,10 +402,10 @@ export interface DB {
   message_edits: MessageEditsTable;
   user_event_counters: UserEventCountersTable;
   user_events: UserEventsTable;
-  plan_documents: PlanDocumentsTable;
-  plan_revisions: PlanRevisionsTable;
+  live_documents: LiveDocumentsTable;
+  live_document_updates: LiveDocumentUpdatesTable;
+  document_revisions: DocumentRevisionsTable;
   plan_measures: PlanMeasuresTable;
-  plan_updates: PlanUpdatesTable;
   plan_settings: PlanSettingsTable;
 }
 

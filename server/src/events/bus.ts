@@ -76,7 +76,23 @@ export type SessionsEnded = {
  */
 export type UserEventsCommitted = { type: "userEventsCommitted"; deliveries: Delivery[] };
 
-export type BusEvent = AccessChanged | MembershipChanged | SessionsEnded | UserEventsCommitted;
+/**
+ * Live documents to judge again (server/src/collab/revocation.ts): every node re-judges
+ * its connections that match every field given, with the document kind's own judge.
+ */
+export type DocumentsInvalidated = {
+  type: "documentsInvalidated";
+  scope: {
+    documentName?: string;
+    caseId?: string;
+    userIds?: string[];
+    /** Ended sessions: their connections close outright. */
+    sessions?: Omit<SessionsEnded, "type">;
+  };
+  reason: string;
+};
+
+export type BusEvent = AccessChanged | MembershipChanged | SessionsEnded | UserEventsCommitted | DocumentsInvalidated;
 
 /** Whether a live connection opened with this session must close. */
 export function sessionEnded(event: SessionsEnded, userId: string, sessionId: string): boolean {

@@ -13,7 +13,7 @@ import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
-import type { PlanCollab } from "../plans/collab.ts";
+import type { LiveDocuments } from "../collab/live-documents.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
@@ -29,7 +29,7 @@ export type AppDeps = {
   db: Db;
   bus: EventBus;
   realtime: Realtime;
-  plans: PlanCollab;
+  liveDocuments: LiveDocuments;
   messageLimiter: RateLimiter;
   publicOrigin: PublicOrigin;
   log: Logger;
@@ -39,7 +39,7 @@ export type AppDeps = {
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
-export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrigin, log, secureCookies, clientDist }: AppDeps) {
+export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, publicOrigin, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
   app.use(requestId());
@@ -78,7 +78,7 @@ export function createApp({ db, bus, realtime, plans, messageLimiter, publicOrig
           db,
           bus,
           realtime,
-          plans,
+          liveDocuments,
           messageLimiter,
           log: c.get("log") as Logger,
           ip: getConnInfo(c).remote.address ?? null,

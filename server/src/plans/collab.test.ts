@@ -158,7 +158,7 @@ describe("live shared plans", () => {
       expect(ro.syncAnswers.slice(roAnswered)).toEqual([false]);
       expect(teacherClient.syncAnswers.slice(teacherAnswered)).toEqual([false]);
     });
-    await server.plans.flush();
+    await server.liveDocuments.flush();
     expect(await measureRows()).toEqual(before);
     const reader = open(server.url, teacher);
     await reader.ready;

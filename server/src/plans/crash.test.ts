@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { addMeasure, readPlan } from "@laget/plan";
+import { addMeasure, planDocumentName, readPlan } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
@@ -59,8 +59,8 @@ test("an edit acknowledged to the client survives SIGKILL before the snapshot", 
   // Killed well inside the 2 s debounce: no snapshot can have been written.
   expect(Date.now() - editedAt).toBeLessThan(2_000);
   if (testDb) {
-    expect(await testDb.db.selectFrom("plan_documents").select("case_id").where("case_id", "=", caseId).execute()).toEqual([]);
-    expect((await testDb.db.selectFrom("plan_updates").select("id").where("case_id", "=", caseId).execute()).length).toBeGreaterThan(0);
+    expect(await testDb.db.selectFrom("live_documents").select("document_name").where("document_name", "=", planDocumentName(caseId)).execute()).toEqual([]);
+    expect((await testDb.db.selectFrom("live_document_updates").select("id").where("document_name", "=", planDocumentName(caseId)).execute()).length).toBeGreaterThan(0);
   }
 
   const second = await start();
@@ -78,7 +78,7 @@ test("an edit acknowledged to the client survives SIGKILL before the snapshot", 
     const db = testDb.db;
     await eventually(async () => {
       expect(await db.selectFrom("plan_measures").select("title").where("case_id", "=", caseId).execute()).toEqual([{ title: "Lagret før krasjet" }]);
-      expect(await db.selectFrom("plan_updates").select("id").where("case_id", "=", caseId).execute()).toEqual([]);
+      expect(await db.selectFrom("live_document_updates").select("id").where("document_name", "=", planDocumentName(caseId)).execute()).toEqual([]);
     }, 10_000);
     const audited = await db
       .selectFrom("audit_events")

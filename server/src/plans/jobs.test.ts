@@ -56,7 +56,7 @@ const notifications = (userId: string) =>
 
 describe("plan reminders", () => {
   test("7 days before the deadline, on the evaluation date, and to the coordinator when overdue; neutral and only once", async () => {
-    expect(await runPlanJobs(server.db, server.bus, now)).toEqual({ due: 2, evaluation: 1, overdue: 1 });
+    expect(await runPlanJobs({ db: server.db, bus: server.bus, now })).toEqual({ due: 2, evaluation: 1, overdue: 1 });
     const sent = await notifications(ids.koordinator!);
     expect(sent).toEqual([
       { kind: "measure_due", case_id: caseId, dedupe_key: `measure-due:${caseId}:due-in-7:${addDays(today, 7)}` },
@@ -64,7 +64,7 @@ describe("plan reminders", () => {
       { kind: "measure_evaluation", case_id: caseId, dedupe_key: `measure-evaluation:${caseId}:evaluate-today:${today}` },
       { kind: "measure_overdue", case_id: caseId, dedupe_key: `measure-overdue:${caseId}:overdue:${addDays(today, -1)}` },
     ]);
-    await runPlanJobs(server.db, server.bus, now);
+    await runPlanJobs({ db: server.db, bus: server.bus, now });
     expect(await notifications(ids.koordinator!)).toHaveLength(4);
     expect(await notifications(ids.nav!)).toEqual([]);
   });

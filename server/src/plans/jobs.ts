@@ -21,7 +21,7 @@ const ACTIVE = ["planned", "in_progress"] as const;
  * and carry a dedupe key per measure and date, so a changed deadline reminds again and
  * nothing is sent twice. Only to people decide() still lets read the plan, in open cases.
  */
-export async function runPlanJobs(db: Db, bus: EventBus, now = new Date()): Promise<{ due: number; evaluation: number; overdue: number }> {
+export async function runPlanJobs({ db, bus, now = new Date() }: { db: Db; bus: EventBus; now?: Date }): Promise<{ due: number; evaluation: number; overdue: number }> {
   const today = osloToday(now);
   const base = db
     .selectFrom("plan_measures")
@@ -80,13 +80,13 @@ export async function runPlanJobs(db: Db, bus: EventBus, now = new Date()): Prom
 }
 
 /** Runs the plan jobs every minute on whichever node holds the lock (like the consent jobs). */
-export function schedulePlanJobs(db: Db, bus: EventBus, log: Logger, intervalMs = 60_000): () => void {
+export function schedulePlanJobs({ db, bus, log, intervalMs = 60_000 }: { db: Db; bus: EventBus; log: Logger; intervalMs?: number }): () => void {
   return scheduleExclusiveJob(
     db,
     log,
     "plan-jobs",
     async (conn) => {
-      const result = await runPlanJobs(conn, bus);
+      const result = await runPlanJobs({ db: conn, bus });
       if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
     },
     intervalMs,

@@ -1,10 +1,10 @@
-import { addMeasure, readPlan } from "@laget/plan";
+import { addMeasure, planDocumentName, readPlan } from "@laget/plan";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseConfig } from "../config.ts";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createLogger } from "../log.ts";
 import { startServer, type RunningServer } from "../server.ts";
-import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
+import { consentTerms, createChildCase, demoActor, unitIdsByName } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { connectPlan, eventually, type PlanClient } from "./test-client.ts";
@@ -59,6 +59,13 @@ describe.runIf(process.env.DATABASE_URL && process.env.REDIS_URL)("plans across 
       const rows = await testDb.db.selectFrom("plan_measures").select("title").where("case_id", "=", caseId).orderBy("title").execute();
       expect(rows.map((r) => r.title)).toEqual(["Fra node A", "Fra node B"]);
     }, 15_000);
+  });
+
+  test("a server-side transact on node B reaches the client on node A", async () => {
+    const [a, b] = clients as [PlanClient, PlanClient];
+    const actor = await demoActor(testDb.db);
+    await nodeB.liveDocuments.transact({ documentName: planDocumentName(caseId), actor, change: (doc) => void addMeasure(doc, { title: "Fra serveren" }) });
+    for (const c of [a, b]) await eventually(() => expect(readPlan(c.doc).measures.map((m) => m.title)).toContain("Fra serveren"));
   });
 
   test("withdrawing consent on node A closes the nurse's connection on node B", async () => {

@@ -1,4 +1,4 @@
-import { addMeasure, initPlan, planTypes, readPlan, removeMeasure, updateMeasure } from "@laget/plan";
+import { addMeasure, initPlan, planDocumentName, planTypes, readPlan, removeMeasure, updateMeasure } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import * as Y from "yjs";
 import { seedDemo } from "../demo/seed.ts";
@@ -65,7 +65,7 @@ test("a node whose version is behind merges the stored state first: neither node
   const rows = await testDb.db.selectFrom("plan_measures").select("title").where("case_id", "=", caseId).orderBy("title").execute();
   expect(rows.map((r) => r.title)).toEqual(["Fra A", "Fra B", "Gyldig"]);
   // Within ten minutes of the last revision, no new one (unless the last editor left).
-  const revisions = await testDb.db.selectFrom("plan_revisions").select("id").where("case_id", "=", caseId).execute();
+  const revisions = await testDb.db.selectFrom("document_revisions").select("id").where("document_name", "=", planDocumentName(caseId)).execute();
   expect(revisions).toHaveLength(1);
 });
 
@@ -128,12 +128,12 @@ test("a revision names everyone who changed the plan since the last one, whichev
   // Node A: the coordinator edits and leaves; the revision names her and the nurse.
   addMeasure(doc, { title: "Leksehjelp" });
   const third = await edit(doc, coordinator.id, true, first.version, new Date(t0.getTime() + 120_000));
-  const revision = await testDb.db.selectFrom("plan_revisions").select("editor_user_ids").where("id", "=", third.revisionId!).executeTakeFirstOrThrow();
+  const revision = await testDb.db.selectFrom("document_revisions").select("editor_user_ids").where("id", "=", third.revisionId!).executeTakeFirstOrThrow();
   expect([...(revision.editor_user_ids as string[])].sort()).toEqual([coordinator.id, nurse.id].sort());
   // And the one after starts afresh.
   addMeasure(doc, { title: "Oppfølging" });
   const fourth = await edit(doc, coordinator.id, true, third.version, new Date(t0.getTime() + 180_000));
-  const next = await testDb.db.selectFrom("plan_revisions").select("editor_user_ids").where("id", "=", fourth.revisionId!).executeTakeFirstOrThrow();
+  const next = await testDb.db.selectFrom("document_revisions").select("editor_user_ids").where("id", "=", fourth.revisionId!).executeTakeFirstOrThrow();
   expect(next.editor_user_ids).toEqual([coordinator.id]);
 });
 

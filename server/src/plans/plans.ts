@@ -1,37 +1,38 @@
-import { defaultDomains, planDocumentName, type Domain, type MeasureStatus } from "@laget/plan";
+import type { MyMeasuresFilter, PlanDomainInput } from "@laget/domain";
+import { defaultDomains, planDocumentName, replacePlanContent, type Domain, type MeasureStatus } from "@laget/plan";
+import * as Y from "yjs";
 import type { Actor } from "../auth/actor.ts";
 import { decisionFor, authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import { knownPeople } from "../cases/participants.ts";
+import { COLLAB_PATH } from "../collab/context.ts";
+import type { LiveDocuments } from "../collab/live-documents.ts";
+import { decodeState } from "../collab/store.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { COLLAB_PATH, planDomainsFor, type PlanCollab } from "./collab.ts";
 import { addDays, osloToday } from "./dates.ts";
-import { decodeState } from "./persistence.ts";
+import { planDomainsFor } from "./kind.ts";
 
-/** Business logic behind the plans router: plain async functions, every one through authorizeCase. */
+/** Business logic behind the plans router: plain async functions taking one options object, every one through authorizeCase. */
+
+type Caller = { db: Db; actor: Actor };
 
 const planAccess = (auditAction: string, action: "read" | "write" = "read") =>
   ({ category: "plan", action, purpose: "coordination", auditAction, resourceType: "plan" }) as const;
 
-async function isClosed(db: Db, caseId: string): Promise<boolean> {
-  const row = await db.selectFrom("cases").select("status").where("id", "=", caseId).executeTakeFirstOrThrow();
-  return row.status === "closed";
-}
-
 /** What the client needs to open a case's plan: where, under which name, and whether it may write. */
-export async function planConnection(db: Db, actor: Actor, caseId: string) {
+export async function planConnection({ db, actor, caseId }: Caller & { caseId: string }) {
   const access = await authorizeCase(db, actor, caseId, planAccess("plan.open"));
-  const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow && !(await isClosed(db, caseId));
+  const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow;
   return { caseId, documentName: planDocumentName(caseId), path: COLLAB_PATH, readOnly: !canWrite };
 }
 
-export async function listRevisions(db: Db, actor: Actor, caseId: string) {
+export async function listRevisions({ db, actor, caseId }: Caller & { caseId: string }) {
   const { facts } = await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
   const rows = await db
-    .selectFrom("plan_revisions")
+    .selectFrom("document_revisions")
     .select(["id", "reason", "editor_user_ids", "restored_from", "created_by", "created_at"])
-    .where("case_id", "=", caseId)
+    .where("document_name", "=", planDocumentName(caseId))
     .orderBy("created_at", "desc")
     .limit(200)
     .execute();
@@ -52,20 +53,23 @@ export async function listRevisions(db: Db, actor: Actor, caseId: string) {
 }
 
 /** Restores an old revision as a new change (history is kept: the restore is itself a revision). */
-export async function restoreRevision(db: Db, plans: PlanCollab, actor: Actor, caseId: string, revisionId: string) {
-  const access = await authorizeCase(db, actor, caseId, planAccess("plan.restore", "write"));
-  if (await isClosed(db, caseId)) throw new AppError("CASE_CLOSED");
+export async function restoreRevision({ db, liveDocuments, actor, caseId, revisionId }: Caller & { liveDocuments: LiveDocuments; caseId: string; revisionId: string }) {
+  // A closed case refuses the write with CASE_CLOSED (the policy knows the case's status).
+  await authorizeCase(db, actor, caseId, planAccess("plan.restore", "write"));
+  const documentName = planDocumentName(caseId);
   const revision = await db
-    .selectFrom("plan_revisions")
+    .selectFrom("document_revisions")
     .select(["state"])
     .where("id", "=", revisionId)
-    .where("case_id", "=", caseId)
+    .where("document_name", "=", documentName)
     .executeTakeFirst();
   if (!revision) throw new AppError("NOT_FOUND");
-  await plans.restore(caseId, decodeState(revision.state), { userId: actor.id, basis: access.basis }, revisionId);
+  const old = new Y.Doc();
+  Y.applyUpdate(old, decodeState(revision.state));
+  // An ordinary change on whichever nodes hold the plan; audited above as plan.restore.
+  await liveDocuments.transact({ documentName, actor, change: (doc) => replacePlanContent(doc, old), auditAction: null, restoredFrom: revisionId, storeNow: true });
 }
 
-export type MyMeasuresFilter = "all" | "due" | "overdue";
 export const DUE_WITHIN_DAYS = 14;
 /** At most this many measures in "Mine tiltak". */
 export const MY_MEASURES_LIMIT = 500;
@@ -75,7 +79,7 @@ export const MY_MEASURES_LIMIT = 500;
  * projection; only in cases where decide() still lets them read the plan.
  * due: deadline within 14 days; overdue: deadline passed. Both only while active.
  */
-export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter, now = new Date()) {
+export async function myMeasures({ db, actor, filter, now = new Date() }: Caller & { filter: MyMeasuresFilter; now?: Date }) {
   const today = osloToday(now);
   let query = db
     .selectFrom("plan_measures")
@@ -119,14 +123,14 @@ export async function myMeasures(db: Db, actor: Actor, filter: MyMeasuresFilter,
     }));
 }
 
-export async function getDomains(db: Db, actor: Actor): Promise<{ domains: Domain[]; isDefault: boolean }> {
+export async function getDomains({ db, actor }: Caller): Promise<{ domains: Domain[]; isDefault: boolean }> {
   const domains = await planDomainsFor(db, actor.municipalityId);
   const row = await db.selectFrom("plan_settings").select("municipality_id").where("municipality_id", "=", actor.municipalityId).executeTakeFirst();
   return { domains, isDefault: !row };
 }
 
 /** An admin sets the municipality's domains for plans created from now on (existing plans keep theirs). */
-export async function setDomains(db: Db, actor: Actor, domains: { id: string; name: string }[] | null) {
+export async function setDomains({ db, actor, domains }: Caller & { domains: PlanDomainInput[] | null }) {
   if (domains === null) {
     await db.deleteFrom("plan_settings").where("municipality_id", "=", actor.municipalityId).execute();
     return { domains: [...defaultDomains] };

@@ -1,5 +1,6 @@
 import { storableText } from "@laget/domain";
 import type { Plan } from "@laget/plan";
+import type { Db } from "../db/connect.ts";
 
 /**
  * The relational projection of a plan's measures: one row per measure, kept equal to
@@ -42,4 +43,49 @@ export function diffProjection(previous: Projection, next: Projection, rows: rea
   const removed = [...previous.keys()].filter((id) => !next.has(id));
   const changed = rows.filter((r) => previous.get(r.measure_id) !== next.get(r.measure_id));
   return { removed, changed };
+}
+
+/**
+ * Writes the projection in the snapshot's transaction: only the measures that changed since
+ * `previous` (what this node wrote at the row's current version), or the whole projection
+ * when that is unknown (a first store, or another node wrote in between).
+ */
+export async function writeProjection({ trx, caseId, municipalityId, plan, previous, now }: {
+  trx: Db;
+  caseId: string;
+  municipalityId: string;
+  plan: Plan;
+  previous: Projection | undefined;
+  now: Date;
+}): Promise<Projection> {
+  const rows = measureRows(caseId, municipalityId, plan, now);
+  const projection = projectionOf(rows);
+  if (!previous) {
+    await trx.deleteFrom("plan_measures").where("case_id", "=", caseId).execute();
+    if (rows.length) await trx.insertInto("plan_measures").values(rows).execute();
+    return projection;
+  }
+  const { removed, changed } = diffProjection(previous, projection, rows);
+  if (removed.length) await trx.deleteFrom("plan_measures").where("case_id", "=", caseId).where("measure_id", "in", removed).execute();
+  if (changed.length) {
+    await trx
+      .insertInto("plan_measures")
+      .values(changed)
+      .onConflict((oc) =>
+        oc.columns(["case_id", "measure_id"]).doUpdateSet((eb) => ({
+          municipality_id: eb.ref("excluded.municipality_id"),
+          domain_id: eb.ref("excluded.domain_id"),
+          title: eb.ref("excluded.title"),
+          status: eb.ref("excluded.status"),
+          responsible_unit_id: eb.ref("excluded.responsible_unit_id"),
+          responsible_user_id: eb.ref("excluded.responsible_user_id"),
+          start_date: eb.ref("excluded.start_date"),
+          deadline: eb.ref("excluded.deadline"),
+          evaluation_date: eb.ref("excluded.evaluation_date"),
+          updated_at: eb.ref("excluded.updated_at"),
+        })),
+      )
+      .execute();
+  }
+  return projection;
 }

@@ -1,4 +1,4 @@
-import { addMeasure, initPlan, readPlan } from "@laget/plan";
+import { addMeasure, initPlan, planDocumentName, readPlan } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import * as Y from "yjs";
 import type { Actor } from "../auth/actor.ts";
@@ -6,7 +6,7 @@ import { seedDemo } from "../demo/seed.ts";
 import { createCaseAs, demoActor } from "../testing/case-fixtures.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { loadPlanSnapshot, storePlanSnapshot } from "./persistence.ts";
-import { createPlanUpdateLog } from "./update-log.ts";
+import { createUpdateLog } from "../collab/update-log.ts";
 
 let testDb: TestDb;
 let actor: Actor;
@@ -51,13 +51,13 @@ const snapshotOf = (caseId: string, doc: Y.Doc, knownVersion: number) =>
 
 test("appends in the same turn are committed in one INSERT, each resolving with its own row, in order", async () => {
   const caseId = await newCase();
-  const log = createPlanUpdateLog(testDb.db);
+  const log = createUpdateLog(testDb.db);
   const doc = new Y.Doc();
   initPlan(doc);
   const updates = ["A", "B", "C"].map((t) => editOf(doc, t));
-  const ids = await Promise.all(updates.map((update) => log.append({ caseId, update, userId, basis: { kind: "own_unit", unitId } })));
+  const ids = await Promise.all(updates.map((update) => log.append({ documentName: planDocumentName(caseId), update, userId, basis: { kind: "own_unit", unitId } })));
   expect([...ids].sort((a, b) => a - b)).toEqual(ids);
-  const rows = await testDb.db.selectFrom("plan_updates").select(["id", "update", "user_id", "basis"]).where("case_id", "=", caseId).orderBy("id").execute();
+  const rows = await testDb.db.selectFrom("live_document_updates").select(["id", "update", "user_id", "basis"]).where("document_name", "=", planDocumentName(caseId)).orderBy("id").execute();
   expect(rows.map((r) => r.id)).toEqual(ids);
   expect(rows.map((r) => Buffer.from(r.update, "base64"))).toEqual(updates.map((u) => Buffer.from(u)));
   expect(rows[0]).toMatchObject({ user_id: userId, basis: { kind: "own_unit", unitId } });
@@ -65,20 +65,20 @@ test("appends in the same turn are committed in one INSERT, each resolving with 
 
 test("a snapshot deletes only logged updates it contains: one logged but not yet in the document is folded in, never dropped", async () => {
   const caseId = await newCase();
-  const log = createPlanUpdateLog(testDb.db);
+  const log = createUpdateLog(testDb.db);
   const live = new Y.Doc();
   initPlan(live);
-  await log.append({ caseId, update: Y.encodeStateAsUpdate(live), userId: null, basis: null });
+  await log.append({ documentName: planDocumentName(caseId), update: Y.encodeStateAsUpdate(live), userId: null, basis: null });
   const applied = editOf(live, "Brukt");
-  await log.append({ caseId, update: applied, userId, basis: null });
+  await log.append({ documentName: planDocumentName(caseId), update: applied, userId, basis: null });
   Y.applyUpdate(live, applied);
   // Committed to the log but not applied to this node's document yet (in flight, or another node's).
-  await log.append({ caseId, update: editOf(live, "Bare i loggen"), userId, basis: null });
+  await log.append({ documentName: planDocumentName(caseId), update: editOf(live, "Bare i loggen"), userId, basis: null });
 
   const result = await snapshotOf(caseId, live, 0);
   expect(readPlan(live).measures.map((m) => m.title).sort()).toEqual(["Bare i loggen", "Brukt"]);
   expect(result.plan.measures.map((m) => m.title).sort()).toEqual(["Bare i loggen", "Brukt"]);
-  expect(await testDb.db.selectFrom("plan_updates").select("id").where("case_id", "=", caseId).execute()).toEqual([]);
+  expect(await testDb.db.selectFrom("live_document_updates").select("id").where("document_name", "=", planDocumentName(caseId)).execute()).toEqual([]);
   expect(await loadedTitles(caseId)).toEqual(["Bare i loggen", "Brukt"]);
   // The logged editor is audited once, by the snapshot that folded the rows.
   const audited = await testDb.db.selectFrom("audit_events").select("actor_user_id").where("case_id", "=", caseId).where("action", "=", "plan.update").execute();
@@ -87,14 +87,14 @@ test("a snapshot deletes only logged updates it contains: one logged but not yet
 
 test("updates appended while a snapshot is being written are never lost", async () => {
   const caseId = await newCase();
-  const log = createPlanUpdateLog(testDb.db);
+  const log = createUpdateLog(testDb.db);
   const live = new Y.Doc();
   initPlan(live);
-  await log.append({ caseId, update: Y.encodeStateAsUpdate(live), userId: null, basis: null });
+  await log.append({ documentName: planDocumentName(caseId), update: Y.encodeStateAsUpdate(live), userId: null, basis: null });
   const titles = Array.from({ length: 40 }, (_, i) => `Tiltak ${String(i).padStart(2, "0")}`);
   // Logged one after another (not applied to `live`) while two snapshots run.
   const appending = (async () => {
-    for (const title of titles) await log.append({ caseId, update: editOf(live, title), userId, basis: null });
+    for (const title of titles) await log.append({ documentName: planDocumentName(caseId), update: editOf(live, title), userId, basis: null });
   })();
   const first = await snapshotOf(caseId, live, 0);
   await snapshotOf(caseId, live, first.version);
@@ -115,7 +115,7 @@ test.runIf(process.env.DATABASE_URL)("a row whose INSERT commits after the snaps
   let inserted!: () => void;
   const insertedYet = new Promise<void>((r) => (inserted = r));
   const writer = testDb.db.transaction().execute(async (trx) => {
-    await trx.insertInto("plan_updates").values({ case_id: caseId, update: Buffer.from(late).toString("base64"), user_id: userId, basis: null }).execute();
+    await trx.insertInto("live_document_updates").values({ document_name: planDocumentName(caseId), update: Buffer.from(late).toString("base64"), user_id: userId, basis: null }).execute();
     inserted();
     await committed;
   });

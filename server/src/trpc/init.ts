@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
-import type { PlanCollab } from "../plans/collab.ts";
+import type { LiveDocuments } from "../collab/live-documents.ts";
 import { appCodeOf, fieldErrorsOf, toTRPCError } from "./errors.ts";
 
 export type Context = {
@@ -16,8 +16,8 @@ export type Context = {
   bus: EventBus;
   /** Pushes committed events to users' sockets (the socket.io gateway). */
   realtime: Realtime;
-  /** Live plan documents (restore applies an old revision through it). */
-  plans: PlanCollab;
+  /** The live-document server (a restore applies an old revision through its transact). */
+  liveDocuments: LiveDocuments;
   /** Per-user sends, edits and deletes: the same bucket as the socket's. */
   messageLimiter: RateLimiter;
   log: Logger;

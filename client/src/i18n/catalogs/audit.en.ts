@@ -97,6 +97,7 @@ export const auditEn: Widen<typeof auditNb> = {
     plan_update: "Changed the plan",
     plan_revisions: "Saw earlier versions of the plan",
     plan_restore: "Restored an earlier version of the plan",
+    plan_transact: "Changed the plan from another part of Laget (a meeting decision, for example)",
     plan_my_measures: "Saw their measures in “My measures”",
     denied: "Refused attempt: {action}",
   },

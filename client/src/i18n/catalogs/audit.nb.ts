@@ -94,6 +94,7 @@ export const auditNb = {
     plan_update: "Endret tiltaksplanen",
     plan_revisions: "Så tidligere versjoner av tiltaksplanen",
     plan_restore: "Gjenopprettet en tidligere versjon av tiltaksplanen",
+    plan_transact: "Endret tiltaksplanen fra en annen del av Laget (for eksempel et møtevedtak)",
     plan_my_measures: "Så tiltakene sine i «Mine tiltak»",
     denied: "Avvist forsøk: {action}",
   },

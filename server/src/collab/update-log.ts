@@ -1,11 +1,11 @@
 import type { Basis } from "@laget/policy";
 import type { Db } from "../db/connect.ts";
-import { encodeState } from "./persistence.ts";
+import { encodeState } from "./store.ts";
 
 /**
- * The write-ahead log of live plans (table `plan_updates`). A client's update is appended
- * here, committed, and only then applied and acknowledged by Hocuspocus; the next snapshot
- * folds the logged rows in and deletes them (persistence.ts), and loading a document
+ * The write-ahead log of live documents (table `live_document_updates`). A client's update
+ * (or a server-side transact) is appended here, committed, and only then applied and
+ * acknowledged; the next snapshot folds the logged rows in and deletes them (store.ts), and loading a document
  * replays what is left on top of its snapshot.
  *
  * Appends are group-committed: those arriving in the same event-loop turn go into one
@@ -15,19 +15,19 @@ import { encodeState } from "./persistence.ts";
  * from waiting behind a whole commit first (PostgreSQL flushes concurrent commits together).
  */
 
-export type LoggedUpdate = { caseId: string; update: Uint8Array; userId: string | null; basis: Basis | null };
+export type LoggedUpdate = { documentName: string; update: Uint8Array; userId: string | null; basis: Basis | null };
 
-export type PlanUpdateLog = {
+export type UpdateLog = {
   /** Resolves with the row id once the update is committed. */
   append(entry: LoggedUpdate): Promise<number>;
   /** Removes a logged update that Hocuspocus then dropped (its connection became read-only meanwhile). */
   discard(id: number, entry: LoggedUpdate): Promise<void>;
 };
 
-type Row = { case_id: string; update: string; user_id: string | null; basis: string | null };
+type Row = { document_name: string; update: string; user_id: string | null; basis: string | null };
 type Waiting = { row: Row; resolve(id: number): void; reject(err: unknown): void };
 
-export function createPlanUpdateLog(db: Db, options: { maxBatch?: number; maxConcurrentWrites?: number } = {}): PlanUpdateLog {
+export function createUpdateLog(db: Db, options: { maxBatch?: number; maxConcurrentWrites?: number } = {}): UpdateLog {
   const maxBatch = options.maxBatch ?? 500;
   const maxConcurrentWrites = options.maxConcurrentWrites ?? 4;
   const queue: Waiting[] = [];
@@ -49,7 +49,7 @@ export function createPlanUpdateLog(db: Db, options: { maxBatch?: number; maxCon
     const batch = queue.splice(0, maxBatch);
     try {
       const ids = await db
-        .insertInto("plan_updates")
+        .insertInto("live_document_updates")
         .values(batch.map((w) => w.row))
         .returning("id")
         .execute();
@@ -66,14 +66,17 @@ export function createPlanUpdateLog(db: Db, options: { maxBatch?: number; maxCon
   return {
     append(entry) {
       return new Promise<number>((resolve, reject) => {
-        const row = { case_id: entry.caseId, update: encodeState(entry.update), user_id: entry.userId, basis: entry.basis === null ? null : JSON.stringify(entry.basis) };
+        const row = { document_name: entry.documentName, update: encodeState(entry.update), user_id: entry.userId, basis: entry.basis === null ? null : JSON.stringify(entry.basis) };
         queue.push({ row, resolve, reject });
         schedule();
       });
     },
     async discard(id, entry) {
       // The content check guards against any mix-up of ids within a batch.
-      await db.deleteFrom("plan_updates").where("id", "=", id).where("case_id", "=", entry.caseId).where("update", "=", encodeState(entry.update)).execute();
+      await db
+        .deleteFrom("live_document_updates")
+        .where("id", "=", id)
+        .where("document_name", "=", entry.documentName).where("update", "=", encodeState(entry.update)).execute();
     },
   };
 }
