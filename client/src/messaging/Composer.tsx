@@ -8,7 +8,7 @@ import { CharacterCount } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.ts";
 import { newMessageId } from "./queries.ts";
-import { messageFromWire, type Message } from "./realtime.ts";
+import { messageFromWire, type Message } from "./thread-cache.ts";
 import { useRealtime } from "./RealtimeProvider.tsx";
 
 type Candidate = { kind: "user" | "unit"; id: string; name: string; detail: string };

@@ -9,7 +9,7 @@ import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { PeopleChooser } from "./PeopleChooser.tsx";
 import { useDirectory } from "./queries.ts";
-import type { ConversationSummary } from "./realtime.ts";
+import type { ConversationSummary } from "./thread-cache.ts";
 import { useConnection, usePresence, useRealtime } from "./RealtimeProvider.tsx";
 
 /** A coloured dot with its status in words next to it (never colour alone). */

@@ -8,7 +8,7 @@ import { trpc } from "../trpc.ts";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { excerpt, Composer } from "./Composer.tsx";
 import { loadOlder, useDirectory, useThread, useUnits } from "./queries.ts";
-import { hasOlder, messageFromWire, type ConversationSummary, type Message } from "./realtime.ts";
+import { hasOlder, messageFromWire, type ConversationSummary, type Message } from "./thread-cache.ts";
 import { useConnection, useRealtime, useTyping } from "./RealtimeProvider.tsx";
 
 const NEAR_BOTTOM_PX = 48;

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { queryClient, trpc, trpcClient } from "../trpc.ts";
-import { mergeThread, threadKey, type ThreadData } from "./realtime.ts";
+import { mergeThread, threadKey, type ThreadData } from "./thread-cache.ts";
 
 export const PAGE_SIZE = 50;
 
