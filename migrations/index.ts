@@ -11,6 +11,7 @@ import * as uniqueActiveUnitNames from "./0009_unique_active_unit_names.ts";
 import * as uniqueParticipants from "./0010_unique_participants.ts";
 import * as auditAnchor from "./0011_audit_anchor.ts";
 import * as planPendingEditors from "./0012_plan_pending_editors.ts";
+import * as userEventsResources from "./0013_user_events_resources.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010_unique_participants": uniqueParticipants,
   "0011_audit_anchor": auditAnchor,
   "0012_plan_pending_editors": planPendingEditors,
+  "0013_user_events_resources": userEventsResources,
 };

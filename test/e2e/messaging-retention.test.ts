@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
-import { pruneUserEvents } from "../../server/src/messaging/retention.ts";
+import { pruneUserEvents } from "../../server/src/events/retention.ts";
 import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
 import { startServerOn } from "../../server/src/testing/test-server.ts";
 import { browserSuite } from "../support/browser.ts";

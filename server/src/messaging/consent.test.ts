@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { UserEvent } from "./events.ts";
+import type { UserEvent } from "@laget/realtime";
 
 // A case thread is read by whom decide() allows, at every step: joining its room, every
 // send's readers, history pages and replays. Withdrawal takes effect at once.

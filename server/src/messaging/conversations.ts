@@ -1,12 +1,13 @@
 import type { ConversationKind, GroupKind } from "@laget/domain";
 import type { Actor } from "../auth/actor.ts";
-import { allows, authorizeCase, visibleCases } from "../cases/access.ts";
+import { authorizeCase, visibleCases } from "../cases/access.ts";
 import { knownReaders } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { staffDirectory } from "../org/users.ts";
 import { authorizeConversation, candidateCaseThreads, caseThreadReaders } from "./access.ts";
-import { appendUserEvents, deliveriesFor, type Delivery } from "./events.ts";
+import { mayReadConversation } from "./judge.ts";
+import { appendAndDeliver, conversationEvent, type Delivery } from "../events/user-events.ts";
 import type { Realtime } from "./realtime.ts";
 
 /**
@@ -119,11 +120,11 @@ export async function listConversations(db: Db, actor: Actor): Promise<Conversat
       .execute(),
     candidateCaseThreads(db, actor, unitIds),
   ]);
-  // Case threads: the case must be visible (audited as a list read), then the conversation category allowed.
+  // Case threads: the case must be visible (audited as a list read), then the judge allow its thread.
   const visible = await visibleCases(db, actor, threads.map((t) => t.case_id), "coordination", "conversation.list");
   const readable = threads.filter((t) => {
     const access = visible.get(t.case_id);
-    return access && allows(actor, access.facts, "conversation", "read", "coordination").allow;
+    return access && mayReadConversation({ actor, conversation: { ...t, kind: "case" }, facts: access.facts, members: null }).allow;
   });
   const caseRows = readable.length ? await withReadState(db, actor.id).where("c.id", "in", readable.map((t) => t.id)).execute() : [];
   const [names, directs] = await Promise.all([
@@ -196,8 +197,7 @@ async function addMembers(db: Db, actor: Actor, conversationId: string, userIds:
       oc.columns(["conversation_id", "user_id"]).doUpdateSet({ left_at: null, joined_at: new Date(), added_by: actor.id }).where("conversation_members.left_at", "is not", null),
     )
     .execute();
-  const ids = await appendUserEvents(db, userIds, { type: "conversation.added", conversationId });
-  return deliveriesFor(ids, { type: "conversation.added", conversationId });
+  return appendAndDeliver(db, userIds, conversationEvent("conversation.added", conversationId));
 }
 
 export async function createGroup(
@@ -262,8 +262,7 @@ export async function removeGroupMembers(db: Db, realtime: Realtime, actor: Acto
       .returning("user_id")
       .execute();
     const users = rows.map((r) => r.user_id);
-    const ids = await appendUserEvents(trx, users, { type: "conversation.removed", conversationId });
-    return deliveriesFor(ids, { type: "conversation.removed", conversationId });
+    return appendAndDeliver(trx, users, conversationEvent("conversation.removed", conversationId));
   });
   // Out of the room first: typing and presence stop at once, and the hint below does not reach them.
   realtime.leaveConversation(removed, conversationId);

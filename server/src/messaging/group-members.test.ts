@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { UserEvent } from "./events.ts";
+import type { UserEvent } from "@laget/realtime";
 
 // A group's members are managed by its owner, within the municipality. A member who is
 // removed loses the conversation at once: its socket room (typing, presence, live

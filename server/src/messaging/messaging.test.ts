@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, handshakeError, type LiveClient } from "../testing/live-client.ts";
 import { upgrade } from "../testing/upgrade.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { MessageView } from "./events.ts";
+import type { MessageView } from "../events/user-events.ts";
 
 let server: TestServer;
 const http: Record<string, HttpClient> = {};
