@@ -2,7 +2,7 @@ import { MESSAGE_MAX_LENGTH, type SendMessageInput } from "@laget/domain";
 import type { Basis } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { appendAudit, type AuditEvent } from "../audit/log.ts";
+import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { notify } from "../notifications/notifications.ts";
