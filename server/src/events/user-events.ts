@@ -1,6 +1,7 @@
 import type { Mentions, MessageView as WireMessageView, UserEvent as WireUserEvent } from "@laget/realtime";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
+import type { EventBus } from "./bus.ts";
 
 /**
  * The per-user event log behind lossless reconnects, for events about any resource (a
@@ -88,6 +89,17 @@ export async function appendUserEvents(db: Db, userIds: readonly string[], event
 /** Appends an event and returns its deliveries, ready to push after commit. */
 export async function appendAndDeliver(db: Db, userIds: readonly string[], event: NewUserEvent, extra: { message?: MessageView } = {}): Promise<Delivery[]> {
   return deliveriesFor(await appendUserEvents(db, userIds, event), viewOf(event, extra));
+}
+
+/**
+ * Appends an event outside a transaction and pushes it at once to the users' sockets on
+ * every node (through the bus): how a capability with no socket of its own (a meeting's
+ * invitation, a referral's status) reaches users live. Clients away get it on replay.
+ */
+export async function publishUserEvent(options: { db: Db; bus: EventBus; userIds: readonly string[]; event: NewUserEvent }): Promise<Delivery[]> {
+  const deliveries = await appendAndDeliver(options.db, options.userIds, options.event);
+  if (deliveries.length > 0) await options.bus.publish({ type: "userEventsCommitted", deliveries });
+  return deliveries;
 }
 
 /** The deliveries for an appended event, ready to push after commit. */
