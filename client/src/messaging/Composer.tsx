@@ -83,7 +83,7 @@ export function Composer({
 
   // Only those who can read the conversation now are offered (the server decides who they
   // are): a mention of anyone else would reach nobody, and must not suggest it would.
-  const readers = useQuery({ ...trpc.messages.members.queryOptions({ conversationId }), staleTime: 30_000 });
+  const readers = useQuery({ ...trpc.conversations.members.queryOptions({ conversationId }), staleTime: 30_000 });
   const candidates = useMemo<Candidate[]>(() => {
     const people = (readers.data ?? []).filter((p) => p.userId !== actor.id);
     const units = new Map(people.flatMap((p) => p.units.map((u) => [u.unitId, u.unitName] as const)));

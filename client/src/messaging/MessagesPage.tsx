@@ -73,7 +73,7 @@ function ConversationList() {
   const t = useT();
   const format = useFormat();
   const headingId = useId();
-  const list = useQuery(trpc.messages.conversations.queryOptions());
+  const list = useQuery(trpc.conversations.list.queryOptions());
   return (
     <section className="messaging__list" aria-labelledby={headingId}>
       <div className="messaging__list-head">

@@ -75,7 +75,7 @@ export class Realtime {
     socket.on("session:ended", () => this.sessionLost());
     // A hint only (sent to the conversation's room): its members changed, fetch them again.
     socket.on("conversation:members", (p: { conversationId: string }) =>
-      void queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId: p.conversationId }) }),
+      void queryClient.invalidateQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId: p.conversationId }) }),
     );
     socket.on("disconnect", (reason) => {
       this.connection.set("disconnected");
@@ -136,6 +136,7 @@ export class Realtime {
    * edits and deletions never replayed: they start over.
    */
   private refetchViews(reset: boolean) {
+    void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
     if (reset) void queryClient.resetQueries({ queryKey: ["messaging"] });
@@ -164,7 +165,7 @@ export class Realtime {
         return;
       }
       case "conversation.added":
-        void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         this.unforget(conversationId);
         return;
       case "conversation.removed":
@@ -193,7 +194,7 @@ export class Realtime {
       // The author has read their own message (the server records the same).
       return withRead(next, message.authorUserId === this.userId ? message.seq : c.lastReadSeq);
     });
-    if (!found) void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+    if (!found) void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
   }
 
   /** The conversation is gone for this user: out of the list and the caches, and the open view says why. */
@@ -201,10 +202,10 @@ export class Realtime {
     const lost = new Map(this.lost.get());
     lost.set(conversationId, why);
     this.lost.set(lost);
-    queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
+    queryClient.setQueryData(trpc.conversations.list.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
     queryClient.removeQueries({ queryKey: threadKey(conversationId) });
-    queryClient.removeQueries({ queryKey: trpc.messages.conversation.queryKey({ conversationId }) });
-    queryClient.removeQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+    queryClient.removeQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId }) });
+    queryClient.removeQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId }) });
     this.onTyping(conversationId, null, false);
   }
 

@@ -7,7 +7,7 @@ import { queryClient, trpc } from "../trpc.ts";
  * them: a thread's run of messages, a conversation's summary with its read state.
  */
 export type Message = inferOutput<typeof trpc.messages.history>["messages"][number];
-export type ConversationSummary = inferOutput<typeof trpc.messages.conversations>[number];
+export type ConversationSummary = inferOutput<typeof trpc.conversations.list>[number];
 
 /** One conversation's messages as far as loaded: a contiguous run of sequence numbers ending at the newest known. */
 export type ThreadData = { messages: Message[]; loaded: boolean };
@@ -58,7 +58,7 @@ function byActivity(list: ConversationSummary[]): ConversationSummary[] {
 
 /** Changes one conversation's summary wherever it is cached: the list and the single query. Returns whether the list had it. */
 export function patchSummary(conversationId: string, change: (c: ConversationSummary) => ConversationSummary): boolean {
-  const listKey = trpc.messages.conversations.queryKey();
+  const listKey = trpc.conversations.list.queryKey();
   let found = false;
   queryClient.setQueryData(listKey, (list) => {
     if (!list) return list;
@@ -69,7 +69,7 @@ export function patchSummary(conversationId: string, change: (c: ConversationSum
     });
     return found ? byActivity(next) : list;
   });
-  queryClient.setQueryData(trpc.messages.conversation.queryKey({ conversationId }), (c) => (c ? change(c) : c));
+  queryClient.setQueryData(trpc.conversations.get.queryKey({ conversationId }), (c) => (c ? change(c) : c));
   // A list fetch under way may have been answered before this change: fetch it again.
   if (queryClient.getQueryState(listKey)?.fetchStatus === "fetching") void queryClient.invalidateQueries({ queryKey: listKey });
   return found;

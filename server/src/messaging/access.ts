@@ -56,13 +56,14 @@ export type ConversationAccess = { conversation: Conversation; facts: CaseFacts;
  * full, audited authorizeCase (history pages, sends, edits); without it the decision is
  * taken on fresh facts but not audited (joining a room, marking read: no content moves).
  */
-export async function authorizeConversation(
-  db: Db,
-  actor: Actor,
-  conversationId: string,
-  action: "read" | "write",
-  auditAction?: string,
-): Promise<ConversationAccess> {
+export async function authorizeConversation(options: {
+  db: Db;
+  actor: Actor;
+  conversationId: string;
+  action: "read" | "write";
+  auditAction?: string;
+}): Promise<ConversationAccess> {
+  const { db, actor, conversationId, action, auditAction } = options;
   const row = await loadConversation(db, conversationId);
   if (!row || row.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const { member_ids: members, ...conversation } = row;

@@ -15,7 +15,7 @@ const actor = (id: string, unitIds: string[], municipalityId = M): Actor => ({
   email: `${id}@example.org`,
   displayName: id,
   mustChangePassword: false,
-  memberships: unitIds.map((unitId, i) => ({ id: `${id}-${i}`, unitId, unitName: unitId, unitKind: "school", role: "member" }) as Actor["memberships"][number]),
+  memberships: unitIds.map((unitId, i) => ({ id: `${id}-${i}`, unitId, unitName: unitId, unitKind: "school", role: "caseworker" }) as Actor["memberships"][number]),
 });
 const facts: CaseFacts = {
   caseId: "case1",

@@ -10,6 +10,9 @@ import { assertCaseOpen, authorizeConversation, caseThreadReadersWithBasis, conv
 import { appendAndDeliver, conversationEvent, type Delivery, type Mentions, type MessageView } from "../events/user-events.ts";
 import { messageViews, selectMessages, view } from "./message-views.ts";
 
+/** What every messaging procedure gets: the database and who asks. */
+export type Deps = { db: Db; actor: Actor };
+
 /**
  * Messages: persisted (with their sequence number and every reader's event) before the
  * sender's ack, pushed to readers after commit. The client's id makes a send idempotent.
@@ -46,7 +49,8 @@ type CaseReaders = { userId: string; basis: Basis }[] | null;
  * actor is audited with the basis decide() found for them (a send, an edit's new text,
  * a delete's tombstone alike). Outside case threads nothing is audited here.
  */
-async function auditDeliveries(db: Db, actor: Actor, readers: CaseReaders, caseId: string | null, action: string, messageId: string) {
+async function auditDeliveries(options: Deps & { readers: CaseReaders; caseId: string | null; action: string; messageId: string }) {
+  const { db, actor, readers, caseId, action, messageId } = options;
   if (!readers || !caseId) return;
   await appendAudit(
     db,
@@ -69,9 +73,10 @@ async function auditDeliveries(db: Db, actor: Actor, readers: CaseReaders, caseI
 /** Thrown inside a send's transaction to roll it back: the client's id was already used. */
 class DuplicateSend extends Error {}
 
-export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput): Promise<SendResult> {
+export async function sendMessage(options: Deps & SendMessageInput): Promise<SendResult> {
+  const { db, actor, ...input } = options;
   checkBody(input.body);
-  const access = await authorizeConversation(db, actor, input.conversationId, "write", "message.create");
+  const access = await authorizeConversation({ db, actor, conversationId: input.conversationId, action: "write", auditAction: "message.create" });
   const caseId = access.conversation.case_id;
   // In a case thread every delivery is a read of case data: each reader's basis is audited with it.
   const [caseReaders] = await Promise.all([
@@ -138,7 +143,7 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
       deliveries.push(...(await notify(trx, mentioned, "mention", caseId, `mention:${input.id}`, conversationId)));
     }
     // Last before commit: the insert holds the municipality's audit chain head until then.
-    await auditDeliveries(trx, actor, caseReaders, caseId, "message.deliver", input.id);
+    await auditDeliveries({ db: trx, actor, readers: caseReaders, caseId, action: "message.deliver", messageId: input.id });
     return { message, deliveries };
   }).catch((err: unknown) => {
     if (err instanceof DuplicateSend) return null;
@@ -159,10 +164,11 @@ export async function sendMessage(db: Db, actor: Actor, input: SendMessageInput)
 }
 
 /** Loads a message for a change by its author, authorizing a write to its conversation (audited), with its readers now. */
-async function authorForChange(db: Db, actor: Actor, messageId: string, auditAction: string) {
+async function authorForChange(options: Deps & { messageId: string; auditAction: string }) {
+  const { db, actor, messageId, auditAction } = options;
   const message = await db.selectFrom("messages").select(["conversation_id", "author_user_id"]).where("id", "=", messageId).executeTakeFirst();
   if (!message) throw new AppError("NOT_FOUND");
-  const access = await authorizeConversation(db, actor, message.conversation_id, "write", auditAction);
+  const access = await authorizeConversation({ db, actor, conversationId: message.conversation_id, action: "write", auditAction });
   if (message.author_user_id !== actor.id) throw new AppError("NOT_AUTHOR");
   if (access.conversation.case_id) await assertCaseOpen(db, access.conversation.case_id);
   const caseReaders = access.facts ? await caseThreadReadersWithBasis(db, access.facts) : null;
@@ -171,9 +177,10 @@ async function authorForChange(db: Db, actor: Actor, messageId: string, auditAct
 }
 
 /** Edits a message; the previous text is kept in message_edits. */
-export async function editMessage(db: Db, actor: Actor, input: { messageId: string; body: string }): Promise<SendResult> {
+export async function editMessage(options: Deps & { messageId: string; body: string }): Promise<SendResult> {
+  const { db, actor, ...input } = options;
   checkBody(input.body);
-  const { access, readers, caseReaders } = await authorForChange(db, actor, input.messageId, "message.edit");
+  const { access, readers, caseReaders } = await authorForChange({ db, actor, messageId: input.messageId, auditAction: "message.edit" });
   const conversationId = access.conversation.id;
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("messages").select(["body", "deleted_at"]).where("id", "=", input.messageId).forUpdate().executeTakeFirstOrThrow();
@@ -182,14 +189,15 @@ export async function editMessage(db: Db, actor: Actor, input: { messageId: stri
     await trx.updateTable("messages").set({ body: input.body, edited_at: new Date() }).where("id", "=", input.messageId).execute();
     const message = (await messageViews(trx, [input.messageId])).get(input.messageId)!;
     const deliveries = await appendAndDeliver(trx, readers, conversationEvent("message.edited", conversationId, { messageId: input.messageId }), { message });
-    await auditDeliveries(trx, actor, caseReaders, access.conversation.case_id, "message.deliver_edit", input.messageId);
+    await auditDeliveries({ db: trx, actor, readers: caseReaders, caseId: access.conversation.case_id, action: "message.deliver_edit", messageId: input.messageId });
     return { message, duplicate: false, deliveries };
   });
 }
 
 /** Deletes a message: readers see a tombstone; the text stays in the database for audit. */
-export async function deleteMessage(db: Db, actor: Actor, messageId: string): Promise<SendResult> {
-  const { access, readers, caseReaders } = await authorForChange(db, actor, messageId, "message.delete");
+export async function deleteMessage(options: Deps & { messageId: string }): Promise<SendResult> {
+  const { db, actor, messageId } = options;
+  const { access, readers, caseReaders } = await authorForChange({ db, actor, messageId, auditAction: "message.delete" });
   const conversationId = access.conversation.id;
   const deliveries = await db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom("messages").select("deleted_at").where("id", "=", messageId).forUpdate().executeTakeFirstOrThrow();
@@ -197,7 +205,7 @@ export async function deleteMessage(db: Db, actor: Actor, messageId: string): Pr
     await trx.updateTable("messages").set({ deleted_at: new Date() }).where("id", "=", messageId).execute();
     const message = (await messageViews(trx, [messageId])).get(messageId)!;
     const deliveries = await appendAndDeliver(trx, readers, conversationEvent("message.deleted", conversationId, { messageId }), { message });
-    await auditDeliveries(trx, actor, caseReaders, access.conversation.case_id, "message.deliver_delete", messageId);
+    await auditDeliveries({ db: trx, actor, readers: caseReaders, caseId: access.conversation.case_id, action: "message.deliver_delete", messageId });
     return deliveries;
   });
   const message = (await messageViews(db, [messageId])).get(messageId)!;
@@ -208,8 +216,9 @@ export async function deleteMessage(db: Db, actor: Actor, messageId: string): Pr
  * One page of history by keyset: `before` a sequence number (older), `after` one (newer),
  * or the latest page. Messages come oldest first. Audited once per page for a case thread.
  */
-export async function history(db: Db, actor: Actor, input: { conversationId: string; before?: number; after?: number; limit: number }) {
-  const { conversation } = await authorizeConversation(db, actor, input.conversationId, "read", "conversation.read");
+export async function history(options: Deps & { conversationId: string; before?: number; after?: number; limit: number }) {
+  const { db, actor, ...input } = options;
+  const { conversation } = await authorizeConversation({ db, actor, conversationId: input.conversationId, action: "read", auditAction: "conversation.read" });
   let query = selectMessages(db).where("messages.conversation_id", "=", conversation.id);
   if (input.after !== undefined) query = query.where("messages.seq", ">", input.after).orderBy("messages.seq", "asc");
   else {
@@ -224,10 +233,11 @@ export async function history(db: Db, actor: Actor, input: { conversationId: str
 }
 
 /** The earlier texts of a message, newest first (none once it is deleted). */
-export async function messageEdits(db: Db, actor: Actor, messageId: string) {
+export async function messageEdits(options: Deps & { messageId: string }) {
+  const { db, actor, messageId } = options;
   const message = await db.selectFrom("messages").select(["conversation_id", "deleted_at"]).where("id", "=", messageId).executeTakeFirst();
   if (!message) throw new AppError("NOT_FOUND");
-  await authorizeConversation(db, actor, message.conversation_id, "read", "message.history");
+  await authorizeConversation({ db, actor, conversationId: message.conversation_id, action: "read", auditAction: "message.history" });
   if (message.deleted_at) return [];
   const rows = await db
     .selectFrom("message_edits")
@@ -236,27 +246,4 @@ export async function messageEdits(db: Db, actor: Actor, messageId: string) {
     .orderBy("id", "desc")
     .execute();
   return rows.map((r) => ({ body: r.previous_body, replacedAt: r.edited_at }));
-}
-
-/** Marks the conversation read up to `seq` (never backwards) and clears its mention count. */
-export async function markRead(db: Db, actor: Actor, input: { conversationId: string; seq: number }) {
-  await authorizeConversation(db, actor, input.conversationId, "read");
-  return db.transaction().execute(async (trx) => {
-    const { last_seq } = await trx.selectFrom("conversations").select("last_seq").where("id", "=", input.conversationId).executeTakeFirstOrThrow();
-    const upTo = Math.min(input.seq, last_seq);
-    const row = await trx
-      .insertInto("conversation_reads")
-      .values({ conversation_id: input.conversationId, user_id: actor.id, last_read_seq: upTo, mention_count: 0 })
-      .onConflict((oc) =>
-        oc.columns(["conversation_id", "user_id"]).doUpdateSet({
-          last_read_seq: sql`greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`,
-          mention_count: 0,
-        }),
-      )
-      .returning(["last_read_seq", "mention_count"])
-      .executeTakeFirstOrThrow();
-    const data = { lastReadSeq: row.last_read_seq, unread: last_seq - row.last_read_seq, mentionCount: row.mention_count };
-    const deliveries = await appendAndDeliver(trx, [actor.id], conversationEvent("conversation.read", input.conversationId, { data }));
-    return { ...data, deliveries };
-  });
 }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   navHttp = await signedIn(server.url, "nav@demo.laget.no", DEMO_PASSWORD);
   navId = (await navHttp.queryOk<{ id: string }>("auth.me")).id;
   teacherId = (await teacher.queryOk<{ id: string }>("auth.me")).id;
-  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("messages.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
+  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("conversations.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
 });
 afterAll(async () => {
   await server?.close();

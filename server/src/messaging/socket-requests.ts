@@ -21,8 +21,9 @@ import type { Logger } from "../log.ts";
 import { fieldErrorsOf } from "../trpc/errors.ts";
 import { authorizeConversation } from "./access.ts";
 import { caseWatchInput, type CaseWatch } from "./case-watch.ts";
-import { deleteMessage, editMessage, markRead, sendMessage } from "./messages.ts";
+import { deleteMessage, editMessage, sendMessage } from "./messages.ts";
 import type { RateLimiter } from "./rate-limit.ts";
+import { markRead } from "./read-state.ts";
 import type { RealtimeHub } from "./realtime.ts";
 import type { LagetSocket } from "./socket-types.ts";
 // The replay judges of the event types this socket's `sync` replays.
@@ -84,29 +85,29 @@ export function registerRequests(socket: LagetSocket, ctx: RequestContext): void
   }
 
   handle("message:send", sendMessageInput, limiters.messages, async (input, actor) => {
-    const result = await sendMessage(db, actor, input);
+    const result = await sendMessage({ db, actor, ...input });
     realtime.deliver(result.deliveries);
     return { message: result.message, duplicate: result.duplicate };
   });
   handle("message:edit", editMessageInput, limiters.messages, async (input, actor) => {
-    const result = await editMessage(db, actor, input);
+    const result = await editMessage({ db, actor, ...input });
     realtime.deliver(result.deliveries);
     return { message: result.message };
   });
   handle("message:delete", deleteMessageInput, limiters.messages, async (input, actor) => {
-    const result = await deleteMessage(db, actor, input.messageId);
+    const result = await deleteMessage({ db, actor, ...input });
     realtime.deliver(result.deliveries);
     return { message: result.message };
   });
   handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
     const seen = ctx.narrowings();
-    const { facts } = await authorizeConversation(db, actor, input.conversationId, "read");
+    const { facts } = await authorizeConversation({ db, actor, conversationId: input.conversationId, action: "read" });
     if (facts) ctx.lapses?.track(facts);
     await socket.join(conversationRoom(input.conversationId));
     // A narrowing handled meanwhile did not see this socket in the room: judge it again.
     if (seen !== ctx.narrowings()) {
       const fresh = await loadActor(db, actor.id);
-      const still = fresh && (await authorizeConversation(db, fresh, input.conversationId, "read").then(() => true, () => false));
+      const still = fresh && (await authorizeConversation({ db, actor: fresh, conversationId: input.conversationId, action: "read" }).then(() => true, () => false));
       if (!still) {
         void socket.leave(conversationRoom(input.conversationId));
         throw new AppError("NOT_FOUND");
@@ -119,7 +120,7 @@ export function registerRequests(socket: LagetSocket, ctx: RequestContext): void
     return {};
   });
   handle("conversation:read", markReadInput, limiters.other, async (input, actor) => {
-    const { deliveries, ...state } = await markRead(db, actor, input);
+    const { deliveries, ...state } = await markRead({ db, actor, ...input });
     realtime.deliver(deliveries);
     return state;
   });
