@@ -104,9 +104,12 @@ export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<strin
   return (await caseThreadReadersWithBasis(db, facts)).map((r) => r.userId);
 }
 
-/** The case thread's readers now, each with the basis decide() found: what a delivery is audited with. */
+/**
+ * The case thread's readers now, each with the basis decide() found: what a delivery is
+ * audited with. The inverse of the judge (who, rather than whether), on its terms.
+ */
 export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Promise<{ userId: string; basis: Basis }[]> {
-  return (await caseReadersWithBasis(db, facts, "conversation")).map(({ userId, basis }) => ({ userId, basis }));
+  return (await caseReadersWithBasis(db, facts, CASE_THREAD.category)).map(({ userId, basis }) => ({ userId, basis }));
 }
 
 /** Everyone who may read the conversation now. */

@@ -6,7 +6,7 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { staffDirectory } from "../org/users.ts";
 import { authorizeConversation, candidateCaseThreads, caseThreadReaders } from "./access.ts";
-import { mayReadConversation } from "./judge.ts";
+import { CASE_THREAD, mayReadConversation } from "./judge.ts";
 import { appendAndDeliver, conversationEvent, type Delivery } from "../events/user-events.ts";
 import type { Deps } from "./messages.ts";
 import type { Realtime } from "./realtime.ts";
@@ -310,7 +310,7 @@ export type ConversationMember = {
 export async function conversationMembers({ db, actor, conversationId }: Deps & { conversationId: string }): Promise<ConversationMember[]> {
   const access = await authorizeConversation({ db, actor, conversationId, action: "read", auditAction: "conversation.members" });
   // A case thread's readers through a confidential unit are left out for those without a basis to know.
-  const readers = access.facts ? (await knownReaders(db, actor, access.facts, "conversation")).map((r) => r.userId) : access.members;
+  const readers = access.facts ? (await knownReaders(db, actor, access.facts, CASE_THREAD.category)).map((r) => r.userId) : access.members;
   if (readers.length === 0) return [];
   const [rows, directory] = await Promise.all([
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),
