@@ -12,6 +12,7 @@ import * as uniqueParticipants from "./0010_unique_participants.ts";
 import * as auditAnchor from "./0011_audit_anchor.ts";
 import * as planPendingEditors from "./0012_plan_pending_editors.ts";
 import * as documentsByName from "./0013_documents_by_name.ts";
+import * as userEventsResources from "./0014_user_events_resources.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0011_audit_anchor": auditAnchor,
   "0012_plan_pending_editors": planPendingEditors,
   "0013_documents_by_name": documentsByName,
+  "0014_user_events_resources": userEventsResources,
 };

@@ -17,7 +17,7 @@ import type { Logger } from "./log.ts";
 import { attachGateway, defaultLimits, type GatewayLimits } from "./messaging/gateway.ts";
 import { createRateLimiter } from "./messaging/rate-limit.ts";
 import { createRealtimeHub } from "./messaging/realtime.ts";
-import { scheduleEventRetention } from "./messaging/retention.ts";
+import { scheduleEventRetention } from "./events/retention.ts";
 import { createDocumentKinds } from "./collab/kinds.ts";
 import { createLiveDocuments, type LiveDocuments } from "./collab/live-documents.ts";
 import { planKind } from "./plans/kind.ts";

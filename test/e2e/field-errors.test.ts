@@ -88,7 +88,7 @@ test("a leader's question needs its text, and a handover and a message reach the
   await api.mutationOk("cases.proposeHandover", { caseId, toUserId: leaderId });
   await expect.poll(() => bell.textContent(), { timeout: 5_000 }).not.toBe(before);
 
-  const { id: conversationId } = await api.mutationOk<{ id: string }>("messages.direct", { userId: leaderId });
+  const { id: conversationId } = await api.mutationOk<{ id: string }>("conversations.direct", { userId: leaderId });
   await api.mutationOk("messages.send", { id: crypto.randomUUID(), conversationId, body: "Har du tid i morgen?" });
   await leader.getByRole("navigation", { name: "Hovedmeny" }).getByRole("link", { name: /^Meldinger 1 ulest$/ }).waitFor({ timeout: 5_000 });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   api = await signedInHttp(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const directory = await api.queryOk<{ id: string; displayName: string }[]>("users.directory");
   for (const p of directory) ids[p.displayName] = p.id;
-  ({ id: groupId } = await api.mutationOk<{ id: string }>("messages.createGroup", {
+  ({ id: groupId } = await api.mutationOk<{ id: string }>("conversations.createGroup", {
     groupKind: "forum",
     title: "Foreldreforum",
     memberIds: [ids["Nils Veileder"]],

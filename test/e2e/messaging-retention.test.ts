@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
-import { pruneUserEvents } from "../../server/src/messaging/retention.ts";
+import { pruneUserEvents } from "../../server/src/events/retention.ts";
 import { signedIn as signedInHttp } from "../../server/src/testing/http-client.ts";
 import { startServerOn } from "../../server/src/testing/test-server.ts";
 import { browserSuite } from "../support/browser.ts";
@@ -12,7 +12,7 @@ test("a browser whose missed events were pruned while it was away fetches its vi
   const leader = await signedInHttp(suite.server.url, "leder@demo.laget.no", DEMO_PASSWORD);
   const directory = await leader.queryOk<{ id: string; displayName: string }[]>("users.directory");
   const kari = directory.find((p) => p.displayName === "Kari Koordinator")!;
-  const { id: conversationId } = await leader.mutationOk<{ id: string }>("messages.direct", { userId: kari.id });
+  const { id: conversationId } = await leader.mutationOk<{ id: string }>("conversations.direct", { userId: kari.id });
   const sent = await leader.mutationOk<{ message: { id: string } }>("messages.send", { id: randomUUID(), conversationId, body: "Før pausen." });
 
   const { page } = await suite.signedIn("koordinator@demo.laget.no");
@@ -31,7 +31,7 @@ test("a browser whose missed events were pruned while it was away fetches its vi
     await viaOther.mutationOk("messages.send", { id: randomUUID(), conversationId, body });
   }
   const nav = await signedInHttp(other.url, "nav@demo.laget.no", DEMO_PASSWORD);
-  const { id: fromNav } = await nav.mutationOk<{ id: string }>("messages.direct", { userId: kari.id });
+  const { id: fromNav } = await nav.mutationOk<{ id: string }>("conversations.direct", { userId: kari.id });
   await nav.mutationOk("messages.send", { id: randomUUID(), conversationId: fromNav, body: "Hei fra NAV." });
   await other.close();
   // As the retention job would after 30 days away.

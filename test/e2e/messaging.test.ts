@@ -184,7 +184,7 @@ test("earlier messages load as you scroll up, and after a server restart the thr
   const api = await signedInHttp(suite.server.url, "leder@demo.laget.no", DEMO_PASSWORD);
   const directory = await api.queryOk<{ id: string; displayName: string }[]>("users.directory");
   const kari = directory.find((p) => p.displayName === "Kari Koordinator")!;
-  const { id: conversationId } = await api.mutationOk<{ id: string }>("messages.direct", { userId: kari.id });
+  const { id: conversationId } = await api.mutationOk<{ id: string }>("conversations.direct", { userId: kari.id });
   for (let i = 1; i <= 60; i++) {
     await api.mutationOk("messages.send", { id: randomUUID(), conversationId, body: `Melding nummer ${i}.` });
   }

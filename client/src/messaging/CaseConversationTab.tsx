@@ -16,10 +16,10 @@ export function CaseConversationTab() {
   const thread = useQuery({
     queryKey: ["caseConversation", kase.id],
     queryFn: async () => {
-      const summary = await trpcClient.messages.caseConversation.mutate({ caseId: kase.id });
-      queryClient.setQueryData(trpc.messages.conversation.queryKey({ conversationId: summary.id }), summary);
-      const list = queryClient.getQueryData(trpc.messages.conversations.queryKey());
-      if (list && !list.some((c) => c.id === summary.id)) void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+      const summary = await trpcClient.conversations.ofCase.mutate({ caseId: kase.id });
+      queryClient.setQueryData(trpc.conversations.get.queryKey({ conversationId: summary.id }), summary);
+      const list = queryClient.getQueryData(trpc.conversations.list.queryKey());
+      if (list && !list.some((c) => c.id === summary.id)) void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
       return summary;
     },
     retry: false,

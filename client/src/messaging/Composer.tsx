@@ -8,7 +8,7 @@ import { CharacterCount } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
 import { clearDraft, loadDraft, saveDraft } from "./drafts.ts";
 import { newMessageId } from "./queries.ts";
-import { messageFromWire, type Message } from "./realtime.ts";
+import { messageFromWire, type Message } from "./thread-cache.ts";
 import { useRealtime } from "./RealtimeProvider.tsx";
 
 type Candidate = { kind: "user" | "unit"; id: string; name: string; detail: string };
@@ -83,7 +83,7 @@ export function Composer({
 
   // Only those who can read the conversation now are offered (the server decides who they
   // are): a mention of anyone else would reach nobody, and must not suggest it would.
-  const readers = useQuery({ ...trpc.messages.members.queryOptions({ conversationId }), staleTime: 30_000 });
+  const readers = useQuery({ ...trpc.conversations.members.queryOptions({ conversationId }), staleTime: 30_000 });
   const candidates = useMemo<Candidate[]>(() => {
     const people = (readers.data ?? []).filter((p) => p.userId !== actor.id);
     const units = new Map(people.flatMap((p) => p.units.map((u) => [u.unitId, u.unitName] as const)));

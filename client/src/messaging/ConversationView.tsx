@@ -7,7 +7,7 @@ import { useConversationSummary } from "./queries.ts";
 import { MembersPanel } from "./MembersPanel.tsx";
 import { useLost } from "./RealtimeProvider.tsx";
 import { ThreadView } from "./ThreadView.tsx";
-import type { ConversationSummary } from "./realtime.ts";
+import type { ConversationSummary } from "./thread-cache.ts";
 
 /** What is said about a conversation above its messages. */
 function Notes({ summary }: { summary: ConversationSummary }) {

@@ -9,7 +9,7 @@ import { ConfirmButton } from "../ui/ConfirmButton.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { PeopleChooser } from "./PeopleChooser.tsx";
 import { useDirectory } from "./queries.ts";
-import type { ConversationSummary } from "./realtime.ts";
+import type { ConversationSummary } from "./thread-cache.ts";
 import { useConnection, usePresence, useRealtime } from "./RealtimeProvider.tsx";
 
 /** A coloured dot with its status in words next to it (never colour alone). */
@@ -31,7 +31,7 @@ type Member = { userId: string; displayName: string; units: { unitId: string; un
  * directory and removes members; a removed member loses the conversation at once.
  */
 export function MembersPanel({ conversation, actor }: { conversation: ConversationSummary; actor: Actor }) {
-  const members = useQuery(trpc.messages.members.queryOptions({ conversationId: conversation.id }));
+  const members = useQuery(trpc.conversations.members.queryOptions({ conversationId: conversation.id }));
   if (members.isPending) return null;
   if (members.isError) return <LoadFailed error={members.error} onRetry={() => void members.refetch()} />;
   return <MembersList conversation={conversation} actor={actor} list={members.data} />;
@@ -55,11 +55,11 @@ function MembersList({ conversation, actor, list }: { conversation: Conversation
   }, [rt, connection, ids]);
 
   const remove = useMutation(
-    trpc.messages.removeMembers.mutationOptions({
+    trpc.conversations.removeMembers.mutationOptions({
       onSuccess: async (_data, input) => {
         const gone = list.find((m) => m.userId === input.userIds[0]);
         setStatus(gone ? t("messaging.removedMember", { name: gone.displayName }) : "");
-        await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId }) });
         // The row (and its button) is gone: keep the reading position at the panel.
         summaryRef.current?.focus();
       },
@@ -109,9 +109,9 @@ function LeaveGroup({ conversationId, actorId }: { conversationId: string; actor
   const t = useT();
   const navigate = useNavigate();
   const leave = useMutation(
-    trpc.messages.removeMembers.mutationOptions({
+    trpc.conversations.removeMembers.mutationOptions({
       onSuccess: async () => {
-        queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
+        queryClient.setQueryData(trpc.conversations.list.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
         await navigate("/meldinger");
       },
     }),
@@ -143,12 +143,12 @@ function AddMembers({ conversationId, memberIds, onAdded }: { conversationId: st
   const [round, setRound] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const add = useMutation(
-    trpc.messages.addMembers.mutationOptions({
+    trpc.conversations.addMembers.mutationOptions({
       onSuccess: async (_data, input) => {
         setChosen([]);
         setRound((r) => r + 1);
         onAdded(input.userIds.length);
-        await queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+        await queryClient.invalidateQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId }) });
       },
     }),
   );

@@ -10,7 +10,7 @@ import { LoadFailed, Loading } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { ConversationView } from "./ConversationView.tsx";
 import { NewConversation } from "./NewConversation.tsx";
-import type { ConversationSummary } from "./realtime.ts";
+import type { ConversationSummary } from "./thread-cache.ts";
 
 export function kindLabel(t: TFunction, c: Pick<ConversationSummary, "kind" | "groupKind">): string {
   if (c.kind === "group" && c.groupKind) return t(`messaging.group_${c.groupKind}`);
@@ -73,7 +73,7 @@ function ConversationList() {
   const t = useT();
   const format = useFormat();
   const headingId = useId();
-  const list = useQuery(trpc.messages.conversations.queryOptions());
+  const list = useQuery(trpc.conversations.list.queryOptions());
   return (
     <section className="messaging__list" aria-labelledby={headingId}>
       <div className="messaging__list-head">

@@ -36,7 +36,7 @@ export function NewConversation({ actor, headingId }: { actor: Actor; headingId:
 function useOpen() {
   const navigate = useNavigate();
   return async (conversationId: string) => {
-    await queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+    await queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
     void navigate(`/meldinger/${conversationId}`);
   };
 }
@@ -49,7 +49,7 @@ function DirectForm({ people }: { people: DirectoryPerson[] }) {
   const formRef = useRef<HTMLFormElement>(null);
   const [userId, setUserId] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const direct = useMutation(trpc.messages.direct.mutationOptions({ onSuccess: (c) => open(c.id) }));
+  const direct = useMutation(trpc.conversations.direct.mutationOptions({ onSuccess: (c) => open(c.id) }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (direct.isPending) return;
@@ -94,7 +94,7 @@ function GroupForm({ people }: { people: DirectoryPerson[] }) {
   const [title, setTitle] = useState("");
   const [memberIds, setMemberIds] = useState<string[]>([]);
   const [titleError, setTitleError] = useState<string | null>(null);
-  const create = useMutation(trpc.messages.createGroup.mutationOptions({ onSuccess: (c) => open(c.id) }));
+  const create = useMutation(trpc.conversations.createGroup.mutationOptions({ onSuccess: (c) => open(c.id) }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (create.isPending) return;

@@ -1,14 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { queryClient, trpc, trpcClient } from "../trpc.ts";
-import { mergeThread, threadKey, type ThreadData } from "./realtime.ts";
+import { mergeThread, threadKey, type ThreadData } from "./thread-cache.ts";
 
 export const PAGE_SIZE = 50;
 
 /** A conversation's summary: from the (live) list when it is there, else on its own. */
 export function useConversationSummary(conversationId: string) {
-  const list = useQuery(trpc.messages.conversations.queryOptions());
+  const list = useQuery(trpc.conversations.list.queryOptions());
   const fromList = list.data?.find((c) => c.id === conversationId);
-  const single = useQuery({ ...trpc.messages.conversation.queryOptions({ conversationId }), enabled: !fromList && !list.isPending });
+  const single = useQuery({ ...trpc.conversations.get.queryOptions({ conversationId }), enabled: !fromList && !list.isPending });
   return {
     summary: fromList ?? single.data,
     isPending: !fromList && (list.isPending || single.isPending),

@@ -1,48 +1,27 @@
 import type { PresenceStatus } from "@laget/domain";
-import type { inferOutput } from "@trpc/tanstack-react-query";
+import { EventCursor, type Ack, type AccessEndedReason, type CaseAccessEnded, type Presence, type SyncAnswer, type Typing, type UserEvent } from "@laget/realtime";
 import { io, type Socket } from "socket.io-client";
 import { clearLocalPlan, clearLocalPlansOf, localPlanCaseIds } from "../plans/local-copies.ts";
 import { apiErrorOf, queryClient, SocketRequestError, trpc } from "../trpc.ts";
+import { mergeThread, messageFromWire, patchSummary, Store, threadKey, withRead, type Message, type ThreadData } from "./thread-cache.ts";
 
 /**
  * The messaging socket: one per signed-in session. It keeps the user's event stream
- * lossless (DESIGN.md §5; the same rules as server/src/testing/live-client.ts) and feeds
- * every event into the TanStack Query caches the views read:
- *
- * - `lastEventId` is the highest event id applied with nothing missing before it;
- * - an event with the next id is applied; a later one is held back and the gap is filled
- *   with `sync`; an id already applied is dropped (nothing is shown twice);
- * - on every `hello` (each connect) whose head is past `lastEventId`, `sync` fetches the rest;
- * - a `sync` answered with `reset` (what was missed is older than the server keeps) means
- *   fetching the views again, as on the first hello, and going on from its `lastEventId`.
+ * lossless with @laget/realtime's EventCursor (DESIGN.md §5; the tests' client in
+ * server/src/testing/live-client.ts uses the same one) and feeds every event into the
+ * TanStack Query caches the views read (thread-cache.ts). A (re)start of the cursor, on
+ * the first hello or after a `reset`, fetches the views again.
  *
  * Typing, presence, the connection state and revoked conversations are small stores
  * next to it (read with useSyncExternalStore).
  */
-export type Message = inferOutput<typeof trpc.messages.history>["messages"][number];
-export type ConversationSummary = inferOutput<typeof trpc.messages.conversations>[number];
-
-/** One conversation's messages as far as loaded: a contiguous run of sequence numbers ending at the newest known. */
-export type ThreadData = { messages: Message[]; loaded: boolean };
-
-type WireMessage = Omit<Message, "createdAt" | "editedAt" | "deletedAt"> & { createdAt: string; editedAt: string | null; deletedAt: string | null };
-type WireEvent = {
-  eventId: number;
-  type: "message.created" | "message.edited" | "message.deleted" | "conversation.read" | "conversation.added" | "conversation.removed" | "notification" | "gone";
-  conversationId: string | null;
-  message?: WireMessage;
-  data?: Record<string, unknown> | null;
-};
-type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string[]> | null } };
-
 export type ConnectionState = "connecting" | "connected" | "disconnected";
 /** Why an open conversation went away: consent narrowed (case thread) or removed from a group. */
 export type Lost = "revoked" | "removed";
-/** Why access to an open case ended, in words that say no more than the user knew (server/src/messaging/case-watch.ts). */
-export type AccessEndedReason = "consent_withdrawn" | "consent_expired" | "access_ended";
+export type { AccessEndedReason };
 /** An open case page whose access ended: its case thread, if it was opened, keeps the unsent draft. */
 export type CaseEnded = { reason: AccessEndedReason; conversationId: string | null };
-type AccessEnded = { caseId: string; scope: "case" | "plan"; reason: AccessEndedReason };
+type AccessEnded = CaseAccessEnded;
 
 /** A watch the server refused: the case (or its plan) is no longer there for this user. */
 const isRefusal = (err: unknown) => ["NOT_FOUND", "NO_BASIS", "FORBIDDEN"].includes(apiErrorOf(err).appCode ?? "");
@@ -50,92 +29,6 @@ const isRefusal = (err: unknown) => ["NOT_FOUND", "NO_BASIS", "FORBIDDEN"].inclu
 const REQUEST_TIMEOUT_MS = 10_000;
 const TYPING_SHOWN_MS = 8_000;
 const AWAY_AFTER_MS = 5 * 60_000;
-
-export const threadKey = (conversationId: string) => ["messaging", "thread", conversationId] as const;
-
-export function messageFromWire(m: WireMessage): Message {
-  return {
-    ...m,
-    createdAt: new Date(m.createdAt),
-    editedAt: m.editedAt ? new Date(m.editedAt) : null,
-    deletedAt: m.deletedAt ? new Date(m.deletedAt) : null,
-  };
-}
-
-/** The later state of one message: a deletion beats everything, then the latest edit. */
-function fresher(a: Message, b: Message): Message {
-  const rank = (m: Message) => (m.deletedAt ? Number.POSITIVE_INFINITY : (m.editedAt?.getTime() ?? 0));
-  return rank(b) >= rank(a) ? b : a;
-}
-
-/**
- * Merges messages into a thread. Sequence numbers have no gaps (a deleted message stays
- * as a tombstone), so only the run that ends at the newest message is kept: anything
- * before a hole is fetched again as older history.
- */
-export function mergeThread(data: ThreadData | undefined, incoming: readonly Message[], loaded?: boolean): ThreadData {
-  const bySeq = new Map<number, Message>();
-  for (const m of data?.messages ?? []) bySeq.set(m.seq, m);
-  for (const m of incoming) {
-    const known = bySeq.get(m.seq);
-    bySeq.set(m.seq, known ? fresher(known, m) : m);
-  }
-  const sorted = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
-  let start = sorted.length - 1;
-  while (start > 0 && sorted[start - 1]!.seq === sorted[start]!.seq - 1) start--;
-  return { messages: sorted.slice(Math.max(start, 0)), loaded: loaded ?? data?.loaded ?? false };
-}
-
-export function hasOlder(data: ThreadData | undefined): boolean {
-  const first = data?.messages[0];
-  return first !== undefined && first.seq > 1;
-}
-
-function byActivity(list: ConversationSummary[]): ConversationSummary[] {
-  return [...list].sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0));
-}
-
-/** Changes one conversation's summary wherever it is cached: the list and the single query. Returns whether the list had it. */
-export function patchSummary(conversationId: string, change: (c: ConversationSummary) => ConversationSummary): boolean {
-  const listKey = trpc.messages.conversations.queryKey();
-  let found = false;
-  queryClient.setQueryData(listKey, (list) => {
-    if (!list) return list;
-    const next = list.map((c) => {
-      if (c.id !== conversationId) return c;
-      found = true;
-      return change(c);
-    });
-    return found ? byActivity(next) : list;
-  });
-  queryClient.setQueryData(trpc.messages.conversation.queryKey({ conversationId }), (c) => (c ? change(c) : c));
-  // A list fetch under way may have been answered before this change: fetch it again.
-  if (queryClient.getQueryState(listKey)?.fetchStatus === "fetching") void queryClient.invalidateQueries({ queryKey: listKey });
-  return found;
-}
-
-function withRead(c: ConversationSummary, lastReadSeq: number): ConversationSummary {
-  const read = Math.min(Math.max(c.lastReadSeq, lastReadSeq), c.lastSeq);
-  return { ...c, lastReadSeq: read, unread: c.lastSeq - read };
-}
-
-/** A tiny observable value for useSyncExternalStore. */
-class Store<T> {
-  private listeners = new Set<() => void>();
-  private value: T;
-  constructor(value: T) {
-    this.value = value;
-  }
-  get = () => this.value;
-  set(value: T) {
-    this.value = value;
-    for (const l of this.listeners) l();
-  }
-  subscribe = (listener: () => void) => {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  };
-}
 
 export class Realtime {
   readonly userId: string;
@@ -148,10 +41,12 @@ export class Realtime {
   readonly ended = new Store<ReadonlyMap<string, CaseEnded>>(new Map());
 
   private socket: Socket | null = null;
-  private cursor: number | null = null;
-  private held = new Map<number, WireEvent>();
-  private syncing: Promise<void> | null = null;
-  private again = false;
+  private readonly cursor = new EventCursor<UserEvent>({
+    apply: (e) => this.apply(e),
+    onApplyError: (err) => console.error("messaging event not applied", err),
+    onStart: (_head, reset) => this.refetchViews(reset),
+    sync: (since) => this.request<SyncAnswer>("sync", { since }),
+  });
   private typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private away = false;
   private lastActivity = Date.now();
@@ -171,16 +66,16 @@ export class Realtime {
     this.socket = socket;
     this.connection.set("connecting");
     socket.on("hello", (hello: { lastEventId: number }) => this.onHello(hello.lastEventId));
-    socket.on("event", (e: WireEvent) => this.accept(e));
-    socket.on("typing", (p: { conversationId: string; userId: string; typing: boolean }) => this.onTyping(p.conversationId, p.userId, p.typing));
-    socket.on("presence", (p: { userId: string; status: PresenceStatus }) => this.setPresence({ [p.userId]: p.status }));
+    socket.on("event", (e: UserEvent) => this.cursor.accept(e));
+    socket.on("typing", (p: Typing) => this.onTyping(p.conversationId, p.userId, p.typing));
+    socket.on("presence", (p: Presence) => this.setPresence({ [p.userId]: p.status }));
     socket.on("conversation:revoked", (p: { conversationId: string }) => this.forget(p.conversationId, "revoked"));
     socket.on("case:accessEnded", (p: AccessEnded) => this.onAccessEnded(p));
     // This session ended (logout elsewhere, deactivation): no plan copy outlives it.
     socket.on("session:ended", () => this.sessionLost());
     // A hint only (sent to the conversation's room): its members changed, fetch them again.
     socket.on("conversation:members", (p: { conversationId: string }) =>
-      void queryClient.invalidateQueries({ queryKey: trpc.messages.members.queryKey({ conversationId: p.conversationId }) }),
+      void queryClient.invalidateQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId: p.conversationId }) }),
     );
     socket.on("disconnect", (reason) => {
       this.connection.set("disconnected");
@@ -203,12 +98,11 @@ export class Realtime {
     this.socket = null;
     for (const t of this.typingTimers.values()) clearTimeout(t);
     this.typingTimers.clear();
-    this.cursor = null;
-    this.held.clear();
+    this.cursor.stop();
   }
 
   lastEventId(): number {
-    return this.cursor ?? 0;
+    return this.cursor.lastEventId();
   }
 
   /** An acked request; resolves with the answer or throws a SocketRequestError (shown by errorText). */
@@ -229,9 +123,7 @@ export class Realtime {
 
   private onHello(head: number) {
     this.connection.set("connected");
-    // Whatever was fetched before this socket existed may have missed events: fetch again.
-    if (this.cursor === null) this.startAt(head, false);
-    else if (head > this.cursor) void this.catchUp();
+    this.cursor.hello(head);
     if (this.away) this.socket?.emit("presence:set", { status: "away" });
     // Rooms do not survive a new connection: watch again, and let the server judge every plan copy kept here.
     for (const caseId of this.watchedCases.keys()) this.sendWatch(caseId);
@@ -239,68 +131,19 @@ export class Realtime {
   }
 
   /**
-   * Goes on from `head` with the views fetched again, so nothing before it is missing.
-   * After a reset, cached threads may hold edits and deletions never replayed: they start over.
+   * The cursor starts (again): whatever was fetched before this socket existed may have
+   * missed events, so the views are fetched again. After a reset, cached threads may hold
+   * edits and deletions never replayed: they start over.
    */
-  private startAt(head: number, reset: boolean) {
-    this.cursor = head;
+  private refetchViews(reset: boolean) {
+    void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
     if (reset) void queryClient.resetQueries({ queryKey: ["messaging"] });
     else void queryClient.invalidateQueries({ queryKey: ["messaging"] });
-    const early = [...this.held.values()].sort((a, b) => a.eventId - b.eventId);
-    this.held.clear();
-    for (const e of early) this.accept(e);
   }
 
-  private accept(event: WireEvent) {
-    // Before the first hello everything waits: hello tells where the log stands.
-    if (this.cursor === null) {
-      this.held.set(event.eventId, event);
-      return;
-    }
-    if (event.eventId <= this.cursor) return;
-    if (event.eventId > this.cursor + 1) {
-      this.held.set(event.eventId, event);
-      void this.catchUp();
-      return;
-    }
-    let next: WireEvent | undefined = event;
-    while (next) {
-      this.cursor = next.eventId;
-      this.held.delete(next.eventId);
-      try {
-        this.apply(next);
-      } catch (err) {
-        console.error("messaging event not applied", err);
-      }
-      next = this.held.get(this.cursor + 1);
-    }
-  }
-
-  private catchUp(): Promise<void> {
-    if (this.syncing) {
-      this.again = true;
-      return this.syncing;
-    }
-    this.syncing = (async () => {
-      do {
-        this.again = false;
-        for (;;) {
-          const res = await this.request<{ events: WireEvent[]; more: boolean; reset: boolean; lastEventId: number }>("sync", { since: this.cursor ?? 0 });
-          if (res.reset) this.startAt(res.lastEventId, true);
-          for (const e of res.events) this.accept(e);
-          if (!res.more) break;
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.syncing = null;
-    });
-    // A failed sync is tried again on the next gap or the next hello.
-    return this.syncing.catch(() => {});
-  }
-
-  private apply(event: WireEvent) {
+  private apply(event: UserEvent) {
     const conversationId = event.conversationId;
     switch (event.type) {
       case "gone":
@@ -322,7 +165,7 @@ export class Realtime {
         return;
       }
       case "conversation.added":
-        void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
         this.unforget(conversationId);
         return;
       case "conversation.removed":
@@ -351,7 +194,7 @@ export class Realtime {
       // The author has read their own message (the server records the same).
       return withRead(next, message.authorUserId === this.userId ? message.seq : c.lastReadSeq);
     });
-    if (!found) void queryClient.invalidateQueries({ queryKey: trpc.messages.conversations.queryKey() });
+    if (!found) void queryClient.invalidateQueries({ queryKey: trpc.conversations.list.queryKey() });
   }
 
   /** The conversation is gone for this user: out of the list and the caches, and the open view says why. */
@@ -359,10 +202,10 @@ export class Realtime {
     const lost = new Map(this.lost.get());
     lost.set(conversationId, why);
     this.lost.set(lost);
-    queryClient.setQueryData(trpc.messages.conversations.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
+    queryClient.setQueryData(trpc.conversations.list.queryKey(), (list) => list?.filter((c) => c.id !== conversationId));
     queryClient.removeQueries({ queryKey: threadKey(conversationId) });
-    queryClient.removeQueries({ queryKey: trpc.messages.conversation.queryKey({ conversationId }) });
-    queryClient.removeQueries({ queryKey: trpc.messages.members.queryKey({ conversationId }) });
+    queryClient.removeQueries({ queryKey: trpc.conversations.get.queryKey({ conversationId }) });
+    queryClient.removeQueries({ queryKey: trpc.conversations.members.queryKey({ conversationId }) });
     this.onTyping(conversationId, null, false);
   }
 

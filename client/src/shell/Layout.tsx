@@ -24,7 +24,7 @@ const sections: { to: string; label: MessageKey }[] = [
  */
 function UnreadMessages() {
   const t = useT();
-  const conversations = useQuery(trpc.messages.conversations.queryOptions());
+  const conversations = useQuery(trpc.conversations.list.queryOptions());
   const count = (conversations.data ?? []).reduce((sum, c) => sum + c.unread, 0);
   if (count === 0) return null;
   return (

@@ -1,10 +1,11 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
-import { Link, useLocation } from "react-router";
+import { useId } from "react";
+import { Link } from "react-router";
 import { useFormat } from "../cases/shared.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { queryClient, trpc } from "../trpc.ts";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
+import { useDisclosure } from "./disclosure.ts";
 
 const POLL_MS = 30_000;
 
@@ -16,40 +17,17 @@ const POLL_MS = 30_000;
 export function NotificationBell() {
   const t = useT();
   const format = useFormat();
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
+  const { open, panelId, containerProps, buttonProps } = useDisclosure();
   const headingId = useId();
-  const buttonRef = useRef<HTMLButtonElement>(null);
-  const location = useLocation();
   const unread = useQuery({ ...trpc.notifications.unreadCount.queryOptions(), refetchInterval: POLL_MS, refetchOnWindowFocus: true });
   const list = useQuery({ ...trpc.notifications.list.queryOptions(), enabled: open });
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
   const markRead = useMutation(trpc.notifications.markRead.mutationOptions({ onSuccess: refresh }));
   const count = unread.data ?? 0;
 
-  useEffect(() => setOpen(false), [location.pathname]);
-
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (open && event.key === "Escape") {
-      event.stopPropagation();
-      setOpen(false);
-      buttonRef.current?.focus();
-    }
-  };
-  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
-    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
-  };
-
   return (
-    <div className="notifications" onKeyDown={onKeyDown} onBlur={onBlur}>
-      <button
-        ref={buttonRef}
-        type="button"
-        className="notifications__button"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
-      >
+    <div className="notifications" {...containerProps}>
+      <button {...buttonProps} className="notifications__button">
         <svg className="notifications__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
           <path
             fill="currentColor"

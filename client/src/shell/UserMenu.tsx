@@ -1,51 +1,21 @@
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
-import { Link, useLocation } from "react-router";
+import { useId } from "react";
+import { Link } from "react-router";
 import { useLogout, type Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { LanguageSwitcher } from "../i18n/LanguageSwitcher.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
+import { useDisclosure } from "./disclosure.ts";
 
-/**
- * A disclosure (button + panel), not an ARIA menu: the panel mixes text, links and
- * buttons, and plain Tab navigation through it is what keyboard users expect.
- */
+/** The signed-in user's menu: a disclosure (disclosure.ts). */
 export function UserMenu({ actor }: { actor: Actor }) {
   const t = useT();
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
+  const { open, panelId, containerProps, buttonProps } = useDisclosure();
   const unitsId = useId();
-  const buttonRef = useRef<HTMLButtonElement>(null);
   const { logout, logoutEverywhere, error } = useLogout();
-  const location = useLocation();
-
-  // Following a link in the panel closes it.
-  useEffect(() => setOpen(false), [location.pathname]);
-
-  const closeAndFocusButton = () => {
-    setOpen(false);
-    buttonRef.current?.focus();
-  };
-  const onKeyDown = (event: KeyboardEvent) => {
-    if (open && event.key === "Escape") {
-      event.stopPropagation();
-      closeAndFocusButton();
-    }
-  };
-  // Closes when focus or a click leaves the menu (focusout covers both).
-  const onBlur = (event: FocusEvent<HTMLDivElement>) => {
-    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
-  };
 
   return (
-    <div className="user-menu" onKeyDown={onKeyDown} onBlur={onBlur}>
-      <button
-        ref={buttonRef}
-        type="button"
-        className="user-menu__button"
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
-      >
+    <div className="user-menu" {...containerProps}>
+      <button {...buttonProps} className="user-menu__button">
         {actor.displayName}
         <span className="user-menu__chevron" aria-hidden="true" />
       </button>

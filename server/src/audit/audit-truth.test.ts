@@ -31,7 +31,7 @@ beforeAll(async () => {
   ({ caseId, subjectId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Tiril Tillit", 2014));
   ({ consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [units["Helsestasjonen"]!]) }));
   await http.koordinator!.mutationOk("consents.activate", { consentId });
-  ({ id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId }));
+  ({ id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId }));
 });
 afterAll(() => server?.stop());
 
@@ -176,7 +176,7 @@ test("a message id in use in a thread the sender cannot see answers exactly like
   const hiddenId = randomUUID();
   await http.koordinator!.mutationOk("messages.send", { id: hiddenId, conversationId, body: "Bare for dem som ser saken" });
   const { caseId: own } = await createChildCase(http.barnevern!, units["Barneverntjenesten"]!, "Oskar Egen", 2011);
-  const { id: ownThread } = await http.barnevern!.mutationOk<{ id: string }>("messages.caseConversation", { caseId: own });
+  const { id: ownThread } = await http.barnevern!.mutationOk<{ id: string }>("conversations.ofCase", { caseId: own });
   const reuse = await http.barnevern!.mutation("messages.send", { id: hiddenId, conversationId: ownThread, body: "Prøver" });
   const hiddenThread = await http.barnevern!.mutation("messages.send", { id: randomUUID(), conversationId, body: "Prøver" });
   const shape = (r: typeof reuse) => ({ status: r.status, appCode: r.ok ? "OK" : r.error.data.appCode, message: r.ok ? "" : r.error.message });

@@ -114,8 +114,8 @@ test("who can see the case or its plan is listed per person, without confidentia
 });
 
 test("a case thread's members are listed without child welfare for those without a basis to know", async () => {
-  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
-  const members = async (user: string) => (await http[user]!.queryOk<{ displayName: string }[]>("messages.members", { conversationId })).map((m) => m.displayName);
+  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
+  const members = async (user: string) => (await http[user]!.queryOk<{ displayName: string }[]>("conversations.members", { conversationId })).map((m) => m.displayName);
   expect(await members("koordinator")).toContain("Berit Barnevern");
   expect(await members("barnevern")).toContain("Berit Barnevern");
   expect(await members("helsesykepleier")).toContain("Hanne Helsesykepleier");

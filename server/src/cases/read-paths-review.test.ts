@@ -149,11 +149,11 @@ test("Mine tiltak keeps every readable measure however many measures sit in case
 
 test("an id has one spelling: an upper-case case or thread id is refused at the boundary, over HTTP and the socket", async () => {
   const { caseId } = await createChildCase(http.koordinator!, units["Fjellheim skole"]!, "Una Unik", 2013);
-  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
   const upper = conversationId.toUpperCase();
   // The canonical spelling works; the other is refused as bad input, never found under a second name.
-  expect((await http.koordinator!.query("messages.conversation", { conversationId })).ok).toBe(true);
-  expect(await http.koordinator!.query("messages.conversation", { conversationId: upper })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
+  expect((await http.koordinator!.query("conversations.get", { conversationId })).ok).toBe(true);
+  expect(await http.koordinator!.query("conversations.get", { conversationId: upper })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
   expect(await http.koordinator!.query("cases.get", { caseId: caseId.toUpperCase() })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
   expect(await http.koordinator!.query("plans.revisions", { caseId: caseId.toUpperCase() })).toMatchObject({ ok: false, error: { data: { code: "BAD_REQUEST" } } });
   // A socket in a room named by the other spelling would be missed when access is re-judged.

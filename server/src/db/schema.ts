@@ -310,7 +310,9 @@ export interface UserEventsTable {
   user_id: string;
   event_id: number;
   type: string;
-  conversation_id: string | null;
+  /** What the event is about ('conversation', 'notification', …), with its id: both or neither. */
+  resource_type: string | null;
+  resource_id: string | null;
   message_id: string | null;
   data: JsonNullable | null;
   created_at: GeneratedTimestamp;

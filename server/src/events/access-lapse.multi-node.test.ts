@@ -107,7 +107,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
       ({ consentId } = await teacherA.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [unitId]) }));
       await teacherA.mutationOk("consents.activate", { consentId });
     }
-    const { id: conversationId } = await teacherA.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+    const { id: conversationId } = await teacherA.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
     const connect = async (url: string, http: HttpClient) => {
       const plan = connectPlan(url, http.cookie, caseId);
       const live = await connectLive(url, http.cookie!);

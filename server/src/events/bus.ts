@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createClient } from "redis";
 import type { Logger } from "../log.ts";
-import type { Delivery } from "../messaging/events.ts";
+import type { Delivery } from "./user-events.ts";
 
 /**
  * Internal events that later capabilities subscribe to. In-process always; across server

@@ -1,16 +1,16 @@
 import type { Basis, CaseFacts } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
-import { decisionFor, authorizeCase } from "../cases/access.ts";
+import { authorizeCase } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import { caseReadersWithBasis } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
+import { CASE_THREAD, judgeConversation, judgeLoaded, type ConversationFacts } from "./judge.ts";
 
 /**
- * Who may read and write a conversation. A group or direct conversation: its current
- * members. A case thread: whoever decide() allows category `conversation` for purpose
- * `coordination`, judged afresh every time (membership of a case thread is never stored).
+ * Authorizing reads and writes of conversations, and finding their readers. Whether the
+ * actor may is always judgeConversation()'s answer (judge.ts), on facts loaded afresh.
  */
 export type Conversation = {
   id: string;
@@ -56,35 +56,38 @@ export type ConversationAccess = { conversation: Conversation; facts: CaseFacts;
  * full, audited authorizeCase (history pages, sends, edits); without it the decision is
  * taken on fresh facts but not audited (joining a room, marking read: no content moves).
  */
-export async function authorizeConversation(
-  db: Db,
-  actor: Actor,
-  conversationId: string,
-  action: "read" | "write",
-  auditAction?: string,
-): Promise<ConversationAccess> {
+export async function authorizeConversation(options: {
+  db: Db;
+  actor: Actor;
+  conversationId: string;
+  action: "read" | "write";
+  auditAction?: string;
+}): Promise<ConversationAccess> {
+  const { db, actor, conversationId, action, auditAction } = options;
   const row = await loadConversation(db, conversationId);
   if (!row || row.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const { member_ids: members, ...conversation } = row;
   if (conversation.kind !== "case") {
-    if (!members.includes(actor.id)) throw new AppError("NOT_FOUND");
+    if (!judgeConversation({ actor, conversation, facts: null, members, action }).allow) throw new AppError("NOT_FOUND");
     return { conversation, facts: null, members };
   }
   const caseId = conversation.case_id!;
-  if (auditAction) {
-    const { facts } = await authorizeCase(db, actor, caseId, {
-      category: "conversation",
-      action,
-      purpose: "coordination",
-      auditAction,
-      resourceType: "conversation",
-      resourceId: conversationId,
-    });
-    return { conversation, facts, members: null };
-  }
-  const facts = (await loadCaseFacts(db, [caseId])).get(caseId);
-  if (!facts || !decisionFor(actor, facts, "conversation", action, "coordination").allow) throw new AppError("NOT_FOUND");
-  return { conversation, facts, members: null };
+  // Audited: authorizeCase() on the case thread's terms (CASE_THREAD) records the read or
+  // the refusal; the judge then has the last word on the same facts.
+  const facts = auditAction
+    ? (
+        await authorizeCase(db, actor, caseId, {
+          category: CASE_THREAD.category,
+          action,
+          purpose: CASE_THREAD.purpose,
+          auditAction,
+          resourceType: "conversation",
+          resourceId: conversationId,
+        })
+      ).facts
+    : (await loadCaseFacts(db, [caseId])).get(caseId);
+  if (!judgeConversation({ actor, conversation, facts, members: null, action }).allow) throw new AppError("NOT_FOUND");
+  return { conversation, facts: facts!, members: null };
 }
 
 /** Whether a case may still take new messages: a closed case's thread is read-only. */
@@ -101,9 +104,12 @@ export async function caseThreadReaders(db: Db, facts: CaseFacts): Promise<strin
   return (await caseThreadReadersWithBasis(db, facts)).map((r) => r.userId);
 }
 
-/** The case thread's readers now, each with the basis decide() found: what a delivery is audited with. */
+/**
+ * The case thread's readers now, each with the basis decide() found: what a delivery is
+ * audited with. The inverse of the judge (who, rather than whether), on its terms.
+ */
 export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Promise<{ userId: string; basis: Basis }[]> {
-  return (await caseReadersWithBasis(db, facts, "conversation")).map(({ userId, basis }) => ({ userId, basis }));
+  return (await caseReadersWithBasis(db, facts, CASE_THREAD.category)).map(({ userId, basis }) => ({ userId, basis }));
 }
 
 /** Everyone who may read the conversation now. */
@@ -113,34 +119,36 @@ export async function conversationReaders(db: Db, access: ConversationAccess): P
 
 /**
  * The conversations the actor may read now, without auditing (nothing is shown):
- * used to join socket rooms and to filter replays.
+ * used to join socket rooms. Each candidate is put to the judge.
  */
 export async function readableConversationIds(db: Db, actor: Actor): Promise<{ ids: Set<string>; caseFacts: Map<string, CaseFacts> }> {
   const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];
   const [memberOf, caseThreads] = await Promise.all([
     db
-      .selectFrom("conversation_members")
-      .select("conversation_id")
-      .where("user_id", "=", actor.id)
-      .where("left_at", "is", null)
+      .selectFrom("conversation_members as m")
+      .innerJoin("conversations as c", "c.id", "m.conversation_id")
+      .select(["c.id", "c.municipality_id", "c.kind", "c.case_id"])
+      .where("m.user_id", "=", actor.id)
+      .where("m.left_at", "is", null)
       .execute(),
     candidateCaseThreads(db, actor, unitIds),
   ]);
-  const ids = new Set(memberOf.map((r) => r.conversation_id));
-  const caseFacts = await loadCaseFacts(db, caseThreads.map((t) => t.case_id));
-  for (const t of caseThreads) {
-    const facts = caseFacts.get(t.case_id);
-    if (facts && decisionFor(actor, facts, "conversation", "read", "coordination").allow) ids.add(t.id);
-  }
-  return { ids, caseFacts };
+  const candidates = [...memberOf, ...caseThreads];
+  const facts: ConversationFacts = {
+    conversations: new Map(candidates.map((c) => [c.id, { ...c, kind: c.kind as "case" | "group" | "direct" }])),
+    caseFacts: await loadCaseFacts(db, caseThreads.map((t) => t.case_id)),
+    members: new Map(memberOf.map((m) => [m.id, new Set([actor.id])])),
+  };
+  const ids = new Set(candidates.filter((c) => judgeLoaded(facts, actor, c.id).allow).map((c) => c.id));
+  return { ids, caseFacts: facts.caseFacts };
 }
 
-/** Case threads of cases the actor might take part in (coordinator, or a unit participating): decide() narrows. */
+/** Case threads of cases the actor might take part in (coordinator, or a unit participating): the judge narrows. */
 export async function candidateCaseThreads(db: Db, actor: Actor, unitIds: readonly string[]) {
   return db
     .selectFrom("conversations as c")
     .innerJoin("cases", "cases.id", "c.case_id")
-    .select(["c.id", "c.case_id"])
+    .select(["c.id", "c.case_id", "c.municipality_id", "c.kind"])
     .$narrowType<{ case_id: string }>()
     .where("c.municipality_id", "=", actor.municipalityId)
     .where((eb) =>

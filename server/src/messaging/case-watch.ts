@@ -1,4 +1,5 @@
 import { idSchema } from "@laget/domain";
+import type { AccessEndedReason, CaseAccessEnded, WatchScope } from "@laget/realtime";
 import type { Category } from "@laget/policy";
 import type { Server, Socket } from "socket.io";
 import { z } from "zod";
@@ -22,9 +23,7 @@ import type { Logger } from "../log.ts";
  * The reason says no more than the user knew: that the consent they saw the case under
  * was withdrawn or ran out, or else only that access ended.
  */
-export type WatchScope = "case" | "plan";
-export type AccessEndedReason = "consent_withdrawn" | "consent_expired" | "access_ended";
-export type CaseAccessEnded = { caseId: string; scope: WatchScope; reason: AccessEndedReason };
+export type { AccessEndedReason, CaseAccessEnded, WatchScope };
 
 export const caseWatchInput = z.strictObject({ caseId: idSchema, scope: z.enum(["case", "plan"]).default("case") });
 

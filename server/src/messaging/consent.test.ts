@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { UserEvent } from "./events.ts";
+import type { UserEvent } from "@laget/realtime";
 
 // A case thread is read by whom decide() allows, at every step: joining its room, every
 // send's readers, history pages and replays. Withdrawal takes effect at once.
@@ -43,20 +43,20 @@ const send = (body: string) =>
 const received = (client: LiveClient, body: string) => client.applied.some((e: UserEvent) => e.message?.body === body);
 
 test("under consent: the nurse opens the case thread, joins its room and receives live; barnevern cannot even find it", async () => {
-  ({ id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId }));
-  const nurseView = await http.helsesykepleier!.mutationOk<{ id: string; personalDataWarning: boolean }>("messages.caseConversation", { caseId });
+  ({ id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId }));
+  const nurseView = await http.helsesykepleier!.mutationOk<{ id: string; personalDataWarning: boolean }>("conversations.ofCase", { caseId });
   expect(nurseView).toMatchObject({ id: conversationId, personalDataWarning: false });
   expect((await live.helsesykepleier!.request("conversation:join", { conversationId })).ok).toBe(true);
 
-  const refused = await http.barnevern!.mutation("messages.caseConversation", { caseId });
+  const refused = await http.barnevern!.mutation("conversations.ofCase", { caseId });
   expect(!refused.ok && refused.error.data.appCode).toBe("NOT_FOUND");
   const join = await live.barnevern!.request("conversation:join", { conversationId });
   expect(!join.ok && join.error.code).toBe("NOT_FOUND");
-  expect((await http.barnevern!.queryOk<{ id: string }[]>("messages.conversations")).map((c) => c.id)).not.toContain(conversationId);
+  expect((await http.barnevern!.queryOk<{ id: string }[]>("conversations.list")).map((c) => c.id)).not.toContain(conversationId);
 
   expect((await send("Før tilbaketrekking")).ok).toBe(true);
   await live.helsesykepleier!.until((a) => a.some((e) => e.message?.body === "Før tilbaketrekking"));
-  const list = await http.helsesykepleier!.queryOk<{ id: string; title: string; unread: number }[]>("messages.conversations");
+  const list = await http.helsesykepleier!.queryOk<{ id: string; title: string; unread: number }[]>("conversations.list");
   expect(list.find((c) => c.id === conversationId)).toMatchObject({ title: "Emma Hansen", unread: 1 });
 
   const page = await http.helsesykepleier!.queryOk<{ messages: { body: string }[] }>("messages.history", { conversationId });
@@ -97,7 +97,7 @@ test("after withdrawal: the nurse's socket is told and leaves the room, gets no 
   expect(!again.ok && again.error.code).toBe("NOT_FOUND");
   const write = await live.helsesykepleier!.request("message:send", { id: randomUUID(), conversationId, body: "Hallo?" });
   expect(!write.ok && write.error.code).toBe("NOT_FOUND");
-  expect((await http.helsesykepleier!.queryOk<{ id: string }[]>("messages.conversations")).map((c) => c.id)).not.toContain(conversationId);
+  expect((await http.helsesykepleier!.queryOk<{ id: string }[]>("conversations.list")).map((c) => c.id)).not.toContain(conversationId);
 
   // A replay from the start shows the earlier message's event as gone: the id is kept, the content is not.
   const replay = await live.helsesykepleier!.request<{ events: UserEvent[] }>("sync", { since: 0 });

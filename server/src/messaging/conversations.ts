@@ -1,13 +1,18 @@
 import type { ConversationKind, GroupKind } from "@laget/domain";
 import type { Actor } from "../auth/actor.ts";
-import { decisionFor, authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
+import { authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
 import { knownReaders } from "../cases/participants.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { staffDirectory } from "../org/users.ts";
 import { authorizeConversation, candidateCaseThreads, caseThreadReaders } from "./access.ts";
-import { appendUserEvents, deliveriesFor, type Delivery } from "./events.ts";
+import { CASE_THREAD, mayReadConversation } from "./judge.ts";
+import { appendAndDeliver, conversationEvent, type Delivery } from "../events/user-events.ts";
+import type { Deps } from "./messages.ts";
 import type { Realtime } from "./realtime.ts";
+
+/** Procedures that move sockets or push events also get the realtime hub. */
+type LiveDeps = Deps & { realtime: Realtime };
 
 /**
  * Conversations: one thread per case (created on first use), groups (a team, a forum,
@@ -110,7 +115,7 @@ async function directTitles(db: Db, actorId: string, conversationIds: readonly s
 }
 
 /** Every conversation the actor may read, most recently active first, with unread and mention counts. */
-export async function listConversations(db: Db, actor: Actor): Promise<ConversationSummary[]> {
+export async function listConversations({ db, actor }: Deps): Promise<ConversationSummary[]> {
   const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];
   const [memberRows, threads] = await Promise.all([
     withReadState(db, actor.id)
@@ -119,11 +124,11 @@ export async function listConversations(db: Db, actor: Actor): Promise<Conversat
       .execute(),
     candidateCaseThreads(db, actor, unitIds),
   ]);
-  // Case threads: the case must be visible (audited as a list read), then the conversation category allowed.
+  // Case threads: the case must be visible (audited as a list read), then the judge allow its thread.
   const visible = await listVisibleCasesAudited(db, actor, threads.map((t) => t.case_id), "coordination", "conversation.list");
   const readable = threads.filter((t) => {
     const access = visible.get(t.case_id);
-    return access && decisionFor(actor, access.facts, "conversation", "read", "coordination").allow;
+    return access && mayReadConversation({ actor, conversation: { ...t, kind: "case" }, facts: access.facts, members: null }).allow;
   });
   const caseRows = readable.length ? await withReadState(db, actor.id).where("c.id", "in", readable.map((t) => t.id)).execute() : [];
   const [names, directs] = await Promise.all([
@@ -145,13 +150,13 @@ async function summaryOf(db: Db, actor: Actor, conversationId: string): Promise<
   return summary(r, title);
 }
 
-export async function getConversation(db: Db, actor: Actor, conversationId: string): Promise<ConversationSummary> {
-  await authorizeConversation(db, actor, conversationId, "read", "conversation.open");
+export async function getConversation({ db, actor, conversationId }: Deps & { conversationId: string }): Promise<ConversationSummary> {
+  await authorizeConversation({ db, actor, conversationId, action: "read", auditAction: "conversation.open" });
   return summaryOf(db, actor, conversationId);
 }
 
 /** The case's thread, created on first use by anyone who may read it. */
-export async function caseConversation(db: Db, realtime: Realtime, actor: Actor, caseId: string): Promise<ConversationSummary> {
+export async function caseConversation({ db, realtime, actor, caseId }: LiveDeps & { caseId: string }): Promise<ConversationSummary> {
   const { facts } = await authorizeCase(db, actor, caseId, {
     category: "conversation",
     action: "read",
@@ -187,7 +192,7 @@ async function requireColleagues(db: Db, actor: Actor, userIds: readonly string[
 }
 
 /** Adds members (new or returning) and tells them: their sockets join the room, their logs get `conversation.added`. */
-async function addMembers(db: Db, actor: Actor, conversationId: string, userIds: readonly string[]): Promise<Delivery[]> {
+async function addMembers({ db, actor, conversationId, userIds }: Deps & { conversationId: string; userIds: readonly string[] }): Promise<Delivery[]> {
   if (userIds.length === 0) return [];
   await db
     .insertInto("conversation_members")
@@ -196,16 +201,11 @@ async function addMembers(db: Db, actor: Actor, conversationId: string, userIds:
       oc.columns(["conversation_id", "user_id"]).doUpdateSet({ left_at: null, joined_at: new Date(), added_by: actor.id }).where("conversation_members.left_at", "is not", null),
     )
     .execute();
-  const ids = await appendUserEvents(db, userIds, { type: "conversation.added", conversationId });
-  return deliveriesFor(ids, { type: "conversation.added", conversationId });
+  return appendAndDeliver(db, userIds, conversationEvent("conversation.added", conversationId));
 }
 
-export async function createGroup(
-  db: Db,
-  realtime: Realtime,
-  actor: Actor,
-  input: { groupKind: GroupKind; title: string; memberIds: string[] },
-): Promise<ConversationSummary> {
+export async function createGroup(options: LiveDeps & { groupKind: GroupKind; title: string; memberIds: string[] }): Promise<ConversationSummary> {
+  const { db, realtime, actor, ...input } = options;
   const members = await requireColleagues(db, actor, [actor.id, ...input.memberIds]);
   const { id, deliveries } = await db.transaction().execute(async (trx) => {
     const { id } = await trx
@@ -220,7 +220,7 @@ export async function createGroup(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return { id, deliveries: await addMembers(trx, actor, id, members) };
+    return { id, deliveries: await addMembers({ db: trx, actor, conversationId: id, userIds: members }) };
   });
   realtime.joinConversation(members, id);
   realtime.deliver(deliveries);
@@ -228,26 +228,26 @@ export async function createGroup(
 }
 
 async function ownedGroup(db: Db, actor: Actor, conversationId: string) {
-  const { conversation } = await authorizeConversation(db, actor, conversationId, "read");
+  const { conversation } = await authorizeConversation({ db, actor, conversationId, action: "read" });
   if (conversation.kind !== "group") throw new AppError("NOT_FOUND");
   if (conversation.owner_user_id !== actor.id) throw new AppError("NOT_GROUP_OWNER");
   return conversation;
 }
 
-export async function addGroupMembers(db: Db, realtime: Realtime, actor: Actor, conversationId: string, userIds: string[]) {
+export async function addGroupMembers({ db, realtime, actor, conversationId, userIds }: LiveDeps & { conversationId: string; userIds: string[] }) {
   await ownedGroup(db, actor, conversationId);
   const members = await requireColleagues(db, actor, userIds);
-  const deliveries = await db.transaction().execute((trx) => addMembers(trx, actor, conversationId, members));
+  const deliveries = await db.transaction().execute((trx) => addMembers({ db: trx, actor, conversationId, userIds: members }));
   realtime.joinConversation(members, conversationId);
   realtime.deliver(deliveries);
   realtime.membersChanged(conversationId);
 }
 
 /** The owner removes members; anyone may remove themselves (leave). The owner cannot leave their own group. */
-export async function removeGroupMembers(db: Db, realtime: Realtime, actor: Actor, conversationId: string, userIds: string[]) {
+export async function removeGroupMembers({ db, realtime, actor, conversationId, userIds }: LiveDeps & { conversationId: string; userIds: string[] }) {
   const leaving = userIds.length === 1 && userIds[0] === actor.id;
   const conversation = leaving
-    ? (await authorizeConversation(db, actor, conversationId, "read")).conversation
+    ? (await authorizeConversation({ db, actor, conversationId, action: "read" })).conversation
     : await ownedGroup(db, actor, conversationId);
   if (conversation.kind !== "group") throw new AppError("NOT_FOUND");
   const removed = userIds.filter((u) => u !== conversation.owner_user_id);
@@ -262,8 +262,7 @@ export async function removeGroupMembers(db: Db, realtime: Realtime, actor: Acto
       .returning("user_id")
       .execute();
     const users = rows.map((r) => r.user_id);
-    const ids = await appendUserEvents(trx, users, { type: "conversation.removed", conversationId });
-    return deliveriesFor(ids, { type: "conversation.removed", conversationId });
+    return appendAndDeliver(trx, users, conversationEvent("conversation.removed", conversationId));
   });
   // Out of the room first: typing and presence stop at once, and the hint below does not reach them.
   realtime.leaveConversation(removed, conversationId);
@@ -272,7 +271,7 @@ export async function removeGroupMembers(db: Db, realtime: Realtime, actor: Acto
 }
 
 /** The direct conversation between the actor and another user of the municipality, created on first use. */
-export async function directConversation(db: Db, realtime: Realtime, actor: Actor, userId: string): Promise<ConversationSummary> {
+export async function directConversation({ db, realtime, actor, userId }: LiveDeps & { userId: string }): Promise<ConversationSummary> {
   if (userId === actor.id) throw new AppError("INVALID_STATE", "A direct conversation needs another person");
   await requireColleagues(db, actor, [userId]);
   const pair = [actor.id, userId].sort();
@@ -288,7 +287,7 @@ export async function directConversation(db: Db, realtime: Realtime, actor: Acto
       .executeTakeFirst();
     // Lost a race with the other person opening it at the same moment: theirs stands.
     if (!row) return null;
-    return { id: row.id, deliveries: await addMembers(trx, actor, row.id, pair) };
+    return { id: row.id, deliveries: await addMembers({ db: trx, actor, conversationId: row.id, userIds: pair }) };
   });
   if (!created) {
     const { id } = await db.selectFrom("conversations").select("id").where("direct_key", "=", directKey).executeTakeFirstOrThrow();
@@ -308,10 +307,10 @@ export type ConversationMember = {
 };
 
 /** Who can read the conversation now (for a case thread: whom decide() allows), by name and unit. */
-export async function conversationMembers(db: Db, actor: Actor, conversationId: string): Promise<ConversationMember[]> {
-  const access = await authorizeConversation(db, actor, conversationId, "read", "conversation.members");
+export async function conversationMembers({ db, actor, conversationId }: Deps & { conversationId: string }): Promise<ConversationMember[]> {
+  const access = await authorizeConversation({ db, actor, conversationId, action: "read", auditAction: "conversation.members" });
   // A case thread's readers through a confidential unit are left out for those without a basis to know.
-  const readers = access.facts ? (await knownReaders(db, actor, access.facts, "conversation")).map((r) => r.userId) : access.members;
+  const readers = access.facts ? (await knownReaders(db, actor, access.facts, CASE_THREAD.category)).map((r) => r.userId) : access.members;
   if (readers.length === 0) return [];
   const [rows, directory] = await Promise.all([
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),

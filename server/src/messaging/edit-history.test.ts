@@ -33,7 +33,7 @@ beforeAll(async () => {
   ({ consentId } = await http.koordinator!.mutationOk<{ consentId: string }>("consents.create", { caseId, ...terms }));
   await http.koordinator!.mutationOk("consents.activate", { consentId });
 
-  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const { id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
   const sent = await live.request<{ message: { id: string } }>("message:send", { id: randomUUID(), conversationId, body: "Møte tirsdag" });
   messageId = sent.ok ? sent.message.id : "";
   for (const body of ["Møte onsdag", "Møte onsdag kl. 10"]) {

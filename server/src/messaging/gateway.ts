@@ -1,48 +1,36 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
-import {
-  conversationIdInput,
-  deleteMessageInput,
-  editMessageInput,
-  markReadInput,
-  presenceQueryInput,
-  sendMessageInput,
-  setPresenceInput,
-  syncInput,
-  typingInput,
-  type PresenceStatus,
-} from "@laget/domain";
+import type { PresenceStatus } from "@laget/domain";
+import { conversationOfRoom, conversationRoom, userRoom } from "@laget/realtime";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { createClient } from "redis";
-import { Server, type DefaultEventsMap, type Socket } from "socket.io";
-import type { z } from "zod";
+import { Server } from "socket.io";
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { sessionStands } from "../auth/sessions.ts";
 import { authenticateUpgrade } from "../auth/upgrade.ts";
-import { decisionFor } from "../cases/access.ts";
-import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { sessionEnded, type AccessChanged, type EventBus, type MembershipChanged } from "../events/bus.ts";
+import { sessionEnded, type EventBus } from "../events/bus.ts";
 import type { LapseTimer } from "../events/lapse-timer.ts";
+import { lastEventId, type Delivery } from "../events/user-events.ts";
 import { isSameSiteRequest, type PublicOrigin } from "../http/origin.ts";
 import type { Logger } from "../log.ts";
-import { fieldErrorsOf } from "../trpc/errors.ts";
-import { authorizeConversation, readableConversationIds } from "./access.ts";
-import { caseWatchInput, createCaseWatch, type CaseAccessEnded } from "./case-watch.ts";
-import { lastEventId, type Delivery, type UserEvent } from "./events.ts";
-import { deleteMessage, editMessage, eventsSince, markRead, sendMessage } from "./messages.ts";
+import { readableConversationIds } from "./access.ts";
+import { createCaseWatch } from "./case-watch.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limit.ts";
-import { conversationRoom, userRoom, type RealtimeHub } from "./realtime.ts";
+import type { RealtimeHub } from "./realtime.ts";
+import { guardRecovery } from "./recovery.ts";
+import { createRevocation } from "./revocation.ts";
+import { registerRequests } from "./socket-requests.ts";
+import type { LagetServer, LagetSocket, SocketData } from "./socket-types.ts";
 
 /**
  * The socket.io gateway on the app's HTTP server (path /socket.io/ only: other upgrades,
  * such as Hocuspocus on /collab, are left alone). The handshake must come from our own
  * origin and carry a valid session cookie. Each socket joins its user's room (where its
  * events arrive, each with the user's next event id) and the rooms of the conversations
- * it may read (typing, presence, and what is revoked when consent goes).
- *
- * Client → server events take a payload and an ack callback; the ack is always
- * `{ ok: true, ... }` or `{ ok: false, error: { code, message, fieldErrors? } }`.
+ * it may read (typing, presence, and what is revoked when consent goes). The protocol
+ * is @laget/realtime's; its requests are in socket-requests.ts, recovery of a dropped
+ * session in recovery.ts, revocation in revocation.ts.
  */
 export type GatewayLimits = {
   /** message:send, :edit, :delete per user. */
@@ -61,40 +49,6 @@ export const defaultLimits: GatewayLimits = {
 };
 const ACTOR_REFRESH_MS = 30_000;
 
-type SocketData = {
-  actor: Actor;
-  sessionId: string;
-  checkedAt: number;
-  away: boolean;
-  /** Narrowing events this node had handled when the handshake began: another since, and the session is checked again. */
-  judgedAt: number;
-};
-
-/** What the server pushes; dates inside arrive as ISO strings. */
-export interface ServerToClientEvents {
-  /** On every (re)connect: the head of the user's event log. */
-  hello(p: { userId: string; lastEventId: number; recovered: boolean }): void;
-  /** One event of the user's log, with its event id. */
-  event(e: UserEvent): void;
-  typing(p: { conversationId: string; userId: string; typing: boolean }): void;
-  presence(p: { userId: string; status: PresenceStatus }): void;
-  /** The user may no longer read this case thread. */
-  "conversation:revoked"(p: { conversationId: string }): void;
-  /** The conversation's members changed: fetch them again (sent to its room only). */
-  "conversation:members"(p: { conversationId: string }): void;
-  /** This socket's session ended: the client drops what it keeps on the device (plan copies). */
-  "session:ended"(): void;
-  /** Access to a watched case (or its plan) ended: clear what is shown (case-watch.ts). */
-  "case:accessEnded"(p: CaseAccessEnded): void;
-}
-/** Between nodes: the deliveries of one committed change. */
-interface InterServerEvents {
-  deliveries(deliveries: Delivery[]): void;
-}
-type LagetServer = Server<DefaultEventsMap, ServerToClientEvents, InterServerEvents, SocketData>;
-type LagetSocket = Socket<DefaultEventsMap, ServerToClientEvents, InterServerEvents, SocketData>;
-type AckResponse = { ok: true; [key: string]: unknown } | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string[]> | null } };
-
 export type Gateway = { io: LagetServer; close(): Promise<void> };
 
 function headersOf(req: IncomingMessage): Headers {
@@ -109,49 +63,6 @@ function headersOf(req: IncomingMessage): Headers {
 function originAllowed(req: IncomingMessage, publicOrigin: string): boolean {
   const headers = headersOf(req);
   return isSameSiteRequest(headers, publicOrigin) || (!headers.has("origin") && headers.get("sec-fetch-site") === "same-origin");
-}
-
-function failure(err: unknown, log: Logger): AckResponse {
-  if (err instanceof AppError) return { ok: false, error: { code: err.code, message: err.message } };
-  const fieldErrors = fieldErrorsOf(err);
-  if (fieldErrors) return { ok: false, error: { code: "VALIDATION", message: "Invalid input", fieldErrors } };
-  log.error({ err }, "socket handler failed");
-  return { ok: false, error: { code: "INTERNAL", message: "Internal error" } };
-}
-
-/**
- * socket.io's connection-state recovery puts a returning socket back in the rooms it had
- * and replays what those rooms got meanwhile, before any middleware or handler runs. A
- * basis may have lapsed in between (the socket was gone when the nodes evicted), so a
- * session is restored only if its user and session still stand and it may still read
- * every conversation room it would rejoin; otherwise it connects afresh (rooms judged
- * anew, messages from the user's log, which is re-judged on replay) and nothing is replayed.
- */
-function guardRecovery(io: LagetServer, db: Db, log: Logger) {
-  const adapter = io.of("/").adapter;
-  const restore = adapter.restoreSession.bind(adapter);
-  type Session = Awaited<ReturnType<typeof restore>>;
-  // Undefined: not recovered, the socket connects afresh.
-  const judged = async (pid: string, offset: string): Promise<Session | undefined> => {
-    const session = await restore(pid, offset);
-    if (!session) return undefined;
-    try {
-      const data = session.data as Partial<SocketData> | undefined;
-      const userId = data?.actor?.id;
-      const stands = userId && data?.sessionId ? await sessionStands(db, data.sessionId, userId) : false;
-      const actor = userId && stands ? await loadActor(db, userId) : null;
-      if (!actor || actor.mustChangePassword) return undefined;
-      const { ids } = await readableConversationIds(db, actor);
-      const rooms = session.rooms.filter((r) => r.startsWith("conversation:"));
-      if (!rooms.every((r) => ids.has(r.slice("conversation:".length)))) return undefined;
-      session.data = { ...data, actor, checkedAt: Date.now() };
-      return session;
-    } catch (err) {
-      log.warn({ err }, "judging a recovered session failed: connecting afresh");
-      return undefined;
-    }
-  };
-  adapter.restoreSession = judged as typeof adapter.restoreSession;
 }
 
 export async function attachGateway(options: {
@@ -243,8 +154,8 @@ export async function attachGateway(options: {
       const seen = narrowings;
       const { ids, caseFacts } = await readableConversationIds(db, socket.data.actor);
       for (const facts of caseFacts.values()) options.lapses?.track(facts);
-      for (const room of socket.rooms) {
-        if (room.startsWith("conversation:") && !ids.has(room.slice("conversation:".length))) void socket.leave(room);
+      for (const room of conversationRooms(socket)) {
+        if (!ids.has(conversationOfRoom(room)!)) void socket.leave(room);
       }
       void socket.join([...ids].map(conversationRoom));
       if (seen === narrowings) return;
@@ -278,98 +189,24 @@ export async function attachGateway(options: {
   }
 
   const caseWatch = createCaseWatch({ io, db, bus, log, lapses: options.lapses });
-  const conversationRooms = (socket: LagetSocket) => [...socket.rooms].filter((r) => r.startsWith("conversation:"));
+  const revocation = createRevocation({ io, db, lapses: options.lapses });
+  const { conversationRooms } = revocation;
 
   io.on("connection", (socket) => {
     const userId = socket.data.actor.id;
-    let inFlight = 0;
-
-    /** Registers an acked request: rate limit, in-flight cap, zod parse, one error shape. */
-    function handle<S extends z.ZodType>(
-      event: string,
-      schema: S,
-      limiter: RateLimiter,
-      run: (input: z.output<S>, actor: Actor) => Promise<Record<string, unknown>>,
-    ) {
-      socket.on(event, async (payload: unknown, ack?: unknown) => {
-        const reply = typeof ack === "function" ? (ack as (r: AckResponse) => void) : () => {};
-        if (inFlight >= limits.maxInFlight || !limiter.take(userId)) {
-          return reply({ ok: false, error: { code: "RATE_LIMITED", message: "Too many requests: slow down" } });
-        }
-        inFlight++;
-        try {
-          const input = schema.parse(payload ?? {});
-          reply({ ok: true, ...(await run(input, await actorOf(socket))) });
-        } catch (err) {
-          reply(failure(err, log));
-        } finally {
-          inFlight--;
-        }
-      });
-    }
-
-    handle("message:send", sendMessageInput, limiters.messages, async (input, actor) => {
-      const result = await sendMessage(db, actor, input);
-      realtime.deliver(result.deliveries);
-      return { message: result.message, duplicate: result.duplicate };
-    });
-    handle("message:edit", editMessageInput, limiters.messages, async (input, actor) => {
-      const result = await editMessage(db, actor, input);
-      realtime.deliver(result.deliveries);
-      return { message: result.message };
-    });
-    handle("message:delete", deleteMessageInput, limiters.messages, async (input, actor) => {
-      const result = await deleteMessage(db, actor, input.messageId);
-      realtime.deliver(result.deliveries);
-      return { message: result.message };
-    });
-    handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
-      const seen = narrowings;
-      const { facts } = await authorizeConversation(db, actor, input.conversationId, "read");
-      if (facts) options.lapses?.track(facts);
-      await socket.join(conversationRoom(input.conversationId));
-      // A narrowing handled meanwhile did not see this socket in the room: judge it again.
-      if (seen !== narrowings) {
-        const fresh = await loadActor(db, actor.id);
-        const still = fresh && (await authorizeConversation(db, fresh, input.conversationId, "read").then(() => true, () => false));
-        if (!still) {
-          void socket.leave(conversationRoom(input.conversationId));
-          throw new AppError("NOT_FOUND");
-        }
-      }
-      return {};
-    });
-    handle("conversation:leave", conversationIdInput, limiters.other, async (input) => {
-      await socket.leave(conversationRoom(input.conversationId));
-      return {};
-    });
-    handle("conversation:read", markReadInput, limiters.other, async (input, actor) => {
-      const { deliveries, ...state } = await markRead(db, actor, input);
-      realtime.deliver(deliveries);
-      return state;
-    });
-    handle("case:watch", caseWatchInput, limiters.other, (input, actor) => caseWatch.watch(socket, actor, input));
-    handle("case:unwatch", caseWatchInput, limiters.other, (input) => caseWatch.unwatch(socket, input));
-    handle("sync", syncInput, limiters.other, (input, actor) => eventsSince(db, actor, input.since, input.limit));
-    handle("presence:set", setPresenceInput, limiters.other, async (input) => {
-      socket.data.away = input.status === "away";
-      await announcePresence(userId, conversationRooms(socket));
-      return {};
-    });
-    handle("presence:query", presenceQueryInput, limiters.other, async (input, actor) => {
-      // Only colleagues in the same municipality; others simply show as offline.
-      const ids = input.userIds.length
-        ? (await db.selectFrom("users").select("id").where("id", "in", input.userIds).where("municipality_id", "=", actor.municipalityId).execute()).map((r) => r.id)
-        : [];
-      return { presence: { ...Object.fromEntries(input.userIds.map((u) => [u, "offline"])), ...(await presenceOf(ids)) } };
-    });
-
-    // Typing is ephemeral and only for rooms the socket is in (joined after a decide()).
-    socket.on("typing", (payload: unknown) => {
-      const parsed = typingInput.safeParse(payload);
-      if (!parsed.success || !limiters.typing.take(userId)) return;
-      const room = conversationRoom(parsed.data.conversationId);
-      if (socket.rooms.has(room)) socket.to(room).emit("typing", { conversationId: parsed.data.conversationId, userId, typing: parsed.data.typing });
+    registerRequests(socket, {
+      db,
+      log,
+      realtime,
+      caseWatch,
+      lapses: options.lapses,
+      limiters,
+      maxInFlight: limits.maxInFlight,
+      narrowings: () => narrowings,
+      actorOf,
+      presenceOf,
+      announcePresence,
+      conversationRooms,
     });
 
     let roomsAtDisconnect: string[] = [];
@@ -429,67 +266,12 @@ export async function attachGateway(options: {
     },
   });
 
-  /** Takes the socket out of a conversation's room and tells it why: it may no longer read it. */
-  function revokeRoom(socket: LagetSocket, conversationId: string) {
-    // Synchronous for the in-memory room map this node broadcasts from.
-    void socket.leave(conversationRoom(conversationId));
-    socket.emit("conversation:revoked", { conversationId });
-  }
-
-  /**
-   * A case narrowed: every node gets the bus event and judges its own sockets in the
-   * case thread's room again; those no longer allowed leave it and are told, before the
-   * node acknowledges the event (so before the narrowing call returns). Messages never
-   * reach them anyway: each send decides its readers afresh.
-   */
-  async function onAccessChanged(event: AccessChanged): Promise<void> {
-    const conversation = await db.selectFrom("conversations").select("id").where("case_id", "=", event.caseId).executeTakeFirst();
-    if (!conversation) return;
-    const socketIds = [...(io.of("/").adapter.rooms.get(conversationRoom(conversation.id)) ?? [])];
-    if (socketIds.length === 0) return;
-    const facts = (await loadCaseFacts(db, [event.caseId])).get(event.caseId);
-    if (facts) options.lapses?.track(facts);
-    const actors = new Map<string, Actor | null>();
-    for (const id of socketIds) {
-      const socket = io.of("/").sockets.get(id);
-      if (!socket) continue;
-      const userId = socket.data.actor.id;
-      if (!actors.has(userId)) actors.set(userId, await loadActor(db, userId));
-      const actor = actors.get(userId);
-      if (actor && facts && decisionFor(actor, facts, "conversation", "read", "coordination").allow) continue;
-      revokeRoom(socket, conversation.id);
-    }
-  }
-
-  /** Some users narrowed (a membership or unit gone): their sockets here are judged again, room by room. */
-  async function onMembershipChanged(event: MembershipChanged): Promise<void> {
-    const users = new Set(event.userIds);
-    const sockets = [...io.of("/").sockets.values()].filter((s) => users.has(s.data.actor.id));
-    for (const userId of new Set(sockets.map((s) => s.data.actor.id))) {
-      const actor = await loadActor(db, userId);
-      const own = sockets.filter((s) => s.data.actor.id === userId);
-      if (!actor) {
-        for (const s of own) s.disconnect(true);
-        continue;
-      }
-      const { ids } = await readableConversationIds(db, actor);
-      for (const socket of own) {
-        socket.data.actor = actor;
-        socket.data.checkedAt = Date.now();
-        for (const room of conversationRooms(socket)) {
-          const conversationId = room.slice("conversation:".length);
-          if (!ids.has(conversationId)) revokeRoom(socket, conversationId);
-        }
-      }
-    }
-  }
-
   // Handled before this node acknowledges the event: the revoking call waits for it.
   const unsubscribe = bus.subscribe(async (event) => {
     if (event.type === "userEventsCommitted") return deliverLocally(event.deliveries);
     narrowings++;
-    if (event.type === "accessChanged") await onAccessChanged(event);
-    if (event.type === "membershipChanged") await onMembershipChanged(event);
+    if (event.type === "accessChanged") await revocation.onAccessChanged(event);
+    if (event.type === "membershipChanged") await revocation.onMembershipChanged(event);
     if (event.type === "sessionsEnded") {
       // Every node gets the event and closes its own sockets of those sessions.
       for (const socket of io.of("/").sockets.values()) {

@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { sentinel } from "../testing/sentinel.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { UserEvent } from "./events.ts";
+import type { UserEvent } from "@laget/realtime";
 
 // A group's members are managed by its owner, within the municipality. A member who is
 // removed loses the conversation at once: its socket room (typing, presence, live
@@ -26,7 +26,7 @@ beforeAll(async () => {
     live[user] = await connectLive(server.url, http[user].cookie!);
     ids[user] = (await http[user].queryOk<{ id: string }>("auth.me")).id;
   }
-  ({ id: groupId } = await http.koordinator!.mutationOk<{ id: string }>("messages.createGroup", {
+  ({ id: groupId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.createGroup", {
     groupKind: "team",
     title: "Oppvekstteamet",
     memberIds: [ids.helsesykepleier],
@@ -39,36 +39,36 @@ afterAll(async () => {
 
 const send = (who: string, body: string, extra: Record<string, unknown> = {}) =>
   live[who]!.request<{ message: { id: string; seq: number } }>("message:send", { id: randomUUID(), conversationId: groupId, body, ...extra });
-const memberNames = async (who: string) => (await http[who]!.queryOk<Member[]>("messages.members", { conversationId: groupId })).map((m) => m.displayName);
+const memberNames = async (who: string) => (await http[who]!.queryOk<Member[]>("conversations.members", { conversationId: groupId })).map((m) => m.displayName);
 
 test("members are listed with name and unit, the owner marked", async () => {
-  const members = await http.helsesykepleier!.queryOk<Member[]>("messages.members", { conversationId: groupId });
+  const members = await http.helsesykepleier!.queryOk<Member[]>("conversations.members", { conversationId: groupId });
   expect(members).toEqual([
     { userId: ids.helsesykepleier, displayName: "Hanne Helsesykepleier", units: [{ unitId: expect.any(String), unitName: "Helsestasjonen" }], isOwner: false },
     { userId: ids.koordinator, displayName: "Kari Koordinator", units: [{ unitId: expect.any(String), unitName: "Fjellheim skole" }], isOwner: true },
   ]);
   // Someone outside the group cannot even find it.
-  const outside = await http.nav!.query("messages.members", { conversationId: groupId });
+  const outside = await http.nav!.query("conversations.members", { conversationId: groupId });
   expect(!outside.ok && outside.error.data.appCode).toBe("NOT_FOUND");
 });
 
 test("only the owner adds or removes; a non-member is told nothing exists", async () => {
-  const byMember = await http.helsesykepleier!.mutation("messages.addMembers", { conversationId: groupId, userIds: [ids.nav] });
+  const byMember = await http.helsesykepleier!.mutation("conversations.addMembers", { conversationId: groupId, userIds: [ids.nav] });
   expect(!byMember.ok && byMember.error.data.appCode).toBe("NOT_GROUP_OWNER");
-  const removeByMember = await http.helsesykepleier!.mutation("messages.removeMembers", { conversationId: groupId, userIds: [ids.koordinator] });
+  const removeByMember = await http.helsesykepleier!.mutation("conversations.removeMembers", { conversationId: groupId, userIds: [ids.koordinator] });
   expect(!removeByMember.ok && removeByMember.error.data.appCode).toBe("NOT_GROUP_OWNER");
-  const byOutsider = await http.nav!.mutation("messages.addMembers", { conversationId: groupId, userIds: [ids.nav] });
+  const byOutsider = await http.nav!.mutation("conversations.addMembers", { conversationId: groupId, userIds: [ids.nav] });
   expect(!byOutsider.ok && byOutsider.error.data.appCode).toBe("NOT_FOUND");
   expect(await memberNames("koordinator")).toEqual(["Hanne Helsesykepleier", "Kari Koordinator"]);
 });
 
 test("members come from the owner's municipality only: anyone else is NOT_FOUND and nobody is added", async () => {
   const other = await createMunicipality(server.db, "Nabokommune", DEMO_PASSWORD, [{ email: "ola@nabo.no", unit: "Skolen", role: "caseworker" }]);
-  const res = await http.koordinator!.mutation("messages.addMembers", { conversationId: groupId, userIds: [ids.nav, other.userIds["ola@nabo.no"]] });
+  const res = await http.koordinator!.mutation("conversations.addMembers", { conversationId: groupId, userIds: [ids.nav, other.userIds["ola@nabo.no"]] });
   expect(!res.ok && res.error.data.appCode).toBe("NOT_FOUND");
   expect(await memberNames("koordinator")).toEqual(["Hanne Helsesykepleier", "Kari Koordinator"]);
   // Nor can a group be made with them.
-  const group = await http.koordinator!.mutation("messages.createGroup", { groupKind: "forum", title: "Over grensen", memberIds: [other.userIds["ola@nabo.no"]] });
+  const group = await http.koordinator!.mutation("conversations.createGroup", { groupKind: "forum", title: "Over grensen", memberIds: [other.userIds["ola@nabo.no"]] });
   expect(!group.ok && group.error.data.appCode).toBe("NOT_FOUND");
 });
 
@@ -76,7 +76,7 @@ test("an added member is told live, joins the room at once (typing reaches them)
   expect((await send("koordinator", "Velkommen til teamet")).ok).toBe(true);
   const added = live.nav!.until((a) => a.some((e) => e.type === "conversation.added" && e.conversationId === groupId));
   const hint = live.helsesykepleier!.next<{ conversationId: string }>("conversation:members");
-  await http.koordinator!.mutationOk("messages.addMembers", { conversationId: groupId, userIds: [ids.nav] });
+  await http.koordinator!.mutationOk("conversations.addMembers", { conversationId: groupId, userIds: [ids.nav] });
   await added;
   expect(await hint).toEqual({ conversationId: groupId });
   expect(await memberNames("nav")).toEqual(["Hanne Helsesykepleier", "Kari Koordinator", "Nils Veileder"]);
@@ -103,7 +103,7 @@ test("a removed member loses the group at once: room, live messages, history, ed
   const hint = live.helsesykepleier!.next<{ conversationId: string }>("conversation:members");
   let hinted = false;
   live.nav!.socket.on("conversation:members", () => (hinted = true));
-  await http.koordinator!.mutationOk("messages.removeMembers", { conversationId: groupId, userIds: [ids.nav] });
+  await http.koordinator!.mutationOk("conversations.removeMembers", { conversationId: groupId, userIds: [ids.nav] });
   await removed;
   await hint;
 
@@ -123,9 +123,9 @@ test("a removed member loses the group at once: room, live messages, history, ed
   const code = (res: { ok: boolean; error?: { data: { appCode: string | null } } }) => (res.ok ? "ok" : res.error!.data.appCode);
   expect(code(await http.nav!.query("messages.history", { conversationId: groupId }))).toBe("NOT_FOUND");
   expect(code(await http.nav!.query("messages.edits", { messageId }))).toBe("NOT_FOUND");
-  expect(code(await http.nav!.query("messages.members", { conversationId: groupId }))).toBe("NOT_FOUND");
-  expect(code(await http.nav!.query("messages.conversation", { conversationId: groupId }))).toBe("NOT_FOUND");
-  expect((await http.nav!.queryOk<{ id: string }[]>("messages.conversations")).map((c) => c.id)).not.toContain(groupId);
+  expect(code(await http.nav!.query("conversations.members", { conversationId: groupId }))).toBe("NOT_FOUND");
+  expect(code(await http.nav!.query("conversations.get", { conversationId: groupId }))).toBe("NOT_FOUND");
+  expect((await http.nav!.queryOk<{ id: string }[]>("conversations.list")).map((c) => c.id)).not.toContain(groupId);
   const join = await live.nav!.request("conversation:join", { conversationId: groupId });
   expect(!join.ok && join.error.code).toBe("NOT_FOUND");
   const write = await live.nav!.request("message:send", { id: randomUUID(), conversationId: groupId, body: "Hallo?" });
@@ -140,12 +140,12 @@ test("a removed member loses the group at once: room, live messages, history, ed
 });
 
 test("the owner cannot be removed; a member may leave by themselves; a returning member is added again", async () => {
-  const owner = await http.koordinator!.mutation("messages.removeMembers", { conversationId: groupId, userIds: [ids.koordinator] });
+  const owner = await http.koordinator!.mutation("conversations.removeMembers", { conversationId: groupId, userIds: [ids.koordinator] });
   expect(!owner.ok && owner.error.data.appCode).toBe("INVALID_STATE");
-  await http.helsesykepleier!.mutationOk("messages.removeMembers", { conversationId: groupId, userIds: [ids.helsesykepleier] });
+  await http.helsesykepleier!.mutationOk("conversations.removeMembers", { conversationId: groupId, userIds: [ids.helsesykepleier] });
   expect(await memberNames("koordinator")).toEqual(["Kari Koordinator"]);
 
-  await http.koordinator!.mutationOk("messages.addMembers", { conversationId: groupId, userIds: [ids.nav, ids.helsesykepleier] });
+  await http.koordinator!.mutationOk("conversations.addMembers", { conversationId: groupId, userIds: [ids.nav, ids.helsesykepleier] });
   expect(await memberNames("nav")).toEqual(["Hanne Helsesykepleier", "Kari Koordinator", "Nils Veileder"]);
   const page = await http.nav!.queryOk<{ messages: { body: string }[] }>("messages.history", { conversationId: groupId });
   expect(page.messages.map((m) => m.body)).toContain("Etter at Nils gikk ut");
@@ -161,7 +161,7 @@ test("a mention in a group or a direct conversation links to that conversation, 
   // barnevern is not a member: mentioned or not, never told.
   expect((await http.barnevern!.queryOk<Note[]>("notifications.list")).some((n) => n.kind === "mention")).toBe(false);
 
-  const { id: directId } = await http.helsesykepleier!.mutationOk<{ id: string }>("messages.direct", { userId: ids.barnevern });
+  const { id: directId } = await http.helsesykepleier!.mutationOk<{ id: string }>("conversations.direct", { userId: ids.barnevern });
   const sent = await live.helsesykepleier!.request("message:send", {
     id: randomUUID(),
     conversationId: directId,

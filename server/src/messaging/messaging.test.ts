@@ -6,7 +6,7 @@ import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, handshakeError, type LiveClient } from "../testing/live-client.ts";
 import { upgrade } from "../testing/upgrade.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { MessageView } from "./events.ts";
+import type { MessageView } from "../events/user-events.ts";
 
 let server: TestServer;
 const http: Record<string, HttpClient> = {};
@@ -57,16 +57,16 @@ describe("a group conversation", () => {
 
   test("the owner creates a team; members see it with the personal-data reminder flag and are told live", async () => {
     const added = live.helsesykepleier!.until((a) => a.some((e) => e.type === "conversation.added"));
-    group = await http.koordinator!.mutationOk<Summary>("messages.createGroup", {
+    group = await http.koordinator!.mutationOk<Summary>("conversations.createGroup", {
       groupKind: "team",
       title: "Team Fjellheim",
       memberIds: [ids.helsesykepleier, ids.nav],
     });
     expect(group).toMatchObject({ kind: "group", personalDataWarning: true, unread: 0, title: "Team Fjellheim" });
     await added;
-    const list = await http.nav!.queryOk<Summary[]>("messages.conversations");
+    const list = await http.nav!.queryOk<Summary[]>("conversations.list");
     expect(list.map((c) => c.id)).toContain(group.id);
-    expect((await http.leder!.queryOk<Summary[]>("messages.conversations")).map((c) => c.id)).not.toContain(group.id);
+    expect((await http.leder!.queryOk<Summary[]>("conversations.list")).map((c) => c.id)).not.toContain(group.id);
   });
 
   test("a message is acked with its sequence number and delivered live to every member once; a retry never duplicates", async () => {
@@ -84,9 +84,9 @@ describe("a group conversation", () => {
     expect(live.helsesykepleier!.applied.filter((e) => e.message?.id === id)).toHaveLength(1);
     expect(live.leder!.applied.some((e) => e.conversationId === group.id)).toBe(false);
     // Unread from the counters: the nurse has read nothing, NAV's own message counts as read.
-    const nurse = (await http.helsesykepleier!.queryOk<Summary[]>("messages.conversations")).find((c) => c.id === group.id)!;
+    const nurse = (await http.helsesykepleier!.queryOk<Summary[]>("conversations.list")).find((c) => c.id === group.id)!;
     expect(nurse).toMatchObject({ lastSeq: 2, unread: 2 });
-    const nav = (await http.nav!.queryOk<Summary[]>("messages.conversations")).find((c) => c.id === group.id)!;
+    const nav = (await http.nav!.queryOk<Summary[]>("conversations.list")).find((c) => c.id === group.id)!;
     expect(nav.unread).toBe(0);
   });
 
@@ -132,7 +132,7 @@ describe("a group conversation", () => {
     const ack = await send("koordinator", group.id, "@Nils kan du ta denne?", { mentions: { userIds: [ids.nav, ids.leder] } });
     expect(ack.ok).toBe(true);
     expect((await badge).data).toEqual({ kind: "mention" });
-    const before = (await http.nav!.queryOk<Summary[]>("messages.conversations")).find((c) => c.id === group.id)!;
+    const before = (await http.nav!.queryOk<Summary[]>("conversations.list")).find((c) => c.id === group.id)!;
     expect(before.mentionCount).toBe(1);
     const notes = await http.nav!.queryOk<{ kind: string; caseId: string | null; conversationId: string | null }[]>("notifications.list");
     expect(notes[0]).toEqual(expect.objectContaining({ kind: "mention", caseId: null, conversationId: group.id }));
@@ -141,7 +141,7 @@ describe("a group conversation", () => {
 
     const read = await live.nav!.request<{ unread: number; mentionCount: number }>("conversation:read", { conversationId: group.id, seq: before.lastSeq });
     expect(read).toMatchObject({ ok: true, unread: 0, mentionCount: 0 });
-    const after = (await http.nav!.queryOk<Summary[]>("messages.conversations")).find((c) => c.id === group.id)!;
+    const after = (await http.nav!.queryOk<Summary[]>("conversations.list")).find((c) => c.id === group.id)!;
     expect(after).toMatchObject({ unread: 0, mentionCount: 0 });
   });
 
@@ -162,31 +162,31 @@ describe("a group conversation", () => {
   });
 
   test("members are managed by the owner only", async () => {
-    const refused = await http.nav!.mutation("messages.addMembers", { conversationId: group.id, userIds: [ids.leder] });
+    const refused = await http.nav!.mutation("conversations.addMembers", { conversationId: group.id, userIds: [ids.leder] });
     expect(!refused.ok && refused.error.data.appCode).toBe("NOT_GROUP_OWNER");
-    await http.koordinator!.mutationOk("messages.addMembers", { conversationId: group.id, userIds: [ids.leder] });
-    expect((await http.leder!.queryOk<Summary[]>("messages.conversations")).map((c) => c.id)).toContain(group.id);
+    await http.koordinator!.mutationOk("conversations.addMembers", { conversationId: group.id, userIds: [ids.leder] });
+    expect((await http.leder!.queryOk<Summary[]>("conversations.list")).map((c) => c.id)).toContain(group.id);
     const removed = live.leder!.until((a) => a.some((e) => e.type === "conversation.removed"));
-    await http.koordinator!.mutationOk("messages.removeMembers", { conversationId: group.id, userIds: [ids.leder] });
+    await http.koordinator!.mutationOk("conversations.removeMembers", { conversationId: group.id, userIds: [ids.leder] });
     await removed;
     const res = await http.leder!.query("messages.history", { conversationId: group.id });
     expect(!res.ok && res.error.data.appCode).toBe("NOT_FOUND");
-    const members = await http.koordinator!.queryOk<{ displayName: string }[]>("messages.members", { conversationId: group.id });
+    const members = await http.koordinator!.queryOk<{ displayName: string }[]>("conversations.members", { conversationId: group.id });
     expect(members).toHaveLength(3);
   });
 });
 
 describe("direct messages", () => {
   test("between two users of the same municipality; never across municipalities", async () => {
-    const dm = await http.koordinator!.mutationOk<Summary>("messages.direct", { userId: ids.leder });
+    const dm = await http.koordinator!.mutationOk<Summary>("conversations.direct", { userId: ids.leder });
     expect(dm).toMatchObject({ kind: "direct", personalDataWarning: false });
-    expect((await http.leder!.mutationOk<Summary>("messages.direct", { userId: ids.koordinator })).id).toBe(dm.id);
+    expect((await http.leder!.mutationOk<Summary>("conversations.direct", { userId: ids.koordinator })).id).toBe(dm.id);
     const ack = await send("leder", dm.id, "Hei!");
     expect(ack.ok).toBe(true);
     await live.koordinator!.until((a) => a.some((e) => e.conversationId === dm.id && e.message?.body === "Hei!"));
 
     const other = await createMunicipality(server.db, "Annen kommune", DEMO_PASSWORD, [{ email: "ola@annen.no", unit: "Skolen", role: "caseworker" }]);
-    const res = await http.koordinator!.mutation("messages.direct", { userId: other.userIds["ola@annen.no"] });
+    const res = await http.koordinator!.mutation("conversations.direct", { userId: other.userIds["ola@annen.no"] });
     expect(!res.ok && res.error.data.appCode).toBe("NOT_FOUND");
   });
 });
@@ -194,7 +194,7 @@ describe("direct messages", () => {
 describe("bad input and flooding", () => {
   let conversationId: string;
   beforeAll(async () => {
-    conversationId = (await http.koordinator!.mutationOk<Summary>("messages.direct", { userId: ids.helsesykepleier })).id;
+    conversationId = (await http.koordinator!.mutationOk<Summary>("conversations.direct", { userId: ids.helsesykepleier })).id;
   });
 
   test("empty, oversized, malformed and unknown get clear errors over the ack", async () => {
@@ -209,7 +209,7 @@ describe("bad input and flooding", () => {
     expect(await code(null)).toBe("VALIDATION");
     expect(await code({ id: randomUUID(), conversationId: randomUUID(), body: "Hei" })).toBe("NOT_FOUND");
     // Someone else's conversation is just as unknown.
-    const theirs = (await http.nav!.mutationOk<Summary>("messages.direct", { userId: ids.leder })).id;
+    const theirs = (await http.nav!.mutationOk<Summary>("conversations.direct", { userId: ids.leder })).id;
     expect(await code({ id: randomUUID(), conversationId: theirs, body: "Hei" })).toBe("NOT_FOUND");
   });
 
@@ -221,7 +221,7 @@ describe("bad input and flooding", () => {
     // The same id from the other member, or in another conversation: answered like a
     // conversation one cannot see, so an id never tells whether its message exists.
     expect(await code(live.helsesykepleier!.request("message:send", { id, conversationId, body: "Kopi" }))).toBe("NOT_FOUND");
-    const other = (await http.koordinator!.mutationOk<Summary>("messages.direct", { userId: ids.nav })).id;
+    const other = (await http.koordinator!.mutationOk<Summary>("conversations.direct", { userId: ids.nav })).id;
     expect(await code(live.koordinator!.request("message:send", { id, conversationId: other, body: "Kopi" }))).toBe("NOT_FOUND");
     const next = await send("koordinator", conversationId, "Neste", { replyToSeq: seq });
     expect(next.ok && next.message.seq).toBe(seq + 1);

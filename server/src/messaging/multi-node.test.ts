@@ -46,7 +46,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
 
   test("a user on node B receives live what a user on node A sends, and the other way round", async () => {
     const navId = (await http.navB!.queryOk<{ id: string }>("auth.me")).id;
-    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.createGroup", {
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("conversations.createGroup", {
       groupKind: "team",
       title: "Team på tvers",
       memberIds: [navId],
@@ -68,7 +68,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
 
   test("a member added on node A joins the room on node B at once; removed on node A, they leave it on node B at once", async () => {
     const nurseId = (await http.nurseB!.queryOk<{ id: string }>("auth.me")).id;
-    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.createGroup", {
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("conversations.createGroup", {
       groupKind: "forum",
       title: "Forum på tvers",
       memberIds: [],
@@ -77,7 +77,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
     const nurse = await connect(nodeB.url, http.nurseB!);
 
     const added = nurse.until((a) => a.some((e) => e.type === "conversation.added" && e.conversationId === conversationId));
-    await http.teacherA!.mutationOk("messages.addMembers", { conversationId, userIds: [nurseId] });
+    await http.teacherA!.mutationOk("conversations.addMembers", { conversationId, userIds: [nurseId] });
     await added;
     // Put in the room by node A, without asking: typing from node A reaches her on node B.
     const typing = nurse.next<{ conversationId: string }>("typing", (p) => p.conversationId === conversationId);
@@ -85,7 +85,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
     await typing;
 
     const removed = nurse.until((a) => a.some((e) => e.type === "conversation.removed" && e.conversationId === conversationId));
-    await http.teacherA!.mutationOk("messages.removeMembers", { conversationId, userIds: [nurseId] });
+    await http.teacherA!.mutationOk("conversations.removeMembers", { conversationId, userIds: [nurseId] });
     await removed;
     let typed = false;
     nurse.socket.on("typing", (p: { conversationId: string }) => (typed ||= p.conversationId === conversationId));
@@ -110,7 +110,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("two nodes sharing PostgreS
       ...consentTerms(subjectId, [units["Helsestasjonen"]!]),
     }));
     await http.teacherA!.mutationOk("consents.activate", { consentId });
-    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+    const { id: conversationId } = await http.teacherA!.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
 
     const teacher = await connect(nodeA.url, http.teacherA!);
     const nurse = await connect(nodeB.url, http.nurseB!);

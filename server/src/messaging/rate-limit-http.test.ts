@@ -16,7 +16,7 @@ beforeAll(async () => {
   coordinator = await signedIn(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const units = await unitIdsByName(coordinator);
   const { caseId } = await createChildCase(coordinator, units["Fjellheim skole"]!);
-  conversationId = (await coordinator.mutationOk<{ id: string }>("messages.caseConversation", { caseId })).id;
+  conversationId = (await coordinator.mutationOk<{ id: string }>("conversations.ofCase", { caseId })).id;
 });
 afterAll(() => server?.stop());
 

@@ -1,4 +1,4 @@
-import type { Delivery } from "./events.ts";
+import type { Delivery } from "../events/user-events.ts";
 
 /**
  * What plain functions (and tRPC procedures) need from the socket gateway: push events
@@ -29,5 +29,4 @@ export function createRealtimeHub(): RealtimeHub {
   };
 }
 
-export const userRoom = (userId: string) => `user:${userId}`;
-export const conversationRoom = (conversationId: string) => `conversation:${conversationId}`;
+export { conversationRoom, userRoom } from "@laget/realtime";

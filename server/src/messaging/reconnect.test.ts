@@ -23,7 +23,7 @@ beforeAll(async () => {
   teacher = await signedIn(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const navHttp = await signedIn(server.url, "nav@demo.laget.no", DEMO_PASSWORD);
   const navId = (await navHttp.queryOk<{ id: string }>("auth.me")).id;
-  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("messages.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
+  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("conversations.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
   nav = await connectLive(server.url, navHttp.cookie!);
 });
 afterAll(async () => {

@@ -6,8 +6,8 @@ import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive } from "../testing/live-client.ts";
 import { startServerOn } from "../testing/test-server.ts";
-import type { UserEvent } from "./events.ts";
-import { EVENT_RETENTION_DAYS, pruneUserEvents } from "./retention.ts";
+import type { UserEvent } from "@laget/realtime";
+import { EVENT_RETENTION_DAYS, pruneUserEvents } from "../events/retention.ts";
 
 // Retention of the per-user event log: old events are pruned, counters never are, and a
 // client whose missed events were pruned is told to start over rather than left with a hole.
@@ -27,7 +27,7 @@ beforeAll(async () => {
   navHttp = await signedIn(server.url, "nav@demo.laget.no", DEMO_PASSWORD);
   navId = (await navHttp.queryOk<{ id: string }>("auth.me")).id;
   teacherId = (await teacher.queryOk<{ id: string }>("auth.me")).id;
-  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("messages.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
+  ({ id: conversationId } = await teacher.mutationOk<{ id: string }>("conversations.createGroup", { groupKind: "team", title: "Team", memberIds: [navId] }));
 });
 afterAll(async () => {
   await server?.close();

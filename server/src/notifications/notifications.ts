@@ -1,6 +1,6 @@
 import type { EventBus } from "../events/bus.ts";
 import type { Db } from "../db/connect.ts";
-import { appendUserEvents, deliveriesFor, type Delivery } from "../messaging/events.ts";
+import { appendAndDeliver, type Delivery } from "../events/user-events.ts";
 
 /**
  * In-app notifications carry a kind and, at most, a link to a case and/or a conversation:
@@ -45,9 +45,9 @@ export async function notify(
     .returning("user_id")
     .execute();
   // Only those actually notified now (a dedupe key seen before notifies no one again).
-  const data = { kind };
-  const eventIds = await appendUserEvents(db, created.map((r) => r.user_id), { type: "notification", conversationId, data });
-  return deliveriesFor(eventIds, { type: "notification", conversationId, data });
+  // About the conversation it links to, if any: a replay hides it once that conversation may not be read (replay.ts).
+  const resource = conversationId ? { type: "conversation", id: conversationId } : null;
+  return appendAndDeliver(db, created.map((r) => r.user_id), { type: "notification", resource, data: { kind } });
 }
 
 /** notify(), outside a transaction, with the new notifications pushed at once to the users' sockets on every node. */

@@ -1,18 +1,11 @@
+import { EventCursor, type Ack, type SyncAnswer, type UserEvent } from "@laget/realtime";
 import { io, type Socket } from "socket.io-client";
-import type { UserEvent } from "../messaging/events.ts";
 
 /**
- * A Node socket.io client that follows the messaging protocol exactly as the web client
- * should (tests and the benchmark use it):
- *
- * - It keeps `lastEventId`, the highest event id applied with no gap before it.
- * - An `event` with the next id is applied; a later one is held back and the gap is
- *   filled with `sync`; an id already applied is dropped (never shown twice).
- * - On every `hello` (each connect) whose head is past `lastEventId`, it asks `sync`
- *   for the rest — which is what happens when socket.io's connection-state recovery
- *   did not succeed, e.g. after a server restart.
- * - A `sync` answered with `reset` (the events it missed were pruned) means: fetch
- *   everything again (here: `onReset`) and go on from the answer's `lastEventId`.
+ * A Node socket.io client that follows the socket protocol exactly as the web client
+ * does (tests and the benchmark use it): the same event cursor (@laget/realtime's
+ * EventCursor: gaps filled with `sync`, nothing applied twice, a `reset` starting over)
+ * over the same protocol types.
  */
 export type LiveClient = {
   socket: Socket;
@@ -26,7 +19,7 @@ export type LiveClient = {
   next<T>(event: string, predicate?: (payload: T) => boolean, timeoutMs?: number): Promise<T>;
   close(): void;
 };
-export type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; fieldErrors?: Record<string, string[]> | null } };
+export type { Ack };
 
 export function connectLive(
   url: string,
@@ -45,78 +38,37 @@ export function connectLive(
     reconnectionDelay: options.reconnectionDelay ?? 100,
     reconnectionDelayMax: 500,
   });
-  let cursor: number | null = options.lastEventId ?? null;
-  const held = new Map<number, UserEvent>();
   const applied: UserEvent[] = [];
   const watchers = new Set<() => void>();
-  let syncing: Promise<void> | null = null;
-  let again = false;
+  const changed = () => {
+    for (const w of watchers) w();
+  };
 
   const request = <T>(event: string, payload?: unknown) => socket.timeout(10_000).emitWithAck(event, payload) as Promise<Ack<T>>;
 
-  function accept(event: UserEvent) {
-    // Before the first hello, hold everything: hello tells where the log stands.
-    if (cursor === null) {
-      held.set(event.eventId, event);
-      return;
-    }
-    if (event.eventId <= cursor) return;
-    if (event.eventId > cursor + 1) {
-      held.set(event.eventId, event);
-      void catchUp();
-      return;
-    }
-    let next: UserEvent | undefined = event;
-    while (next) {
-      applied.push(next);
-      cursor = next.eventId;
-      options.onApply?.(next);
-      held.delete(next.eventId);
-      next = held.get(cursor + 1);
-    }
-    for (const w of watchers) w();
-  }
+  const cursor = new EventCursor<UserEvent>({
+    lastEventId: options.lastEventId ?? null,
+    apply: (e) => {
+      applied.push(e);
+      options.onApply?.(e);
+      changed();
+    },
+    onStart: (head, reset) => {
+      if (reset) options.onReset?.(head);
+      changed();
+    },
+    sync: async (since) => {
+      const res = await request<SyncAnswer>("sync", { since });
+      if (!res.ok) throw new Error(`sync failed: ${res.error.code}`);
+      return res;
+    },
+  });
 
-  /** Starts at `head` (a first hello, or a reset): whatever was held back is applied or dropped from there. */
-  function startAt(head: number) {
-    cursor = head;
-    const early = [...held.values()].sort((a, b) => a.eventId - b.eventId);
-    held.clear();
-    for (const e of early) accept(e);
-  }
-
-  function catchUp(): Promise<void> {
-    if (syncing) {
-      again = true;
-      return syncing;
-    }
-    syncing = (async () => {
-      do {
-        again = false;
-        for (;;) {
-          const res = await request<{ events: UserEvent[]; more: boolean; reset: boolean; lastEventId: number }>("sync", { since: cursor ?? 0 });
-          if (!res.ok) throw new Error(`sync failed: ${res.error.code}`);
-          if (res.reset) {
-            options.onReset?.(res.lastEventId);
-            startAt(res.lastEventId);
-            for (const w of watchers) w();
-          }
-          for (const e of res.events) accept(e);
-          if (!res.more) break;
-        }
-      } while (again);
-    })().finally(() => {
-      syncing = null;
-    });
-    return syncing.catch(() => {});
-  }
-
-  socket.on("event", (e: UserEvent) => accept(e));
+  socket.on("event", (e: UserEvent) => cursor.accept(e));
   const ready = new Promise<void>((resolve, reject) => {
     socket.once("connect_error", (err) => reject(err));
     socket.on("hello", (hello: { lastEventId: number }) => {
-      if (cursor === null) startAt(hello.lastEventId);
-      else if (hello.lastEventId > cursor) void catchUp();
+      cursor.hello(hello.lastEventId);
       resolve();
     });
   });
@@ -124,7 +76,7 @@ export function connectLive(
   const client: LiveClient = {
     socket,
     applied,
-    lastEventId: () => cursor ?? 0,
+    lastEventId: () => cursor.lastEventId(),
     request,
     until: (predicate, timeoutMs = 10_000) =>
       new Promise<void>((resolve, reject) => {

@@ -11,7 +11,7 @@ import type { LiveClient } from "./live-client.ts";
  */
 export async function sentinel(from: HttpClient, to: { http: HttpClient; live: LiveClient }): Promise<void> {
   const me = await to.http.queryOk<{ id: string }>("auth.me");
-  const { id: conversationId } = await from.mutationOk<{ id: string }>("messages.direct", { userId: me.id });
+  const { id: conversationId } = await from.mutationOk<{ id: string }>("conversations.direct", { userId: me.id });
   const body = `sentinel ${randomUUID()}`;
   await from.mutationOk("messages.send", { id: randomUUID(), conversationId, body });
   await to.live.until((applied) => applied.some((e) => e.message?.body === body));

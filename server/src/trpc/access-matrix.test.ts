@@ -303,28 +303,28 @@ const probes: Record<string, Probe> = {
   "plans.domains": { others: EVERYONE },
   "plans.setDomains": { input: () => ({ domains: null }), expect: { admin: "ok", other: "ok" }, ...admins },
 
-  // --- Messaging: the case thread by decide(), groups by membership.
-  "messages.conversations": {
+  // --- Messaging (conversations and messages): the case thread by decide(), groups by membership.
+  "conversations.list": {
     others: EVERYONE,
     check: (data: { id: string }[], role) => {
       expect(data.some((c) => c.id === t.threadId), "the case thread listed").toBe(role in THREAD_READERS && THREAD_READERS[role as keyof typeof THREAD_READERS] === "ok");
       expect(data.some((c) => c.id === t.groupId), "the group listed").toBe(role === "koordinator" || role === "nav");
     },
   },
-  "messages.conversation": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
-  "messages.caseConversation": { input: ({ t }) => ({ caseId: t.caseId }), expect: THREAD_READERS },
-  "messages.direct": { input: ({ role }) => ({ userId: role === "koordinator" ? userIds.nav : userIds.koordinator }), others: EVERYONE, expect: { other: err("NOT_FOUND") } },
-  "messages.createGroup": { input: () => ({ groupKind: "team", title: "Matrisegruppe", memberIds: [] }), others: EVERYONE },
-  "messages.addMembers": { input: ({ t }) => ({ conversationId: t.groupId, userIds: [userIds.helsesykepleier] }), expect: { koordinator: "ok", nav: err("NOT_GROUP_OWNER") } },
+  "conversations.get": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "conversations.ofCase": { input: ({ t }) => ({ caseId: t.caseId }), expect: THREAD_READERS },
+  "conversations.direct": { input: ({ role }) => ({ userId: role === "koordinator" ? userIds.nav : userIds.koordinator }), others: EVERYONE, expect: { other: err("NOT_FOUND") } },
+  "conversations.createGroup": { input: () => ({ groupKind: "team", title: "Matrisegruppe", memberIds: [] }), others: EVERYONE },
+  "conversations.addMembers": { input: ({ t }) => ({ conversationId: t.groupId, userIds: [userIds.helsesykepleier] }), expect: { koordinator: "ok", nav: err("NOT_GROUP_OWNER") } },
   // The owner removes others; a member may only leave (Helsestasjonen was added just before).
-  "messages.removeMembers": {
+  "conversations.removeMembers": {
     input: ({ t, role }) => ({ conversationId: t.groupId, userIds: [role === "nav" ? userIds.koordinator : role === "helsesykepleier" ? userIds.helsesykepleier : userIds.nav] }),
     expect: { koordinator: "ok", helsesykepleier: "ok", nav: err("NOT_GROUP_OWNER") },
   },
-  "messages.members": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "conversations.members": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
+  "conversations.markRead": { input: ({ t }) => ({ conversationId: t.threadId, seq: 1 }), expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok" } },
   "messages.history": { input: ({ t }) => ({ conversationId: t.threadId }), expect: THREAD_READERS },
   "messages.edits": { input: ({ t }) => ({ messageId: t.messageId }), expect: THREAD_READERS },
-  "messages.markRead": { input: ({ t }) => ({ conversationId: t.threadId, seq: 1 }), expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok" } },
   "messages.send": {
     // Those without access try the id of a message that exists in the hidden thread: it must not answer "in use".
     input: ({ t, allowed }) => ({ id: allowed ? randomUUID() : t.messageId, conversationId: t.threadId, body: "Matrisemelding" }),
@@ -468,13 +468,13 @@ beforeAll(async () => {
   t.consentToDelete = await consentFor(ppt);
 
   // The case thread with two of the coordinator's messages (one edited), and a group with NAV.
-  t.threadId = (await k.mutationOk<{ id: string }>("messages.caseConversation", { caseId: t.caseId })).id;
+  t.threadId = (await k.mutationOk<{ id: string }>("conversations.ofCase", { caseId: t.caseId })).id;
   t.messageId = randomUUID();
   await k.mutationOk("messages.send", { id: t.messageId, conversationId: t.threadId, body: secrets.thread.text });
   await k.mutationOk("messages.edit", { messageId: t.messageId, body: `${secrets.thread.text} (rettet)` });
   t.messageToDelete = randomUUID();
   await k.mutationOk("messages.send", { id: t.messageToDelete, conversationId: t.threadId, body: `${secrets.thread.text} 2` });
-  t.groupId = (await k.mutationOk<{ id: string }>("messages.createGroup", { groupKind: "team", title: "Matrisegruppe", memberIds: [userIds.nav] })).id;
+  t.groupId = (await k.mutationOk<{ id: string }>("conversations.createGroup", { groupKind: "team", title: "Matrisegruppe", memberIds: [userIds.nav] })).id;
 
   // A plan revision (the last editor leaving keeps one).
   const plan = connectPlan(server.url, k.cookie, t.caseId);

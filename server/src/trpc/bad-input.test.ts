@@ -78,7 +78,7 @@ test("text the database cannot hold and implausible dates get a validation error
   const school = units["Fjellheim skole"]!;
   const { caseId, subjectId } = await createChildCase(coordinator, school);
   const { noteId } = await coordinator.mutationOk<{ noteId: string }>("cases.addNote", { caseId, category: "school", body: "Trives" });
-  const thread = await coordinator.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const thread = await coordinator.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
   const sent = await coordinator.mutationOk<{ message: { id: string } }>("messages.send", { id: randomUUID(), conversationId: thread.id, body: "Hei" });
   const terms = (overrides: Record<string, unknown>) => ({ caseId, ...consentTerms(subjectId, [units["Helsestasjonen"]!], overrides) });
   const disclosure = (overrides: Record<string, unknown>) => ({
@@ -103,7 +103,7 @@ test("text the database cannot hold and implausible dates get a validation error
     [coordinator, "messages.send", { id: randomUUID(), conversationId: thread.id, body: NUL }, "body"],
     [coordinator, "messages.send", { id: randomUUID(), conversationId: thread.id, body: LONE_SURROGATE }, "body"],
     [coordinator, "messages.edit", { messageId: sent.message.id, body: NUL }, "body"],
-    [coordinator, "messages.createGroup", { groupKind: "team", title: NUL }, "title"],
+    [coordinator, "conversations.createGroup", { groupKind: "team", title: NUL }, "title"],
     [coordinator, "disclosures.create", disclosure({ justification: NUL }), "justification"],
     [coordinator, "disclosures.create", disclosure({ validUntil: -8.64e15 }), "validUntil"],
     [coordinator, "consents.create", terms({ grantors: [{ name: NUL, relation: "parent" }] }), "grantors.0.name"],
@@ -144,7 +144,7 @@ test("a message the database cannot hold, sent over the socket, is answered with
   await coordinator.login("koordinator@demo.laget.no", DEMO_PASSWORD);
   const units = await unitIdsByName(coordinator);
   const { caseId } = await createChildCase(coordinator, units["Fjellheim skole"]!);
-  const thread = await coordinator.mutationOk<{ id: string }>("messages.caseConversation", { caseId });
+  const thread = await coordinator.mutationOk<{ id: string }>("conversations.ofCase", { caseId });
   const live = await connectLive(server.url, coordinator.cookie!);
   try {
     for (const body of [NUL, LONE_SURROGATE]) {

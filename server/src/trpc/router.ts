@@ -3,7 +3,7 @@ import { authRouter } from "../auth/router.ts";
 import { casesRouter } from "../cases/router.ts";
 import { consentsRouter } from "../consent/router.ts";
 import { disclosuresRouter } from "../disclosures/router.ts";
-import { messagingRouter } from "../messaging/router.ts";
+import { conversationsRouter, messagesRouter } from "../messaging/router.ts";
 import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
@@ -19,7 +19,8 @@ export const appRouter = router({
   audit: auditRouter,
   notifications: notificationsRouter,
   plans: plansRouter,
-  messages: messagingRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
 });
 
 export type AppRouter = typeof appRouter;
