@@ -1,7 +1,7 @@
 import { foldReads } from "@laget/domain";
 import type { Basis } from "@laget/policy";
 import { sql } from "kysely";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { authorizeCase, visibleCases } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
@@ -21,7 +21,7 @@ export type AccessLogEntry = {
 };
 
 /** "Who has seen this case": for its coordinator, from the audit log. Reading it is itself audited. */
-export async function caseAccessLog(db: Db, actor: Actor, caseId: string): Promise<AccessLogEntry[]> {
+export async function caseAccessLog({ db, actor, caseId }: AsActor & { caseId: string }): Promise<AccessLogEntry[]> {
   await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
@@ -87,7 +87,7 @@ export function accessLogCsv(entries: readonly AccessLogEntry[]): string {
 }
 
 /** Checks the municipality's audit chain; for admins and leaders. */
-export async function verifyChain(db: Db, actor: Actor) {
+export async function verifyChain({ db, actor }: AsActor) {
   if (!actor.memberships.some((m) => m.role === "admin" || m.role === "leader")) throw new AppError("FORBIDDEN");
   const result = await verifyAuditChain(db, actor.municipalityId);
   await appendAudit(db, actor.municipalityId, [
@@ -130,7 +130,7 @@ function letterFor(n: number): string {
  * legal-basis disclosure and refused attempts, by people in the units they lead, in the leader's
  * own municipality only. Cases are named only as far as the leader may see them.
  */
-export async function accessReview(db: Db, actor: Actor) {
+export async function accessReview({ db, actor }: AsActor) {
   const units = actor.memberships.filter((m) => m.role === "leader").map((m) => m.unitId);
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const members = db.selectFrom("memberships").select("user_id").where("unit_id", "in", units);
