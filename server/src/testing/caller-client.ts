@@ -65,7 +65,10 @@ export class CallerClient implements TrpcClient {
       // HTTP answers a query sent as a mutation (or the reverse) with 405, an unknown path with 404.
       const procedure = procedures[path];
       if (!procedure) throw new TRPCError({ code: "NOT_FOUND", message: `No procedure found on path "${path}"` });
-      if (procedure._def.type !== type) throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: `Unsupported ${type} on ${path}` });
+      if (procedure._def.type !== type) {
+        const message = `Unsupported ${type === "query" ? "GET" : "POST"}-request to ${procedure._def.type} procedure at path "${path}"`;
+        throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message });
+      }
       const call = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], createCaller(ctx)) as (input: unknown) => Promise<unknown>;
       return { ok: true, status: 200, data: wire(await call(input)) as T };
     } catch (cause) {
