@@ -3,10 +3,12 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useFormat, useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, trpc } from "../trpc.ts";
+import { FormActions } from "../ui/FormActions.tsx";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
+import { UnitOptions } from "./options.tsx";
 import { refreshOrganisation, type Unit } from "./queries.ts";
 
 const NAME_MAX = 200;
@@ -112,19 +114,9 @@ function CreateUnitForm({ units, onCreated }: { units: Unit[]; onCreated: (name:
           error={server?.parentUnitId ? t("units.parentInvalid") : undefined}
         >
           <option value="">{t("units.noParent")}</option>
-          {units
-            .filter((u) => u.active)
-            .map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.name}
-              </option>
-            ))}
+          <UnitOptions units={units.filter((u) => u.active)} />
         </SelectField>
-        <div className="form__actions">
-          <button type="submit" className="button">
-            {t("units.create")}
-          </button>
-        </div>
+        <FormActions submit={t("units.create")} />
       </form>
     </section>
   );

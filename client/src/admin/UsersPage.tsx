@@ -1,15 +1,19 @@
-import { roles, type Role } from "@laget/domain";
+import type { Role } from "@laget/domain";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import type { Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, trpc } from "../trpc.ts";
+import { FormActions } from "../ui/FormActions.tsx";
 import { SelectField, TextField } from "../ui/FormField.tsx";
-import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
+import { ErrorMessage, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
+import { QueryList } from "../ui/QueryList.tsx";
 import { focusFirstInvalid, isEmail } from "../ui/validation.ts";
 import { OneTimePasswordPanel, type OneTimePassword } from "./OneTimePasswordPanel.tsx";
-import { refreshOrganisation, type Unit, type User } from "./queries.ts";
+import { RoleOptions, UnitOptions } from "./options.tsx";
+import { refreshOrganisation, type Unit } from "./queries.ts";
+import { UserCard } from "./UserCard.tsx";
 
 const NAME_MAX = 200;
 
@@ -40,15 +44,9 @@ export function UsersPage({ actor }: { actor: Actor }) {
       <CreateUserForm units={activeUnits} onCreated={showOtp} />
       <section>
         <h2 id={listHeadingId}>{t("users.listHeading")}</h2>
-        {users.isPending ? (
-          <Loading />
-        ) : users.isError ? (
-          <LoadFailed error={users.error} onRetry={() => void users.refetch()} />
-        ) : users.data.length === 0 ? (
-          <p>{t("users.empty")}</p>
-        ) : (
-          <ul className="card-list">
-            {users.data.map((user) => (
+        <QueryList query={users} empty={t("users.empty")}>
+          {(list) =>
+            list.map((user) => (
               <UserCard
                 key={user.id}
                 user={user}
@@ -60,29 +58,12 @@ export function UsersPage({ actor }: { actor: Actor }) {
                 }}
                 onOneTimePassword={showOtp}
               />
-            ))}
-          </ul>
-        )}
+            ))
+          }
+        </QueryList>
       </section>
     </>
   );
-}
-
-function UnitOptions({ units }: { units: Unit[] }) {
-  return units.map((u) => (
-    <option key={u.id} value={u.id}>
-      {u.name}
-    </option>
-  ));
-}
-
-function RoleOptions() {
-  const t = useT();
-  return roles.map((r) => (
-    <option key={r} value={r}>
-      {t(`role.${r}`)}
-    </option>
-  ));
 }
 
 type CreateErrors = { email?: string; name?: string; unit?: string; role?: string };
@@ -175,257 +156,9 @@ function CreateUserForm({ units, onCreated }: { units: Unit[]; onCreated: (otp: 
           <option value="">{t("users.chooseRole")}</option>
           <RoleOptions />
         </SelectField>
-        <div className="form__actions">
-          <button type="submit" className="button">
-            {t("users.create")}
-          </button>
-        </div>
+        <FormActions submit={t("users.create")} />
       </form>
     </section>
   );
 }
 
-function UserCard({
-  user,
-  units,
-  isSelf,
-  onStatus,
-  onOneTimePassword,
-}: {
-  user: User;
-  units: Unit[];
-  isSelf: boolean;
-  onStatus: (s: string) => void;
-  onOneTimePassword: (otp: OneTimePassword) => void;
-}) {
-  const t = useT();
-  const [adding, setAdding] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const addButtonRef = useRef<HTMLButtonElement>(null);
-  const name = user.displayName;
-
-  // Every action on this user reports its failure here, next to the user.
-  const handlers = { onMutate: () => setError(null), onError: (e: unknown) => setError(e) };
-  const remove = useMutation(trpc.users.removeMembership.mutationOptions(handlers));
-  const reset = useMutation(trpc.users.resetPassword.mutationOptions(handlers));
-  const deactivate = useMutation(trpc.users.deactivate.mutationOptions(handlers));
-  const reactivate = useMutation(trpc.users.reactivate.mutationOptions(handlers));
-
-  const closeAdd = () => {
-    setAdding(false);
-    requestAnimationFrame(() => addButtonRef.current?.focus());
-  };
-
-  return (
-    <li className={user.active ? "card" : "card is-inactive"}>
-      <h3 className="card__title">
-        {name} {isSelf && <span className="muted">{t("users.you")}</span>}
-      </h3>
-      <dl className="facts">
-        <div>
-          <dt>{t("users.emailLabel")}</dt>
-          <dd>{user.email}</dd>
-        </div>
-        <div>
-          <dt>{t("users.statusLabel")}</dt>
-          <dd className="badges">
-            <span className={user.active ? "badge badge--ok" : "badge badge--off"}>
-              {user.active ? t("users.active") : t("users.inactive")}
-            </span>
-            {user.mustChangePassword && <span className="badge badge--warn">{t("users.mustChange")}</span>}
-          </dd>
-        </div>
-        <div>
-          <dt>{t("users.membershipsLabel")}</dt>
-          <dd>
-            {user.memberships.length === 0 ? (
-              t("users.noMemberships")
-            ) : (
-              <ul className="memberships">
-                {user.memberships.map((m) => {
-                  const role = t(`role.${m.role}`);
-                  return (
-                    <li key={m.id}>
-                      <span>
-                        {t("users.membership", { unit: m.unitName, role })}
-                        {!m.unitActive && <span className="muted"> {t("users.unitInactive")}</span>}
-                      </span>
-                      <button
-                        type="button"
-                        className="button button--secondary button--small"
-                        aria-label={t("users.removeMembershipFor", { role, unit: m.unitName, name })}
-                        onClick={() =>
-                          remove.mutate(
-                            { membershipId: m.id },
-                            {
-                              onSuccess: async () => {
-                                onStatus(t("users.membershipRemoved", { role, unit: m.unitName, name }));
-                                await refreshOrganisation();
-                              },
-                            },
-                          )
-                        }
-                      >
-                        {t("users.removeMembership")}
-                      </button>
-                    </li>
-                  );
-                })}
-              </ul>
-            )}
-          </dd>
-        </div>
-      </dl>
-      <div className="row-actions">
-        <button
-          ref={addButtonRef}
-          type="button"
-          className="button button--secondary button--small"
-          aria-label={t("users.addMembershipFor", { name })}
-          aria-expanded={adding}
-          onClick={() => setAdding((a) => !a)}
-        >
-          {t("users.addMembership")}
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          aria-label={t("users.resetPasswordFor", { name })}
-          onClick={() =>
-            reset.mutate(
-              { userId: user.id },
-              {
-                onSuccess: async (result) => {
-                  onOneTimePassword({ kind: "reset", name, email: user.email, password: result.oneTimePassword });
-                  await refreshOrganisation();
-                },
-              },
-            )
-          }
-        >
-          {t("users.resetPassword")}
-        </button>
-        {user.active && !isSelf && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            aria-label={t("users.deactivateFor", { name })}
-            onClick={() =>
-              deactivate.mutate(
-                { userId: user.id },
-                {
-                  onSuccess: async () => {
-                    onStatus(t("users.deactivated", { name }));
-                    await refreshOrganisation();
-                  },
-                },
-              )
-            }
-          >
-            {t("users.deactivate")}
-          </button>
-        )}
-        {!user.active && (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            aria-label={t("users.reactivateFor", { name })}
-            onClick={() =>
-              reactivate.mutate(
-                { userId: user.id },
-                {
-                  onSuccess: async () => {
-                    onStatus(t("users.reactivated", { name }));
-                    await refreshOrganisation();
-                  },
-                },
-              )
-            }
-          >
-            {t("users.reactivate")}
-          </button>
-        )}
-      </div>
-      <ErrorMessage error={error} />
-      {adding && (
-        <AddMembershipForm
-          user={user}
-          units={units}
-          onCancel={closeAdd}
-          onDone={() => {
-            onStatus(t("users.membershipAdded", { name }));
-            closeAdd();
-          }}
-        />
-      )}
-    </li>
-  );
-}
-
-function AddMembershipForm({ user, units, onDone, onCancel }: { user: User; units: Unit[]; onDone: () => void; onCancel: () => void }) {
-  const t = useT();
-  const formRef = useRef<HTMLFormElement>(null);
-  const unitRef = useRef<HTMLSelectElement>(null);
-  const [unitId, setUnitId] = useState("");
-  const [role, setRole] = useState<Role | "">("");
-  const [errors, setErrors] = useState<{ unit?: string; role?: string }>({});
-  const add = useMutation(
-    trpc.users.addMembership.mutationOptions({
-      onSuccess: async () => {
-        onDone();
-        await refreshOrganisation();
-      },
-    }),
-  );
-
-  useEffect(() => unitRef.current?.focus(), []);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (add.isPending) return;
-    const found: { unit?: string; role?: string } = {};
-    if (!unitId) found.unit = t("users.unitRequired");
-    if (!role) found.role = t("users.roleRequired");
-    setErrors(found);
-    if (found.unit || found.role || !role) {
-      requestAnimationFrame(() => focusFirstInvalid(formRef.current));
-      return;
-    }
-    add.mutate({ userId: user.id, unitId, role });
-  };
-
-  return (
-    <form ref={formRef} className="form form--inline" onSubmit={submit} noValidate>
-      <ErrorMessage error={add.error} />
-      <SelectField
-        selectRef={unitRef}
-        label={t("users.unitFor", { name: user.displayName })}
-        required
-        value={unitId}
-        onChange={(e) => setUnitId(e.target.value)}
-        error={errors.unit}
-      >
-        <option value="">{t("users.chooseUnit")}</option>
-        <UnitOptions units={units} />
-      </SelectField>
-      <SelectField
-        label={t("users.roleFor", { name: user.displayName })}
-        required
-        value={role}
-        onChange={(e) => setRole(e.target.value as Role | "")}
-        error={errors.role}
-      >
-        <option value="">{t("users.chooseRole")}</option>
-        <RoleOptions />
-      </SelectField>
-      <div className="form__actions">
-        <button type="submit" className="button button--small">
-          {t("users.saveMembership")}
-        </button>
-        <button type="button" className="button button--secondary button--small" onClick={onCancel}>
-          {t("common.cancel")}
-        </button>
-      </div>
-    </form>
-  );
-}

@@ -3,10 +3,11 @@ import { useMutation } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, queryClient, trpc } from "../trpc.ts";
-import { TextField } from "../ui/FormField.tsx";
+import { FormActions } from "../ui/FormActions.tsx";
 import { ErrorMessage, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
+import { PasswordField } from "./PasswordField.tsx";
 
 type Errors = { current?: string; new?: string; repeat?: string };
 
@@ -68,39 +69,17 @@ export function ChangePasswordPage({ forced, email }: { forced: boolean; email: 
         <ErrorMessage error={change.error} />
         {/* Lets password managers file the new password under the right account. */}
         <input type="text" name="username" autoComplete="username" value={email} readOnly hidden />
-        <TextField
-          label={t("password.current")}
-          type="password"
-          autoComplete="current-password"
-          required
-          value={current}
-          onChange={(e) => setCurrent(e.target.value)}
-          error={fieldError(errors.current, "currentPassword")}
-        />
-        <TextField
+        <PasswordField label={t("password.current")} autoComplete="current-password" value={current} onValue={setCurrent} error={fieldError(errors.current, "currentPassword")} />
+        <PasswordField
           label={t("password.new")}
           hint={t("password.newHint", { min: PASSWORD_MIN_LENGTH })}
-          type="password"
           autoComplete="new-password"
-          required
           value={next}
-          onChange={(e) => setNext(e.target.value)}
+          onValue={setNext}
           error={fieldError(errors.new, "newPassword")}
         />
-        <TextField
-          label={t("password.repeat")}
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          error={errors.repeat}
-        />
-        <div className="form__actions">
-          <button type="submit" className="button">
-            {t("password.submit")}
-          </button>
-        </div>
+        <PasswordField label={t("password.repeat")} autoComplete="new-password" value={repeat} onValue={setRepeat} error={errors.repeat} />
+        <FormActions submit={t("password.submit")} />
       </form>
     </>
   );

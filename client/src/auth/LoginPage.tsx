@@ -3,11 +3,13 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { PublicLayout } from "../shell/PublicLayout.tsx";
 import { queryClient, trpc } from "../trpc.ts";
+import { FormActions } from "../ui/FormActions.tsx";
 import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid, isEmail } from "../ui/validation.ts";
 import { takeLoginNotice, type LoginNotice } from "./notice.ts";
+import { PasswordField } from "./PasswordField.tsx";
 
 type Errors = { email?: string; password?: string };
 
@@ -64,21 +66,8 @@ export function LoginPage() {
           onChange={(e) => setEmail(e.target.value)}
           error={errors.email}
         />
-        <TextField
-          label={t("login.password")}
-          type="password"
-          name="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-        />
-        <div className="form__actions">
-          <button type="submit" className="button">
-            {t("login.submit")}
-          </button>
-        </div>
+        <PasswordField label={t("login.password")} name="password" autoComplete="current-password" value={password} onValue={setPassword} error={errors.password} />
+        <FormActions submit={t("login.submit")} />
       </form>
     </PublicLayout>
   );

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { accessLogCsv, csvCell, type AccessLogEntry } from "./access-log.ts";
 import { auditPhraseNb, osloTime } from "./phrases.ts";
 
@@ -10,16 +9,16 @@ import { auditPhraseNb, osloTime } from "./phrases.ts";
 // identical reads folded, a CSV Excel opens; the leader's review names cases only as
 // far as the leader may see them.
 
-let server: TestServer;
-const http: Record<string, HttpClient> = {};
+let app: TestApp;
+const http: Record<string, TrpcClient> = {};
 let units: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  for (const user of ["koordinator", "helsesykepleier", "leder"]) http[user] = await signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  app = await startTestApp();
+  for (const user of ["koordinator", "helsesykepleier", "leder"]) http[user] = await app.signedIn(`${user}@demo.laget.no`);
   units = await unitIdsByName(http.koordinator!);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 const entry = (at: string, action: string, over: Partial<AccessLogEntry> = {}): AccessLogEntry => ({
   id: 1,

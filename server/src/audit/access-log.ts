@@ -1,9 +1,8 @@
 import { foldReads } from "@laget/domain";
 import { ledUnitIds, mayVerifyAuditChain, type Basis } from "@laget/policy";
 import { sql } from "kysely";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { authorizeCase, listVisibleCasesAudited, policyActor } from "../cases/access.ts";
-import type { CaseCall } from "../cases/call.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -22,7 +21,7 @@ export type AccessLogEntry = {
 };
 
 /** "Who has seen this case": for its coordinator, from the audit log. Reading it is itself audited. */
-export async function caseAccessLog({ db, actor, caseId }: CaseCall & { caseId: string }): Promise<AccessLogEntry[]> {
+export async function caseAccessLog({ db, actor, caseId }: AsActor & { caseId: string }): Promise<AccessLogEntry[]> {
   await authorizeCase(db, actor, caseId, {
     category: "identity",
     action: "read",
@@ -89,7 +88,7 @@ export function accessLogCsv(entries: readonly AccessLogEntry[]): string {
 }
 
 /** Checks the municipality's audit chain; for admins and leaders. */
-export async function verifyChain({ db, actor }: CaseCall) {
+export async function verifyChain({ db, actor }: AsActor) {
   if (!mayVerifyAuditChain(policyActor(actor))) throw new AppError("FORBIDDEN");
   const result = await verifyAuditChain(db, actor.municipalityId);
   await appendAudit(db, actor.municipalityId, [
@@ -132,7 +131,7 @@ function letterFor(n: number): string {
  * legal-basis disclosure and refused attempts, by people in the units they lead, in the leader's
  * own municipality only. Cases are named only as far as the leader may see them.
  */
-export async function accessReview({ db, actor }: CaseCall) {
+export async function accessReview({ db, actor }: AsActor) {
   const units = ledUnitIds(policyActor(actor));
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const members = db.selectFrom("memberships").select("user_id").where("unit_id", "in", units);

@@ -3,15 +3,15 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { createMunicipality } from "../testing/fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 // The audit log says exactly what happened (issue 9, items 8 and 10): every delivery is
 // a read, a refusal is a refusal, an answer is an answer, and a refused lookup of a
 // hidden case leaves the same trace as a guessed id.
 
-let server: TestServer;
-const http: Record<string, HttpClient> = {};
+let app: TestApp;
+const http: Record<string, TrpcClient> = {};
 let units: Record<string, string>;
 let people: { id: string; displayName: string }[];
 let caseId: string;
@@ -22,9 +22,9 @@ let conversationId: string;
 const idOf = (name: string) => people.find((p) => p.displayName === name)!.id;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  app = await startTestApp();
   for (const user of ["koordinator", "helsesykepleier", "barnevern", "leder"]) {
-    http[user] = await signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+    http[user] = await app.signedIn(`${user}@demo.laget.no`);
   }
   units = await unitIdsByName(http.koordinator!);
   people = await http.koordinator!.queryOk("users.directory");
@@ -33,10 +33,10 @@ beforeAll(async () => {
   await http.koordinator!.mutationOk("consents.activate", { consentId });
   ({ id: conversationId } = await http.koordinator!.mutationOk<{ id: string }>("conversations.ofCase", { caseId }));
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 const events = (where: { action?: string; actor?: string; caseId?: string | null }) => {
-  let q = server.db.selectFrom("audit_events").select(["action", "actor_user_id", "actor_unit_id", "resource_type", "resource_id", "case_id", "basis"]);
+  let q = app.db.selectFrom("audit_events").select(["action", "actor_user_id", "actor_unit_id", "resource_type", "resource_id", "case_id", "basis"]);
   if (where.action) q = q.where("action", "=", where.action);
   if (where.actor) q = q.where("actor_user_id", "=", where.actor);
   if (where.caseId !== undefined) q = where.caseId === null ? q.where("case_id", "is", null) : q.where("case_id", "=", where.caseId);
@@ -156,12 +156,12 @@ test("a refused look at a hidden case is audited exactly like a guessed id", asy
 });
 
 test("a refused look from another municipality leaves nothing its leader's review could name, and nothing in ours", async () => {
-  await createMunicipality(server.db, "Nabo kommune", DEMO_PASSWORD, [
+  await createMunicipality(app.db, "Nabo kommune", DEMO_PASSWORD, [
     { email: "leder@nabo.test", unit: "Nabo skole", kind: "school", role: "leader" },
     { email: "laerer@nabo.test", unit: "Nabo skole", kind: "school", role: "caseworker" },
   ]);
-  const outsider = await signedIn(server.url, "laerer@nabo.test", DEMO_PASSWORD);
-  const theirLeader = await signedIn(server.url, "leder@nabo.test", DEMO_PASSWORD);
+  const outsider = await app.signedIn("laerer@nabo.test");
+  const theirLeader = await app.signedIn("leder@nabo.test");
   const tried = await outsider.query("cases.get", { caseId });
   const guessed = await outsider.query("cases.get", { caseId: randomUUID() });
   expect(!tried.ok && !guessed.ok && tried.error.message === guessed.error.message).toBe(true);
@@ -169,7 +169,7 @@ test("a refused look from another municipality leaves nothing its leader's revie
   expect(review.filter((r) => r.action === "denied:case.read")).toHaveLength(2);
   expect(JSON.stringify(review)).not.toContain(caseId);
   // Our municipality's log holds nothing of theirs for this case, and theirs nothing of ours.
-  expect(await events({ actor: (await server.db.selectFrom("users").select("id").where("email", "=", "laerer@nabo.test").executeTakeFirstOrThrow()).id, caseId })).toEqual([]);
+  expect(await events({ actor: (await app.db.selectFrom("users").select("id").where("email", "=", "laerer@nabo.test").executeTakeFirstOrThrow()).id, caseId })).toEqual([]);
 });
 
 test("a message id in use in a thread the sender cannot see answers exactly like a conversation the sender cannot see", async () => {

@@ -14,6 +14,9 @@ export type Actor = {
   memberships: { id: string; unitId: string; unitName: string; unitKind: UnitKind; role: Role }[];
 };
 
+/** What a procedure acting for a signed-in user needs at least: its options extend this. */
+export type AsActor = { db: Db; actor: Actor };
+
 export function isAdmin(actor: Actor): boolean {
   return actor.memberships.some((m) => m.role === "admin");
 }

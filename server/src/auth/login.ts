@@ -5,7 +5,7 @@ import { AppError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { hashPassword, verifyAgainstDummy, verifyPassword } from "./passwords.ts";
 import type { EventBus } from "../events/bus.ts";
-import { createSession, deleteSession, deleteUserSessions } from "./sessions.ts";
+import { createSession, deleteSession, deleteUserSessions, type Session } from "./sessions.ts";
 
 export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILED_PER_ACCOUNT = 10;
@@ -77,12 +77,12 @@ const settleAttempt = (db: Db, id: number, kind: "login_failed" | "login_succeed
   db.updateTable("auth_events").set({ kind, user_id: userId ?? null }).where("id", "=", id).execute();
 
 /** Checks the password and opens a session. Throws INVALID_CREDENTIALS or TOO_MANY_ATTEMPTS. */
-export async function login(
-  db: Db,
-  log: Logger,
-  input: LoginInput,
-  ip: string | null,
-): Promise<{ token: string; userId: string }> {
+export async function login({
+  db,
+  log,
+  ip,
+  ...input
+}: { db: Db; log: Logger; ip: string | null } & LoginInput): Promise<{ token: string; userId: string }> {
   const attempt = await reserveAttempt(db, input.email, ip);
   if (attempt === null) {
     await recordAuthEvent(db, { kind: "login_blocked", email: input.email, ip });
@@ -108,28 +108,32 @@ export async function login(
   return { token, userId: user.id };
 }
 
+type SessionDeps = { db: Db; bus: EventBus; session: Session; ip: string | null };
+
 /** Ends one session, and the live connections opened with it on every node. */
-export async function logout(db: Db, bus: EventBus, userId: string, sessionId: string, ip: string | null): Promise<void> {
+export async function logout({ db, bus, session, ip }: SessionDeps): Promise<void> {
+  const { userId, id: sessionId } = session;
   await deleteSession(db, sessionId);
   await recordAuthEvent(db, { kind: "logout", userId, ip });
   await bus.publish({ type: "sessionsEnded", userId, sessionIds: [sessionId] });
 }
 
 /** Ends every session of the user, and their live connections. */
-export async function logoutEverywhere(db: Db, bus: EventBus, userId: string, ip: string | null): Promise<void> {
+export async function logoutEverywhere({ db, bus, session, ip }: SessionDeps): Promise<void> {
+  const { userId } = session;
   await deleteUserSessions(db, userId);
   await recordAuthEvent(db, { kind: "logout_everywhere", userId, ip });
   await bus.publish({ type: "sessionsEnded", userId, sessionIds: null });
 }
 
 /** Changes the password, clears the first-login flag and signs out every other session. */
-export async function changePassword(
-  db: Db,
-  bus: EventBus,
-  userId: string,
-  currentSessionId: string,
-  input: ChangePasswordInput,
-): Promise<void> {
+export async function changePassword({
+  db,
+  bus,
+  session,
+  ...input
+}: Omit<SessionDeps, "ip"> & ChangePasswordInput): Promise<void> {
+  const { userId, id: currentSessionId } = session;
   const user = await db
     .selectFrom("users")
     .select(["password_hash", "email"])

@@ -2,9 +2,10 @@ import { changePasswordInput, loginInput } from "@laget/domain";
 import { changePassword, login, logout, logoutEverywhere } from "./login.ts";
 import { publicProcedure, router, sessionProcedure } from "../trpc/init.ts";
 
+// Thin: the cookie is HTTP's business and stays here; the rest is plain functions.
 export const authRouter = router({
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { token } = await login(ctx.db, ctx.log, input, ctx.ip);
+    const { token } = await login({ ...ctx, ...input });
     ctx.setSessionCookie(token);
     return { ok: true as const };
   }),
@@ -13,19 +14,19 @@ export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.actor),
 
   logout: sessionProcedure.mutation(async ({ ctx }) => {
-    await logout(ctx.db, ctx.bus, ctx.actor.id, ctx.session.id, ctx.ip);
+    await logout(ctx);
     ctx.clearSessionCookie();
     return { ok: true as const };
   }),
 
   logoutEverywhere: sessionProcedure.mutation(async ({ ctx }) => {
-    await logoutEverywhere(ctx.db, ctx.bus, ctx.actor.id, ctx.ip);
+    await logoutEverywhere(ctx);
     ctx.clearSessionCookie();
     return { ok: true as const };
   }),
 
   changePassword: sessionProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    await changePassword(ctx.db, ctx.bus, ctx.actor.id, ctx.session.id, input);
+    await changePassword({ ...ctx, ...input });
     return { ok: true as const };
   }),
 });

@@ -1,9 +1,10 @@
+import type { AsActor } from "../auth/actor.ts";
 import type { CreateCaseInput } from "@laget/domain";
 import { AppError } from "../errors.ts";
 import { accessChanged } from "../events/bus.ts";
 import { notifyNow } from "../notifications/notifications.ts";
 import { authorizeCase, type CaseAccess } from "./access.ts";
-import type { CaseCall, CaseCallWithBus } from "./call.ts";
+import type { AsActorWithBus } from "./call.ts";
 import type { Db } from "../db/connect.ts";
 import { loadCaseFacts } from "./facts.ts";
 import { caseLapse } from "./lapse.ts";
@@ -17,7 +18,7 @@ import { accessOf, anyoneIn, unitsOfUsers, type ParticipantAccess } from "./part
 
 /** Coordinator-only changes: the case must be visible to them first, and not closed (the policy's `coordinate` rule). */
 export async function authorizeCoordinator(
-  { db, actor, caseId }: CaseCall & { caseId: string },
+  { db, actor, caseId }: AsActor & { caseId: string },
   auditAction: string,
   options: { recordAllowed?: boolean } = {},
 ): Promise<CaseAccess> {
@@ -34,7 +35,7 @@ export async function authorizeCoordinator(
 
 const touch = (db: Db, caseId: string) => db.updateTable("cases").set({ updated_at: new Date() }).where("id", "=", caseId).execute();
 
-export async function updateCase({ db, actor, ...input }: CaseCall & { caseId: string; btiLevel?: number; status?: "open" | "paused" }) {
+export async function updateCase({ db, actor, ...input }: AsActor & { caseId: string; btiLevel?: number; status?: "open" | "paused" }) {
   await authorizeCoordinator({ db, actor, caseId: input.caseId }, "case.update");
   await db
     .updateTable("cases")
@@ -47,14 +48,14 @@ export async function updateCase({ db, actor, ...input }: CaseCall & { caseId: s
     .execute();
 }
 
-export async function closeCase({ db, bus, actor, caseId, reason }: CaseCallWithBus & { caseId: string; reason: string }) {
+export async function closeCase({ db, bus, actor, caseId, reason }: AsActorWithBus & { caseId: string; reason: string }) {
   await authorizeCoordinator({ db, actor, caseId }, "case.close");
   const lapse = await caseLapse(db, [caseId]);
   await db.updateTable("cases").set({ status: "closed", closed_reason: reason, updated_at: new Date() }).where("id", "=", caseId).execute();
   await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "case_closed"));
 }
 
-export async function addSubject({ db, actor, caseId, subject }: CaseCall & { caseId: string; subject: CreateCaseInput["subjects"][number] }) {
+export async function addSubject({ db, actor, caseId, subject }: AsActor & { caseId: string; subject: CreateCaseInput["subjects"][number] }) {
   await authorizeCoordinator({ db, actor, caseId }, "case.subject.add");
   await db
     .insertInto("case_subjects")
@@ -68,7 +69,7 @@ export async function addSubject({ db, actor, caseId, subject }: CaseCall & { ca
  * unit that took part as a whole narrows the unit to its named people: the others lose
  * access at once.
  */
-export async function addParticipant({ db, bus, actor, ...input }: CaseCallWithBus & { caseId: string; unitId: string; userId?: string | null }) {
+export async function addParticipant({ db, bus, actor, ...input }: AsActorWithBus & { caseId: string; unitId: string; userId?: string | null }) {
   await authorizeCoordinator({ db, actor, caseId: input.caseId }, "case.participant.add");
   const unit = await db
     .selectFrom("units")
@@ -155,7 +156,7 @@ export async function ensureParticipant({
   return added !== undefined;
 }
 
-export async function removeParticipant({ db, bus, actor, caseId, participantId }: CaseCallWithBus & { caseId: string; participantId: string }) {
+export async function removeParticipant({ db, bus, actor, caseId, participantId }: AsActorWithBus & { caseId: string; participantId: string }) {
   await authorizeCoordinator({ db, actor, caseId }, "case.participant.remove");
   const lapse = await caseLapse(db, [caseId]);
   const removed = await db

@@ -1,12 +1,11 @@
 import type { CaseStatus, CreateCaseInput, ListCasesInput, SubjectRole } from "@laget/domain";
 import { caseAbilities, caseWorkRoles } from "@laget/policy";
 import { sql } from "kysely";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { listVisibleCasesAudited, policyActor, readCase, readableCategories, readableFromOtherUnits } from "./access.ts";
-import type { CaseCall } from "./call.ts";
 import { knownPeople, participantsFor } from "./participants.ts";
 
 /** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
@@ -31,7 +30,7 @@ function caseWorkingUnits(actor: Actor): string[] {
   return actor.memberships.filter((m) => caseWorkRoles.includes(m.role) && m.unitKind !== "volunteer").map((m) => m.unitId);
 }
 
-export async function createCase({ db, actor, ...input }: CaseCall & CreateCaseInput): Promise<{ caseId: string }> {
+export async function createCase({ db, actor, ...input }: AsActor & CreateCaseInput): Promise<{ caseId: string }> {
   if (!caseWorkingUnits(actor).includes(input.owningUnitId)) throw new AppError("FORBIDDEN");
   return db.transaction().execute(async (trx) => {
     const created = await trx
@@ -120,7 +119,7 @@ function caseHeaders(db: Db) {
  * municipality), then every one is judged by decide(); the search only ever looks
  * inside what the actor may see.
  */
-export async function listCases({ db, actor, ...filters }: CaseCall & ListCasesInput): Promise<CaseSummary[]> {
+export async function listCases({ db, actor, ...filters }: AsActor & ListCasesInput): Promise<CaseSummary[]> {
   const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];
   // Candidates through the two indexed paths in: being the coordinator, or a unit taking part.
   const throughUnits = db
@@ -186,7 +185,7 @@ export async function listCases({ db, actor, ...filters }: CaseCall & ListCasesI
   }));
 }
 
-export async function getCase({ db, actor, caseId }: CaseCall & { caseId: string }) {
+export async function getCase({ db, actor, caseId }: AsActor & { caseId: string }) {
   const access = await readCase(db, actor, caseId, "case.read");
   const [row, subjects, participants, handover] = await Promise.all([
     caseHeaders(db).where("cases.id", "=", caseId).executeTakeFirstOrThrow(),

@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient, type TrpcResult } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient, TrpcResult } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 // Parallel requests over real HTTP: each either succeeds once or gets a clear conflict,
 // never a 500 and never a duplicate row.
-let server: TestServer;
-let teacher: HttpClient;
-let leader: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let leader: TrpcClient;
 let units: Record<string, string>;
 let people: { id: string; displayName: string }[];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  teacher = await signedIn(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
-  leader = await signedIn(server.url, "leder@demo.laget.no", DEMO_PASSWORD);
+  app = await startTestApp();
+  teacher = await app.signedIn("koordinator@demo.laget.no");
+  leader = await app.signedIn("leder@demo.laget.no");
   units = await unitIdsByName(teacher);
   people = await teacher.queryOk("users.directory");
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 const idOf = (name: string) => people.find((p) => p.displayName === name)!.id;
 
@@ -61,10 +60,10 @@ test("10 parallel handover proposals: one handover is open, the others conflict"
   const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Ola Stafett");
   const results = await times(10, () => teacher.mutation("cases.proposeHandover", { caseId, toUserId: idOf("Lars Leder") }));
   expect(outcomes(results)).toEqual({ ok: 1, INVALID_STATE: 9 });
-  const open = await server.db.selectFrom("case_handovers").select("id").where("case_id", "=", caseId).execute();
+  const open = await app.db.selectFrom("case_handovers").select("id").where("case_id", "=", caseId).execute();
   expect(open).toHaveLength(1);
   // The proposed coordinator was named on the case once.
-  const named = await server.db.selectFrom("case_participants").select("id").where("case_id", "=", caseId).where("user_id", "=", idOf("Lars Leder")).execute();
+  const named = await app.db.selectFrom("case_participants").select("id").where("case_id", "=", caseId).where("user_id", "=", idOf("Lars Leder")).execute();
   expect(named).toHaveLength(1);
 });
 
@@ -74,10 +73,10 @@ test("10 parallel additions of one unit leave one participant row, and a named u
   expect(outcomes(whole)).toEqual({ ok: 10 });
   const named = await times(10, () => teacher.mutation("cases.addParticipant", { caseId, unitId: units["Fjellheim skole"], userId: idOf("Lars Leder") }));
   expect(outcomes(named)).toEqual({ ok: 10 });
-  const rows = await server.db.selectFrom("case_participants").select(["unit_id", "user_id"]).where("case_id", "=", caseId).where("removed_at", "is", null).execute();
+  const rows = await app.db.selectFrom("case_participants").select(["unit_id", "user_id"]).where("case_id", "=", caseId).where("removed_at", "is", null).execute();
   expect(rows.filter((r) => r.unit_id === units["Helsestasjonen"])).toHaveLength(1);
   expect(rows.filter((r) => r.user_id === idOf("Lars Leder"))).toHaveLength(1);
-  const invitations = await server.db.selectFrom("notifications").select("id").where("user_id", "=", idOf("Lars Leder")).where("case_id", "=", caseId).where("kind", "=", "case_invited").execute();
+  const invitations = await app.db.selectFrom("notifications").select("id").where("user_id", "=", idOf("Lars Leder")).where("case_id", "=", caseId).where("kind", "=", "case_invited").execute();
   expect(invitations).toHaveLength(1);
 });
 
@@ -91,7 +90,7 @@ test("a handover answered twice at once (accept and decline, and accept twice) i
     const { handoverId } = await proposer.mutationOk<{ handoverId: string }>("cases.proposeHandover", { caseId, toUserId: target });
     const results = await Promise.all(pair.flatMap((path) => [answerer.mutation(path, { handoverId }), answerer.mutation(path, { handoverId })]));
     expect(outcomes(results)).toEqual({ ok: 1, INVALID_STATE: 3 });
-    const row = await server.db.selectFrom("case_handovers").select("status").where("id", "=", handoverId).executeTakeFirstOrThrow();
+    const row = await app.db.selectFrom("case_handovers").select("status").where("id", "=", handoverId).executeTakeFirstOrThrow();
     const winner = pair[results.findIndex((r) => r.ok) < 2 ? 0 : 1];
     expect(row.status).toBe(winner === "cases.acceptHandover" ? "accepted" : "declined");
   }
@@ -102,6 +101,6 @@ test("a named user is told they were invited to a case only if they can then ope
   // The nurse's unit has no basis yet (no consent): she is named, but not told about a case she cannot open.
   await teacher.mutationOk("cases.addParticipant", { caseId, unitId: units["Helsestasjonen"], userId: idOf("Hanne Helsesykepleier") });
   await teacher.mutationOk("cases.addParticipant", { caseId, unitId: units["Fjellheim skole"], userId: idOf("Lars Leder") });
-  const invited = await server.db.selectFrom("notifications").select("user_id").where("case_id", "=", caseId).where("kind", "=", "case_invited").execute();
+  const invited = await app.db.selectFrom("notifications").select("user_id").where("case_id", "=", caseId).where("kind", "=", "case_invited").execute();
   expect(invited.map((n) => n.user_id)).toEqual([idOf("Lars Leder")]);
 });

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 // That barnevern takes part is itself confidential (issue 9, item 6), and every
 // participant's access is explained as decide() judges it (item 18).
 
-let server: TestServer;
-const http: Record<string, HttpClient> = {};
+let app: TestApp;
+const http: Record<string, TrpcClient> = {};
 let units: Record<string, string>;
 let people: { id: string; displayName: string }[];
 let caseId: string;
@@ -24,9 +23,9 @@ const participants = async (user: string) => (await http[user]!.queryOk<{ partic
 const unitNames = (ps: Participant[]) => ps.map((p) => p.unitName).sort();
 
 beforeAll(async () => {
-  server = await startTestServer();
+  app = await startTestApp();
   for (const user of ["koordinator", "helsesykepleier", "nav", "barnevern", "leder"]) {
-    http[user] = await signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+    http[user] = await app.signedIn(`${user}@demo.laget.no`);
   }
   units = await unitIdsByName(http.koordinator!);
   people = await http.koordinator!.queryOk("users.directory");
@@ -44,7 +43,7 @@ beforeAll(async () => {
     justification: "Bekymring for omsorgssituasjonen.",
   });
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 test("child welfare's taking part is shown to the coordinator and to child welfare, not to the other services", async () => {
   expect(unitNames(await participants("koordinator"))).toContain("Barneverntjenesten");
@@ -123,11 +122,11 @@ test("a case thread's members are listed without child welfare for those without
 });
 
 test("a municipality can mark more unit kinds confidential", async () => {
-  await server.db.updateTable("municipalities").set({ confidential_unit_kinds: JSON.stringify(["ppt"]) }).execute();
+  await app.db.updateTable("municipalities").set({ confidential_unit_kinds: JSON.stringify(["ppt"]) }).execute();
   try {
     expect(unitNames(await participants("koordinator"))).toContain("PPT");
     expect(unitNames(await participants("helsesykepleier"))).not.toContain("PPT");
   } finally {
-    await server.db.updateTable("municipalities").set({ confidential_unit_kinds: "[]" }).execute();
+    await app.db.updateTable("municipalities").set({ confidential_unit_kinds: "[]" }).execute();
   }
 });

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
-let server: TestServer;
-let teacher: HttpClient;
-let leader: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let leader: TrpcClient;
 let units: Record<string, string>;
 let people: { id: string; displayName: string }[];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  teacher = await signedIn(server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
-  leader = await signedIn(server.url, "leder@demo.laget.no", DEMO_PASSWORD);
+  app = await startTestApp();
+  teacher = await app.signedIn("koordinator@demo.laget.no");
+  leader = await app.signedIn("leder@demo.laget.no");
   units = await unitIdsByName(teacher);
   people = await teacher.queryOk("users.directory");
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 const idOf = (name: string) => people.find((p) => p.displayName === name)!.id;
 

@@ -1,5 +1,5 @@
 import { caseWorkRoles, mayAnswerHandover, type HandoverAnswer } from "@laget/policy";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/errors.ts";
@@ -7,7 +7,7 @@ import { AppError } from "../errors.ts";
 import { accessChanged } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
 import { authorizeCase, policyActor, readCase, visibilityBasis } from "./access.ts";
-import type { CaseCall, CaseCallWithBus, CaseCallWithRealtime } from "./call.ts";
+import type { AsActorWithBus, AsActorWithRealtime } from "./call.ts";
 import { authorizeCoordinator, ensureParticipant } from "./case-changes.ts";
 import { caseLapse } from "./lapse.ts";
 import { knownPeople } from "./participants.ts";
@@ -18,7 +18,7 @@ import { knownPeople } from "./participants.ts";
  * accepts; every step is a row in case_handovers and an audit event. The other person's
  * bell hears of each step at once (`realtime`).
  */
-export async function proposeHandover({ db, realtime, actor, ...input }: CaseCallWithRealtime & { caseId: string; toUserId: string; note?: string }) {
+export async function proposeHandover({ db, realtime, actor, ...input }: AsActorWithRealtime & { caseId: string; toUserId: string; note?: string }) {
   const access = await authorizeCoordinator({ db, actor, caseId: input.caseId }, "case.handover.propose");
   if (input.toUserId === actor.id) throw new AppError("INVALID_STATE");
   // The new coordinator must work in a unit that takes part in the case, never through a
@@ -92,7 +92,7 @@ async function answer(db: Db, handoverId: string, status: "accepted" | "declined
   if (moved.numUpdatedRows === 0n) throw new AppError("INVALID_STATE");
 }
 
-async function decideHandover({ db, realtime, actor, handoverId }: CaseCallWithRealtime & { handoverId: string }, status: "declined" | "withdrawn") {
+async function decideHandover({ db, realtime, actor, handoverId }: AsActorWithRealtime & { handoverId: string }, status: "declined" | "withdrawn") {
   const h = await openHandover(db, actor, handoverId, status === "declined" ? "decline" : "withdraw");
   await answer(db, handoverId, status);
   // A decline or withdrawal is an answer, not a refused access: it carries the basis on
@@ -113,11 +113,11 @@ async function decideHandover({ db, realtime, actor, handoverId }: CaseCallWithR
   if (status === "declined") realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
 }
 
-type HandoverCall = CaseCallWithRealtime & { handoverId: string };
+type HandoverCall = AsActorWithRealtime & { handoverId: string };
 export const declineHandover = (call: HandoverCall) => decideHandover(call, "declined");
 export const withdrawHandover = (call: HandoverCall) => decideHandover(call, "withdrawn");
 
-export async function acceptHandover({ db, bus, realtime, actor, handoverId }: HandoverCall & CaseCallWithBus) {
+export async function acceptHandover({ db, bus, realtime, actor, handoverId }: HandoverCall & AsActorWithBus) {
   const h = await openHandover(db, actor, handoverId, "accept");
   const access = await authorizeCase(db, actor, h.case_id, {
     category: "identity",
@@ -139,7 +139,7 @@ export async function acceptHandover({ db, bus, realtime, actor, handoverId }: H
   await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }
 
-export async function handoverHistory({ db, actor, caseId }: CaseCall & { caseId: string }) {
+export async function handoverHistory({ db, actor, caseId }: AsActor & { caseId: string }) {
   const { facts } = await readCase(db, actor, caseId, "case.handover.history");
   const rows = await db
     .selectFrom("case_handovers as h")

@@ -1,25 +1,24 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { LIST_LIMIT } from "./cases.ts";
 
-let server: TestServer;
-let nurse: HttpClient;
+let app: TestApp;
+let nurse: TrpcClient;
 let units: Record<string, string>;
 beforeAll(async () => {
-  server = await startTestServer();
-  nurse = await signedIn(server.url, "helsesykepleier@demo.laget.no", DEMO_PASSWORD);
+  app = await startTestApp();
+  nurse = await app.signedIn("helsesykepleier@demo.laget.no");
   units = await unitIdsByName(nurse);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 test("cases the user cannot see never push a visible case out of the list, however many and however new", async () => {
   // The nurse's own case, the oldest of all.
   const { caseId: own } = await createChildCase(nurse, units["Helsestasjonen"]!, "Eldst Synlig");
-  await sql`update cases set updated_at = now() - interval '1 year' where id = ${own}`.execute(server.db);
+  await sql`update cases set updated_at = now() - interval '1 year' where id = ${own}`.execute(app.db);
   // LIST_LIMIT + 50 newer school cases in which Helsestasjonen takes part, without any consent:
   // candidates for her list, none of them visible.
   const school = units["Fjellheim skole"]!;
@@ -32,11 +31,11 @@ test("cases the user cannot see never push a visible case out of the list, howev
       returning id, created_by
     )
     insert into case_participants (case_id, unit_id, user_id, added_by)
-    select id, ${units["Helsestasjonen"]!}, null, created_by from made`.execute(server.db);
+    select id, ${units["Helsestasjonen"]!}, null, created_by from made`.execute(app.db);
 
   const list = await nurse.queryOk<{ id: string }[]>("cases.list", {});
   expect(list.map((c) => c.id)).toEqual([own]);
   // Only the case listed was audited as listed.
-  const audited = await server.db.selectFrom("audit_events").select("case_id").where("action", "=", "case.list").execute();
+  const audited = await app.db.selectFrom("audit_events").select("case_id").where("action", "=", "case.list").execute();
   expect(audited.map((a) => a.case_id)).toEqual([own]);
 });

@@ -1,17 +1,16 @@
 import type { Category } from "@laget/policy";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { authorizeCase, decisionFor, readCase, readableCategories, readableFromOtherUnits, recordAccess, visibilityBasis } from "./access.ts";
-import type { CaseCall } from "./call.ts";
 
 /**
  * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
  * every edit kept. A note is its author unit's data: others read it only where
  * decide() allows that category from that unit.
  */
-export async function addNote({ db, actor, ...input }: CaseCall & { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string }) {
+export async function addNote({ db, actor, ...input }: AsActor & { caseId: string; category: Category; kind: "observation" | "bright_spot"; body: string }) {
   // The note belongs to the unit through which the actor sees the case. Only the write is
   // audited (a refusal included): finding that unit is not a read of the case.
   const seenThrough = await visibilityBasis(db, actor, input.caseId);
@@ -40,7 +39,7 @@ export async function addNote({ db, actor, ...input }: CaseCall & { caseId: stri
 }
 
 /** The notes the actor may read, each read audited; the rest are left out without a trace. */
-export async function listNotes({ db, actor, caseId }: CaseCall & { caseId: string }) {
+export async function listNotes({ db, actor, caseId }: AsActor & { caseId: string }) {
   const { facts } = await readCase(db, actor, caseId, "case.read");
   const rows = await db
     .selectFrom("case_notes as n")
@@ -111,7 +110,7 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
 }
 
 /** Only the author edits; the previous text is kept as a version. */
-export async function editNote({ db, actor, ...input }: CaseCall & { noteId: string; category: Category; body: string; version?: number }) {
+export async function editNote({ db, actor, ...input }: AsActor & { noteId: string; category: Category; body: string; version?: number }) {
   const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
   if (note.author_user_id !== actor.id) throw new AppError("FORBIDDEN");
   if (input.version !== undefined && input.version !== note.version) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
@@ -141,7 +140,7 @@ export async function editNote({ db, actor, ...input }: CaseCall & { noteId: str
  * gap never tells that a hidden version, and so a re-categorisation, exists. The author's
  * unit sees every version, numbered as stored.
  */
-export async function noteHistory({ db, actor, noteId }: CaseCall & { noteId: string }) {
+export async function noteHistory({ db, actor, noteId }: AsActor & { noteId: string }) {
   const note = await authorizeOwnNote(db, actor, noteId, "note.history");
   const rows = await db
     .selectFrom("case_note_versions as v")

@@ -1,29 +1,28 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { ensureParticipant } from "./case-changes.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 // Where information crosses a unit's border in a case: the consent circle (DESIGN.md §4.3),
 // a disclosure reaching only its discloser's data, note history decided per version, and
 // volunteer units that never get a case.
 
-let server: TestServer;
-let teacher: HttpClient;
-let nurse: HttpClient;
-let nav: HttpClient;
-let barnevern: HttpClient;
-let volunteer: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let nurse: TrpcClient;
+let nav: TrpcClient;
+let barnevern: TrpcClient;
+let volunteer: TrpcClient;
 let units: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  const as = (user: string) => signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  app = await startTestApp();
+  const as = (user: string) => app.signedIn(`${user}@demo.laget.no`);
   [teacher, nurse, nav, barnevern, volunteer] = await Promise.all([as("koordinator"), as("helsesykepleier"), as("nav"), as("barnevern"), as("frivillig")]);
   units = await unitIdsByName(teacher);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 type Notes = { notes: { id: string; category: string; body: string; unitName: string; edited: boolean }[]; readableFromOthers: string[] };
 type Version = { version: number; category: string; body: string };
@@ -137,7 +136,7 @@ describe("a volunteer organisation never gets a case", () => {
 
   test("records that name a volunteer unit give it nothing: activation refuses, and decide() refuses volunteer units", async () => {
     const { caseId, subjectId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Vegard Vern");
-    const db = server.testDb.db;
+    const db = app.testDb.db;
     const kari = await db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
     // A draft recorded before the rule (written straight to the database): activation refuses it.
     const { consentId } = await teacher.mutationOk<{ consentId: string }>("consents.create", { caseId, ...consentTerms(subjectId, [units["Helsestasjonen"]!]) });
@@ -172,8 +171,8 @@ describe("a volunteer organisation never gets a case", () => {
 
   test("no path adds a volunteer unit as a participant", async () => {
     const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Vera Vakt");
-    const kari = await server.testDb.db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
-    await expect(ensureParticipant({ db: server.testDb.db, caseId, unitId: units["Fjellheim idrettslag"]!, userId: null, addedBy: kari.id })).rejects.toMatchObject({
+    const kari = await app.testDb.db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
+    await expect(ensureParticipant({ db: app.testDb.db, caseId, unitId: units["Fjellheim idrettslag"]!, userId: null, addedBy: kari.id })).rejects.toMatchObject({
       code: "VOLUNTEER_NOT_PARTICIPANT",
     });
   });

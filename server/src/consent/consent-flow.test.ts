@@ -1,28 +1,27 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { AccessChanged } from "../events/bus.ts";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { runConsentJobs } from "./expiry.ts";
 
-let server: TestServer;
-let teacher: HttpClient;
-let nurse: HttpClient;
-let nav: HttpClient;
-let barnevern: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let nurse: TrpcClient;
+let nav: TrpcClient;
+let barnevern: TrpcClient;
 let units: Record<string, string>;
 const events: AccessChanged[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
-  const as = (user: string) => signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  app = await startTestApp();
+  app.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
+  const as = (user: string) => app.signedIn(`${user}@demo.laget.no`);
   [teacher, nurse, nav, barnevern] = await Promise.all([as("koordinator"), as("helsesykepleier"), as("nav"), as("barnevern")]);
   units = await unitIdsByName(teacher);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 type Consent = { id: string; status: string; version: number; history: { from: string | null; to: string }[] };
 
@@ -79,8 +78,8 @@ describe("consent opens a case to the units named, and withdrawal closes it at o
   });
 
   test("active terms are locked, even in SQL; a record that was ever active is never deleted", async () => {
-    await expect(sql`update consents set period_end = period_end + interval '1 year' where id = ${consentId}`.execute(server.db)).rejects.toThrow(/locked/);
-    await expect(sql`delete from consents where id = ${consentId}`.execute(server.db)).rejects.toThrow(/cannot be deleted/);
+    await expect(sql`update consents set period_end = period_end + interval '1 year' where id = ${consentId}`.execute(app.db)).rejects.toThrow(/locked/);
+    await expect(sql`delete from consents where id = ${consentId}`.execute(app.db)).rejects.toThrow(/cannot be deleted/);
     const del = await teacher.mutation("consents.deleteDraft", { consentId });
     expect(!del.ok && del.error.data.appCode).toBe("INVALID_STATE");
   });
@@ -155,32 +154,32 @@ describe("expiry and reminders", () => {
       ...consentTerms(subjectId, [units["PPT"]!, units["Helsestasjonen"]!], { periodEnd: new Date(start + 40 * day) }),
     });
     await teacher.mutationOk("consents.activate", { consentId });
-    const ppt = await server.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
+    const ppt = await app.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
     expect(ppt.status).toBe("active");
 
     const kinds = async () =>
       (await teacher.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId).map((n) => n.kind);
-    await runConsentJobs(server.db, server.bus, new Date(start + 5 * day));
+    await runConsentJobs(app.db, app.bus, new Date(start + 5 * day));
     expect(await kinds()).toEqual([]);
-    await runConsentJobs(server.db, server.bus, new Date(start + 11 * day));
-    await runConsentJobs(server.db, server.bus, new Date(start + 12 * day));
+    await runConsentJobs(app.db, app.bus, new Date(start + 11 * day));
+    await runConsentJobs(app.db, app.bus, new Date(start + 12 * day));
     expect(await kinds()).toEqual(["consent_expiring"]);
-    await runConsentJobs(server.db, server.bus, new Date(start + 34 * day));
+    await runConsentJobs(app.db, app.bus, new Date(start + 34 * day));
     expect(await kinds()).toEqual(["consent_expiring", "consent_expiring"]);
 
     events.length = 0;
-    const result = await runConsentJobs(server.db, server.bus, new Date(start + 40 * day + 1000));
+    const result = await runConsentJobs(app.db, app.bus, new Date(start + 40 * day + 1000));
     expect(result.expired).toBe(1);
     // The nurse could see the case just before the end and cannot now: named on the event, told neutrally, once.
     const nurseId = (await nurse.queryOk<{ id: string }>("auth.me")).id;
     expect(events).toEqual([expect.objectContaining({ caseId, reason: "consent_expired", lostUserIds: [nurseId] })]);
     const nurseNotices = (await nurse.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
     expect(nurseNotices.map((n) => n.kind)).toEqual(["case_access_ended"]);
-    const after = await server.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
+    const after = await app.db.selectFrom("consents").select("status").where("id", "=", consentId).executeTakeFirstOrThrow();
     expect(after.status).toBe("expired");
     expect((await kinds())[0]).toBe("consent_ended");
     // Notification texts carry no case content: only a kind and a link.
-    const [n] = await server.db.selectFrom("notifications").selectAll().where("case_id", "=", caseId).execute();
+    const [n] = await app.db.selectFrom("notifications").selectAll().where("case_id", "=", caseId).execute();
     expect(Object.keys(n!).sort()).toEqual(["case_id", "conversation_id", "created_at", "dedupe_key", "id", "kind", "read_at", "user_id"]);
     expect(n!.conversation_id).toBeNull();
   });
@@ -196,10 +195,10 @@ describe("expiry and reminders", () => {
     // Waiting for a moment to pass, not for something not to happen.
     await new Promise((resolve) => setTimeout(resolve, periodEnd.getTime() - Date.now() + 10));
     events.length = 0;
-    expect((await runConsentJobs(server.db, server.bus)).expired).toBe(1);
+    expect((await runConsentJobs(app.db, app.bus)).expired).toBe(1);
     const nurseId = (await nurse.queryOk<{ id: string }>("auth.me")).id;
     expect(events).toEqual([expect.objectContaining({ caseId, reason: "consent_expired", lostUserIds: [nurseId] })]);
-    await runConsentJobs(server.db, server.bus);
+    await runConsentJobs(app.db, app.bus);
     const nurseNotices = (await nurse.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
     expect(nurseNotices.map((n) => n.kind)).toEqual(["case_access_ended"]);
   });

@@ -1,29 +1,28 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { AccessChanged } from "../events/bus.ts";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 /**
  * The consent states besides create/activate/withdraw (DESIGN.md §4.2): draft → requested,
  * requested → refused, and invalidation; and subjects added to a case after it was created.
  */
 
-let server: TestServer;
-let teacher: HttpClient;
-let nurse: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let nurse: TrpcClient;
 let units: Record<string, string>;
 const events: AccessChanged[] = [];
 
 beforeAll(async () => {
-  server = await startTestServer();
-  server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
-  const as = (user: string) => signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  app = await startTestApp();
+  app.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
+  const as = (user: string) => app.signedIn(`${user}@demo.laget.no`);
   [teacher, nurse] = await Promise.all([as("koordinator"), as("helsesykepleier")]);
   units = await unitIdsByName(teacher);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 type Consent = { id: string; status: string; endReason: string | null; history: { from: string | null; to: string; reason: string | null; by: string | null }[] };
 type LogEntry = { actorName: string | null; action: string; resourceType: string };

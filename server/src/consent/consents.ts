@@ -1,10 +1,10 @@
 import type { ConsentTerms } from "@laget/domain";
 import { consentReadScope, type Basis, type ConsentStatus, type Provision } from "@laget/policy";
 import { randomUUID } from "node:crypto";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { policyActor, readCase } from "../cases/access.ts";
-import type { CaseCall, CaseCallWithBus } from "../cases/call.ts";
+import type { AsActorWithBus } from "../cases/call.ts";
 import { authorizeCoordinator, ensureParticipant, volunteerUnitsAmong } from "../cases/case-changes.ts";
 import { caseLapse } from "../cases/lapse.ts";
 import { whoCanOpenCase } from "../cases/participants.ts";
@@ -107,7 +107,7 @@ async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: str
 }
 
 /** Records a consent as a draft; only the case's coordinator manages consent (mayManageConsent). */
-export async function createConsent({ db, actor, caseId, ...terms }: CaseCall & { caseId: string } & ConsentTerms) {
+export async function createConsent({ db, actor, caseId, ...terms }: AsActor & { caseId: string } & ConsentTerms) {
   const access = await authorizeCoordinator({ db, actor, caseId }, "consent.create", changeRecordedBelow);
   await validateTerms(db, actor, caseId, terms);
   const id = randomUUID();
@@ -123,7 +123,7 @@ export async function createConsent({ db, actor, caseId, ...terms }: CaseCall & 
 }
 
 /** A new version of an active consent, as a draft; it supersedes the old one when activated. */
-export async function reviseConsent({ db, actor, consentId, ...terms }: CaseCall & { consentId: string } & ConsentTerms) {
+export async function reviseConsent({ db, actor, consentId, ...terms }: AsActor & { consentId: string } & ConsentTerms) {
   const old = await loadConsent(db, actor, consentId);
   const access = await authorizeCoordinator({ db, actor, caseId: old.case_id }, "consent.revise", changeRecordedBelow);
   if (old.status !== "active") throw new AppError("INVALID_STATE");
@@ -177,7 +177,7 @@ export async function transitionConsent({
   consentId,
   name,
   reason,
-}: CaseCallWithBus & { consentId: string; name: ConsentTransition; reason?: string }): Promise<void> {
+}: AsActorWithBus & { consentId: string; name: ConsentTransition; reason?: string }): Promise<void> {
   const consent = await loadConsent(db, actor, consentId);
   const access = await authorizeCoordinator({ db, actor, caseId: consent.case_id }, `consent.${name}`, changeRecordedBelow);
   const t: Transition = transitions[name];
@@ -261,7 +261,7 @@ export async function transitionConsent({
 }
 
 /** Only a draft that was never active can be discarded. */
-export async function deleteDraftConsent({ db, actor, consentId }: CaseCall & { consentId: string }) {
+export async function deleteDraftConsent({ db, actor, consentId }: AsActor & { consentId: string }) {
   const consent = await loadConsent(db, actor, consentId);
   const access = await authorizeCoordinator({ db, actor, caseId: consent.case_id }, "consent.delete_draft", changeRecordedBelow);
   if (consent.status !== "draft" || consent.activated_at) throw new AppError("INVALID_STATE");
@@ -278,7 +278,7 @@ export async function deleteDraftConsent({ db, actor, consentId }: CaseCall & { 
  * unit reads only its own provisions, without grantors, the child's views, evidence or
  * reasons; a consent that does not name the actor's units is not listed.
  */
-export async function listConsents({ db, actor, caseId }: CaseCall & { caseId: string }) {
+export async function listConsents({ db, actor, caseId }: AsActor & { caseId: string }) {
   const { facts } = await readCase(db, actor, caseId, "consent.list", "consent");
   const [rows, history] = await Promise.all([
     db

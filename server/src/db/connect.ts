@@ -32,7 +32,7 @@ const pgParsers: Record<number, (value: string) => unknown> = {
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "pglite"; dataDir: string | undefined };
+  | { kind: "pglite"; dataDir: string | undefined; /** Tests: start from a dumped data directory (a migrated template). */ loadDataDir?: Blob };
 
 export function describeTarget(target: DatabaseTarget): string {
   if (target.kind === "pglite") return `embedded PGlite (${target.dataDir ?? "in memory"})`;
@@ -56,7 +56,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   // PGlite is a single connection; the dialect queues transactions one at a time.
-  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers });
+  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir });
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
 }
 

@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import type { AccessChanged } from "../events/bus.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { runConsentJobs } from "../consent/expiry.ts";
 
-let server: TestServer;
-let teacher: HttpClient;
-let barnevern: HttpClient;
-let nurse: HttpClient;
-let leader: HttpClient;
+let app: TestApp;
+let teacher: TrpcClient;
+let barnevern: TrpcClient;
+let nurse: TrpcClient;
+let leader: TrpcClient;
 let units: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  const as = (user: string) => signedIn(server.url, `${user}@demo.laget.no`, DEMO_PASSWORD);
+  app = await startTestApp();
+  const as = (user: string) => app.signedIn(`${user}@demo.laget.no`);
   [teacher, barnevern, nurse, leader] = await Promise.all([as("koordinator"), as("barnevern"), as("helsesykepleier"), as("leder")]);
   units = await unitIdsByName(teacher);
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 test("a disclosure on a legal basis opens the named categories to the recipient, lands in the leader's queue, and can be revoked", async () => {
   const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Tobias Tryggve", 2013);
@@ -74,7 +73,7 @@ test("a disclosure on a legal basis opens the named categories to the recipient,
   expect(JSON.stringify(review)).not.toContain(caseId);
 
   const events: AccessChanged[] = [];
-  const off = server.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
+  const off = app.bus.subscribe((e) => e.type === "accessChanged" && events.push(e));
   await teacher.mutationOk("disclosures.revoke", { disclosureId });
   off();
   expect(events).toEqual([expect.objectContaining({ caseId, reason: "disclosure_revoked", unitIds: [units["Barneverntjenesten"]] })]);
@@ -100,8 +99,8 @@ test("a disclosure past its validUntil: those who could see the case through it 
   // Waiting for a moment to pass, not for something not to happen.
   await new Promise((resolve) => setTimeout(resolve, validUntil.getTime() - Date.now() + 10));
   expect((await barnevern.query("cases.get", { caseId })).ok).toBe(false);
-  await runConsentJobs(server.db, server.bus);
-  await runConsentJobs(server.db, server.bus);
+  await runConsentJobs(app.db, app.bus);
+  await runConsentJobs(app.db, app.bus);
   const notices = (await barnevern.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.caseId === caseId);
   expect(notices.map((n) => n.kind)).toEqual(["case_access_ended"]);
 });

@@ -1,7 +1,8 @@
+import type { AsActor } from "../auth/actor.ts";
 import { ledUnitIds, mayDisclose, mayReadDisclosure, mayReviewDisclosure, mayRevokeDisclosure, type Category, type Purpose } from "@laget/policy";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeCase, policyActor, readCase } from "../cases/access.ts";
-import type { CaseCall, CaseCallWithBus, CaseCallWithRealtime } from "../cases/call.ts";
+import type { AsActorWithBus, AsActorWithRealtime } from "../cases/call.ts";
 import { ensureParticipant } from "../cases/case-changes.ts";
 import { caseLapse } from "../cases/lapse.ts";
 import type { Db } from "../db/connect.ts";
@@ -25,7 +26,7 @@ export async function seedStatutes(db: Db, municipalityId: string): Promise<void
     .execute();
 }
 
-export async function listStatutes({ db, actor }: CaseCall) {
+export async function listStatutes({ db, actor }: AsActor) {
   const rows = await db
     .selectFrom("legal_statutes")
     .select(["id", "key", "title", "reference"])
@@ -46,7 +47,7 @@ export async function createDisclosure({
   realtime,
   actor,
   ...input
-}: CaseCallWithRealtime & { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null }) {
+}: AsActorWithRealtime & { caseId: string; statuteId: string; recipientUnitId: string; categories: Category[]; purposes: Purpose[]; justification: string; validUntil?: Date | null }) {
   const access = await authorizeCase(db, actor, input.caseId, {
     category: "identity",
     action: "read",
@@ -108,7 +109,7 @@ export async function createDisclosure({
   return { disclosureId: disclosure.id };
 }
 
-export async function revokeDisclosure({ db, bus, actor, disclosureId }: CaseCallWithBus & { disclosureId: string }) {
+export async function revokeDisclosure({ db, bus, actor, disclosureId }: AsActorWithBus & { disclosureId: string }) {
   const d = await db
     .selectFrom("disclosures")
     .innerJoin("cases", "cases.id", "disclosures.case_id")
@@ -131,7 +132,7 @@ export async function revokeDisclosure({ db, bus, actor, disclosureId }: CaseCal
  * its discloser unit, its recipient unit, the coordinator and the discloser's leaders
  * (mayReadDisclosure). That a disclosure to child welfare exists is itself confidential.
  */
-export async function listCaseDisclosures({ db, actor, caseId }: CaseCall & { caseId: string }) {
+export async function listCaseDisclosures({ db, actor, caseId }: AsActor & { caseId: string }) {
   const { facts } = await readCase(db, actor, caseId, "disclosure.list", "disclosure");
   const rows = await disclosureRows(db).where("d.case_id", "=", caseId).execute();
   const subject = policyActor(actor);
@@ -180,7 +181,7 @@ function toDisclosure(r: DisclosureRow) {
 }
 
 /** A leader's review queue: disclosures made from the units they lead. No subject names. */
-export async function disclosureReviewQueue({ db, actor }: CaseCall) {
+export async function disclosureReviewQueue({ db, actor }: AsActor) {
   const units = ledUnitIds(policyActor(actor));
   if (units.length === 0) throw new AppError("FORBIDDEN");
   const rows = await disclosureRows(db).where("d.discloser_unit_id", "in", units).limit(500).execute();
@@ -202,7 +203,7 @@ export async function disclosureReviewQueue({ db, actor }: CaseCall) {
   return rows.map(toDisclosure);
 }
 
-export async function reviewDisclosure({ db, actor, ...input }: CaseCall & { disclosureId: string; outcome: "approved" | "questioned"; note?: string }) {
+export async function reviewDisclosure({ db, actor, ...input }: AsActor & { disclosureId: string; outcome: "approved" | "questioned"; note?: string }) {
   const d = await db.selectFrom("disclosures").select(["id", "case_id", "discloser_unit_id"]).where("id", "=", input.disclosureId).executeTakeFirst();
   // A leader of the disclosing unit reviews it (mayReviewDisclosure); to anyone else it does not exist.
   if (!d || !mayReviewDisclosure(policyActor(actor), { discloserUnitId: d.discloser_unit_id })) throw new AppError("NOT_FOUND");

@@ -314,7 +314,7 @@ export async function conversationMembers({ db, actor, conversationId }: Deps & 
   if (readers.length === 0) return [];
   const [rows, directory] = await Promise.all([
     db.selectFrom("users").select(["id", "display_name"]).where("id", "in", readers).orderBy("display_name").execute(),
-    staffDirectory(db, actor, readers),
+    staffDirectory({ db, actor, userIds: readers }),
   ]);
   const unitsOf = new Map(directory.map((p) => [p.id, p.units.map((u) => ({ unitId: u.unitId, unitName: u.unitName }))]));
   return rows.map((r) => ({

@@ -1,28 +1,26 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createMunicipality } from "../testing/fixtures.ts";
-import { HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import type { Unit } from "./units.ts";
 import type { UserSummary } from "./users.ts";
 
-let server: TestServer;
-let demoAdmin: HttpClient;
-let otherAdmin: HttpClient;
+let app: TestApp;
+let demoAdmin: TrpcClient;
+let otherAdmin: TrpcClient;
 let other: Awaited<ReturnType<typeof createMunicipality>>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  other = await createMunicipality(server.db, "Annen kommune", "other-password-1", [
+  app = await startTestApp();
+  other = await createMunicipality(app.db, "Annen kommune", "other-password-1", [
     { email: "admin@annen.no", unit: "Annen administrasjon", role: "admin" },
     { email: "laerer@annen.no", unit: "Annen skole", kind: "school", role: "caseworker" },
   ]);
-  demoAdmin = new HttpClient(server.url);
-  await demoAdmin.login("admin@demo.laget.no", DEMO_PASSWORD);
-  otherAdmin = new HttpClient(server.url);
-  await otherAdmin.login("admin@annen.no", "other-password-1");
+  demoAdmin = await app.signedIn("admin@demo.laget.no");
+  otherAdmin = await app.signedIn("admin@annen.no");
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 async function data<T>(p: Promise<{ ok: boolean; data?: T } & object>): Promise<T> {
   const res = (await p) as { ok: boolean; data: T; error?: unknown };
@@ -78,13 +76,13 @@ describe("tenancy: a municipality never sees another's units or users", () => {
     // Nothing changed on the other side.
     const otherUnits = await data<Unit[]>(otherAdmin.query("units.list"));
     expect(otherUnits.find((u) => u.id === foreignUnit)).toMatchObject({ name: "Annen skole", active: true });
-    expect((await new HttpClient(server.url).login("laerer@annen.no", "other-password-1")).ok).toBe(true);
+    expect((await app.client().login("laerer@annen.no", "other-password-1")).ok).toBe(true);
   });
 });
 
 describe("only admins manage units and users", () => {
   test("a coordinator can list units but not manage them or see users", async () => {
-    const coordinator = new HttpClient(server.url);
+    const coordinator = app.client();
     await coordinator.login("koordinator@demo.laget.no", DEMO_PASSWORD);
     expect((await coordinator.query("units.list")).ok).toBe(true);
     for (const [kind, path, input] of [
@@ -99,7 +97,7 @@ describe("only admins manage units and users", () => {
   });
 
   test("signed-out callers get UNAUTHORIZED", async () => {
-    const res = await new HttpClient(server.url).query("units.list");
+    const res = await app.client().query("units.list");
     expect(res.status).toBe(401);
   });
 });
@@ -164,19 +162,19 @@ describe("users", () => {
       }),
     );
     expect(created.oneTimePassword).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
-    const stored = await server.db.selectFrom("users").select("password_hash").where("id", "=", created.userId).executeTakeFirstOrThrow();
+    const stored = await app.db.selectFrom("users").select("password_hash").where("id", "=", created.userId).executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
 
-    const vikar = new HttpClient(server.url);
+    const vikar = app.client();
     expect((await vikar.login("vikar@demo.laget.no", created.oneTimePassword)).ok).toBe(true);
     await data(demoAdmin.mutation("users.deactivate", { userId: created.userId }));
     const me = await vikar.query("auth.me");
     expect(me.ok && me.data).toBeNull();
-    expect((await new HttpClient(server.url).login("vikar@demo.laget.no", created.oneTimePassword)).ok).toBe(false);
+    expect((await app.client().login("vikar@demo.laget.no", created.oneTimePassword)).ok).toBe(false);
 
     await data(demoAdmin.mutation("users.reactivate", { userId: created.userId }));
     const reset = await data<{ oneTimePassword: string }>(demoAdmin.mutation("users.resetPassword", { userId: created.userId }));
-    expect((await new HttpClient(server.url).login("vikar@demo.laget.no", created.oneTimePassword)).ok).toBe(false);
-    expect((await new HttpClient(server.url).login("vikar@demo.laget.no", reset.oneTimePassword)).ok).toBe(true);
+    expect((await app.client().login("vikar@demo.laget.no", created.oneTimePassword)).ok).toBe(false);
+    expect((await app.client().login("vikar@demo.laget.no", reset.oneTimePassword)).ok).toBe(true);
   });
 });

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createMunicipality } from "../testing/fixtures.ts";
-import { signedIn, type HttpClient } from "../testing/http-client.ts";
-import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import type { TrpcClient } from "../testing/http-client.ts";
+import { startTestApp, type TestApp } from "../testing/test-app.ts";
 
 // Two active units of one municipality never share a name: refused at the name field,
 // also when requests race; another municipality, or a deactivated unit, does not count.
 
-let server: TestServer;
-let admin: HttpClient;
+let app: TestApp;
+let admin: TrpcClient;
 let units: Record<string, string>;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await createMunicipality(server.db, "Annen kommune", "other-password-1", [{ email: "admin@annen.no", unit: "PPT", role: "admin" }]);
-  admin = await signedIn(server.url, "admin@demo.laget.no", DEMO_PASSWORD);
+  app = await startTestApp();
+  await createMunicipality(app.db, "Annen kommune", "other-password-1", [{ email: "admin@annen.no", unit: "PPT", role: "admin" }]);
+  admin = await app.signedIn("admin@demo.laget.no");
   units = Object.fromEntries((await admin.queryOk<{ id: string; name: string }[]>("units.list")).map((u) => [u.name, u.id]));
 });
-afterAll(() => server?.stop());
+afterAll(() => app?.stop());
 
 const codeOf = (res: { ok: boolean; error?: { data: { appCode: string | null } } }) => (res.ok ? "ok" : res.error!.data.appCode);
 
@@ -34,8 +33,8 @@ test("racing creations of one name: exactly one succeeds, the others get the sam
 });
 
 test("the database itself holds the rule, for writes that skip the check", async () => {
-  const school = await server.db.selectFrom("units").select(["municipality_id"]).where("id", "=", units["Fjellheim skole"]!).executeTakeFirstOrThrow();
-  const duplicate = server.db.insertInto("units").values({ municipality_id: school.municipality_id, name: "FJELLHEIM skole", kind: "school", parent_unit_id: null }).execute();
+  const school = await app.db.selectFrom("units").select(["municipality_id"]).where("id", "=", units["Fjellheim skole"]!).executeTakeFirstOrThrow();
+  const duplicate = app.db.insertInto("units").values({ municipality_id: school.municipality_id, name: "FJELLHEIM skole", kind: "school", parent_unit_id: null }).execute();
   await expect(duplicate).rejects.toMatchObject({ code: "23505" });
 });
 

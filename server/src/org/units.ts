@@ -1,6 +1,6 @@
 import type { CreateUnitInput, UnitKind } from "@laget/domain";
 import { sql } from "kysely";
-import type { Actor } from "../auth/actor.ts";
+import type { AsActor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { userLapse } from "../cases/lapse.ts";
@@ -39,7 +39,7 @@ function toUnit(row: {
 }
 
 /** Every unit of the actor's municipality, active first, then by name. */
-export async function listUnits(db: Db, actor: Actor): Promise<Unit[]> {
+export async function listUnits({ db, actor }: AsActor): Promise<Unit[]> {
   const rows = await db
     .selectFrom("units")
     .select(unitColumns)
@@ -51,7 +51,7 @@ export async function listUnits(db: Db, actor: Actor): Promise<Unit[]> {
 }
 
 /** A unit of the actor's municipality; another municipality's unit is NOT_FOUND, like a missing one. */
-export async function getUnit(db: Db, actor: Actor, unitId: string): Promise<Unit> {
+export async function getUnit({ db, actor, unitId }: AsActor & { unitId: string }): Promise<Unit> {
   const row = await db
     .selectFrom("units")
     .select(unitColumns)
@@ -83,9 +83,9 @@ function nameTakenOnConflict(err: unknown): never {
   throw err;
 }
 
-export async function createUnit(db: Db, actor: Actor, input: CreateUnitInput): Promise<Unit> {
+export async function createUnit({ db, actor, ...input }: AsActor & CreateUnitInput): Promise<Unit> {
   if (input.parentUnitId) {
-    const parent = await getUnit(db, actor, input.parentUnitId).catch(() => null);
+    const parent = await getUnit({ db, actor, unitId: input.parentUnitId }).catch(() => null);
     if (!parent || !parent.active) throw new AppError("INVALID_PARENT_UNIT");
   }
   await assertNameFree(db, actor.municipalityId, input.name);
@@ -104,9 +104,9 @@ export async function createUnit(db: Db, actor: Actor, input: CreateUnitInput): 
 }
 
 /** Renames a unit and keeps the old name in its history. */
-export async function renameUnit(db: Db, actor: Actor, unitId: string, name: string): Promise<Unit> {
+export async function renameUnit({ db, actor, unitId, name }: AsActor & { unitId: string; name: string }): Promise<Unit> {
   return db.transaction().execute(async (trx) => {
-    const unit = await getUnit(trx, actor, unitId);
+    const unit = await getUnit({ db: trx, actor, unitId });
     if (!unit.active) throw new AppError("UNIT_INACTIVE");
     if (unit.name === name) return unit;
     await assertNameFree(trx, actor.municipalityId, name, unitId);
@@ -129,11 +129,11 @@ export async function renameUnit(db: Db, actor: Actor, unitId: string, name: str
  * Deactivates a unit: it stays in history, its members lose the roles they had through it,
  * and what they could see through it closes at once on every node.
  */
-export async function deactivateUnit(db: Db, bus: EventBus, actor: Actor, unitId: string): Promise<Unit> {
+export async function deactivateUnit({ db, bus, actor, unitId }: AsActor & { bus: EventBus; unitId: string }): Promise<Unit> {
   const members = (await db.selectFrom("memberships").select("user_id").where("unit_id", "=", unitId).execute()).map((m) => m.user_id);
   const lapse = await userLapse(db, members);
   const result = await db.transaction().execute(async (trx) => {
-    const unit = await getUnit(trx, actor, unitId);
+    const unit = await getUnit({ db: trx, actor, unitId });
     if (!unit.active) return { unit, changed: false };
     await assertAdminRemains(trx, actor.municipalityId, { unitId });
     const row = await trx
@@ -148,8 +148,8 @@ export async function deactivateUnit(db: Db, bus: EventBus, actor: Actor, unitId
   return result.unit;
 }
 
-export async function unitNameHistory(db: Db, actor: Actor, unitId: string) {
-  await getUnit(db, actor, unitId);
+export async function unitNameHistory({ db, actor, unitId }: AsActor & { unitId: string }) {
+  await getUnit({ db, actor, unitId });
   const rows = await db
     .selectFrom("unit_renames")
     .leftJoin("users", "users.id", "unit_renames.renamed_by")

@@ -1,5 +1,5 @@
 import type { CreateUserInput, Role, UnitKind } from "@laget/domain";
-import type { Actor } from "../auth/actor.ts";
+import type { Actor, AsActor } from "../auth/actor.ts";
 import { generateOneTimePassword, hashPassword } from "../auth/passwords.ts";
 import { deleteUserSessions } from "../auth/sessions.ts";
 import type { Db } from "../db/connect.ts";
@@ -20,7 +20,7 @@ export type UserSummary = {
 };
 
 /** Every user of the actor's municipality with their memberships. */
-export async function listUsers(db: Db, actor: Actor): Promise<UserSummary[]> {
+export async function listUsers({ db, actor }: AsActor): Promise<UserSummary[]> {
   const users = await db
     .selectFrom("users")
     .select(["id", "email", "display_name", "must_change_password", "deactivated_at", "created_at"])
@@ -66,7 +66,7 @@ async function assertUserInMunicipality(db: Db, actor: Actor, userId: string): P
 }
 
 async function assertActiveUnit(db: Db, actor: Actor, unitId: string): Promise<void> {
-  const unit = await getUnit(db, actor, unitId);
+  const unit = await getUnit({ db, actor, unitId });
   if (!unit.active) throw new AppError("UNIT_INACTIVE");
 }
 
@@ -74,11 +74,7 @@ async function assertActiveUnit(db: Db, actor: Actor, unitId: string): Promise<v
  * Creates a user with a one-time password, returned once and never stored in clear.
  * The user must change it at first login.
  */
-export async function createUser(
-  db: Db,
-  actor: Actor,
-  input: CreateUserInput,
-): Promise<{ userId: string; oneTimePassword: string }> {
+export async function createUser({ db, actor, ...input }: AsActor & CreateUserInput): Promise<{ userId: string; oneTimePassword: string }> {
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
   const userId = await db.transaction().execute(async (trx) => {
@@ -106,7 +102,7 @@ export async function createUser(
   return { userId, oneTimePassword };
 }
 
-export async function addMembership(db: Db, actor: Actor, userId: string, unitId: string, role: Role): Promise<void> {
+export async function addMembership({ db, actor, userId, unitId, role }: AsActor & { userId: string; unitId: string; role: Role }): Promise<void> {
   await assertUserInMunicipality(db, actor, userId);
   await assertActiveUnit(db, actor, unitId);
   await db
@@ -121,7 +117,7 @@ export async function addMembership(db: Db, actor: Actor, userId: string, unitId
  * user could see through it closes at once on every node: their live connections are
  * judged again before this returns.
  */
-export async function removeMembership(db: Db, bus: EventBus, actor: Actor, membershipId: string): Promise<void> {
+export async function removeMembership({ db, bus, actor, membershipId }: AsActor & { bus: EventBus; membershipId: string }): Promise<void> {
   const owner = await db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
@@ -147,7 +143,7 @@ export async function removeMembership(db: Db, bus: EventBus, actor: Actor, memb
 }
 
 /** Deactivates a user and ends all their sessions and live connections at once. */
-export async function deactivateUser(db: Db, bus: EventBus, actor: Actor, userId: string): Promise<void> {
+export async function deactivateUser({ db, bus, actor, userId }: AsActor & { bus: EventBus; userId: string }): Promise<void> {
   await assertUserInMunicipality(db, actor, userId);
   const lapse = await userLapse(db, [userId]);
   await db.transaction().execute(async (trx) => {
@@ -160,13 +156,13 @@ export async function deactivateUser(db: Db, bus: EventBus, actor: Actor, userId
   await lapse.publish(bus, membershipChanged(actor.municipalityId, [userId], "user_deactivated"));
 }
 
-export async function reactivateUser(db: Db, actor: Actor, userId: string): Promise<void> {
+export async function reactivateUser({ db, actor, userId }: AsActor & { userId: string }): Promise<void> {
   await assertUserInMunicipality(db, actor, userId);
   await db.updateTable("users").set({ deactivated_at: null }).where("id", "=", userId).execute();
 }
 
 /** Issues a new one-time password: the old one and every session stop working. */
-export async function resetPassword(db: Db, bus: EventBus, actor: Actor, userId: string): Promise<{ oneTimePassword: string }> {
+export async function resetPassword({ db, bus, actor, userId }: AsActor & { bus: EventBus; userId: string }): Promise<{ oneTimePassword: string }> {
   await assertUserInMunicipality(db, actor, userId);
   const oneTimePassword = generateOneTimePassword();
   const passwordHash = await hashPassword(oneTimePassword);
@@ -183,7 +179,7 @@ export async function resetPassword(db: Db, bus: EventBus, actor: Actor, userId:
  * new coordinator): names and units only, active users in active units. `userIds`
  * narrows it to those people (e.g. a conversation's members).
  */
-export async function staffDirectory(db: Db, actor: Actor, userIds?: readonly string[]) {
+export async function staffDirectory({ db, actor, userIds }: AsActor & { userIds?: readonly string[] }) {
   let query = db
     .selectFrom("users")
     .innerJoin("memberships", "memberships.user_id", "users.id")

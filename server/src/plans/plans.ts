@@ -1,33 +1,30 @@
 import type { MyMeasuresFilter, PlanDomainInput } from "@laget/domain";
 import { defaultDomains, planDocumentName, replacePlanContent, type Domain, type MeasureStatus } from "@laget/plan";
 import * as Y from "yjs";
-import type { Actor } from "../auth/actor.ts";
+import type { AsActor } from "../auth/actor.ts";
 import { decisionFor, authorizeCase, listVisibleCasesAudited } from "../cases/access.ts";
 import { loadSubjects } from "../cases/cases.ts";
 import { knownPeople } from "../cases/participants.ts";
 import { COLLAB_PATH } from "../collab/context.ts";
 import type { LiveDocuments } from "../collab/live-documents.ts";
 import { decodeState } from "../collab/store.ts";
-import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { addDays, osloToday } from "./dates.ts";
 import { planDomainsFor } from "./kind.ts";
 
 /** Business logic behind the plans router: plain async functions taking one options object, every one through authorizeCase. */
 
-type Caller = { db: Db; actor: Actor };
-
 const planAccess = (auditAction: string, action: "read" | "write" = "read") =>
   ({ category: "plan", action, purpose: "coordination", auditAction, resourceType: "plan" }) as const;
 
 /** What the client needs to open a case's plan: where, under which name, and whether it may write. */
-export async function planConnection({ db, actor, caseId }: Caller & { caseId: string }) {
+export async function planConnection({ db, actor, caseId }: AsActor & { caseId: string }) {
   const access = await authorizeCase(db, actor, caseId, planAccess("plan.open"));
   const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow;
   return { caseId, documentName: planDocumentName(caseId), path: COLLAB_PATH, readOnly: !canWrite };
 }
 
-export async function listRevisions({ db, actor, caseId }: Caller & { caseId: string }) {
+export async function listRevisions({ db, actor, caseId }: AsActor & { caseId: string }) {
   const { facts } = await authorizeCase(db, actor, caseId, planAccess("plan.revisions"));
   const rows = await db
     .selectFrom("document_revisions")
@@ -53,7 +50,7 @@ export async function listRevisions({ db, actor, caseId }: Caller & { caseId: st
 }
 
 /** Restores an old revision as a new change (history is kept: the restore is itself a revision). */
-export async function restoreRevision({ db, liveDocuments, actor, caseId, revisionId }: Caller & { liveDocuments: LiveDocuments; caseId: string; revisionId: string }) {
+export async function restoreRevision({ db, liveDocuments, actor, caseId, revisionId }: AsActor & { liveDocuments: LiveDocuments; caseId: string; revisionId: string }) {
   // A closed case refuses the write with CASE_CLOSED (the policy knows the case's status).
   await authorizeCase(db, actor, caseId, planAccess("plan.restore", "write"));
   const documentName = planDocumentName(caseId);
@@ -79,7 +76,7 @@ export const MY_MEASURES_LIMIT = 500;
  * projection; only in cases where decide() still lets them read the plan.
  * due: deadline within 14 days; overdue: deadline passed. Both only while active.
  */
-export async function myMeasures({ db, actor, filter, now = new Date() }: Caller & { filter: MyMeasuresFilter; now?: Date }) {
+export async function myMeasures({ db, actor, filter, now = new Date() }: AsActor & { filter: MyMeasuresFilter; now?: Date }) {
   const today = osloToday(now);
   let query = db
     .selectFrom("plan_measures")
@@ -123,14 +120,14 @@ export async function myMeasures({ db, actor, filter, now = new Date() }: Caller
     }));
 }
 
-export async function getDomains({ db, actor }: Caller): Promise<{ domains: Domain[]; isDefault: boolean }> {
+export async function getDomains({ db, actor }: AsActor): Promise<{ domains: Domain[]; isDefault: boolean }> {
   const domains = await planDomainsFor(db, actor.municipalityId);
   const row = await db.selectFrom("plan_settings").select("municipality_id").where("municipality_id", "=", actor.municipalityId).executeTakeFirst();
   return { domains, isDefault: !row };
 }
 
 /** An admin sets the municipality's domains for plans created from now on (existing plans keep theirs). */
-export async function setDomains({ db, actor, domains }: Caller & { domains: PlanDomainInput[] | null }) {
+export async function setDomains({ db, actor, domains }: AsActor & { domains: PlanDomainInput[] | null }) {
   if (domains === null) {
     await db.deleteFrom("plan_settings").where("municipality_id", "=", actor.municipalityId).execute();
     return { domains: [...defaultDomains] };

@@ -1,17 +1,17 @@
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { createCase } from "../cases/cases.ts";
 import type { Db } from "../db/connect.ts";
-import type { HttpClient } from "./http-client.ts";
+import type { TrpcClient } from "./http-client.ts";
 
 export type UnitList = { id: string; name: string }[];
 
-export async function unitIdsByName(client: HttpClient): Promise<Record<string, string>> {
+export async function unitIdsByName(client: TrpcClient): Promise<Record<string, string>> {
   const units = await client.queryOk<UnitList>("units.list");
   return Object.fromEntries(units.map((u) => [u.name, u.id]));
 }
 
 /** A case about one child, owned by the given unit, created by the signed-in user. */
-export async function createChildCase(client: HttpClient, owningUnitId: string, childName = "Emma Hansen", birthYear = 2014) {
+export async function createChildCase(client: TrpcClient, owningUnitId: string, childName = "Emma Hansen", birthYear = 2014) {
   const { caseId } = await client.mutationOk<{ caseId: string }>("cases.create", {
     owningUnitId,
     btiLevel: 2,

@@ -12,10 +12,24 @@ export type TrpcResult<T = unknown> =
     };
 
 /**
+ * What a test needs of a signed-in (or signed-out) user, over HTTP (HttpClient) or in
+ * process without a server (CallerClient in caller-client.ts): the same calls and results.
+ */
+export interface TrpcClient {
+  /** The session cookie ("laget_session=…"), or null when signed out. */
+  cookie: string | null;
+  query<T = unknown>(path: string, input?: unknown): Promise<TrpcResult<T>>;
+  mutation<T = unknown>(path: string, input?: unknown): Promise<TrpcResult<T>>;
+  queryOk<T = unknown>(path: string, input?: unknown): Promise<T>;
+  mutationOk<T = unknown>(path: string, input?: unknown): Promise<T>;
+  login(email: string, password: string): Promise<TrpcResult>;
+}
+
+/**
  * A minimal tRPC-over-HTTP client with a cookie jar, speaking to a running server
  * exactly as a browser on the same origin would (Origin header on mutations).
  */
-export class HttpClient {
+export class HttpClient implements TrpcClient {
   cookie: string | null = null;
   readonly baseUrl: string;
   constructor(baseUrl: string) {
@@ -72,7 +86,7 @@ export class HttpClient {
   }
 }
 
-function unwrap<T>(path: string, res: TrpcResult<T>): T {
+export function unwrap<T>(path: string, res: TrpcResult<T>): T {
   if (!res.ok) throw new Error(`${path} failed (${res.status}): ${res.error.data.appCode ?? ""} ${res.error.message}`);
   return res.data;
 }
