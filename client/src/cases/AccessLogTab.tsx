@@ -9,6 +9,7 @@ import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading } from "../ui/messages.tsx";
 import { useCase } from "./CasePage.tsx";
 import { osloDay, subjectNames, useFormat } from "./shared.ts";
+import { StackTable } from "../ui/StackTable.tsx";
 
 type Entry = { action: string; basis: { kind: string; consentVersion?: number } | null; purpose: string | null };
 type LogEntry = { at: Date; actorName: string | null; unitName: string | null; action: string };
@@ -155,36 +156,21 @@ export function AccessLogTab() {
           <p className="muted" role="status">
             {t("accessLog.shown", { rows: rows.length, count: shownEvents })} {t("accessLog.timeZoneNote")}
           </p>
-          <div className="table-scroll">
-            <table className="table table--stack">
-              <thead>
-                <tr>
-                  <th scope="col">{t("accessLog.colTime")}</th>
-                  <th scope="col">{t("accessLog.colPerson")}</th>
-                  <th scope="col">{t("accessLog.colUnit")}</th>
-                  <th scope="col">{t("accessLog.colAction")}</th>
-                  <th scope="col">{t("accessLog.colCount")}</th>
-                  <th scope="col">{t("accessLog.colBasis")}</th>
-                  <th scope="col">{t("accessLog.colPurpose")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((e) => (
-                  <tr key={e.id}>
-                    <td data-label={t("accessLog.colTime")}>
-                      {timeSpan(format, e.firstAt, e.at)}
-                    </td>
-                    <td data-label={t("accessLog.colPerson")}>{e.actorName ?? t("accessLog.unknown")}</td>
-                    <td data-label={t("accessLog.colUnit")}>{e.unitName ?? ""}</td>
-                    <td data-label={t("accessLog.colAction")}>{actionText(t, e.action)}</td>
-                    <td data-label={t("accessLog.colCount")}>{e.count}</td>
-                    <td data-label={t("accessLog.colBasis")}>{basisText(t, e.basis, e.action)}</td>
-                    <td data-label={t("accessLog.colPurpose")}>{purposeText(t, e.purpose)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackTable columns={[t("accessLog.colTime"), t("accessLog.colPerson"), t("accessLog.colUnit"), t("accessLog.colAction"), t("accessLog.colCount"), t("accessLog.colBasis"), t("accessLog.colPurpose")]}>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td data-label={t("accessLog.colTime")}>
+                  {timeSpan(format, e.firstAt, e.at)}
+                </td>
+                <td data-label={t("accessLog.colPerson")}>{e.actorName ?? t("accessLog.unknown")}</td>
+                <td data-label={t("accessLog.colUnit")}>{e.unitName ?? ""}</td>
+                <td data-label={t("accessLog.colAction")}>{actionText(t, e.action)}</td>
+                <td data-label={t("accessLog.colCount")}>{e.count}</td>
+                <td data-label={t("accessLog.colBasis")}>{basisText(t, e.basis, e.action)}</td>
+                <td data-label={t("accessLog.colPurpose")}>{purposeText(t, e.purpose)}</td>
+              </tr>
+            ))}
+          </StackTable>
         </>
       )}
     </section>

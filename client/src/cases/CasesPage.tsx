@@ -9,6 +9,7 @@ import { SelectField, TextField } from "../ui/FormField.tsx";
 import { LoadFailed, Loading } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { btiKey, btiLevels, caseUnits, subjectNames, useFormat } from "./shared.ts";
+import { StackTable } from "../ui/StackTable.tsx";
 
 /** Waits until typing pauses before searching. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -102,40 +103,26 @@ export function CasesPage({ actor }: { actor: Actor }) {
             <p role="status" className="muted">
               {t("cases.count", { count: cases.data.length })}
             </p>
-            <div className="table-scroll">
-              <table className="table table--stack">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("cases.colSubjects")}</th>
-                    <th scope="col">{t("cases.colUnit")}</th>
-                    <th scope="col">{t("cases.colCoordinator")}</th>
-                    <th scope="col">{t("cases.colLevel")}</th>
-                    <th scope="col">{t("cases.colStatus")}</th>
-                    <th scope="col">{t("cases.colUpdated")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {cases.data.map((c) => (
-                    <tr key={c.id}>
-                      <th scope="row">
-                        <Link to={`/saker/${c.id}`}>{subjectNames(c.subjects) || t("cases.noSubjects")}</Link>
-                      </th>
-                      <td data-label={t("cases.colUnit")}>{c.owningUnitName}</td>
-                      <td data-label={t("cases.colCoordinator")}>
-                        {c.coordinatorName} {c.isCoordinator && <span className="muted">{t("cases.youCoordinate")}</span>}
-                      </td>
-                      <td data-label={t("cases.colLevel")}>{t("bti.level", { level: c.btiLevel })}</td>
-                      <td data-label={t("cases.colStatus")}>
-                        <span className={c.status === "open" ? "badge badge--ok" : c.status === "paused" ? "badge badge--warn" : "badge badge--off"}>
-                          {t(`caseStatus.${c.status}`)}
-                        </span>
-                      </td>
-                      <td data-label={t("cases.colUpdated")}>{format.dateTime(c.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <StackTable columns={[t("cases.colSubjects"), t("cases.colUnit"), t("cases.colCoordinator"), t("cases.colLevel"), t("cases.colStatus"), t("cases.colUpdated")]}>
+              {cases.data.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    <Link to={`/saker/${c.id}`}>{subjectNames(c.subjects) || t("cases.noSubjects")}</Link>
+                  </th>
+                  <td data-label={t("cases.colUnit")}>{c.owningUnitName}</td>
+                  <td data-label={t("cases.colCoordinator")}>
+                    {c.coordinatorName} {c.isCoordinator && <span className="muted">{t("cases.youCoordinate")}</span>}
+                  </td>
+                  <td data-label={t("cases.colLevel")}>{t("bti.level", { level: c.btiLevel })}</td>
+                  <td data-label={t("cases.colStatus")}>
+                    <span className={c.status === "open" ? "badge badge--ok" : c.status === "paused" ? "badge badge--warn" : "badge badge--off"}>
+                      {t(`caseStatus.${c.status}`)}
+                    </span>
+                  </td>
+                  <td data-label={t("cases.colUpdated")}>{format.dateTime(c.updatedAt)}</td>
+                </tr>
+              ))}
+            </StackTable>
             <p className="muted">{t("cases.emptyExplain")}</p>
           </>
         )}

@@ -187,7 +187,7 @@ function NoteCard({ note, onStatus }: { note: Note; onStatus: (s: string) => voi
       )}
       <p className="muted">{t("notes.meta", { author: note.authorName, unit: note.unitName, date })}</p>
       <div className="row-actions">
-        {note.mine && !editing && (
+        {note.abilities.edit && !editing && (
           <button type="button" className="button button--secondary button--small" aria-label={t("notes.editFor", { date })} onClick={() => setEditing(true)}>
             {t("notes.edit")}
           </button>

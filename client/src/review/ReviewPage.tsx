@@ -11,6 +11,7 @@ import { apiErrorOf, queryClient, trpc } from "../trpc.ts";
 import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
+import { StackTable } from "../ui/StackTable.tsx";
 
 type Disclosure = inferOutput<typeof trpc.disclosures.reviewQueue>[number];
 
@@ -135,35 +136,21 @@ function AccessReview() {
       ) : rows.data.length === 0 ? (
         <p>{t("review.accessNone")}</p>
       ) : (
-        <div className="table-scroll">
-          <table className="table table--stack">
-            <thead>
-              <tr>
-                <th scope="col">{t("accessLog.colTime")}</th>
-                <th scope="col">{t("accessLog.colPerson")}</th>
-                <th scope="col">{t("accessLog.colUnit")}</th>
-                <th scope="col">{t("review.colKind")}</th>
-                <th scope="col">{t("accessLog.colAction")}</th>
-                <th scope="col">{t("review.colCase")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.data.map((r) => (
-                <tr key={r.id}>
-                  <td data-label={t("accessLog.colTime")}>{format.dateTime(r.at)}</td>
-                  <td data-label={t("accessLog.colPerson")}>{r.actorName ?? t("accessLog.unknown")}</td>
-                  <td data-label={t("accessLog.colUnit")}>{r.unitName ?? ""}</td>
-                  <td data-label={t("review.colKind")}>{t(`review.kind_${r.kind}`)}</td>
-                  <td data-label={t("accessLog.colAction")}>{actionText(t, r.action)}</td>
-                  <td data-label={t("review.colCase")}>
-                    {/* Named only where the leader may see the case; otherwise a letter that tells nothing but "the same case". */}
-                    {!r.case ? "" : r.case.visible ? <Link to={`/saker/${r.case.caseId}`}>{r.case.names.join(", ")}</Link> : t("review.caseHidden", { letter: r.case.letter })}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable columns={[t("accessLog.colTime"), t("accessLog.colPerson"), t("accessLog.colUnit"), t("review.colKind"), t("accessLog.colAction"), t("review.colCase")]}>
+          {rows.data.map((r) => (
+            <tr key={r.id}>
+              <td data-label={t("accessLog.colTime")}>{format.dateTime(r.at)}</td>
+              <td data-label={t("accessLog.colPerson")}>{r.actorName ?? t("accessLog.unknown")}</td>
+              <td data-label={t("accessLog.colUnit")}>{r.unitName ?? ""}</td>
+              <td data-label={t("review.colKind")}>{t(`review.kind_${r.kind}`)}</td>
+              <td data-label={t("accessLog.colAction")}>{actionText(t, r.action)}</td>
+              <td data-label={t("review.colCase")}>
+                {/* Named only where the leader may see the case; otherwise a letter that tells nothing but "the same case". */}
+                {!r.case ? "" : r.case.visible ? <Link to={`/saker/${r.case.caseId}`}>{r.case.names.join(", ")}</Link> : t("review.caseHidden", { letter: r.case.letter })}
+              </td>
+            </tr>
+          ))}
+        </StackTable>
       )}
     </section>
   );

@@ -68,6 +68,12 @@ export function mayAnswerHandover(actor: PolicyActor, handover: HandoverParties,
   return actor.userId === party ? allowed : refuse("wrong_party");
 }
 
+/** A note is changed by its author only, and not once the case is closed (closed cases are read-only). */
+export function mayEditNote(actor: PolicyActor, facts: CaseFacts, note: { authorUserId: string }): RuleVerdict {
+  if (actor.userId !== note.authorUserId) return refuse("wrong_party");
+  return facts.status === "closed" ? refuse("case_closed") : allowed;
+}
+
 /** The units the actor leads (for disclosure reviews and access reviews). */
 export function ledUnitIds(actor: PolicyActor): string[] {
   return [...new Set((actor.roles ?? []).filter((r) => r.role === "leader").map((r) => r.unitId))];

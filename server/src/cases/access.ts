@@ -10,6 +10,7 @@ import {
   type Category,
   type PolicyActor,
   type Purpose,
+  type RuleDenyReason,
   type RuleVerdict,
 } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
@@ -104,10 +105,16 @@ export async function authorizeCase(db: Db, actor: Actor, caseId: string, req: A
   const refusal = verdict && !verdict.allow ? verdict.reason : decision.allow ? null : "case_closed";
   if (refusal || !decision.allow) {
     await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, null)]);
-    throw new AppError(refusal === "not_coordinator" ? "NOT_COORDINATOR" : "CASE_CLOSED");
+    throw ruleRefusal(refusal ?? "case_closed");
   }
   if (req.recordAllowed !== false) await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, decision.basis)]);
   return { facts, basis: decision.basis };
+}
+
+/** The one mapping of a role or state rule's refusal to the API's error codes. */
+export function ruleRefusal(reason: RuleDenyReason): AppError {
+  const code = { not_coordinator: "NOT_COORDINATOR", case_closed: "CASE_CLOSED", not_party: "NOT_FOUND", wrong_party: "FORBIDDEN" } as const;
+  return new AppError(code[reason]);
 }
 
 /**

@@ -54,6 +54,7 @@ test("the baton stays with the coordinator until the new one accepts; every step
 
 test("closing a case keeps it readable but stops changes; volunteer units never become participants", async () => {
   const { caseId } = await createChildCase(teacher, units["Fjellheim skole"]!, "Ole Avslutt", 2010);
+  const { noteId } = await teacher.mutationOk<{ noteId: string }>("cases.addNote", { caseId, category: "school", kind: "observation", body: "Skrevet før avslutning." });
   const volunteer = await teacher.mutation("cases.addParticipant", { caseId, unitId: units["Fjellheim idrettslag"] });
   expect(!volunteer.ok && volunteer.error.data.appCode).toBe("VOLUNTEER_NOT_PARTICIPANT");
   await teacher.mutationOk("cases.close", { caseId, reason: "Målene er nådd." });
@@ -61,6 +62,8 @@ test("closing a case keeps it readable but stops changes; volunteer units never 
   expect(closed).toMatchObject({ status: "closed", closedReason: "Målene er nådd." });
   const note = await teacher.mutation("cases.addNote", { caseId, category: "school", body: "For sent." });
   expect(!note.ok && note.error.data.appCode).toBe("CASE_CLOSED");
+  const edit = await teacher.mutation("cases.editNote", { noteId, category: "school", body: "Endret etterpå." });
+  expect(!edit.ok && edit.error.data.appCode).toBe("CASE_CLOSED");
   expect((await teacher.queryOk<{ id: string }[]>("cases.list", { status: "closed" })).map((c) => c.id)).toContain(caseId);
 });
 

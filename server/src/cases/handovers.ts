@@ -6,7 +6,7 @@ import { isUniqueViolation } from "../db/errors.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged } from "../events/bus.ts";
 import { notify } from "../notifications/notifications.ts";
-import { authorizeCase, policyActor, readCase, visibilityBasis } from "./access.ts";
+import { authorizeCase, policyActor, readCase, ruleRefusal, visibilityBasis } from "./access.ts";
 import type { AsActorWithBus, AsActorWithRealtime } from "./call.ts";
 import { authorizeCoordinator, ensureParticipant } from "./case-changes.ts";
 import { caseLapse } from "./lapse.ts";
@@ -77,7 +77,7 @@ async function openHandover(db: Db, actor: Actor, handoverId: string, answer: Ha
   const verdict = h ? mayAnswerHandover(policyActor(actor), { fromUserId: h.from_user_id, toUserId: h.to_user_id }, answer) : null;
   if (!h || (verdict && !verdict.allow && verdict.reason === "not_party")) throw new AppError("NOT_FOUND");
   if (h.status !== "proposed") throw new AppError("INVALID_STATE");
-  if (verdict && !verdict.allow) throw new AppError("FORBIDDEN");
+  if (verdict && !verdict.allow) throw ruleRefusal(verdict.reason);
   return h;
 }
 

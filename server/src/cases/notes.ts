@@ -1,9 +1,9 @@
-import type { Category } from "@laget/policy";
+import { mayEditNote, type Category } from "@laget/policy";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { authorizeCase, decisionFor, readCase, readableCategories, readableFromOtherUnits, recordAccess, visibilityBasis } from "./access.ts";
+import { authorizeCase, decisionFor, policyActor, readCase, readableCategories, readableFromOtherUnits, recordAccess, ruleRefusal, visibilityBasis } from "./access.ts";
 
 /**
  * Case notes (observasjoner, lysglimt): written by a unit into the case, never deleted,
@@ -69,6 +69,7 @@ export async function listNotes({ db, actor, caseId }: AsActor & { caseId: strin
         unitName: n.unit_name,
         authorName: n.author_name,
         mine: n.author_user_id === actor.id,
+        abilities: { edit: mayEditNote(policyActor(actor), facts, { authorUserId: n.author_user_id }).allow },
         category: n.category as Category,
         kind: n.kind as "observation" | "bright_spot",
         body: n.body,
@@ -112,7 +113,8 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
 /** Only the author edits; the previous text is kept as a version. */
 export async function editNote({ db, actor, ...input }: AsActor & { noteId: string; category: Category; body: string; version?: number }) {
   const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
-  if (note.author_user_id !== actor.id) throw new AppError("FORBIDDEN");
+  const verdict = mayEditNote(policyActor(actor), note.facts, { authorUserId: note.author_user_id });
+  if (!verdict.allow) throw ruleRefusal(verdict.reason);
   if (input.version !== undefined && input.version !== note.version) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
   await db.transaction().execute(async (trx) => {
     // Optimistic: only the version the edit was made from (or, without one, the version read

@@ -8,7 +8,7 @@ import { loadPlanSnapshot } from "../plans/persistence.ts";
 import { listRevisions } from "../plans/plans.ts";
 import { createCaseAs, demoActor } from "../testing/case-fixtures.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
-import { migrateToLatest } from "./migrate.ts";
+import { migrateTo } from "./migrate.ts";
 
 // Migration 0013 on a copy of a populated database: plans stored under the old schema
 // (snapshots, write-ahead log rows, revisions, keyed by case id) are all there after it,
@@ -62,7 +62,7 @@ test("0013 moves every snapshot, logged update and revision under its document n
   await sql`insert into plan_updates (case_id, update, user_id, basis) values (${logOnly}, ${encode(editOf(fresh, "Bare logget"))}, ${actor.id}, null)`.execute(db);
   const updateIds = (await sql<{ id: string; case_id: string }>`select id, case_id from plan_updates order by id`.execute(db)).rows;
 
-  expect(await migrateToLatest(db)).toEqual(["0013_documents_by_name"]);
+  expect(await migrateTo(db, "0013_documents_by_name")).toEqual(["0013_documents_by_name"]);
 
   const documents = await db.selectFrom("live_documents").selectAll().execute();
   expect(documents).toEqual([
