@@ -3,6 +3,7 @@ import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { MAX_FAILED_PER_ACCOUNT } from "./login.ts";
+import { SESSION_ACTIVITY_CHECK_INTERVAL_MS } from "./sessions.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -30,6 +31,22 @@ describe("login", () => {
     client.cookie = cookie.split(";")[0]!;
     const me = await client.query<{ email: string; memberships: { unitName: string; role: string }[] }>("auth.me");
     expect(me.ok && me.data).toMatchObject({ email: coordinator, memberships: [{ unitName: "Fjellheim skole", role: "coordinator" }] });
+  });
+
+  test("a session used after its activity interval slides: the same cookie is sent again with a fresh Max-Age", async () => {
+    const client = new HttpClient(server.url);
+    expect((await client.login(coordinator, DEMO_PASSWORD)).ok).toBe(true);
+    const sessionId = client.cookie!.split("=")[1]!.split(".")[0]!;
+    const quiet = { headers: { cookie: client.cookie!, origin: server.url } };
+    expect((await fetch(`${server.url}/trpc/auth.me`, quiet)).headers.get("set-cookie")).toBeNull();
+
+    const longAgo = new Date(Date.now() - SESSION_ACTIVITY_CHECK_INTERVAL_MS - 60_000);
+    await server.testDb.db.updateTable("sessions").set({ last_verified_at: longAgo }).where("id", "=", sessionId).execute();
+    const res = await fetch(`${server.url}/trpc/auth.me`, quiet);
+    expect(res.status).toBe(200);
+    const resent = res.headers.get("set-cookie") ?? "";
+    expect(resent.startsWith(`${client.cookie!};`)).toBe(true);
+    expect(resent).toContain(`Max-Age=${30 * 24 * 3600}`);
   });
 
   test("e-mail is matched case-insensitively", async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Db } from "../db/connect.ts";
+import { createMunicipality } from "../testing/factories.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { createSession } from "./sessions.ts";
 import { authenticateUpgrade, SESSION_COOKIE, sessionTokenOf } from "./upgrade.ts";
@@ -10,13 +11,8 @@ let userId: string;
 beforeAll(async () => {
   testDb = await createTestDb();
   db = testDb.db;
-  const m = await db.insertInto("municipalities").values({ name: "Testkommune" }).returning("id").executeTakeFirstOrThrow();
-  const u = await db
-    .insertInto("users")
-    .values({ municipality_id: m.id, email: "u@test.no", display_name: "U", password_hash: "x", must_change_password: false })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  userId = u.id;
+  const { userIds } = await createMunicipality(db, { name: "Testkommune", users: [{ email: "u@test.no", memberships: [] }] });
+  userId = userIds["u@test.no"]!;
 });
 afterAll(() => testDb?.close());
 

@@ -15,11 +15,11 @@ export function sessionTokenOf(cookieHeader: string | null | undefined): string 
 export async function authenticateRequest(
   db: Db,
   cookieHeader: string | null | undefined,
-): Promise<{ actor: Actor; session: Session; refreshed: boolean } | null> {
+): Promise<{ actor: Actor; session: Session; token: string; refreshed: boolean } | null> {
   const token = sessionTokenOf(cookieHeader);
   const validated = token ? await validateSessionToken(db, token) : null;
   const actor = validated ? await loadActor(db, validated.session.userId) : null;
-  return actor && validated ? { actor, session: validated.session, refreshed: validated.refreshed } : null;
+  return actor && validated && token ? { actor, session: validated.session, token, refreshed: validated.refreshed } : null;
 }
 
 /**

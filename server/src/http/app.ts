@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { SESSION_INACTIVITY_TIMEOUT_MS } from "../auth/sessions.ts";
-import { authenticateRequest, SESSION_COOKIE, sessionTokenOf } from "../auth/upgrade.ts";
+import { authenticateRequest, SESSION_COOKIE } from "../auth/upgrade.ts";
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -72,8 +72,7 @@ export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, pu
         const setSessionCookie = (token: string) =>
           resHeaders.append("set-cookie", sessionCookie(token, SESSION_INACTIVITY_TIMEOUT_MS / 1000, secureCookies));
         const authenticated = await authenticateRequest(db, c.req.header("cookie"));
-        const token = sessionTokenOf(c.req.header("cookie"));
-        if (authenticated?.refreshed && token) setSessionCookie(token);
+        if (authenticated?.refreshed) setSessionCookie(authenticated.token);
         return {
           db,
           bus,

@@ -1,4 +1,5 @@
 import { caseIdOfDocument, defaultDomains, initPlan, PLAN_DOCUMENT_PREFIX, readPlan, type Domain } from "@laget/plan";
+import type { CaseFacts } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { authorizeCase, decisionFor, type AccessRequest } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
@@ -17,6 +18,11 @@ import { writeProjection, type Projection } from "./projection.ts";
 export const PLAN_PREFIX = PLAN_DOCUMENT_PREFIX.slice(0, -1);
 
 const planConnect: AccessRequest = { category: "plan", action: "read", purpose: "coordination", auditAction: "plan.connect", resourceType: "plan" };
+
+/** Whether the actor may edit the case's plan now (a closed case is read-only: the policy knows its status). */
+export function mayWritePlan(actor: Actor, facts: CaseFacts): boolean {
+  return decisionFor(actor, facts, "plan", "write", "coordination").allow;
+}
 
 export async function planDomainsFor(db: Db, municipalityId: string): Promise<Domain[]> {
   const row = await db.selectFrom("plan_settings").select("domains").where("municipality_id", "=", municipalityId).executeTakeFirst();
@@ -44,8 +50,7 @@ export async function authorisePlan({ db, actor, id: caseId, audit }: { db: Db; 
     if (!read.allow) throw new DocumentRefusal("no-basis");
     access = { facts, basis: read.basis };
   }
-  // A closed case is read-only: the policy refuses the write (CaseFacts carries the status).
-  const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow;
+  const canWrite = mayWritePlan(actor, access.facts);
   return { readOnly: !canWrite, basis: access.basis, municipalityId: access.facts.municipalityId, caseId, lapses: access.facts };
 }
 

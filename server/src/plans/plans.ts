@@ -10,7 +10,7 @@ import type { LiveDocuments } from "../collab/live-documents.ts";
 import { decodeState } from "../collab/store.ts";
 import { AppError } from "../errors.ts";
 import { addDays, osloToday } from "./dates.ts";
-import { planDomainsFor } from "./kind.ts";
+import { mayWritePlan, planDomainsFor } from "./kind.ts";
 
 /** Business logic behind the plans router: plain async functions taking one options object, every one through authorizeCase. */
 
@@ -20,7 +20,7 @@ const planAccess = (auditAction: string, action: "read" | "write" = "read") =>
 /** What the client needs to open a case's plan: where, under which name, and whether it may write. */
 export async function planConnection({ db, actor, caseId }: AsActor & { caseId: string }) {
   const access = await authorizeCase(db, actor, caseId, planAccess("plan.open"));
-  const canWrite = decisionFor(actor, access.facts, "plan", "write", "coordination").allow;
+  const canWrite = mayWritePlan(actor, access.facts);
   return { caseId, documentName: planDocumentName(caseId), path: COLLAB_PATH, readOnly: !canWrite };
 }
 
