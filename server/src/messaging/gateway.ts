@@ -228,8 +228,10 @@ export async function attachGateway(options: {
       // arrives live or shows up as a gap. A client whose last seen id is lower asks `sync`.
       const head = await lastEventId(db, userId);
       await socket.join(userRoom(userId));
-      socket.emit("hello", { userId, lastEventId: head, recovered: socket.recovered });
       await syncRooms(socket);
+      // Hello only once the socket is in its conversation rooms: a client may type or
+      // watch presence as soon as it is greeted (events meanwhile are held by its cursor).
+      socket.emit("hello", { userId, lastEventId: head, recovered: socket.recovered });
       if (!socket.data.away) await announcePresence(userId, conversationRooms(socket));
     })().catch((err: unknown) => {
       log.error({ err }, "socket setup failed");
