@@ -13,6 +13,7 @@ import * as auditAnchor from "./0011_audit_anchor.ts";
 import * as planPendingEditors from "./0012_plan_pending_editors.ts";
 import * as documentsByName from "./0013_documents_by_name.ts";
 import * as userEventsResources from "./0014_user_events_resources.ts";
+import * as meetings from "./0015_meetings.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0012_plan_pending_editors": planPendingEditors,
   "0013_documents_by_name": documentsByName,
   "0014_user_events_resources": userEventsResources,
+  "0015_meetings": meetings,
 };

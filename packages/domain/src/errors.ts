@@ -32,5 +32,9 @@ export const appErrorCodes = [
   "RATE_LIMITED",
   "NOT_AUTHOR",
   "NOT_GROUP_OWNER",
+  "INVALID_RECURRENCE",
+  "NOT_AN_OCCURRENCE",
+  "MEETING_CONSENT_MISSING",
+  "MINUTES_LOCKED",
 ] as const;
 export type AppErrorCode = (typeof appErrorCodes)[number];

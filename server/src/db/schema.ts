@@ -376,6 +376,153 @@ export interface PlanSettingsTable {
   updated_at: GeneratedTimestamp;
 }
 
+export interface MeetingSettingsTable {
+  municipality_id: string;
+  kinds: Json;
+  updated_by: string | null;
+  updated_at: GeneratedTimestamp;
+}
+
+/** A meeting series (DESIGN.md §6): its recurrence as RFC 5545 text, DTSTART as local time in `tzid`. */
+export interface MeetingSeriesTable {
+  id: Generated<string>;
+  municipality_id: string;
+  kind: string;
+  title: string;
+  organiser_unit_id: string;
+  chair_user_id: string | null;
+  minute_taker_user_id: string | null;
+  place: string | null;
+  video_link: string | null;
+  duration_minutes: number;
+  /** "YYYY-MM-DDTHH:MM:SS", local time in `tzid`. */
+  dtstart_local: string;
+  tzid: Generated<string>;
+  /** The RRULE value ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"); null: a single meeting. */
+  rrule: string | null;
+  /** Local start times taken out: ["YYYY-MM-DDTHH:MM:SS", …]. */
+  exdates: ColumnType<string[], string | undefined, string>;
+  holiday_policy: Generated<"none" | "drop" | "move">;
+  split_from_series_id: string | null;
+  sequence: Generated<number>;
+  cancelled_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface MeetingSeriesUnitsTable {
+  series_id: string;
+  unit_id: string;
+}
+
+export interface MeetingSeriesUsersTable {
+  series_id: string;
+  user_id: string;
+}
+
+export interface MeetingExternalParticipantsTable {
+  id: Generated<string>;
+  series_id: string;
+  name: string;
+  role: string;
+  removed_at: Timestamp | null;
+}
+
+/** An occurrence made a row on demand, keyed by its original local start (RECURRENCE-ID). */
+export interface MeetingsTable {
+  id: Generated<string>;
+  series_id: string;
+  municipality_id: string;
+  /** The original local start, "YYYY-MM-DDTHH:MM:SS". */
+  recurrence_id: string;
+  status: Generated<"planned" | "held" | "cancelled">;
+  moved_to_local: string | null;
+  duration_minutes: number | null;
+  place: string | null;
+  video_link: string | null;
+  minutes_state: Generated<"draft" | "review" | "approved">;
+  minutes_version: Generated<number>;
+  sequence: Generated<number>;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface MeetingAttendanceTable {
+  id: Generated<string>;
+  meeting_id: string;
+  user_id: string | null;
+  external_participant_id: string | null;
+  status: "present" | "absent" | "excused";
+  recorded_by: string;
+  recorded_at: GeneratedTimestamp;
+}
+
+export interface MeetingMinutesVersionsTable {
+  id: Generated<string>;
+  meeting_id: string;
+  version: number;
+  /** { [agendaItemId]: text } as approved. */
+  content: Json;
+  reason: string | null;
+  approved_by: string;
+  approved_at: GeneratedTimestamp;
+}
+
+export interface AgendaItemsTable {
+  id: Generated<string>;
+  meeting_id: string;
+  municipality_id: string;
+  kind: "case" | "anonymous" | "topic" | "general";
+  case_id: string | null;
+  /** An anonymous item's case: for its coordinator's eyes only. */
+  linked_case_id: string | null;
+  pseudonym: string | null;
+  title: string | null;
+  description: Generated<string>;
+  position: number;
+  planned_minutes: number | null;
+  presenter_user_id: string | null;
+  status: Generated<"open" | "done" | "carried">;
+  carried_from_id: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface AgendaItemOutcomesTable {
+  id: Generated<string>;
+  agenda_item_id: string;
+  kind: "information" | "decision" | "action";
+  text: string;
+  responsible_unit_id: string | null;
+  responsible_user_id: string | null;
+  deadline: DateOnly | null;
+  evaluation_date: DateOnly | null;
+  plan_case_id: string | null;
+  plan_measure_id: string | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  removed_at: Timestamp | null;
+}
+
+export interface MeetingRemindersTable {
+  kind: "meeting_soon" | "agenda_empty" | "action_due";
+  subject_key: string;
+  user_id: string;
+  sent_at: GeneratedTimestamp;
+}
+
+export interface CalendarTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: GeneratedTimestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
 export interface DB {
   municipalities: MunicipalitiesTable;
   units: UnitsTable;
@@ -409,6 +556,18 @@ export interface DB {
   document_revisions: DocumentRevisionsTable;
   plan_measures: PlanMeasuresTable;
   plan_settings: PlanSettingsTable;
+  meeting_settings: MeetingSettingsTable;
+  meeting_series: MeetingSeriesTable;
+  meeting_series_units: MeetingSeriesUnitsTable;
+  meeting_series_users: MeetingSeriesUsersTable;
+  meeting_external_participants: MeetingExternalParticipantsTable;
+  meetings: MeetingsTable;
+  meeting_attendance: MeetingAttendanceTable;
+  meeting_minutes_versions: MeetingMinutesVersionsTable;
+  agenda_items: AgendaItemsTable;
+  agenda_item_outcomes: AgendaItemOutcomesTable;
+  meeting_reminders: MeetingRemindersTable;
+  calendar_tokens: CalendarTokensTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
