@@ -402,7 +402,7 @@ export interface MeetingSeriesTable {
   rrule: string | null;
   /** Local start times taken out: ["YYYY-MM-DDTHH:MM:SS", …]. */
   exdates: ColumnType<string[], string | undefined, string>;
-  holiday_policy: Generated<"none" | "drop" | "move">;
+  holiday_policy: Generated<string>;
   split_from_series_id: string | null;
   sequence: Generated<number>;
   cancelled_at: Timestamp | null;
@@ -436,12 +436,12 @@ export interface MeetingsTable {
   municipality_id: string;
   /** The original local start, "YYYY-MM-DDTHH:MM:SS". */
   recurrence_id: string;
-  status: Generated<"planned" | "held" | "cancelled">;
+  status: Generated<string>;
   moved_to_local: string | null;
   duration_minutes: number | null;
   place: string | null;
   video_link: string | null;
-  minutes_state: Generated<"draft" | "review" | "approved">;
+  minutes_state: Generated<string>;
   minutes_version: Generated<number>;
   sequence: Generated<number>;
   created_at: GeneratedTimestamp;
@@ -453,7 +453,7 @@ export interface MeetingAttendanceTable {
   meeting_id: string;
   user_id: string | null;
   external_participant_id: string | null;
-  status: "present" | "absent" | "excused";
+  status: string;
   recorded_by: string;
   recorded_at: GeneratedTimestamp;
 }
@@ -473,7 +473,7 @@ export interface AgendaItemsTable {
   id: Generated<string>;
   meeting_id: string;
   municipality_id: string;
-  kind: "case" | "anonymous" | "topic" | "general";
+  kind: string;
   case_id: string | null;
   /** An anonymous item's case: for its coordinator's eyes only. */
   linked_case_id: string | null;
@@ -483,7 +483,7 @@ export interface AgendaItemsTable {
   position: number;
   planned_minutes: number | null;
   presenter_user_id: string | null;
-  status: Generated<"open" | "done" | "carried">;
+  status: Generated<string>;
   carried_from_id: string | null;
   created_by: string;
   created_at: GeneratedTimestamp;
@@ -493,7 +493,7 @@ export interface AgendaItemsTable {
 export interface AgendaItemOutcomesTable {
   id: Generated<string>;
   agenda_item_id: string;
-  kind: "information" | "decision" | "action";
+  kind: string;
   text: string;
   responsible_unit_id: string | null;
   responsible_user_id: string | null;
@@ -507,7 +507,7 @@ export interface AgendaItemOutcomesTable {
 }
 
 export interface MeetingRemindersTable {
-  kind: "meeting_soon" | "agenda_empty" | "action_due";
+  kind: string;
   subject_key: string;
   user_id: string;
   sent_at: GeneratedTimestamp;
