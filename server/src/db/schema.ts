@@ -401,7 +401,7 @@ export interface MeetingSeriesTable {
   /** The RRULE value ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"); null: a single meeting. */
   rrule: string | null;
   /** Local start times taken out: ["YYYY-MM-DDTHH:MM:SS", …]. */
-  exdates: ColumnType<string[], string | undefined, string>;
+  exdates: ColumnType<unknown, string | undefined, string>;
   holiday_policy: Generated<string>;
   split_from_series_id: string | null;
   sequence: Generated<number>;
