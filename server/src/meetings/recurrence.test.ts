@@ -363,6 +363,10 @@ describe("rruleOf and recurrenceInputOf", () => {
     expect(capped).toHaveLength(2000);
     expect(capped[0]!.recurrenceId).toBe("2020-01-01T09:00:00");
     expect(expand(s, "2020-01-01T00:00:00Z", "2030-01-01T00:00:00Z", { limit: 10 }).map((o) => o.recurrenceId.slice(0, 10)).at(-1)).toBe("2020-01-10");
+    // A window of a thousand years costs about `limit` occurrences, not the window.
+    const t0 = performance.now();
+    expect(expand(s, "2020-01-01T00:00:00Z", "3020-01-01T00:00:00Z", { limit: 5 })).toHaveLength(5);
+    expect(performance.now() - t0).toBeLessThan(1000);
   });
 });
 
