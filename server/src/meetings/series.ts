@@ -237,7 +237,13 @@ function applyChanges(current: SeriesValues, changes: SeriesChanges): SeriesValu
   for (const [key, value] of Object.entries(rest)) if (value !== undefined) (next as Record<string, unknown>)[key] = value;
   if (recurrence) next.rrule = ruleOf(recurrence, next.dtstartLocal);
   else if (changes.dtstartLocal !== undefined && changes.dtstartLocal !== current.dtstartLocal && current.rrule !== null) {
-    next.rrule = ruleOf(recurrenceInputOf(current.rrule), next.dtstartLocal);
+    let input: RecurrenceInput;
+    try {
+      input = recurrenceInputOf(current.rrule);
+    } catch (err) {
+      recurrenceError(err);
+    }
+    next.rrule = ruleOf(input, next.dtstartLocal);
   }
   next.exdates = uniq(next.exdates).sort();
   return next;
