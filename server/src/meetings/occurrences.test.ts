@@ -20,7 +20,8 @@ const JAN = ["2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z"] as const;
 
 beforeAll(async () => {
   app = await startTestApp();
-  [nav, school, health, barnevern] = await Promise.all(["nav", "koordinator", "helsesykepleier", "barnevern"].map((u) => app.signedIn(`${u}@demo.laget.no`)));
+  const as = (who: string) => app.signedIn(`${who}@demo.laget.no`);
+  [nav, school, health, barnevern] = await Promise.all([as("nav"), as("koordinator"), as("helsesykepleier"), as("barnevern")]);
   units = await unitIdsByName(nav);
   users = await demoUserIds(app.db);
   const other = await createMunicipality(app.db, { name: "Annen kommune", users: [{ email: "nav@annen.example", memberships: [{ unit: "Annen NAV", role: "caseworker" }] }] });

@@ -18,9 +18,8 @@ let otherUnitId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  [nav, school, health, barnevern, volunteer] = await Promise.all(
-    ["nav", "koordinator", "helsesykepleier", "barnevern", "frivillig"].map((u) => app.signedIn(`${u}@demo.laget.no`)),
-  );
+  const as = (who: string) => app.signedIn(`${who}@demo.laget.no`);
+  [nav, school, health, barnevern, volunteer] = await Promise.all([as("nav"), as("koordinator"), as("helsesykepleier"), as("barnevern"), as("frivillig")]);
   units = await unitIdsByName(nav);
   users = await demoUserIds(app.db);
   const other = await createMunicipality(app.db, { name: "Annen kommune", units: [{ name: "Annen NAV", kind: "nav" }] });
