@@ -234,5 +234,7 @@ describe("edits", () => {
     expect(list.every((o) => o.status === "cancelled")).toBe(true);
     const refused = await nav.mutation("meetings.updateSeries", { seriesId, scope: "all", changes: { title: "Nei" } });
     expect(refused.ok || refused.error.data.appCode).toBe("INVALID_STATE");
+    const one = await nav.mutation("meetings.updateOccurrence", { seriesId, recurrenceId: "2027-01-07T09:00:00", place: "Nei" });
+    expect(one.ok || one.error.data.appCode).toBe("INVALID_STATE");
   });
 });
