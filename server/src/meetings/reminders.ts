@@ -42,7 +42,8 @@ export type ReminderCounts = Record<ReminderKind, number>;
 
 /** Records the reminder for those not yet reminded and notifies exactly them; returns how many. */
 async function remind(db: Db, bus: EventBus, kind: ReminderKind, subjectKey: string, userIds: readonly string[]): Promise<number> {
-  const unique = [...new Set(userIds)];
+  // Sorted: concurrent scans lock the same rows in the same order.
+  const unique = [...new Set(userIds)].sort();
   if (unique.length === 0) return 0;
   const deliveries = await db.transaction().execute(async (trx) => {
     const inserted = await trx
