@@ -238,3 +238,25 @@ describe("edits", () => {
     expect(one.ok || one.error.data.appCode).toBe("INVALID_STATE");
   });
 });
+
+describe("the municipality's own kinds", () => {
+  test("replace the defaults for new series, named; a series of a kind no longer offered keeps it through edits", async () => {
+    const { seriesId: old } = await create(nav);
+    const { municipality_id } = await app.db.selectFrom("units").select("municipality_id").where("id", "=", units.PPT!).executeTakeFirstOrThrow();
+    await app.db.insertInto("meeting_settings").values({ municipality_id, kinds: JSON.stringify([{ key: "samarbeid", name: "Samarbeidsmøte" }, { key: "ansvarsgruppe", name: null }]) }).execute();
+    try {
+      expect((await nav.queryOk<{ kinds: unknown[] }>("meetings.kinds")).kinds).toEqual([
+        { key: "samarbeid", name: "Samarbeidsmøte" },
+        { key: "ansvarsgruppe", name: null },
+      ]);
+      const { seriesId } = await create(nav, { kind: "samarbeid" });
+      expect((await nav.queryOk<SeriesView>("meetings.getSeries", { seriesId })).series).toMatchObject({ kind: "samarbeid", kindName: "Samarbeidsmøte" });
+      expect((await listOf(nav, "2027-01-01T00:00:00Z", "2027-01-08T00:00:00Z", [seriesId]))[0]).toMatchObject({ kind: "samarbeid", kindName: "Samarbeidsmøte" });
+      const refused = await nav.mutation("meetings.createSeries", flytInput(units, users));
+      expect(refused.ok || refused.error.data.appCode).toBe("VALIDATION");
+      await nav.mutationOk("meetings.updateSeries", { seriesId: old, scope: "all", changes: { title: "Fortsatt flyt-møte" } });
+    } finally {
+      await app.db.deleteFrom("meeting_settings").execute();
+    }
+  });
+});
