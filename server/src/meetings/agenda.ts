@@ -22,10 +22,10 @@ import type { Db } from "../db/connect.ts";
 import type { AgendaItemsTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import { authorizeMeeting, type Meeting, type Series } from "./access.ts";
+import { authorizeMeeting, seriesResource, type Meeting, type Series } from "./access.ts";
 import { minutesDocumentName } from "./minutes-kind.ts";
-import { nextOccurrenceOf } from "./next-occurrence.ts";
 import { outcomeViews, type OutcomeView } from "./outcomes.ts";
+import { expandSeries, instantOfLocal, type HolidayPolicy, type RecurrenceSpec } from "./recurrence.ts";
 
 /**
  * A meeting's agenda (DESIGN.md §4.6, §6): named cases, anonymous discussions, topics and
@@ -361,13 +361,32 @@ export async function reorderAgenda({ db, actor, meetingId, orderedIds }: AsActo
   const slots = movable.map((r) => r.position).sort((a, b) => a - b);
   // Distinct places even where two items shared one.
   for (let i = 1; i < slots.length; i++) if (slots[i]! <= slots[i - 1]!) slots[i] = slots[i - 1]! + 1;
-  const hiddenAbove = await db.selectFrom("agenda_items").select("id").where("meeting_id", "=", meetingId).where("removed_at", "is", null).where("id", "not in", [...ids, "00000000-0000-0000-0000-000000000000"]).where("kind", "!=", "general").execute();
   await db.transaction().execute(async (trx) => {
     for (const [i, id] of orderedIds.entries()) await trx.updateTable("agenda_items").set({ position: slots[i]! }).where("id", "=", id).execute();
-    // A hidden item that shared a place with a moved one keeps its own: nothing to do for it.
-    void hiddenAbove;
   });
   return { meetingId };
+}
+
+/** The series' recurrence as the engine takes it. */
+export function specOf(series: Series): RecurrenceSpec {
+  const exdates = Array.isArray(series.exdates) ? series.exdates.filter((d): d is string => typeof d === "string") : [];
+  return { dtstartLocal: series.dtstart_local, tzid: series.tzid, rrule: series.rrule, exdates, holidayPolicy: series.holiday_policy as HolidayPolicy, durationMinutes: series.duration_minutes };
+}
+
+/** The RECURRENCE-ID of the first occurrence after this one that is not skipped or cancelled, or null. */
+export async function nextOccurrenceOf({ db, series, meeting }: { db: Db; series: Series; meeting: Meeting }): Promise<string | null> {
+  const overrides = await db.selectFrom("meetings").select(["recurrence_id", "moved_to_local", "duration_minutes", "status"]).where("series_id", "=", series.id).execute();
+  const after = instantOfLocal(meeting.recurrence_id, series.tzid);
+  const occurrences = expandSeries({
+    spec: specOf(series),
+    overrides: overrides.map((o) => ({ recurrenceId: o.recurrence_id, movedToLocal: o.moved_to_local, durationMinutes: o.duration_minutes, status: o.status as "planned" | "held" | "cancelled" })),
+    // From the day before (a moved occurrence may sit earlier than its RECURRENCE-ID), two years on.
+    from: new Date(after.getTime() - 24 * 3600_000),
+    to: new Date(after.getTime() + 2 * 366 * 24 * 3600_000),
+    limit: 400,
+  });
+  const next = occurrences.find((o) => o.recurrenceId > meeting.recurrence_id && o.status !== "cancelled" && o.skipped === null);
+  return next?.recurrenceId ?? null;
 }
 
 /**
@@ -470,7 +489,6 @@ export async function agendaOfCase({ db, actor, caseId }: AsActor & { caseId: st
     .where("m.municipality_id", "=", actor.municipalityId)
     .orderBy("m.recurrence_id", "desc")
     .execute();
-  const { seriesResource } = await import("./access.ts");
   const series = new Map<string, MeetingResource | null>();
   const subject = policyActor(actor);
   const out: { meetingId: string; seriesId: string; title: string; kind: string; start: string; agendaItemId: string }[] = [];
@@ -481,7 +499,7 @@ export async function agendaOfCase({ db, actor, caseId }: AsActor & { caseId: st
     const meeting = { ...s, meetingId: r.meeting_id, minutesState: r.minutes_state as MinutesState };
     const item: AgendaItemResource = { kind: "agenda_item", agendaItemId: r.id, meeting, subject: { kind: "case", caseId, case: facts }, createdByUserId: r.created_by };
     if (!decideAgendaItem(subject, item, "read").allow) continue;
-    out.push({ meetingId: r.meeting_id, seriesId: r.series_id, title: r.series_title, kind: r.series_kind, start: r.moved_to_local ?? r.recurrence_id, agendaItemId: r.id });
+    out.push({ meetingId: r.meeting_id, seriesId: r.series_id, title: r.series_title, kind: r.series_kind, start: instantOfLocal(r.moved_to_local ?? r.recurrence_id, r.tzid).toISOString(), agendaItemId: r.id });
   }
   return { meetings: out };
 }

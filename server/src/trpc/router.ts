@@ -7,6 +7,7 @@ import { conversationsRouter, messagesRouter } from "../messaging/router.ts";
 import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
+import { agendaRouter } from "../meetings/agenda-router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   plans: plansRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  agenda: agendaRouter,
 });
 
 export type AppRouter = typeof appRouter;
