@@ -7,6 +7,7 @@ import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fi
 import { createMunicipality } from "../testing/fixtures.ts";
 import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { agendaWorld } from "../meetings/testing.ts";
 import { appRouter } from "./router.ts";
 
 /**
@@ -47,7 +48,9 @@ type Targets = Record<
   | "consentActive" | "consentToRequest" | "consentToActivate" | "consentToRefuse" | "consentToWithdraw" | "consentToInvalidate" | "consentToDelete"
   | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
   | "threadId" | "messageId" | "messageToDelete" | "groupId"
-  | "unitId" | "userId" | "membershipId",
+  | "unitId" | "userId" | "membershipId"
+  | "meetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
+  | `agendaRemove_${Role}` | `agendaPromote_${Role}` | `agendaOutcome_${Role}`,
   string
 >;
 
@@ -89,6 +92,9 @@ const secrets = {
   navNote: { text: `NAV-SKOLE-${tag}`, seenBy: ["nav", "koordinator", "helsesykepleier"] },
   justification: { text: `BEGRUNNELSE-${tag}`, seenBy: ["koordinator", "barnevern", "leader"] },
   thread: { text: `TRÅD-${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
+  // The meeting's named case (consent for every unit of the meeting; the school, organiser, owns it) and the case only discussed anonymously.
+  agendaCase: { text: `Emma Samtykke ${tag}`, seenBy: ["koordinator", "leader", "helsesykepleier", "nav", "barnevern"] },
+  agendaAnonymousCase: { text: `Ola Delvis ${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
 } satisfies Record<string, { text: string; seenBy: Role[] }>;
 
 const SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const satisfies Partial<Record<Role, Outcome>>;
@@ -101,6 +107,15 @@ const THREAD_READERS = PLAN_READERS;
 const EVERYONE: Outcome = "ok";
 const ADMIN_ONLY = { admin: "ok", other: err("NOT_FOUND") } as const;
 const admins = { others: err("FORBIDDEN") } as const;
+/** The meeting's people: the organiser unit (the school: leader, koordinator), the participating units, the SLT coordinator invited by name. */
+const MEETING_PARTIES = { leader: "ok", koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok", slt: "ok" } as const;
+/** Those who run the meeting: the organiser unit, the chair (koordinator) and the minute-taker (helsesykepleier). */
+const AGENDA_RUNNERS = { nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") } as const;
+/** The named item's minutes: the chair and the minute-taker; the SLT coordinator does not see the item at all. */
+const NAMED_ITEM_WRITERS = { koordinator: "ok", helsesykepleier: "ok", leader: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN") } as const;
+/** Who sees the meeting's named case for purpose meeting as a participant of it. */
+const AGENDA_CASE_SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const;
+let agendaOrder: string[] = [];
 
 /** A caseworker role's own unit. */
 const ownUnit = (role: Role): string => {
@@ -332,6 +347,57 @@ const probes: Record<string, Probe> = {
   },
   "messages.edit": { input: ({ t }) => ({ messageId: t.messageId, body: `${secrets.thread.text} (endret)` }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
   "messages.delete": { input: ({ t }) => ({ messageId: t.messageToDelete }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
+
+  // --- Meeting agendas: the meeting's parties; a named case's item only to those whose unit has it for purpose meeting.
+  "agenda.list": {
+    input: ({ t }) => ({ meetingId: t.meetingId }),
+    expect: MEETING_PARTIES,
+    check: (data: { items: { id: string; linkedCaseId: string | null }[] }, role) => {
+      expect(data.items.some((i) => i.id === t.agendaNamed), "the named item listed").toBe(role !== "slt");
+      if (role !== "koordinator") expect(data.items.map((i) => i.linkedCaseId).filter(Boolean), "an anonymous item's case").toEqual([]);
+    },
+  },
+  "agenda.eligibility": { input: ({ t }) => ({ meetingId: t.meetingId, caseId: t.agendaCaseId }), expect: AGENDA_CASE_SEERS },
+  "agenda.add": { input: ({ t, role }) => ({ meetingId: t.meetingId, item: { kind: "topic", title: `Tema fra ${role}`, description: "" } }), expect: MEETING_PARTIES },
+  "agenda.update": { input: ({ t }) => ({ agendaItemId: t.agendaTopic, description: "Endret" }), expect: { ...MEETING_PARTIES, ...AGENDA_RUNNERS } },
+  "agenda.remove": { input: ({ t, role }) => ({ agendaItemId: t[`agendaRemove_${role}`] ?? t.agendaRemove_koordinator }), expect: { ...MEETING_PARTIES, ...AGENDA_RUNNERS } },
+  "agenda.reorder": {
+    input: ({ t }) => ({ meetingId: t.meetingId, orderedIds: agendaOrder }),
+    expect: { ...MEETING_PARTIES, helsesykepleier: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+    before: async () => {
+      const items = (await clients.koordinator.queryOk<{ items: { id: string; kind: string }[] }>("agenda.list", { meetingId: t.meetingId })).items;
+      agendaOrder = items.filter((i) => i.kind !== "general").map((i) => i.id).reverse();
+    },
+  },
+  "agenda.carryOver": {
+    input: ({ t }) => ({ meetingId: t.meetingId }),
+    expect: { ...MEETING_PARTIES, helsesykepleier: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  // An editor who may see the case for purpose meeting (the organiser unit's leader does not: it is hidden from them).
+  "agenda.promote": {
+    input: ({ t, role }) => ({ agendaItemId: t[`agendaPromote_${role}`] ?? t.agendaPromote_koordinator, caseId: t.agendaCaseId }),
+    expect: { koordinator: "ok", helsesykepleier: "ok", nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  "agenda.addOutcome": { input: ({ t }) => ({ agendaItemId: t.agendaNamed, kind: "information", text: "Orientering" }), expect: NAMED_ITEM_WRITERS },
+  "agenda.removeOutcome": { input: ({ t, role }) => ({ outcomeId: t[`agendaOutcome_${role}`] ?? t.agendaOutcome_koordinator }), expect: NAMED_ITEM_WRITERS },
+  // Through the plan's own judge: those who may write the plan (Barneverntjenesten has no plan category).
+  "agenda.toMeasure": { input: ({ t }) => ({ outcomeId: t.agendaAction }), expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: err("NO_BASIS") } },
+  // The chair sends to review, the minute-taker returns it to draft; the others may not.
+  "agenda.setMinutesState": {
+    input: ({ t, role }) => ({ meetingId: t.meetingId, to: role === "helsesykepleier" ? "draft" : "review" }),
+    expect: { ...MEETING_PARTIES, leader: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  "agenda.minutesVersions": { input: ({ t }) => ({ meetingId: t.meetingId }), expect: MEETING_PARTIES },
+  "agenda.print": {
+    input: ({ t }) => ({ meetingId: t.meetingId }),
+    expect: MEETING_PARTIES,
+    check: (data: { items: { id: string }[] }, role) => expect(data.items.some((i) => i.id === t.agendaNamed), "the named item printed").toBe(role !== "slt"),
+  },
+  "agenda.ofCase": {
+    input: ({ t }) => ({ caseId: t.agendaCaseId }),
+    expect: AGENDA_CASE_SEERS,
+    check: (data: { meetings: { meetingId: string }[] }) => expect(data.meetings.map((m) => m.meetingId), "the meeting listed").toContain(t.meetingId),
+  },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -499,6 +565,22 @@ beforeAll(async () => {
   t.userId = (await admin.mutationOk<{ userId: string }>("users.create", { email: `matrise-${tag}@demo.laget.no`, displayName: "Mats Matrise", memberships: [{ unitId: units.PPT, role: "caseworker" }, { unitId: units.PPT, role: "leader" }] })).userId;
   const listed = await admin.queryOk<{ id: string; memberships: { id: string; role: string }[] }[]>("users.list");
   t.membershipId = listed.find((u) => u.id === t.userId)!.memberships.find((m) => m.role === "leader")!.id;
+
+  // A meeting (meetings/testing.ts): a named case with consent for every unit, the other case anonymously, a topic, items and outcomes to act on.
+  const world = await agendaWorld(server.db, k, ` ${tag}`);
+  t.meetingId = world.meetingId;
+  t.agendaCaseId = world.full.caseId;
+  const add = async (item: unknown, who: HttpClient = k) => (await who.mutationOk<{ agendaItemId: string }>("agenda.add", { meetingId: t.meetingId, item })).agendaItemId;
+  t.agendaNamed = await add({ kind: "case", caseId: world.full.caseId });
+  await add({ kind: "anonymous", pseudonym: "Gutt, 14 år", description: "", linkedCaseId: world.partial.caseId });
+  t.agendaTopic = await add({ kind: "topic", title: "Matrisetema", description: "" });
+  for (const role of ["leader", "koordinator", "helsesykepleier"] as const) {
+    t[`agendaRemove_${role}`] = await add({ kind: "topic", title: `Fjernes av ${role}`, description: "" });
+    t[`agendaPromote_${role}`] = await add({ kind: "anonymous", pseudonym: `Jente ${role}`, description: "" });
+  }
+  const outcome = async (kind: string) => (await k.mutationOk<{ outcomeId: string }>("agenda.addOutcome", { agendaItemId: t.agendaNamed, kind, text: `Tiltak ${kind}`, responsibleUserId: userIds.nav })).outcomeId;
+  t.agendaAction = await outcome("action");
+  for (const role of ["koordinator", "helsesykepleier"] as const) t[`agendaOutcome_${role}`] = await outcome("decision");
 }, 120_000);
 afterAll(() => server?.stop());
 
