@@ -23,6 +23,8 @@ const clients: PlanClient[] = [];
 let namedId: string;
 let generalId: string;
 let writers: PlanClient[] = [];
+let promotedId: string;
+let promotedReader: PlanClient;
 
 const open = (who: HttpClient, name: string) => {
   const client = connectPlan(server.url, who.cookie, "", { name });
@@ -116,6 +118,17 @@ describe("minutes per agenda item, live", () => {
     expect((await c.barnevern.mutation("agenda.toMeasure", { outcomeId: other.outcomeId })).ok).toBe(false);
   });
 
+  test("an anonymous item moved to named follow-up: its open minutes become the case's (a later withdrawal reaches them)", async () => {
+    ({ agendaItemId: promotedId } = await c.koordinator.mutationOk<{ agendaItemId: string }>("agenda.add", { meetingId: w.meetingId, item: { kind: "anonymous", pseudonym: "Jente, 9 år", description: "" } }));
+    promotedReader = open(c.nav, `minutes:${promotedId}`);
+    expect(await promotedReader.ready).toEqual({ readOnly: true });
+    await c.koordinator.mutationOk("agenda.promote", { agendaItemId: promotedId, caseId: w.full.caseId });
+    const item = (await c.nav.queryOk<{ items: AgendaItemView[] }>("agenda.list", { meetingId: w.meetingId })).items.find((i) => i.id === promotedId)!;
+    expect(item).toMatchObject({ kind: "case", caseId: w.full.caseId, pseudonym: null });
+    // Still open for NAV, who has the consent.
+    expect(promotedReader.closeReasons).toEqual([]);
+  });
+
   test("approved minutes are read-only at once (open connections told so), and a server-side change is refused", async () => {
     await c.koordinator.mutationOk("agenda.setMinutesState", { meetingId: w.meetingId, to: "approved" });
     // Judged again before the call returned (on every node); the notice is on its way to each client.
@@ -152,6 +165,8 @@ describe("minutes per agenda item, live", () => {
         expect(notices(byUser[who]), who).toContainEqual({ type: "laget:access-revoked", reason: "consent_withdrawn" });
         expect(byUser[who].closeReasons, who).toContain("access-revoked");
       }
+      // The item named after its minutes were opened is the case's now: closed too.
+      expect(promotedReader.closeReasons).toContain("access-revoked");
     });
     // The owner unit's coordinator keeps them: a message broadcast after the withdrawal reaches
     // them on the same socket that any closing would have come on first.
