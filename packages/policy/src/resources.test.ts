@@ -279,7 +279,7 @@ describe("resources beside the case (properties)", () => {
         const lacking = agendaUnitsLacking(facts, meeting, AT);
         const units = meetingUnitIds(meeting);
         for (const u of lacking) expect(units).toContain(u);
-        const everyone = units.every((u) => AGENDA_ITEM_CATEGORIES.every((category) => unitMaySee(facts, u, { purpose: "meeting", category, at: AT })));
+        const everyone = units.every((u) => (["identity", "minutes"] as const).every((category) => unitMaySee(facts, u, { purpose: "meeting", category, at: AT })));
         expect(lacking.length === 0).toBe(everyone);
         const item: AgendaItemResource = { kind: "agenda_item", agendaItemId: "i", meeting, subject: { kind: "case", caseId: facts.caseId, case: facts } };
         const inUnits = actor.unitIds.filter((u) => units.includes(u));
@@ -419,6 +419,20 @@ describe("resources (examples)", () => {
     disclosures: [],
     volunteerUnitIds: [VOLUNTEER],
   };
+
+  it("a named item needs both who it is about and what is said: minutes without identity for purpose meeting is not enough", () => {
+    const meeting: MeetingResource = { kind: "meeting", meetingId: "m", municipalityId: M, organiserUnitId: "u-school", participantUnitIds: ["u-health", "u-nav"], participantUserIds: [], chairUserId: "ana", minuteTakerUserId: null, minutesState: "draft" };
+    const minutesOnly: CaseFacts = {
+      ...facts,
+      consents: [{ ...facts.consents[0]!, provisions: [{ unitId: "u-health", actions: ["access"], purposes: ["meeting"], categories: ["minutes"], denies: [] }] }],
+    };
+    expect(agendaUnitsLacking(minutesOnly, meeting, AT)).toEqual(["u-health", "u-nav"]);
+    const bo: PolicyActor = { userId: "bo", municipalityId: M, unitIds: ["u-health"] };
+    const item: AgendaItemResource = { kind: "agenda_item", agendaItemId: "i", meeting, subject: { kind: "case", caseId: "case-1", case: minutesOnly } };
+    expect(judge(bo, item, "read", AT)).toEqual({ allow: false, reason: "no_basis" });
+    expect(judge(bo, { ...item, subject: { kind: "case", caseId: "case-1", case: facts } }, "read", AT)).toEqual({ allow: true });
+    expect(AGENDA_ITEM_CATEGORIES).toEqual(["identity", "minutes"]);
+  });
 
   it("consent for purpose meeting covers the health station but not NAV, whose consent is for coordination only", () => {
     expect(unitsLacking(facts, ["u-school", "u-health", "u-nav"], "meeting", { at: AT })).toEqual(["u-nav"]);
