@@ -2,7 +2,6 @@ import { decideAgendaItem, type MinutesState } from "@laget/policy";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { policyActor } from "../cases/access.ts";
-import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { invalidateMinutes, meetingAccess, visibleItems } from "./agenda.ts";
