@@ -7,6 +7,7 @@ import {
   AGENDA_ITEM_CATEGORY,
   agendaUnitsLacking,
   judge,
+  mayNameOnAgenda,
   meetingUnitIds,
   minutesStates,
   referralStatuses,
@@ -285,6 +286,19 @@ describe("resources beside the case (properties)", () => {
         const inUnits = actor.unitIds.filter((u) => units.includes(u));
         if (actor.municipalityId === M && lacking.length === 0 && inUnits.length > 0) expect(judge(actor, item, "read", AT).allow).toBe(true);
         if (actor.unitIds.length > 0 && actor.unitIds.every((u) => lacking.includes(u))) expect(judge(actor, item, "read", AT).allow).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it("a case is named on an agenda only by one who runs it: its coordinator, or a participant through its owning unit", () => {
+    fc.assert(
+      fc.property(actorArb, caseArb, (actor, facts) => {
+        const runs =
+          actor.municipalityId === M &&
+          (actor.userId === facts.coordinatorUserId ||
+            (actor.unitIds.includes(facts.owningUnitId) && facts.participants.some((p) => p.unitId === facts.owningUnitId && (p.userIds.length === 0 || p.userIds.includes(actor.userId)))));
+        expect(mayNameOnAgenda(actor, facts).allow).toBe(runs);
       }),
       RUNS,
     );

@@ -5,7 +5,9 @@
  * judged here: wherever one of these touches a case (a named agenda item), the answer
  * comes from the case's decision (`unitMaySee`), so consent stays the one boundary.
  */
+import type { RuleVerdict } from "./case-rules.ts";
 import { denyMatches, isConsentInForce, provisionCovers, unitSeeBasis, unitsLacking } from "./decide.ts";
+import { runsCase } from "./participation.ts";
 import type { Basis, CaseFacts, Category, ConsentSnapshot, PolicyActor } from "./types.ts";
 
 /** A meeting's minutes (DESIGN.md §6): written in draft, checked in review, then approved and locked. */
@@ -148,6 +150,17 @@ export function agendaUnitsLacking(facts: CaseFacts, meeting: MeetingResource, a
   const units = meetingUnitIds(meeting);
   const lacking = new Set(AGENDA_ITEM_CATEGORIES.flatMap((category) => unitsLacking(facts, units, "meeting", { category, at })));
   return [...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Who may name a case on an agenda (or ask whether it may be named): one who runs it (its
+ * coordinator, or who takes part through its owning unit). Whether every unit of a meeting
+ * may see the case tells which units have a basis, which others in the case may not know
+ * (confidential participation, DESIGN.md §4.3); those who run it know them all.
+ */
+export function mayNameOnAgenda(actor: PolicyActor, facts: CaseFacts): RuleVerdict {
+  if (actor.municipalityId !== facts.municipalityId) return { allow: false, reason: "not_party" };
+  return runsCase(actor, facts) ? { allow: true } : { allow: false, reason: "not_coordinator" };
 }
 
 /** The basis on which one of the actor's units sees a named case's item (the first in order), or null. */

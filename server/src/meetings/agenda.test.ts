@@ -59,9 +59,12 @@ describe("consent gates a named case on the agenda", () => {
     ({ agendaItemId: topicId } = await c.nav.mutationOk<{ agendaItemId: string }>("agenda.add", { meetingId: w.meetingId, item: { kind: "topic", title: "Nytt lavterskeltilbud", description: "" } }));
   });
 
-  test("one who cannot see the case cannot name it, whatever the consent", async () => {
+  test("one who cannot see the case cannot name it, whatever the consent; one who sees it but does not run it may not either", async () => {
     // SLT is invited by name, but takes no part in the case.
     expect(appCode(await c.slt.mutation("agenda.add", { meetingId: w.meetingId, item: { kind: "case", caseId: w.full.caseId } }))).toBe("NOT_FOUND");
+    // NAV takes part in the case: asking would tell it which units have a basis (Barneverntjenesten's is confidential).
+    expect(appCode(await c.nav.mutation("agenda.add", { meetingId: w.meetingId, item: { kind: "case", caseId: w.full.caseId } }))).toBe("NOT_COORDINATOR");
+    expect(appCode(await c.nav.query("agenda.eligibility", { meetingId: w.meetingId, caseId: w.partial.caseId }))).toBe("NOT_COORDINATOR");
   });
 });
 

@@ -4,6 +4,7 @@ import {
   agendaUnitsLacking,
   decideAgendaItem,
   decideMeeting,
+  mayNameOnAgenda,
   type AgendaItemResource,
   type AgendaItemSubject,
   type Basis,
@@ -16,7 +17,7 @@ import {
 import type { Selectable } from "kysely";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
-import { authorizeCase, policyActor, recordAccess, type AccessRequest } from "../cases/access.ts";
+import { authorizeCase, policyActor, recordAccess, ruleRefusal, type AccessRequest } from "../cases/access.ts";
 import { loadCaseFacts } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import type { AgendaItemsTable } from "../db/schema.ts";
@@ -235,9 +236,16 @@ export async function agendaEligibility({ db, actor, meetingId, caseId }: AsActo
   const access = await meetingAccess({ db, actor, meetingId, action: "read" });
   const req = namedCaseRequest("agenda.eligibility");
   const { facts, basis } = await authorizeCase(db, actor, caseId, req);
+  requireRunsCase(actor, facts);
   await recordAccess(db, actor, caseId, { ...req, resourceId: meetingId, resourceType: "meeting" }, basis);
   const lacking = await lackingUnits(db, facts, access.resource);
   return { allowed: lacking.length === 0, lackingUnits: lacking };
+}
+
+/** Only one who runs the case names it on an agenda (mayNameOnAgenda): NOT_COORDINATOR otherwise. */
+function requireRunsCase(actor: AsActor["actor"], facts: CaseFacts) {
+  const verdict = mayNameOnAgenda(policyActor(actor), facts);
+  if (!verdict.allow) throw ruleRefusal(verdict.reason);
 }
 
 /** Refuses (and audits the refusal) unless every unit of the meeting may see the case. */
@@ -284,6 +292,7 @@ export async function addAgendaItem({
     case "case": {
       const req = namedCaseRequest("agenda.add_case");
       const { facts, basis } = await authorizeCase(db, actor, item.caseId, req);
+      requireRunsCase(actor, facts);
       await requireConsentOfEveryUnit({ db, actor, facts, meeting: access.resource, auditAction: req.auditAction });
       values = { ...base, kind: "case", case_id: item.caseId };
       audited = { caseId: item.caseId, req, basis };
@@ -462,6 +471,7 @@ export async function promoteAgendaItem({ db, bus, actor, agendaItemId, caseId }
   if (row.linked_case_id && (row.linked_case_id !== caseId || !decideAgendaItem(policyActor(actor), resource, "followCaseLink").allow)) throw new AppError("FORBIDDEN");
   const req = namedCaseRequest("agenda.promote");
   const { facts, basis } = await authorizeCase(db, actor, caseId, req);
+  requireRunsCase(actor, facts);
   await requireConsentOfEveryUnit({ db, actor, facts, meeting: access.resource, auditAction: req.auditAction });
   await db
     .updateTable("agenda_items")
