@@ -24,6 +24,7 @@ const appCode = (r: { ok: boolean; error?: { data: { appCode: string | null } } 
 let namedId: string;
 let anonymousId: string;
 let topicId: string;
+let nextMeetingId: string;
 
 describe("consent gates a named case on the agenda", () => {
   test("a case whose consent does not cover Barneverntjenesten for purpose meeting cannot be named: eligibility names the unit, add refuses", async () => {
@@ -151,6 +152,7 @@ describe("order, promotion and carry-over", () => {
     await c.koordinator.mutationOk("agenda.update", { agendaItemId: topicId, status: "done" });
     const carried = await c.koordinator.mutationOk<{ meetingId: string; carried: number }>("agenda.carryOver", { meetingId: w.meetingId });
     expect(carried.carried).toBe(2);
+    nextMeetingId = carried.meetingId;
     const next = await app.db.selectFrom("meetings").select(["recurrence_id", "series_id"]).where("id", "=", carried.meetingId).executeTakeFirstOrThrow();
     // Biweekly from Thursday 5 March 2026.
     expect(next).toEqual({ series_id: w.seriesId, recurrence_id: "2026-03-19T09:00:00" });
@@ -162,7 +164,7 @@ describe("order, promotion and carry-over", () => {
     ]);
     const here = await list(c.koordinator);
     expect(Object.fromEntries(here.map((i) => [i.id, i.status]))).toMatchObject({ [namedId]: "carried", [anonymousId]: "carried", [topicId]: "done" });
-    // The SLT coordinator is told only of what they see carried.
+    // Carried once: a second carry-over finds nothing open.
     const again = await c.koordinator.mutationOk<{ carried: number }>("agenda.carryOver", { meetingId: w.meetingId });
     expect(again.carried).toBe(0);
     expect((await list(c.slt, carried.meetingId)).map((i) => i.kind)).toEqual(["general", "anonymous"]);
@@ -193,5 +195,17 @@ describe("minutes state", () => {
     expect(versions.versions[0]!.items.map((i) => i.agendaItemId)).toContain(namedId);
     const slt = await c.slt.queryOk<{ versions: { items: { agendaItemId: string }[] }[] }>("agenda.minutesVersions", { meetingId: w.meetingId });
     expect(slt.versions[0]!.items.map((i) => i.agendaItemId)).not.toContain(namedId);
+  });
+});
+
+describe("a consent withdrawn", () => {
+  test("hides the named item from the units that lost it, and it is not carried on (it stays open, to be discussed anonymously)", async () => {
+    await c.koordinator.mutationOk("consents.withdraw", { consentId: w.full.consentId, reason: "Foreldrene trakk samtykket" });
+    expect((await list(c.nav, nextMeetingId)).map((i) => i.kind)).toEqual(["general", "anonymous"]);
+    const carried = await c.koordinator.mutationOk<{ meetingId: string; carried: number }>("agenda.carryOver", { meetingId: nextMeetingId });
+    expect(carried.carried).toBe(1);
+    expect((await list(c.koordinator, carried.meetingId)).map((i) => i.kind)).toEqual(["general", "anonymous"]);
+    const here = await list(c.koordinator, nextMeetingId);
+    expect(here.find((i) => i.kind === "case")!.status).toBe("open");
   });
 });
