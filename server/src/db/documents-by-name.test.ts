@@ -20,7 +20,7 @@ const encode = (update: Uint8Array) => Buffer.from(update).toString("base64");
 
 beforeAll(async () => {
   testDb = await createTestDb(undefined, { upTo: "0012_plan_pending_editors" });
-  await seedDemo(testDb.db);
+  await seedDemo(testDb.db, { meetings: false });
   actor = await demoActor(testDb.db);
 });
 afterAll(() => testDb?.close());

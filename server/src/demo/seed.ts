@@ -38,7 +38,8 @@ export const demoUsers: { email: string; displayName: string; unit: string; role
  * runs in one transaction, and does nothing once any municipality exists.
  * Returns whether it seeded.
  */
-export async function seedDemo(db: Db): Promise<boolean> {
+/** `meetings: false` seeds a database migrated only as far as before the meetings (migration tests). */
+export async function seedDemo(db: Db, options: { meetings?: boolean } = {}): Promise<boolean> {
   if (await db.selectFrom("municipalities").select("id").executeTakeFirst()) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (trx) => {
@@ -73,7 +74,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
         .executeTakeFirstOrThrow();
       await trx.insertInto("memberships").values({ user_id: user.id, unit_id: unitId.get(u.unit)!, role: u.role }).execute();
     }
-    await seedDemoMeetings(trx, municipality.id);
+    if (options.meetings !== false) await seedDemoMeetings(trx, municipality.id);
     return true;
   });
 }

@@ -291,7 +291,7 @@ describe.runIf(process.env.DATABASE_URL && redisUrl)("a user whose access ends l
     const { unitId, staff } = await healthUnit();
     const nurse = staff[0]!.http;
     const s = await scene(unitId, nurse);
-    for (const name of [`plan:${s.caseId.toUpperCase()}`, `PLAN:${s.caseId}`, `minutes:${s.caseId}`]) {
+    for (const name of [`plan:${s.caseId.toUpperCase()}`, `PLAN:${s.caseId}`, `slt-plan:${s.caseId}`]) {
       for (const cookie of [nurse.cookie, null]) {
         // Without a cookie the refusal would say "unauthenticated" had authentication run first.
         const other = connectPlan(nodeB.url, cookie, s.caseId, { name });

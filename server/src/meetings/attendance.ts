@@ -1,9 +1,7 @@
 import type { AsActor } from "../auth/actor.ts";
 import type { EventBus } from "../events/bus.ts";
-import { AppError } from "../errors.ts";
 import { authorizeMeeting, recordMeetingAccess } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
-import { mayRecordAttendance } from "./occurrences.ts";
 import { FieldError } from "./series.ts";
 
 export type AttendanceStatus = "present" | "absent" | "excused";
@@ -16,8 +14,7 @@ export type AttendanceEntry = ({ userId: string } | { externalParticipantId: str
  * same person replaces the earlier one.
  */
 export async function setAttendance({ db, bus, actor, meetingId, entries }: AsActor & { bus: EventBus; meetingId: string; entries: AttendanceEntry[] }): Promise<{ meetingId: string }> {
-  const { meeting, series } = await authorizeMeeting({ db, actor, meetingId, action: "read" });
-  if (!mayRecordAttendance(actor, series)) throw new AppError("FORBIDDEN", "only the chair, the minute-taker or the organiser unit records attendance");
+  const { meeting, series } = await authorizeMeeting({ db, actor, meetingId, action: "recordAttendance" });
   const people = new Set(await seriesAudience({ db, seriesId: series.id }));
   const externals = new Set(
     (await db.selectFrom("meeting_external_participants").select("id").where("series_id", "=", series.id).where("removed_at", "is", null).execute()).map((e) => e.id),

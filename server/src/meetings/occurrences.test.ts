@@ -113,10 +113,10 @@ describe("open and get", () => {
     });
     expect(got.series).toMatchObject({ id: seriesId, kind: "flyt_mote", kindName: null, title: "Flyt-møte test", chairUserId: users.nav, minuteTakerUserId: users.helsesykepleier });
     expect(got.participants.externals.map((e) => e.name)).toEqual(["Mor"]);
-    // The chair (NAV, the organiser unit) may do everything; the minute-taker records attendance only; a participant reads.
-    expect(got.abilities).toEqual({ edit: true, recordAttendance: true, approveMinutes: true, writeAgenda: true });
-    expect((await health.queryOk<MeetingView>("meetings.get", { meetingId })).abilities).toEqual({ edit: false, recordAttendance: true, approveMinutes: false, writeAgenda: false });
-    expect((await school.queryOk<MeetingView>("meetings.get", { meetingId })).abilities).toEqual({ edit: false, recordAttendance: false, approveMinutes: false, writeAgenda: false });
+    // The chair (NAV, the organiser unit) may do everything; the minute-taker records attendance and submits the minutes; every party puts items on the agenda.
+    expect(got.abilities).toEqual({ edit: true, recordAttendance: true, approveMinutes: true, submitMinutes: true, writeAgenda: true });
+    expect((await health.queryOk<MeetingView>("meetings.get", { meetingId })).abilities).toEqual({ edit: false, recordAttendance: true, approveMinutes: false, submitMinutes: true, writeAgenda: true });
+    expect((await school.queryOk<MeetingView>("meetings.get", { meetingId })).abilities).toEqual({ edit: false, recordAttendance: false, approveMinutes: false, submitMinutes: false, writeAgenda: true });
     for (const outsider of [barnevern, stranger]) {
       const res = await outsider.query("meetings.get", { meetingId });
       expect(res.ok || res.error.data.appCode).toBe("NOT_FOUND");

@@ -1,4 +1,4 @@
-import { decideMeeting } from "@laget/policy";
+import { decideMeeting, type ResourceActions } from "@laget/policy";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { policyActor } from "../cases/access.ts";
@@ -235,7 +235,9 @@ export async function getMeeting({ db, actor, meetingId }: AsActor & { meetingId
   ]);
   const { start, end } = occurrenceTimes(series, meeting);
   const subject = policyActor(actor);
-  const edit = decideMeeting(subject, resource, "edit").allow;
+  const state = { ...resource, minutesState: meeting.minutes_state as "draft" | "review" | "approved" };
+  const may = (action: ResourceActions["meeting"]) => decideMeeting(subject, state, action).allow;
+  const edit = may("edit");
   const cancelled = meeting.status === "cancelled" || (series.cancelled_at !== null && start >= series.cancelled_at);
   return {
     meeting: {
@@ -264,14 +266,11 @@ export async function getMeeting({ db, actor, meetingId }: AsActor & { meetingId
     attendance: attendance.map((a) => ({ userId: a.user_id, externalParticipantId: a.external_participant_id, status: a.status as "present" | "absent" | "excused" })),
     abilities: {
       edit,
-      recordAttendance: mayRecordAttendance(actor, series),
-      approveMinutes: actor.id === series.chair_user_id,
-      writeAgenda: edit,
+      recordAttendance: may("recordAttendance"),
+      approveMinutes: may("approveMinutes"),
+      submitMinutes: may("submitMinutes"),
+      writeAgenda: may("writeAgenda"),
     },
   };
 }
 
-/** The chair, the minute-taker and the organiser unit's members record who came. */
-export function mayRecordAttendance(actor: AsActor["actor"], series: Pick<Series, "chair_user_id" | "minute_taker_user_id" | "organiser_unit_id">): boolean {
-  return actor.id === series.chair_user_id || actor.id === series.minute_taker_user_id || actor.memberships.some((m) => m.unitId === series.organiser_unit_id);
-}

@@ -7,6 +7,7 @@ import { consentTerms, createChildCase, unitIdsByName } from "../testing/case-fi
 import { createMunicipality } from "../testing/fixtures.ts";
 import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { agendaWorld } from "../meetings/testing.ts";
 import { appRouter } from "./router.ts";
 
 /**
@@ -48,7 +49,9 @@ type Targets = Record<
   | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
   | "threadId" | "messageId" | "messageToDelete" | "groupId"
   | "unitId" | "userId" | "membershipId"
-  | "seriesId" | "seriesToCancel" | "meetingId",
+  | "seriesId" | "seriesToCancel" | "meetingId"
+  | "agendaMeetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
+  | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`,
   string
 >;
 
@@ -93,6 +96,9 @@ const secrets = {
   // A meeting series of NAV with the school and the health station: its title and its external participant.
   meetingTitle: { text: `MØTE-${tag}`, seenBy: ["nav", "koordinator", "leader", "helsesykepleier"] },
   meetingExternal: { text: `Mor Matrise ${tag}`, seenBy: ["nav", "koordinator", "leader", "helsesykepleier"] },
+  // The meeting's named case (consent for every unit of the meeting; the school, organiser, owns it) and the case only discussed anonymously.
+  agendaCase: { text: `Emma Samtykke ${tag}`, seenBy: ["koordinator", "leader", "helsesykepleier", "nav", "barnevern"] },
+  agendaAnonymousCase: { text: `Ola Delvis ${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
 } satisfies Record<string, { text: string; seenBy: Role[] }>;
 
 const SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const satisfies Partial<Record<Role, Outcome>>;
@@ -122,6 +128,15 @@ const matrixSeries = (organiserUnitId: string) => ({
   recurrence: { freq: "weekly", interval: 1, end: { kind: "never" } },
   holidayPolicy: "none",
 });
+/** The meeting's people: the organiser unit (the school: leader, koordinator), the participating units, the SLT coordinator invited by name. */
+const MEETING_PARTIES = { leader: "ok", koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok", slt: "ok" } as const;
+/** Those who run the meeting: the organiser unit, the chair (koordinator) and the minute-taker (helsesykepleier). */
+const AGENDA_RUNNERS = { nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") } as const;
+/** The named item's minutes: the chair and the minute-taker; the SLT coordinator does not see the item at all. */
+const NAMED_ITEM_WRITERS = { koordinator: "ok", helsesykepleier: "ok", leader: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN") } as const;
+/** Who sees the meeting's named case for purpose meeting as a participant of it. */
+const AGENDA_CASE_SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const;
+let agendaOrder: string[] = [];
 
 /** A caseworker role's own unit. */
 const ownUnit = (role: Role): string => {
@@ -379,6 +394,57 @@ const probes: Record<string, Probe> = {
     input: ({ t }) => ({ meetingId: t.meetingId, entries: [{ userId: userIds.nav, status: "present" }] }),
     expect: { nav: "ok", helsesykepleier: "ok", koordinator: err("FORBIDDEN"), leader: err("FORBIDDEN") },
   },
+  // --- Meeting agendas: the meeting's parties; a named case's item only to those whose unit has it for purpose meeting.
+  "agenda.list": {
+    input: ({ t }) => ({ meetingId: t.agendaMeetingId }),
+    expect: MEETING_PARTIES,
+    check: (data: { items: { id: string; linkedCaseId: string | null }[] }, role) => {
+      expect(data.items.some((i) => i.id === t.agendaNamed), "the named item listed").toBe(role !== "slt");
+      if (role !== "koordinator") expect(data.items.map((i) => i.linkedCaseId).filter(Boolean), "an anonymous item's case").toEqual([]);
+    },
+  },
+  // Only one who runs the case asks (the answer tells which units have a basis).
+  "agenda.eligibility": { input: ({ t }) => ({ meetingId: t.agendaMeetingId, caseId: t.agendaCaseId }), expect: { ...AGENDA_CASE_SEERS, helsesykepleier: err("NOT_COORDINATOR"), nav: err("NOT_COORDINATOR"), barnevern: err("NOT_COORDINATOR") } },
+  "agenda.add": { input: ({ t, role }) => ({ meetingId: t.agendaMeetingId, item: { kind: "topic", title: `Tema fra ${role}`, description: "" } }), expect: MEETING_PARTIES },
+  "agenda.update": { input: ({ t }) => ({ agendaItemId: t.agendaTopic, description: "Endret" }), expect: { ...MEETING_PARTIES, ...AGENDA_RUNNERS } },
+  "agenda.remove": { input: ({ t, role }) => ({ agendaItemId: t[`agendaRemove_${role}`] ?? t.agendaRemove_koordinator }), expect: { ...MEETING_PARTIES, ...AGENDA_RUNNERS } },
+  "agenda.reorder": {
+    input: ({ t }) => ({ meetingId: t.agendaMeetingId, orderedIds: agendaOrder }),
+    expect: { ...MEETING_PARTIES, helsesykepleier: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+    before: async () => {
+      const items = (await clients.koordinator.queryOk<{ items: { id: string; kind: string }[] }>("agenda.list", { meetingId: t.agendaMeetingId })).items;
+      agendaOrder = items.filter((i) => i.kind !== "general").map((i) => i.id).reverse();
+    },
+  },
+  "agenda.carryOver": {
+    input: ({ t }) => ({ meetingId: t.agendaMeetingId }),
+    expect: { ...MEETING_PARTIES, helsesykepleier: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  // An editor who runs the case (the organiser unit's leader does not see it: hidden; the minute-taker sees it but does not run it).
+  "agenda.promote": {
+    input: ({ t }) => ({ agendaItemId: t.agendaPromote, caseId: t.agendaCaseId }),
+    expect: { koordinator: "ok", helsesykepleier: err("NOT_COORDINATOR"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  "agenda.addOutcome": { input: ({ t }) => ({ agendaItemId: t.agendaNamed, kind: "information", text: "Orientering" }), expect: NAMED_ITEM_WRITERS },
+  "agenda.removeOutcome": { input: ({ t, role }) => ({ outcomeId: t[`agendaOutcome_${role}`] ?? t.agendaOutcome_koordinator }), expect: NAMED_ITEM_WRITERS },
+  // Through the plan's own judge: those who may write the plan (Barneverntjenesten has no plan category).
+  "agenda.toMeasure": { input: ({ t }) => ({ outcomeId: t.agendaAction }), expect: { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: err("NO_BASIS") } },
+  // The chair sends to review, the minute-taker returns it to draft; the others may not.
+  "agenda.setMinutesState": {
+    input: ({ t, role }) => ({ meetingId: t.agendaMeetingId, to: role === "helsesykepleier" ? "draft" : "review" }),
+    expect: { ...MEETING_PARTIES, leader: err("FORBIDDEN"), nav: err("FORBIDDEN"), barnevern: err("FORBIDDEN"), slt: err("FORBIDDEN") },
+  },
+  "agenda.minutesVersions": { input: ({ t }) => ({ meetingId: t.agendaMeetingId }), expect: MEETING_PARTIES },
+  "agenda.print": {
+    input: ({ t }) => ({ meetingId: t.agendaMeetingId }),
+    expect: MEETING_PARTIES,
+    check: (data: { items: { id: string }[] }, role) => expect(data.items.some((i) => i.id === t.agendaNamed), "the named item printed").toBe(role !== "slt"),
+  },
+  "agenda.ofCase": {
+    input: ({ t }) => ({ caseId: t.agendaCaseId }),
+    expect: AGENDA_CASE_SEERS,
+    check: (data: { meetings: { meetingId: string }[] }) => expect(data.meetings.map((m) => m.meetingId), "the meeting listed").toContain(t.agendaMeetingId),
+  },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -551,6 +617,19 @@ beforeAll(async () => {
   t.seriesId = (await clients.nav.mutationOk<{ seriesId: string }>("meetings.createSeries", matrixSeries(units["NAV Fjellheim"]!))).seriesId;
   t.seriesToCancel = (await clients.nav.mutationOk<{ seriesId: string }>("meetings.createSeries", matrixSeries(units["NAV Fjellheim"]!))).seriesId;
   t.meetingId = (await clients.nav.mutationOk<{ meetingId: string }>("meetings.open", { seriesId: t.seriesId, recurrenceId: "2027-01-14T09:00:00" })).meetingId;
+  // A meeting (meetings/testing.ts): a named case with consent for every unit, the other case anonymously, a topic, items and outcomes to act on.
+  const world = await agendaWorld(server.db, k, ` ${tag}`);
+  t.agendaMeetingId = world.meetingId;
+  t.agendaCaseId = world.full.caseId;
+  const add = async (item: unknown, who: HttpClient = k) => (await who.mutationOk<{ agendaItemId: string }>("agenda.add", { meetingId: t.agendaMeetingId, item })).agendaItemId;
+  t.agendaNamed = await add({ kind: "case", caseId: world.full.caseId });
+  await add({ kind: "anonymous", pseudonym: "Gutt, 14 år", description: "", linkedCaseId: world.partial.caseId });
+  t.agendaTopic = await add({ kind: "topic", title: "Matrisetema", description: "" });
+  for (const role of ["leader", "koordinator", "helsesykepleier"] as const) t[`agendaRemove_${role}`] = await add({ kind: "topic", title: `Fjernes av ${role}`, description: "" });
+  t.agendaPromote = await add({ kind: "anonymous", pseudonym: "Jente, 9 år", description: "" });
+  const outcome = async (kind: string) => (await k.mutationOk<{ outcomeId: string }>("agenda.addOutcome", { agendaItemId: t.agendaNamed, kind, text: `Tiltak ${kind}`, responsibleUserId: userIds.nav })).outcomeId;
+  t.agendaAction = await outcome("action");
+  for (const role of ["koordinator", "helsesykepleier"] as const) t[`agendaOutcome_${role}`] = await outcome("decision");
 }, 120_000);
 afterAll(() => server?.stop());
 
