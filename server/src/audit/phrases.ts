@@ -64,6 +64,10 @@ export const auditPhrasesNb: Record<string, string> = {
   "plan.revisions": "Så tidligere versjoner av tiltaksplanen",
   "plan.restore": "Gjenopprettet en tidligere versjon av tiltaksplanen",
   "plan.my_measures": "Så tiltakene sine i «Mine tiltak»",
+  "calendar.token.create": "Laget en kalenderadresse",
+  "calendar.token.revoke": "Trakk tilbake en kalenderadresse",
+  "calendar.feed.read": "Kalenderen hentet møtene",
+  "meeting.ics_download": "Lastet ned et møte til kalenderen",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

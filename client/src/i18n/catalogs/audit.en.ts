@@ -99,6 +99,10 @@ export const auditEn: Widen<typeof auditNb> = {
     plan_restore: "Restored an earlier version of the plan",
     plan_transact: "Changed the plan from another part of Laget (a meeting decision, for example)",
     plan_my_measures: "Saw their measures in “My measures”",
+    calendar_token_create: "Created a calendar address",
+    calendar_token_revoke: "Revoked a calendar address",
+    calendar_feed_read: "Their calendar fetched the meetings",
+    meeting_ics_download: "Downloaded a meeting to their calendar",
     denied: "Refused attempt: {action}",
   },
 };

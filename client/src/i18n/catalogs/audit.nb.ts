@@ -96,6 +96,10 @@ export const auditNb = {
     plan_restore: "Gjenopprettet en tidligere versjon av tiltaksplanen",
     plan_transact: "Endret tiltaksplanen fra en annen del av Laget (for eksempel et møtevedtak)",
     plan_my_measures: "Så tiltakene sine i «Mine tiltak»",
+    calendar_token_create: "Laget en kalenderadresse",
+    calendar_token_revoke: "Trakk tilbake en kalenderadresse",
+    calendar_feed_read: "Kalenderen hentet møtene",
+    meeting_ics_download: "Lastet ned et møte til kalenderen",
     denied: "Avvist forsøk: {action}",
   },
 } as const;
