@@ -33,7 +33,7 @@ let koordinatorId: string;
 let coordinator: HttpClient;
 let nav: HttpClient;
 let outsider: HttpClient;
-const series: Record<string, string> = {};
+const series = {} as Record<"drop" | "move" | "before" | "after" | "single" | "hidden" | "cancelled", string>;
 let movedMeetingId: string;
 
 async function clientFor(userId: string): Promise<HttpClient> {

@@ -47,7 +47,8 @@ type Targets = Record<
   | "consentActive" | "consentToRequest" | "consentToActivate" | "consentToRefuse" | "consentToWithdraw" | "consentToInvalidate" | "consentToDelete"
   | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
   | "threadId" | "messageId" | "messageToDelete" | "groupId"
-  | "unitId" | "userId" | "membershipId",
+  | "unitId" | "userId" | "membershipId"
+  | "calendarTokenId",
   string
 >;
 
@@ -332,6 +333,21 @@ const probes: Record<string, Probe> = {
   },
   "messages.edit": { input: ({ t }) => ({ messageId: t.messageId, body: `${secrets.thread.text} (endret)` }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
   "messages.delete": { input: ({ t }) => ({ messageId: t.messageToDelete }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
+
+  // --- Calendar feed tokens: one's own; another's token is NOT_FOUND, exactly like a made-up id.
+  "calendar.tokens": {
+    others: EVERYONE,
+    check: (data: { tokens: { id: string }[] }, role) => {
+      expect(data.tokens.some((tk) => tk.id === t.calendarTokenId), "the coordinator's token listed").toBe(role === "koordinator");
+      expect(JSON.stringify(data), "a token's secret is never listed").not.toMatch(/"token"/);
+    },
+  },
+  "calendar.createToken": {
+    input: () => ({ name: "Matrisekalender" }),
+    others: EVERYONE,
+    check: (data: { token: string; url: string }) => expect(data.url).toBe(`/api/calendar/feed/${data.token}.ics`),
+  },
+  "calendar.revokeToken": { input: ({ t }) => ({ tokenId: t.calendarTokenId }), expect: { koordinator: "ok" } },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -492,6 +508,9 @@ beforeAll(async () => {
   t.spareCaseId = spare.caseId;
   const spareConsent = await k.mutationOk<{ consentId: string }>("consents.create", { caseId: spare.caseId, ...consentTerms(spare.subjectId, [units["NAV Fjellheim"]!]) });
   await k.mutationOk("consents.activate", { consentId: spareConsent.consentId });
+
+  // A calendar feed token of the coordinator's.
+  t.calendarTokenId = (await k.mutationOk<{ id: string }>("calendar.createToken", { name: "Matrise" })).id;
 
   // The admin's targets: a unit and a user in it.
   const admin = clients.admin;
