@@ -7,7 +7,7 @@ import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
 import { createUser, sessionCookie, userIdByEmail } from "../testing/factories.ts";
 import { HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import { parseExdates, specOf } from "./feed.ts";
+import { feedRrule, parseExdates, specOf } from "./feed.ts";
 
 /**
  * The calendar feed end to end over HTTP: tokens (shown once, hashed, revocable), the feed
@@ -392,4 +392,11 @@ describe("a single meeting as .ics", () => {
 test("exdates are read from jsonb as they are stored", () => {
   expect(parseExdates(["2026-01-01T09:00:00", 3, null])).toEqual(["2026-01-01T09:00:00"]);
   expect(parseExdates(null)).toEqual([]);
+});
+
+test("UNTIL goes to the feed in UTC whatever form it is stored in (RFC 5545 with a zoned DTSTART)", () => {
+  expect(feedRrule("FREQ=WEEKLY;BYDAY=TH;UNTIL=20260630T215959Z", TZ)).toBe("FREQ=WEEKLY;BYDAY=TH;UNTIL=20260630T215959Z");
+  // Local summer time (CEST, +02:00) and winter time (CET, +01:00); a date means the end of that local day.
+  expect(feedRrule("FREQ=WEEKLY;UNTIL=20260630T235959;BYDAY=TH", TZ)).toBe("FREQ=WEEKLY;UNTIL=20260630T215959Z;BYDAY=TH");
+  expect(feedRrule("FREQ=DAILY;UNTIL=20261231", TZ)).toBe("FREQ=DAILY;UNTIL=20261231T225959Z");
 });

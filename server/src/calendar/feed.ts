@@ -26,8 +26,13 @@ import { CALENDAR_NAME, summaryOfKind } from "./labels.ts";
  * may name a child), no attendees, no description, no unit names, CLASS:PRIVATE.
  */
 
-/** How far ahead holidays are written out for a series without an end (a feed is re-read daily). */
-export const HOLIDAY_HORIZON_DAYS = 3 * 366;
+/**
+ * How far ahead holidays and moves are written out (EXDATE, RECURRENCE-ID) for a series
+ * without an end. Clients re-read a feed at least daily, so the horizon moves with time;
+ * beyond it a holiday occurrence shows as planned until then. Expanding costs about 1 ms
+ * per series-year (rrule-temporal), which bounds it.
+ */
+export const HOLIDAY_HORIZON_DAYS = 2 * 366;
 const EXPANSION_LIMIT = 5_000;
 
 export function parseExdates(value: unknown): string[] {
