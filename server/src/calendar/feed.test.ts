@@ -366,6 +366,10 @@ describe("the feed", () => {
     expect(after.status).toBe(200);
     expect(uidsIn(after.text)).not.toContain(`${series.drop}@laget`);
     expect(uidsIn(await feedOf(nav))).toContain(`${series.drop}@laget`);
+
+    // A deactivated user's addresses stop answering at all.
+    await db.updateTable("users").set({ deactivated_at: new Date() }).where("id", "=", userId).execute();
+    expect((await fetchFeed(url)).status).toBe(404);
   });
 });
 
