@@ -177,6 +177,11 @@ beforeAll(async () => {
   const { before, after } = splitSeries({ spec: tuesday, recurrenceId: "2026-06-30T10:00:00" });
   series.before = await insertSeries({ kind: "slt_koordineringsgruppe", organiser: "Fjellheim skole", dtstartLocal: before.dtstartLocal, rrule: before.rrule });
   series.after = await insertSeries({ kind: "slt_koordineringsgruppe", organiser: "Fjellheim skole", dtstartLocal: after.dtstartLocal, rrule: after.rrule, place: "SLT-kontoret" });
+  // Without a holiday policy: moved across the DST change, moved in place only, cancelled, and a row that changes nothing.
+  await insertMeeting(series.after, { recurrenceId: "2026-10-20T10:00:00", movedToLocal: "2026-10-26T08:15:00", sequence: 1 });
+  await insertMeeting(series.after, { recurrenceId: "2026-11-03T10:00:00", place: "Biblioteket", sequence: 1 });
+  await insertMeeting(series.after, { recurrenceId: "2027-01-05T10:00:00", status: "cancelled", sequence: 1 });
+  await insertMeeting(series.after, { recurrenceId: "2027-01-12T10:00:00", status: "held" });
 
   // A municipality's own kind, and a single meeting.
   series.single = await insertSeries({ kind: "barnevern_samrad", title: "Barnevernets samråd", organiser: "Fjellheim skole", dtstartLocal: "2026-09-10T14:00:00", rrule: null });
@@ -349,6 +354,9 @@ describe("the feed", () => {
     expect(has(move, "2026-05-15T09:00:00")).toBe(true); // Ascension Day → Friday
     expect(shown.get(`${series.before}@laget`)!.at(-1)).toMatch(/^2026-06-23T10:00:00/);
     expect(shown.get(`${series.after}@laget`)![0]).toMatch(/^2026-06-30T10:00:00/);
+    const after = shown.get(`${series.after}@laget`)!;
+    expect(has(after, "2026-10-26T08:15:00") && !has(after, "2026-10-20") && !has(after, "2027-01-05") && has(after, "2027-01-12T10:00:00")).toBe(true);
+    expect(ics).toContain("LOCATION:Biblioteket");
   });
 
   test("holds only the user's own series: another user's never, and a user taken out of a participating unit loses it", async () => {
