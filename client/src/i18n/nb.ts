@@ -9,6 +9,7 @@ import { reviewNb } from "./catalogs/review.nb.ts";
 import { notificationsNb } from "./catalogs/notifications.nb.ts";
 import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
+import { meetingsNb } from "./catalogs/meetings.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -27,4 +28,5 @@ export const nb = {
   ...notificationsNb,
   ...messagingNb,
   ...plansNb,
+  ...meetingsNb,
 } as const;
