@@ -22,6 +22,7 @@ import { createDocumentKinds } from "./collab/kinds.ts";
 import { createLiveDocuments, type LiveDocuments } from "./collab/live-documents.ts";
 import { planKind } from "./plans/kind.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
+import { scheduleReminders } from "./meetings/reminders.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
 const SHUTDOWN_GRACE_MS = 7_000;
@@ -71,6 +72,8 @@ export async function startServer(options: {
   const stopJobs = scheduleConsentJobs(db, bus, log);
   const stopPlanJobs = schedulePlanJobs({ db, bus, log });
   const stopRetention = scheduleEventRetention(db, log);
+  // Every node scans for meeting reminders; the reminders table makes each go out once.
+  const stopReminders = scheduleReminders({ db, bus, log });
   // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
   let origin = config.publicOrigin ?? "";
   const publicOrigin = () => origin;
@@ -121,6 +124,7 @@ export async function startServer(options: {
       lapses.close();
       stopPlanJobs();
       stopRetention();
+      await stopReminders();
       await bus.close();
       if (ownsDb) await db.destroy();
     })());

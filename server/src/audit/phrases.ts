@@ -64,6 +64,16 @@ export const auditPhrasesNb: Record<string, string> = {
   "plan.revisions": "Så tidligere versjoner av tiltaksplanen",
   "plan.restore": "Gjenopprettet en tidligere versjon av tiltaksplanen",
   "plan.my_measures": "Så tiltakene sine i «Mine tiltak»",
+  "meeting_series.create": "Opprettet en møteserie",
+  "meeting_series.read": "Åpnet en møteserie",
+  "meeting_series.update": "Endret en møteserie",
+  "meeting_series.split": "Endret et møte og de neste i serien",
+  "meeting_series.cancel": "Avlyste en møteserie",
+  "meeting.list": "Så møtene sine i kalenderen",
+  "meeting.open": "Åpnet et møte",
+  "meeting.read": "Åpnet et møte",
+  "meeting.update": "Flyttet, endret eller avlyste ett møte",
+  "meeting.attendance": "Registrerte oppmøte på et møte",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

@@ -3,6 +3,7 @@ import { hashPassword } from "../auth/passwords.ts";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { seedStatutes } from "../disclosures/disclosures.ts";
+import { seedDemoMeetings } from "./meetings.ts";
 
 export const DEMO_MUNICIPALITY = "Demo kommune";
 /** One password for every demo user; printed at start and listed in the README. */
@@ -72,6 +73,7 @@ export async function seedDemo(db: Db): Promise<boolean> {
         .executeTakeFirstOrThrow();
       await trx.insertInto("memberships").values({ user_id: user.id, unit_id: unitId.get(u.unit)!, role: u.role }).execute();
     }
+    await seedDemoMeetings(trx, municipality.id);
     return true;
   });
 }

@@ -24,6 +24,12 @@ export const notificationKinds = [
   "measure_evaluation",
   "measure_overdue",
   "mention",
+  /** A meeting the user takes part in starts within 24 hours. */
+  "meeting_soon",
+  /** A meeting the user organises is 3 days away with nothing on its agenda. */
+  "meeting_agenda_empty",
+  /** An action from a meeting the user is responsible for has its deadline today. */
+  "meeting_action_due",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -4,6 +4,7 @@ import { casesRouter } from "../cases/router.ts";
 import { consentsRouter } from "../consent/router.ts";
 import { disclosuresRouter } from "../disclosures/router.ts";
 import { conversationsRouter, messagesRouter } from "../messaging/router.ts";
+import { meetingsRouter } from "../meetings/router.ts";
 import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
@@ -21,6 +22,7 @@ export const appRouter = router({
   plans: plansRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  meetings: meetingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

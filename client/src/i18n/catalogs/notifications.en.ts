@@ -22,6 +22,9 @@ export const notificationsEn: Widen<typeof notificationsNb> = {
     measure_evaluation: "A measure you are responsible for is due for evaluation now.",
     measure_overdue: "A measure in a case you coordinate is past its deadline.",
     mention: "Someone mentioned you in a conversation.",
+    meeting_soon: "You have a meeting within 24 hours.",
+    meeting_agenda_empty: "A meeting you organise in three days has nothing on its agenda yet.",
+    meeting_action_due: "An action from a meeting that you are responsible for is due today.",
     openConversation: "Open the conversation",
   },
 };

@@ -19,6 +19,9 @@ export const notificationsNb = {
     measure_evaluation: "Et tiltak du har ansvar for, skal evalueres nå.",
     measure_overdue: "Et tiltak i en sak du er stafettholder for, har passert fristen.",
     mention: "Noen nevnte deg i en samtale.",
+    meeting_soon: "Du har et møte innen et døgn.",
+    meeting_agenda_empty: "Et møte du arrangerer om tre dager, har ingenting på sakslisten ennå.",
+    meeting_action_due: "En oppgave fra et møte som du har ansvar for, har frist i dag.",
     openConversation: "Åpne samtalen",
   },
 } as const;
