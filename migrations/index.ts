@@ -14,6 +14,7 @@ import * as planPendingEditors from "./0012_plan_pending_editors.ts";
 import * as documentsByName from "./0013_documents_by_name.ts";
 import * as userEventsResources from "./0014_user_events_resources.ts";
 import * as meetings from "./0015_meetings.ts";
+import * as minutesCorrection from "./0016_minutes_correction.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013_documents_by_name": documentsByName,
   "0014_user_events_resources": userEventsResources,
   "0015_meetings": meetings,
+  "0016_minutes_correction": minutesCorrection,
 };

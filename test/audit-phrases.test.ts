@@ -23,7 +23,7 @@ test("every action the server audits on a case has a phrase", async () => {
   for (const file of files) {
     const source = await readFile(join(root, file), "utf8");
     // Every dotted action name written as a literal: auditAction fields, action fields, coordinator checks.
-    for (const m of source.matchAll(/"((?:case|note|consent|plan|message|disclosure|audit|conversation)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) audited.add(m[1]!);
+    for (const m of source.matchAll(/"((?:case|note|consent|plan|message|disclosure|audit|conversation|agenda|minutes)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) audited.add(m[1]!);
     // `${scope}.watch` in case-watch.ts: both scopes.
     if (source.includes("auditAction: `${scope}.watch`")) ["case.watch", "plan.watch"].forEach((a) => audited.add(a));
   }

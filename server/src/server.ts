@@ -21,6 +21,7 @@ import { scheduleEventRetention } from "./events/retention.ts";
 import { createDocumentKinds } from "./collab/kinds.ts";
 import { createLiveDocuments, type LiveDocuments } from "./collab/live-documents.ts";
 import { planKind } from "./plans/kind.ts";
+import { minutesKind } from "./meetings/minutes-kind.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 import { scheduleReminders } from "./meetings/reminders.ts";
 
@@ -79,7 +80,7 @@ export async function startServer(options: {
   const publicOrigin = () => origin;
   // Bases that end in time close live access at that moment, on each node for its own connections.
   const lapses = createLapseTimer({ db, bus, log });
-  const liveDocuments = createLiveDocuments({ db, bus, log, kinds: createDocumentKinds([planKind]), publicOrigin, redisUrl: config.redisUrl, lapses });
+  const liveDocuments = createLiveDocuments({ db, bus, log, kinds: createDocumentKinds([planKind, minutesKind]), publicOrigin, redisUrl: config.redisUrl, lapses });
 
   const realtime = createRealtimeHub();
   // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.

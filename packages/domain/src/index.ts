@@ -6,3 +6,4 @@ export * from "./messaging.ts";
 export * from "./access-log.ts";
 export * from "./text.ts";
 export * from "./plans.ts";
+export * from "./agenda.ts";

@@ -145,6 +145,18 @@ describe("plan document schema", () => {
     expect(readPlan(doc).measures[0]!.status).toBe("completed");
   });
 
+  it("a measure decided in a meeting keeps its source; a malformed source is ignored, and older measures have none", () => {
+    const doc = seeded();
+    const src = { meetingId: "7d1e6a4c-2b1f-4c9e-9a55-0f1e2d3c4b5a", agendaItemId: "8e2f7b5d-3c2a-4d0f-8b66-1a2b3c4d5e6f", outcomeId: "9f3a8c6e-4d3b-4e1a-9c77-2b3c4d5e6f7a" };
+    const decided = addMeasure(doc, { title: "Fra møtet", source: src });
+    const plain = addMeasure(doc, { title: "Fra planen" });
+    (planTypes.measures(doc).get(plain) as Y.Map<unknown>).set("source", { meetingId: "x" });
+    const byId = new Map(readPlan(doc).measures.map((m) => [m.id, m]));
+    expect(byId.get(decided)!.source).toEqual(src);
+    expect(byId.get(plain)!.source).toBeUndefined();
+    expect(() => addMeasure(doc, { title: "y", source: { ...src, outcomeId: "nope" } })).toThrow(/source/);
+  });
+
   it("reads a document whose top-level types were written as other kinds", () => {
     const doc = new Y.Doc();
     doc.getArray("goals").push(["x"]);

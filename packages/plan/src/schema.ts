@@ -59,6 +59,9 @@ export const defaultDomains: readonly Domain[] = [
 
 export type Goal = { id: string; text: string; domainId: string | null; order: number; createdAt: string };
 
+/** Where a measure was decided, when a meeting decided it (DESIGN.md §6): the link back. */
+export type MeasureSource = { meetingId: string; agendaItemId: string; outcomeId: string };
+
 /** Dates are calendar days, "YYYY-MM-DD". */
 export type Measure = {
   id: string;
@@ -75,6 +78,8 @@ export type Measure = {
   evaluationNote: string;
   order: number;
   createdAt: string;
+  /** The meeting that decided it; absent for a measure written in the plan itself (and in older documents). */
+  source?: MeasureSource;
 };
 
 export type Plan = {
@@ -142,6 +147,14 @@ export function isCalendarDay(value: unknown): value is string {
 }
 const day = (v: unknown): string | null => (isCalendarDay(v) ? v : null);
 const uuidOrNull = (v: unknown): string | null => (isUuid(v) ? v.toLowerCase() : null);
+/** A source as written by addMeasure, or nothing: anything else in the field is ignored. */
+function source(v: unknown): MeasureSource | undefined {
+  if (typeof v !== "object" || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  return isUuid(o.meetingId) && isUuid(o.agendaItemId) && isUuid(o.outcomeId)
+    ? { meetingId: o.meetingId.toLowerCase(), agendaItemId: o.agendaItemId.toLowerCase(), outcomeId: o.outcomeId.toLowerCase() }
+    : undefined;
+}
 const status = (v: unknown): MeasureStatus => (measureStatuses.includes(v as MeasureStatus) ? (v as MeasureStatus) : "planned");
 
 function entries(map: Y.Map<unknown>): [string, Y.Map<unknown>][] {
@@ -215,6 +228,7 @@ export function readPlan(doc: Y.Doc): Plan {
       continue;
     }
     const goalId = m.get("goalId");
+    const from = source(m.get("source"));
     measures.push({
       id,
       domainId: domainRef(m.get("domainId")),
@@ -230,6 +244,7 @@ export function readPlan(doc: Y.Doc): Plan {
       evaluationNote: str(m.get("evaluationNote")) ?? "",
       order: num(m.get("order")) ?? 0,
       createdAt: str(m.get("createdAt"), 40) ?? "",
+      ...(from ? { source: from } : {}),
     });
   }
   measures.sort(byOrder);
@@ -376,9 +391,18 @@ export function removeGoal(doc: Y.Doc, id: string): void {
   planTypes.goals(doc).delete(id);
 }
 
-export function addMeasure(doc: Y.Doc, input: MeasureInput): string {
+/**
+ * Adds a measure. `source`: the meeting outcome it comes from (written once, by the server
+ * when a meeting's action becomes a measure; never changed by a patch).
+ */
+export function addMeasure(doc: Y.Doc, input: MeasureInput & { source?: MeasureSource }): string {
   if (input.title === undefined) throw new PlanValidationError("title", "is required");
-  const fields = measureFields(input, doc);
+  const { source: from, ...rest } = input;
+  const fields = measureFields(rest, doc);
+  if (from !== undefined) {
+    if (!isUuid(from.meetingId) || !isUuid(from.agendaItemId) || !isUuid(from.outcomeId)) throw new PlanValidationError("source", "must name a meeting, an item and an outcome by id");
+    fields.source = { meetingId: from.meetingId.toLowerCase(), agendaItemId: from.agendaItemId.toLowerCase(), outcomeId: from.outcomeId.toLowerCase() };
+  }
   const id = newId();
   const measures = planTypes.measures(doc);
   doc.transact(() => {

@@ -272,9 +272,15 @@ export type UnitQuestion = {
  * Never for a volunteer unit, never for purpose `referral`; read only.
  */
 export function unitMaySee(facts: CaseFacts, unitId: string, question: UnitQuestion): boolean {
-  if (facts.volunteerUnitIds.includes(unitId) || question.purpose === "referral") return false;
+  return unitSeeBasis(facts, unitId, question) !== null;
+}
+
+/** The basis on which the unit may see the case as `unitMaySee` asks (what is audited), or null. */
+export function unitSeeBasis(facts: CaseFacts, unitId: string, question: UnitQuestion): Basis | null {
+  if (facts.volunteerUnitIds.includes(unitId) || question.purpose === "referral") return null;
   const resource: CaseResource = { case: facts, category: question.category ?? "identity", dataOwnerUnitId: question.dataOwnerUnitId };
-  return "basis" in unitBasis(unitId, unitRequest(resource, "read", question.purpose, question.at ?? new Date()));
+  const judged = unitBasis(unitId, unitRequest(resource, "read", question.purpose, question.at ?? new Date()));
+  return "basis" in judged ? judged.basis : null;
 }
 
 /**

@@ -3,8 +3,12 @@ import { describe, expect, it } from "vitest";
 import { caseAbilities, mayAnswerHandover, mayCoordinate, mayReadAccessLog } from "./case-rules.ts";
 import { decide, unitMaySee, unitsLacking } from "./decide.ts";
 import {
+  AGENDA_ITEM_CATEGORIES,
   AGENDA_ITEM_CATEGORY,
+  agendaUnitsLacking,
   judge,
+  meetingUnitIds,
+  minutesStates,
   referralStatuses,
   type AgendaItemResource,
   type MeetingResource,
@@ -78,6 +82,7 @@ const meetingArb: fc.Arbitrary<MeetingResource> = fc.record({
   participantUserIds: fc.subarray([...USERS], { maxLength: 2 }),
   chairUserId: fc.option(fc.constantFrom(...USERS), { nil: null }),
   minuteTakerUserId: fc.option(fc.constantFrom(...USERS), { nil: null }),
+  minutesState: fc.option(fc.constantFrom(...minutesStates), { nil: undefined }),
 });
 
 const agendaItemArb: fc.Arbitrary<AgendaItemResource> = fc.record({
@@ -92,7 +97,9 @@ const agendaItemArb: fc.Arbitrary<AgendaItemResource> = fc.record({
       linkedCase: fc.option(caseArb, { nil: null }),
     }),
     fc.constant({ kind: "topic" as const }),
+    fc.constant({ kind: "general" as const }),
   ),
+  createdByUserId: fc.option(fc.constantFrom(...USERS), { nil: undefined }),
 });
 
 const referralArb: fc.Arbitrary<ReferralResource> = caseArb.chain((c) =>
@@ -131,8 +138,8 @@ const resourceArb: fc.Arbitrary<Resource> = fc.oneof(
 );
 
 const actionsOf: { [K in Resource["kind"]]: readonly ResourceActions[K][] } = {
-  meeting: ["read", "edit"],
-  agenda_item: ["read", "writeMinutes", "followCaseLink"],
+  meeting: ["read", "edit", "writeAgenda", "submitMinutes", "approveMinutes"],
+  agenda_item: ["read", "writeMinutes", "edit", "followCaseLink"],
   referral: ["read", "send", "update", "respond"],
   offer: ["read", "edit"],
   slt_plan: ["read", "write", "manage"],
@@ -182,7 +189,7 @@ describe("resources beside the case (properties)", () => {
     );
   });
 
-  it("a named agenda item is visible iff a unit of the actor may see the case for purpose meeting, and the actor is at the meeting", () => {
+  it("a named agenda item is visible iff a unit of the actor may see the case's identity and minutes for purpose meeting, and the actor is at the meeting", () => {
     fc.assert(
       fc.property(actorArb, agendaItemArb, (actor, item) => {
         fc.pre(item.subject.kind === "case");
@@ -190,7 +197,9 @@ describe("resources beside the case (properties)", () => {
         const expected =
           actor.municipalityId === M &&
           oracleParty(actor, item.meeting) &&
-          actor.unitIds.some((u) => unitMaySee(facts, u, { purpose: "meeting", category: AGENDA_ITEM_CATEGORY, at: AT }));
+          actor.unitIds.some(
+            (u) => unitMaySee(facts, u, { purpose: "meeting", category: AGENDA_ITEM_CATEGORY, at: AT }) && unitMaySee(facts, u, { purpose: "meeting", category: "identity", at: AT }),
+          );
         expect(judge(actor, item, "read", AT).allow).toBe(expected);
       }),
       RUNS,
@@ -205,6 +214,77 @@ describe("resources beside the case (properties)", () => {
         expect(judge(actor, item, "read", AT).allow).toBe(party);
         const linked = item.subject.kind === "anonymous" ? item.subject.linkedCase : null;
         expect(judge(actor, item, "followCaseLink", AT).allow).toBe(party && linked !== null && linked.coordinatorUserId === actor.userId);
+      }),
+      RUNS,
+    );
+  });
+
+  it("minutes are written by the chair or minute-taker who may read the item: in draft both, in review the chair, approved (or a series without minutes) nobody", () => {
+    fc.assert(
+      fc.property(actorArb, agendaItemArb, (actor, item) => {
+        const reads = judge(actor, item, "read", AT).allow;
+        const chair = actor.userId === item.meeting.chairUserId;
+        const taker = actor.userId === item.meeting.minuteTakerUserId;
+        const state = item.meeting.minutesState;
+        const expected = reads && ((state === "draft" && (chair || taker)) || (state === "review" && chair));
+        expect(judge(actor, item, "writeMinutes", AT).allow).toBe(expected);
+        if (state === "approved" || state === undefined) expect(judge(actor, item, "writeMinutes", AT).allow).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it("an item is changed only by one who reads it and runs the meeting or put it there, never once approved, and the general section never", () => {
+    fc.assert(
+      fc.property(actorArb, agendaItemArb, (actor, item) => {
+        const m = item.meeting;
+        const runs = actor.unitIds.includes(m.organiserUnitId) || actor.userId === m.chairUserId || actor.userId === m.minuteTakerUserId;
+        const expected =
+          judge(actor, item, "read", AT).allow &&
+          (runs || item.createdByUserId === actor.userId) &&
+          item.subject.kind !== "general" &&
+          (m.minutesState === "draft" || m.minutesState === "review");
+        expect(judge(actor, item, "edit", AT).allow).toBe(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it("the general section is judged like a topic (read, minutes, links)", () => {
+    fc.assert(
+      fc.property(actorArb, agendaItemArb, (actor, item) => {
+        const general: AgendaItemResource = { ...item, subject: { kind: "general" } };
+        const topic: AgendaItemResource = { ...item, subject: { kind: "topic" } };
+        for (const action of ["read", "writeMinutes", "followCaseLink"] as const) expect(judge(actor, general, action, AT)).toEqual(judge(actor, topic, action, AT));
+      }),
+      RUNS,
+    );
+  });
+
+  it("a meeting's agenda is written by its parties until the minutes are approved; only the chair approves, the chair and minute-taker submit", () => {
+    fc.assert(
+      fc.property(actorArb, meetingArb, (actor, meeting) => {
+        const party = actor.municipalityId === M && oracleParty(actor, meeting);
+        expect(judge(actor, meeting, "writeAgenda", AT).allow).toBe(party && meeting.minutesState !== "approved");
+        expect(judge(actor, meeting, "approveMinutes", AT).allow).toBe(party && actor.userId === meeting.chairUserId);
+        expect(judge(actor, meeting, "submitMinutes", AT).allow).toBe(party && [meeting.chairUserId, meeting.minuteTakerUserId].includes(actor.userId));
+      }),
+      RUNS,
+    );
+  });
+
+  it("a case may be named on an agenda iff no unit of the meeting lacks it; then every party in those units reads the item, and a lacking unit's members (alone) do not", () => {
+    fc.assert(
+      fc.property(actorArb, meetingArb, caseArb, (actor, meeting, facts) => {
+        const lacking = agendaUnitsLacking(facts, meeting, AT);
+        const units = meetingUnitIds(meeting);
+        for (const u of lacking) expect(units).toContain(u);
+        const everyone = units.every((u) => AGENDA_ITEM_CATEGORIES.every((category) => unitMaySee(facts, u, { purpose: "meeting", category, at: AT })));
+        expect(lacking.length === 0).toBe(everyone);
+        const item: AgendaItemResource = { kind: "agenda_item", agendaItemId: "i", meeting, subject: { kind: "case", caseId: facts.caseId, case: facts } };
+        const inUnits = actor.unitIds.filter((u) => units.includes(u));
+        if (actor.municipalityId === M && lacking.length === 0 && inUnits.length > 0) expect(judge(actor, item, "read", AT).allow).toBe(true);
+        if (actor.unitIds.length > 0 && actor.unitIds.every((u) => lacking.includes(u))) expect(judge(actor, item, "read", AT).allow).toBe(false);
       }),
       RUNS,
     );

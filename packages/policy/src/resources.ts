@@ -5,8 +5,12 @@
  * judged here: wherever one of these touches a case (a named agenda item), the answer
  * comes from the case's decision (`unitMaySee`), so consent stays the one boundary.
  */
-import { denyMatches, isConsentInForce, provisionCovers, unitMaySee } from "./decide.ts";
-import type { CaseFacts, Category, ConsentSnapshot, PolicyActor } from "./types.ts";
+import { denyMatches, isConsentInForce, provisionCovers, unitSeeBasis, unitsLacking } from "./decide.ts";
+import type { Basis, CaseFacts, Category, ConsentSnapshot, PolicyActor } from "./types.ts";
+
+/** A meeting's minutes (DESIGN.md §6): written in draft, checked in review, then approved and locked. */
+export const minutesStates = ["draft", "review", "approved"] as const;
+export type MinutesState = (typeof minutesStates)[number];
 
 export type MeetingResource = {
   kind: "meeting";
@@ -18,9 +22,17 @@ export type MeetingResource = {
   participantUserIds: readonly string[];
   chairUserId: string | null;
   minuteTakerUserId: string | null;
+  /**
+   * The state of an occurrence's minutes. Absent: the series as a whole, which has no
+   * minutes of its own, so nothing in them can be written (deny by default).
+   */
+  minutesState?: MinutesState;
 };
 
-/** What an agenda item is about (DESIGN.md §6): a named case, an anonymous discussion or a topic. */
+/**
+ * What an agenda item is about (DESIGN.md §6): a named case, an anonymous discussion, a
+ * topic, or the meeting's general section (judged like a topic).
+ */
 export type AgendaItemSubject =
   | { kind: "case"; caseId: string; case: CaseFacts }
   | {
@@ -30,13 +42,16 @@ export type AgendaItemSubject =
       /** The case it is about, if linked: only that case's coordinator may follow the link (§4.6). */
       linkedCase: Pick<CaseFacts, "caseId" | "municipalityId" | "coordinatorUserId"> | null;
     }
-  | { kind: "topic" };
+  | { kind: "topic" }
+  | { kind: "general" };
 
 export type AgendaItemResource = {
   kind: "agenda_item";
   agendaItemId: string;
   meeting: MeetingResource;
   subject: AgendaItemSubject;
+  /** Who put it on the agenda: they may change it too, as the meeting's runners may. */
+  createdByUserId?: string;
 };
 
 export const referralStatuses = [
@@ -83,10 +98,18 @@ export type Resource = MeetingResource | AgendaItemResource | ReferralResource |
 
 /** The actions each kind knows; anything else is refused. */
 export type ResourceActions = {
-  /** read: see it; edit: change its agenda, time and participants. */
-  meeting: "read" | "edit";
-  /** read: see it and its minutes; writeMinutes: write them; followCaseLink: open the case an anonymous item is about. */
-  agenda_item: "read" | "writeMinutes" | "followCaseLink";
+  /**
+   * read: see it; edit: change its time, participants and the agenda's order; writeAgenda:
+   * put items on its agenda; submitMinutes: move its minutes between draft and review;
+   * approveMinutes: approve them (and reopen approved ones for a correction).
+   */
+  meeting: "read" | "edit" | "writeAgenda" | "submitMinutes" | "approveMinutes";
+  /**
+   * read: see it and its minutes; writeMinutes: write them and its outcomes; edit: change or
+   * remove the item (and move an anonymous one to named follow-up); followCaseLink: open
+   * the case an anonymous item is about.
+   */
+  agenda_item: "read" | "writeMinutes" | "edit" | "followCaseLink";
   /** read: see it; send: send a draft; update: change or cancel it; respond: move it as its recipient. */
   referral: "read" | "send" | "update" | "respond";
   offer: "read" | "edit";
@@ -104,29 +127,87 @@ const hasRole = (actor: PolicyActor, unitId: string, role: string) => (actor.rol
 
 /** The category an agenda item's content and minutes are for a named case: the minutes the family consented to. */
 export const AGENDA_ITEM_CATEGORY: Category = "minutes";
+/**
+ * What a named item shows of its case: who it is about (identity) and what is said of them
+ * (minutes). A unit sees the item only with both, for purpose `meeting`.
+ */
+export const AGENDA_ITEM_CATEGORIES: readonly Category[] = ["identity", AGENDA_ITEM_CATEGORY];
+
+/** The units that take part in a meeting: its organiser unit and its participating units. */
+export function meetingUnitIds(meeting: MeetingResource): string[] {
+  return [...new Set([meeting.organiserUnitId, ...meeting.participantUnitIds])];
+}
+
+/**
+ * The meeting's units that may not see the case as a named agenda item (sorted): empty
+ * exactly when consent (or a unit's own data, or a disclosure) gives every one of them
+ * the case's identity and minutes for purpose `meeting`. Only then may it be named on the
+ * agenda (DESIGN.md §6); otherwise it is discussed anonymously, or consent is asked for.
+ */
+export function agendaUnitsLacking(facts: CaseFacts, meeting: MeetingResource, at: Date = new Date()): string[] {
+  const units = meetingUnitIds(meeting);
+  const lacking = new Set(AGENDA_ITEM_CATEGORIES.flatMap((category) => unitsLacking(facts, units, "meeting", { category, at })));
+  return [...lacking].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The basis on which one of the actor's units sees a named case's item (the first in order), or null. */
+export function agendaCaseBasis(actor: PolicyActor, facts: CaseFacts, at: Date = new Date()): Basis | null {
+  if (facts.municipalityId !== actor.municipalityId) return null;
+  for (const unitId of [...new Set(actor.unitIds)].sort()) {
+    let basis: Basis | null = null;
+    for (const category of AGENDA_ITEM_CATEGORIES) {
+      const b = unitSeeBasis(facts, unitId, { purpose: "meeting", category, at });
+      if (!b) {
+        basis = null;
+        break;
+      }
+      // The minutes' basis is the one recorded: it is what the item's content is read under.
+      basis = b;
+    }
+    if (basis) return basis;
+  }
+  return null;
+}
 
 /**
  * A meeting is seen by the members of its organiser unit and of its participating units,
  * by the people invited by name, and by its chair and minute-taker; it is changed by its
- * chair and the organiser unit's members.
+ * chair and the organiser unit's members. Every party may put items on its agenda. Its
+ * minutes are moved between draft and review by the chair and the minute-taker, and
+ * approved only by the chair.
  */
 export function decideMeeting(actor: PolicyActor, meeting: MeetingResource, action: ResourceActions["meeting"]): Judgement {
   if (actor.municipalityId !== meeting.municipalityId) return deny("other_municipality");
   const named = [...meeting.participantUserIds, meeting.chairUserId, meeting.minuteTakerUserId].includes(actor.userId);
   const organiser = actor.unitIds.includes(meeting.organiserUnitId);
   if (!named && !organiser && !memberOf(actor, meeting.participantUnitIds)) return deny("not_party");
-  if (action === "read") return allow;
-  if (action === "edit") return organiser || actor.userId === meeting.chairUserId ? allow : deny("wrong_role");
+  const chair = actor.userId === meeting.chairUserId;
+  switch (action) {
+    case "read":
+      return allow;
+    case "edit":
+      return organiser || chair ? allow : deny("wrong_role");
+    case "writeAgenda":
+      // Approved minutes lock the agenda they are the minutes of.
+      return meeting.minutesState === "approved" ? deny("wrong_state") : allow;
+    case "submitMinutes":
+      return chair || actor.userId === meeting.minuteTakerUserId ? allow : deny("wrong_role");
+    case "approveMinutes":
+      return chair ? allow : deny("wrong_role");
+  }
   return deny("wrong_role");
 }
 
 /**
  * An agenda item is for the meeting's people. A named case's item is shown only to those
- * of them with a unit that may see the case for purpose `meeting`, category `minutes`
- * (its minutes are that category of the case's data). An anonymous item is shown to all
- * participants, and only the case's coordinator may follow its link to the case. A topic
- * is shown to all participants. Minutes are written by the chair and the minute-taker
- * among those who may read the item.
+ * of them with a unit that may see the case's identity and minutes for purpose `meeting`
+ * (AGENDA_ITEM_CATEGORIES). An anonymous item is shown to all participants, and only the
+ * case's coordinator may follow its link to the case. A topic, and the general section,
+ * are shown to all participants. Minutes (and outcomes) are written by the chair and the
+ * minute-taker among those who may read the item while the minutes are a draft, by the
+ * chair alone in review, by nobody once approved. An item is changed by the meeting's
+ * runners (organiser unit, chair, minute-taker) and by whoever put it on the agenda, until
+ * the minutes are approved; the general section is never changed as an item.
  */
 export function decideAgendaItem(actor: PolicyActor, item: AgendaItemResource, action: ResourceActions["agenda_item"], at: Date = new Date()): Judgement {
   const meeting = decideMeeting(actor, item.meeting, "read");
@@ -135,16 +216,27 @@ export function decideAgendaItem(actor: PolicyActor, item: AgendaItemResource, a
   if (subject.kind === "case") {
     const facts = subject.case;
     if (facts.municipalityId !== actor.municipalityId) return deny("other_municipality");
-    const seen = actor.unitIds.some((u) => unitMaySee(facts, u, { purpose: "meeting", category: AGENDA_ITEM_CATEGORY, at }));
-    if (!seen) return deny("no_basis");
+    if (!agendaCaseBasis(actor, facts, at)) return deny("no_basis");
   }
+  const chair = actor.userId === item.meeting.chairUserId;
+  const state = item.meeting.minutesState;
   switch (action) {
     case "read":
       return allow;
     case "writeMinutes":
-      return actor.userId === item.meeting.chairUserId || actor.userId === item.meeting.minuteTakerUserId ? allow : deny("wrong_role");
+      if (!chair && actor.userId !== item.meeting.minuteTakerUserId) return deny("wrong_role");
+      // In review only the chair still edits; approved minutes are locked; a series has none.
+      if (state === undefined || state === "approved" || (state === "review" && !chair)) return deny("wrong_state");
+      return allow;
+    case "edit": {
+      const runs = decideMeeting(actor, item.meeting, "edit").allow || actor.userId === item.meeting.minuteTakerUserId;
+      if (!runs && (item.createdByUserId === undefined || item.createdByUserId !== actor.userId)) return deny("wrong_role");
+      // The general section is the meeting's own: it is never changed or removed as an item.
+      if (subject.kind === "general") return deny("wrong_role");
+      return state === undefined || state === "approved" ? deny("wrong_state") : allow;
+    }
     case "followCaseLink": {
-      if (subject.kind === "topic") return deny("no_basis");
+      if (subject.kind === "topic" || subject.kind === "general") return deny("no_basis");
       const linked = subject.kind === "case" ? subject.case : subject.linkedCase;
       if (!linked || linked.municipalityId !== actor.municipalityId) return deny("no_basis");
       // A named item already shows the case to whom may see it; an anonymous one links only for its coordinator.

@@ -77,6 +77,8 @@ export function createRevocation(options: {
       throw err;
     }
     if (judged.lapses) options.lapses?.track(judged.lapses);
+    // The document may now belong to a case (an anonymous agenda item named): later changes of it re-judge this connection.
+    ctx.caseId = judged.caseId;
     if (judged.readOnly && !connection.readOnly) {
       connection.readOnly = true;
       ctx.canWrite = false;

@@ -443,6 +443,8 @@ export interface MeetingsTable {
   video_link: string | null;
   minutes_state: Generated<string>;
   minutes_version: Generated<number>;
+  /** Why approved minutes were reopened: recorded on the next approved version. */
+  minutes_correction_reason: string | null;
   sequence: Generated<number>;
   created_at: GeneratedTimestamp;
   updated_at: GeneratedTimestamp;

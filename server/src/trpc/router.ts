@@ -8,6 +8,7 @@ import { meetingsRouter } from "../meetings/router.ts";
 import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
+import { agendaRouter } from "../meetings/agenda-router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   conversations: conversationsRouter,
   messages: messagesRouter,
   meetings: meetingsRouter,
+  agenda: agendaRouter,
 });
 
 export type AppRouter = typeof appRouter;
