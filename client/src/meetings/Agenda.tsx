@@ -241,7 +241,7 @@ function AgendaItemCard({ actor, detail, item, number, locked, ordering, onStatu
       )}
       <ErrorMessage error={update.error} />
       <h4>{item.kind === "general" ? t("meetings.minutes.generalHeading") : t("meetings.minutes.heading")}</h4>
-      <Minutes documentName={item.documentName} title={title} me={actor} canWrite={item.abilities.writeMinutes} locked={locked} />
+      <Minutes key={`${detail.meeting.minutesState}:${detail.meeting.minutesVersion}`} documentName={item.documentName} title={title} me={actor} canWrite={item.abilities.writeMinutes} locked={locked} />
       {item.kind !== "general" && <Outcomes detail={detail} item={item} locked={locked} onStatus={onStatus} />}
       {canEdit && item.kind !== "general" && (
         <div className="no-print">

@@ -38,7 +38,7 @@ export function Attendance({ detail }: { detail: MeetingDetail }) {
       const s = chosen[r.key];
       return s ? [{ ...r.entry, status: s }] : [];
     });
-    save.mutate({ meetingId: meeting.id, entries });
+    if (entries.length > 0) save.mutate({ meetingId: meeting.id, entries });
   };
   return (
     <section aria-labelledby={headingId} className="meeting-section">

@@ -25,13 +25,13 @@ export function MeetingPrintView() {
   }, []);
   if (print.isPending) return <Loading />;
   if (print.isError) return isNotFound(print.error) ? <p className="alert alert--error">{t("meetings.meeting.notFound")}</p> : <LoadFailed error={print.error} onRetry={() => void print.refetch()} />;
-  const { meeting, series, items } = print.data;
+  const { meeting, items } = print.data;
   return (
     <article className="meeting-print">
       <p className="no-print">
         <Link to={`/moter/mote/${meetingId}`}>{t("meetings.print.back")}</Link>
       </p>
-      <PageHeading>{t("meetings.print.title", { title: series.title })}</PageHeading>
+      <PageHeading>{t("meetings.print.title", { title: meeting.title })}</PageHeading>
       <p>{t("meetings.print.date", { date: format.dateTime(meeting.start) })}</p>
       <p>{t("meetings.print.state", { state: t(`meetings.minutes.state.${meeting.minutesState as MinutesState}`) })}</p>
       <p className="muted">{t("meetings.print.leftOut")}</p>

@@ -1,6 +1,6 @@
 import type { MessageKey } from "../i18n/types.ts";
 import { weekdayIndex } from "./calendar.ts";
-import { weekdays, type HolidayPolicy, type RecurrenceInput, type Weekday } from "./types.ts";
+import { weekdays, type HolidayPolicy, type RecurrenceEnd, type RecurrenceInput, type Weekday } from "./types.ts";
 
 /**
  * The series editor's form state and the one translation of it into what the server takes
@@ -110,7 +110,7 @@ export function recurrenceOf(d: Draft): { recurrence: RecurrenceInput | null; er
   if (d.freq === "none") return { recurrence: { freq: "none" }, errors };
   if (!intIn(d.interval, 1, 52)) errors.interval = "meetings.editor.errors.intervalInvalid";
   if (d.freq === "weekly" && d.weekdays.length === 0) errors.weekdays = "meetings.editor.errors.weekdaysRequired";
-  let end: Extract<RecurrenceInput, { freq: "daily" }>["end"] = { kind: "never" };
+  let end: RecurrenceEnd = { kind: "never" };
   if (d.endKind === "count") {
     if (!intIn(d.count, 1, 500)) errors.count = "meetings.editor.errors.countInvalid";
     else end = { kind: "count", count: Number(d.count) };
@@ -144,7 +144,7 @@ export function validate(d: Draft): Errors {
   if (!d.title.trim()) errors.title = "meetings.editor.errors.titleRequired";
   if (!d.organiserUnitId) errors.organiser = "meetings.editor.errors.organiserRequired";
   if (d.externals.some((e) => !e.name.trim() || !e.role.trim())) errors.externals = "meetings.editor.errors.externalIncomplete";
-  if (d.videoLink.trim() && !/^https:\/\/\S+$/.test(d.videoLink.trim())) errors.videoLink = "meetings.editor.errors.videoLink";
+  if (d.videoLink.trim() && !/^https?:\/\/\S+$/.test(d.videoLink.trim())) errors.videoLink = "meetings.editor.errors.videoLink";
   if (!isDay(d.startDate)) errors.startDate = "meetings.editor.errors.dateRequired";
   if (!isTime(d.startTime)) errors.startTime = "meetings.editor.errors.timeRequired";
   if (!intIn(d.duration, 5, 720)) errors.duration = "meetings.editor.errors.durationInvalid";
