@@ -319,7 +319,7 @@ export const meetingsEn: Widen<typeof meetingsNb> = {
         draft: "Draft",
         review: "Under review",
         approved: "Approved",
-        current: "State: {state}, version {version}",
+        current: "{version, plural, =0 {State: {state}} other {State: {state}, version #}}",
         toReview: "Send for review",
         approve: "Approve the minutes",
         backToDraft: "Back to draft",

@@ -316,7 +316,7 @@ export const meetingsNb = {
         draft: "Utkast",
         review: "Til gjennomgang",
         approved: "Godkjent",
-        current: "Status: {state}, versjon {version}",
+        current: "{version, plural, =0 {Status: {state}} other {Status: {state}, versjon #}}",
         toReview: "Send til gjennomgang",
         approve: "Godkjenn referat",
         backToDraft: "Tilbake til utkast",
