@@ -53,9 +53,12 @@ export function osloLocal(instant: Date | string): string {
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
 
+// Swedish writes dates as yyyy-mm-dd; format() is much cheaper than formatToParts().
+const dayFormatter = new Intl.DateTimeFormat("sv-SE", { timeZone: OSLO, year: "numeric", month: "2-digit", day: "2-digit" });
+
 /** The day a moment falls on in Oslo. */
 export function osloDayOf(instant: Date | string): string {
-  return osloLocal(instant).slice(0, 10);
+  return dayFormatter.format(new Date(instant));
 }
 
 /** The instant a local Oslo wall-clock time ("YYYY-MM-DDTHH:MM:SS") names (the later one in a DST gap). */
