@@ -12,8 +12,12 @@
  */
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { ReactElement } from "react";
+import type * as Calendar from "../../client/src/meetings/calendar.ts";
 import type { OccurrenceSummary } from "../../client/src/meetings/types.ts";
+
+// The test project has neither React's nor Vite's types: what the bench uses, by shape.
+type Element = unknown;
+type Vite = { createServer(options: object): Promise<{ ssrLoadModule(id: string): Promise<Record<string, unknown>>; close(): Promise<void> }> };
 
 const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
@@ -23,16 +27,16 @@ const MONTH = "2027-03-01"; // has the DST change (28 March)
 process.env.NODE_ENV = process.env.BENCH_NODE_ENV ?? "production";
 const clientRoot = fileURLToPath(new URL("../../client/", import.meta.url));
 const fromClient = createRequire(`${clientRoot}package.json`);
-const vite = (await import(fromClient.resolve("vite"))) as typeof import("vite");
+const vite = (await import(fromClient.resolve("vite"))) as Vite;
 const server = await vite.createServer({ root: clientRoot, logLevel: "error", appType: "custom", server: { middlewareMode: true, hmr: false, ws: false } });
 
 type Mods = {
-  React: typeof import("react");
-  dom: typeof import("react-dom/server");
-  router: typeof import("react-router");
-  views: typeof import("../../client/src/meetings/CalendarViews.tsx");
-  calendar: typeof import("../../client/src/meetings/calendar.ts");
-  i18n: typeof import("../../client/src/i18n/I18nProvider.tsx");
+  React: { createElement(type: unknown, props: Record<string, unknown> | null, ...children: unknown[]): Element };
+  dom: { renderToString(element: Element): string };
+  router: { MemoryRouter: unknown };
+  views: { MonthView: unknown };
+  calendar: typeof Calendar;
+  i18n: { I18nProvider: unknown };
 };
 const m = {
   // The packages as Node loads them for the externalised imports of the client's modules.
@@ -75,9 +79,9 @@ function meetings(n: number): OccurrenceSummary[] {
 const occurrences = meetings(MEETINGS);
 const today = "2027-03-10";
 
-const monthView = (): ReactElement =>
+const monthView = (): Element =>
   h(m.i18n.I18nProvider, null, h(m.router.MemoryRouter, null, h(m.views.MonthView, { day: MONTH, today, occurrences, caption: "Mars 2027" })));
-const bare = (): ReactElement =>
+const bare = (): Element =>
   h(
     "ul",
     null,
