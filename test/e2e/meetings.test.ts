@@ -133,12 +133,20 @@ test("a biweekly flyt-møte: holidays skipped in the preview, a named and an ano
   await itemCard(kari, 3, "Gutt, 14 år").waitFor();
   await expectAccessible(kari, "meeting page with three items");
 
-  // Keyboard order: the anonymous item up above Emma, and back down.
+  // Keyboard order: the anonymous item up above Emma (as the server keeps it), and back down.
+  const printHref = await kari.getByRole("link", { name: "Skriv ut referatet" }).getAttribute("href");
+  const meetingId = /\/moter\/mote\/([^/]+)\/utskrift/.exec(printHref ?? "")![1]!;
+  const serverOrder = async () => {
+    const { items } = await api.queryOk<{ items: { kind: string; position: number; pseudonym: string | null; caseLabel: string | null }[] }>("agenda.list", { meetingId });
+    return [...items].sort((a, b) => a.position - b.position).map((i) => i.pseudonym ?? i.caseLabel ?? i.kind);
+  };
   await kari.getByRole("button", { name: "Flytt «Gutt, 14 år» opp" }).click();
   await itemCard(kari, 2, "Gutt, 14 år").waitFor();
+  await expect.poll(serverOrder).toEqual(["general", "Gutt, 14 år", EMMA]);
   await kari.getByRole("button", { name: "Flytt «Gutt, 14 år» ned" }).click();
   await itemCard(kari, 3, "Gutt, 14 år").waitFor();
   await itemCard(kari, 2, EMMA).waitFor();
+  await expect.poll(serverOrder).toEqual(["general", EMMA, "Gutt, 14 år"]);
 
   // The minute-taker opens the same meeting; both write in Emma's minutes and see each other.
   const { page: hanne } = await suite.signedIn("helsesykepleier@demo.laget.no");
@@ -203,3 +211,71 @@ test("a biweekly flyt-møte: holidays skipped in the preview, a named and an ano
   await kari.getByRole("heading", { level: 1, name: TITLE }).waitFor();
 });
 
+
+/** At 360 px wide (a small phone): nothing scrolls sideways, and axe is still clean. */
+async function fitsNarrow(page: Page, where: string): Promise<void> {
+  await page.setViewportSize({ width: 360, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow, `sideways scrolling at 360 px on ${where}`).toBeLessThanOrEqual(0);
+  await expectAccessible(page, `${where} at 360 px`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const dayCell = (page: Page, day: number) => page.locator("table.month-view td", { has: page.locator(".month-view__date", { hasText: new RegExp(`^${day}$`) }) });
+
+test("approved minutes are corrected as version 2 with a reason; one meeting is moved and another cancelled, as the calendar shows", async () => {
+  const { page: kari } = await suite.signedIn("koordinator@demo.laget.no");
+  await kari.goto(`${suite.server.url}/moter?visning=maned&dato=${START}`);
+  await dayCell(kari, 3).getByRole("link", { name: new RegExp(TITLE) }).first().click();
+  await kari.getByRole("heading", { level: 2, name: "Dagsorden" }).waitFor();
+
+  // A correction needs a reason; then the minutes are open again and approved as version 2.
+  await kari.getByRole("button", { name: "Rett referat" }).click();
+  await kari.getByRole("button", { name: "Åpne referatet for retting" }).click();
+  const reason = kari.getByLabel("Hvorfor skal referatet rettes?", { exact: true });
+  await kari.locator(".field--error", { has: reason }).getByText("Skriv hvorfor referatet skal rettes.").waitFor();
+  await reason.fill("Feil dato for samtalene.");
+  await kari.getByRole("button", { name: "Åpne referatet for retting" }).click();
+  await kari.getByText("Status: Utkast, versjon 1", { exact: true }).waitFor();
+  await expect.poll(() => editor(kari, EMMA).getAttribute("contenteditable"), { timeout: 15_000 }).toBe("true");
+  await editor(kari, EMMA).click();
+  await kari.keyboard.press("ControlOrMeta+End");
+  await kari.keyboard.type(" Rettet.");
+  await kari.getByRole("button", { name: "Godkjenn referat" }).click();
+  await kari.getByText("Status: Godkjent, versjon 2", { exact: true }).waitFor();
+  await expect.poll(() => editor(kari, EMMA).getAttribute("contenteditable"), { timeout: 15_000 }).toBe("false");
+
+  // "Bare dette møtet": 31 May moves to Tuesday 1 June.
+  await kari.goto(`${suite.server.url}/moter?visning=maned&dato=${START}`);
+  await dayCell(kari, 31).getByRole("link", { name: new RegExp(TITLE) }).click();
+  await kari.getByRole("heading", { level: 1, name: TITLE }).waitFor();
+  await kari.getByRole("link", { name: "Endre møtet eller serien" }).click();
+  await kari.getByRole("heading", { level: 1, name: "Endre møtet 31. mai 2027" }).waitFor();
+  expect(await kari.getByLabel("Bare dette møtet", { exact: true }).isChecked()).toBe(true);
+  await expectAccessible(kari, "editing one meeting of a series");
+  await kari.getByLabel("Dato for første møte", { exact: true }).fill("2027-06-01");
+  await kari.getByRole("button", { name: "Lagre endringene" }).click();
+  await kari.getByRole("heading", { level: 2, name: "Dagsorden" }).waitFor();
+  await kari.goto(`${suite.server.url}/moter?visning=maned&dato=2027-06-01`);
+  await kari.getByRole("heading", { level: 2, name: "Juni 2027" }).waitFor();
+  const moved = dayCell(kari, 1).getByRole("link", { name: new RegExp(TITLE) });
+  await moved.getByText("Flyttet", { exact: true }).waitFor();
+  expect(await dayCell(kari, 31).getByRole("link", { name: new RegExp(TITLE) }).count()).toBe(0);
+
+  // The 14 June meeting is cancelled: struck through and marked in the calendar.
+  await dayCell(kari, 14).getByRole("link", { name: new RegExp(TITLE) }).click();
+  await kari.getByRole("button", { name: "Avlys dette møtet" }).click();
+  await kari.getByRole("button", { name: "Avlys møtet" }).click();
+  await kari.getByText("Møtet er avlyst.").waitFor();
+  await kari.getByRole("link", { name: "Tilbake til Møter" }).click();
+  const cancelled = dayCell(kari, 14).getByRole("link", { name: new RegExp(TITLE) });
+  await cancelled.locator("s", { hasText: TITLE }).waitFor();
+  await cancelled.getByText("Avlyst", { exact: true }).waitFor();
+  await expectAccessible(kari, "month view with a moved and a cancelled meeting");
+  await fitsNarrow(kari, "month view");
+
+  // The list view has the moved meeting under its new day.
+  await kari.getByRole("button", { name: "Liste", exact: true }).click();
+  await kari.getByRole("heading", { level: 3, name: "Tirsdag 1. juni" }).waitFor();
+  await fitsNarrow(kari, "list view");
+});

@@ -60,25 +60,28 @@ export function Agenda({ actor, detail, locked, onStatus }: { actor: Actor; deta
   if (agenda.isError) return <LoadFailed error={agenda.error} onRetry={() => void agenda.refetch()} />;
   const byId = new Map(agenda.data.items.map((i) => [i.id, i]));
   const sorted = [...agenda.data.items].sort((a, b) => a.position - b.position);
-  const items = order ? order.map((id) => byId.get(id)).filter((i): i is AgendaItem => Boolean(i)) : sorted;
-  const canOrder = detail.abilities.writeAgenda && !locked;
+  // The general section stays first; the other items are ordered (agenda.reorder takes them alone).
+  const general = sorted.filter((i) => i.kind === "general");
+  const movable = order ? order.map((id) => byId.get(id)).filter((i): i is AgendaItem => Boolean(i)) : sorted.filter((i) => i.kind !== "general");
+  const items = [...general, ...movable];
+  const canOrder = detail.abilities.edit && !locked;
   const moveTo = (from: number, to: number) => {
-    if (to < 0 || to >= items.length || from === to) return;
+    if (to < 0 || to >= movable.length || from === to) return;
     const ids = move(
-      items.map((i) => i.id),
+      movable.map((i) => i.id),
       from,
       to,
     );
     setOrder(ids);
-    onStatus(t("meetings.agenda.moved", { title: itemTitle(t, items[from]!), position: to + 1 }));
+    onStatus(t("meetings.agenda.moved", { title: itemTitle(t, movable[from]!), position: general.length + to + 1 }));
     reorder.mutate({ meetingId: detail.meeting.id, orderedIds: ids });
   };
   const onDrop = (e: DragEvent, targetId: string) => {
     e.preventDefault();
     if (!dragged) return;
     moveTo(
-      items.findIndex((i) => i.id === dragged),
-      items.findIndex((i) => i.id === targetId),
+      movable.findIndex((i) => i.id === dragged),
+      movable.findIndex((i) => i.id === targetId),
     );
     setDragged(null);
   };
@@ -86,38 +89,42 @@ export function Agenda({ actor, detail, locked, onStatus }: { actor: Actor; deta
   return (
     <section aria-labelledby={headingId} className="meeting-section">
       <h2 id={headingId}>{t("meetings.agenda.heading")}</h2>
-      {canOrder && items.length > 1 && <p className="muted no-print">{t("meetings.agenda.dragHint")}</p>}
+      {canOrder && movable.length > 1 && <p className="muted no-print">{t("meetings.agenda.dragHint")}</p>}
       {items.length === 0 ? (
         <p>{t("meetings.agenda.empty")}</p>
       ) : (
         <ol className="agenda">
-          {items.map((item, index) => (
-            <li
-              key={item.id}
-              className={dragged === item.id ? "agenda__item agenda__item--dragging" : "agenda__item"}
-              draggable={canOrder}
-              onDragStart={(e) => {
-                e.dataTransfer.effectAllowed = "move";
-                e.dataTransfer.setData("text/plain", item.id);
-                setDragged(item.id);
-              }}
-              onDragEnd={() => setDragged(null)}
-              onDragOver={(e) => {
-                if (canOrder && dragged) e.preventDefault();
-              }}
-              onDrop={(e) => onDrop(e, item.id)}
-            >
-              <AgendaItemCard
-                actor={actor}
-                detail={detail}
-                item={item}
-                number={index + 1}
-                locked={locked}
-                onStatus={onStatus}
-                ordering={canOrder ? { first: index === 0, last: index === items.length - 1, up: () => moveTo(index, index - 1), down: () => moveTo(index, index + 1) } : null}
-              />
-            </li>
-          ))}
+          {items.map((item, index) => {
+            const at = index - general.length;
+            const orderable = canOrder && at >= 0;
+            return (
+              <li
+                key={item.id}
+                className={dragged === item.id ? "agenda__item agenda__item--dragging" : "agenda__item"}
+                draggable={orderable}
+                onDragStart={(e) => {
+                  e.dataTransfer.effectAllowed = "move";
+                  e.dataTransfer.setData("text/plain", item.id);
+                  setDragged(item.id);
+                }}
+                onDragEnd={() => setDragged(null)}
+                onDragOver={(e) => {
+                  if (orderable && dragged) e.preventDefault();
+                }}
+                onDrop={(e) => onDrop(e, item.id)}
+              >
+                <AgendaItemCard
+                  actor={actor}
+                  detail={detail}
+                  item={item}
+                  number={index + 1}
+                  locked={locked}
+                  onStatus={onStatus}
+                  ordering={orderable ? { first: at === 0, last: at === movable.length - 1, up: () => moveTo(at, at - 1), down: () => moveTo(at, at + 1) } : null}
+                />
+              </li>
+            );
+          })}
         </ol>
       )}
       <ErrorMessage error={reorder.error} />

@@ -54,7 +54,7 @@ export function MinutesStatePanel({ actorId, detail, onStatus }: { actorId: stri
               {t("meetings.minutes.state.toReview")}
             </button>
           )}
-          {state === "review" && abilities.approveMinutes && (
+          {state !== "approved" && abilities.approveMinutes && (
             <button type="button" className="button button--small" disabled={change.isPending} onClick={() => to("approved")}>
               {t("meetings.minutes.state.approve")}
             </button>
