@@ -173,6 +173,7 @@ export async function updateOccurrence({
   status?: MeetingStatus | undefined;
 }): Promise<{ meetingId: string }> {
   const { series } = await authorizeSeries({ db, actor, seriesId, action: "edit" });
+  if (series.cancelled_at !== null) throw new AppError("INVALID_STATE", "the series is cancelled");
   const existing = await meetingRow(db, seriesId, recurrenceId);
   assertOccurrence(series, recurrenceId, existing);
   const set: { moved_to_local?: string | null; duration_minutes?: number | null; place?: string | null; video_link?: string | null; status?: string } = {};

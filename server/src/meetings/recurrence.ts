@@ -76,6 +76,8 @@ const MAX_DURATION_MINUTES = 7 * 24 * 60;
 const DAY_MS = 86_400_000;
 /** How far a holiday move can push an occurrence (Easter: Thursday → Tuesday is 5 days). */
 const HOLIDAY_MOVE_MARGIN_MS = 10 * DAY_MS;
+/** Expansion generates this much of a window at a time (two years). */
+const CHUNK_MS = 731 * DAY_MS;
 
 // ---------------------------------------------------------------------------------------------
 // Local date-times
@@ -430,20 +432,10 @@ export function expandSeries(o: {
   // Original starts that can land in the window: a holiday move pushes forward by days, and a
   // meeting that started before `from` may still be going on.
   const genFrom = fromMs - maxDurationMs - (spec.holidayPolicy === "move" ? HOLIDAY_MOVE_MARGIN_MS : 0);
-  const generated = generate(compiled, genFrom, toMs);
-  const seen = new Set(generated.map((g) => g.ms));
-  // Occurrences moved into the window from outside it, one by one.
-  for (const [ms, { movedMs }] of overrides) {
-    if (seen.has(ms) || movedMs === null || movedMs >= toMs || movedMs + maxDurationMs <= fromMs) continue;
-    const g = generatesAt(compiled, ms);
-    if (g) {
-      generated.push(g);
-      seen.add(ms);
-    }
-  }
-
   const out: Occurrence[] = [];
-  for (const g of generated) {
+  const seen = new Set<number>();
+  const take = (g: Generated): void => {
+    seen.add(g.ms);
     const recurrenceId = formatLocal(g.fields);
     const holiday: HolidayKey | null = holidayOn(dateOf(g.fields));
     const entry = overrides.get(g.ms);
@@ -467,9 +459,24 @@ export function expandSeries(o: {
       startLocal = formatLocal(fieldsOf(to));
       moved = true;
     }
-    if (skipped !== null && !o.includeSkipped) continue;
-    if (startMs >= toMs || startMs + durationMs <= fromMs) continue;
+    if (skipped !== null && !o.includeSkipped) return;
+    if (startMs >= toMs || startMs + durationMs <= fromMs) return;
     out.push({ recurrenceId, startLocal, start: new Date(startMs), end: new Date(startMs + durationMs), moved, holiday, skipped, status });
+  };
+  // In chunks, so a huge window over a daily rule costs about `limit` occurrences, not the
+  // window. Once `limit` are found, one more chunk: a holiday move can push an occurrence past
+  // later originals (by days, less than a chunk).
+  let extraChunk = false;
+  for (let chunkFrom = genFrom; chunkFrom <= toMs; chunkFrom += CHUNK_MS + 1) {
+    for (const g of generate(compiled, chunkFrom, Math.min(toMs, chunkFrom + CHUNK_MS))) take(g);
+    if (extraChunk) break;
+    if (out.length >= limit) extraChunk = true;
+  }
+  // Occurrences moved into the window from outside the range generated, one by one.
+  for (const [ms, { movedMs }] of overrides) {
+    if (seen.has(ms) || movedMs === null || movedMs >= toMs || movedMs + maxDurationMs <= fromMs) continue;
+    const g = generatesAt(compiled, ms);
+    if (g) take(g);
   }
   out.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.recurrenceId < b.recurrenceId ? -1 : 1));
   return out.length > limit ? out.slice(0, limit) : out;

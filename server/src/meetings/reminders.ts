@@ -30,6 +30,8 @@ export const MEETING_SOON_MS = 24 * 3600_000;
 export const AGENDA_EMPTY_MS = 3 * 24 * 3600_000;
 /** A deadline missed while every node was down is still reminded this many days after. */
 const ACTION_CATCH_UP_DAYS = 2;
+/** How long stopping waits for a scan under way. */
+const STOP_WAIT_MS = 2_000;
 
 type ReminderKind = "meeting_soon" | "agenda_empty" | "action_due";
 const notificationOf: Record<ReminderKind, NotificationKind> = {
@@ -42,7 +44,8 @@ export type ReminderCounts = Record<ReminderKind, number>;
 
 /** Records the reminder for those not yet reminded and notifies exactly them; returns how many. */
 async function remind(db: Db, bus: EventBus, kind: ReminderKind, subjectKey: string, userIds: readonly string[]): Promise<number> {
-  const unique = [...new Set(userIds)];
+  // Sorted: concurrent scans lock the same rows in the same order.
+  const unique = [...new Set(userIds)].sort();
   if (unique.length === 0) return 0;
   const deliveries = await db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -151,7 +154,7 @@ export async function runReminders({ db, bus, now = new Date() }: { db: Db; bus:
 /**
  * Runs the reminder scan every interval on this node (every node does: the reminders
  * table, not a lock, makes each reminder go out once). A scan still running is not
- * started again. Returns the stop function, which waits for a scan under way.
+ * started again. Returns the stop function, which waits a little for a scan under way.
  */
 export function scheduleReminders({ db, bus, log, intervalMs = 60_000 }: { db: Db; bus: EventBus; log: Logger; intervalMs?: number }): () => Promise<void> {
   let running: Promise<void> | null = null;
@@ -169,6 +172,9 @@ export function scheduleReminders({ db, bus, log, intervalMs = 60_000 }: { db: D
   void tick();
   return async () => {
     clearInterval(timer);
-    await running;
+    // A scan under way gets a moment to finish, never a hold on shutdown (a vanished database).
+    let wait: NodeJS.Timeout | undefined;
+    await Promise.race([running, new Promise<void>((resolve) => (wait = setTimeout(resolve, STOP_WAIT_MS)))]);
+    clearTimeout(wait);
   };
 }

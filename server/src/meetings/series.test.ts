@@ -18,9 +18,8 @@ let otherUnitId: string;
 
 beforeAll(async () => {
   app = await startTestApp();
-  [nav, school, health, barnevern, volunteer] = await Promise.all(
-    ["nav", "koordinator", "helsesykepleier", "barnevern", "frivillig"].map((u) => app.signedIn(`${u}@demo.laget.no`)),
-  );
+  const as = (who: string) => app.signedIn(`${who}@demo.laget.no`);
+  [nav, school, health, barnevern, volunteer] = await Promise.all([as("nav"), as("koordinator"), as("helsesykepleier"), as("barnevern"), as("frivillig")]);
   units = await unitIdsByName(nav);
   users = await demoUserIds(app.db);
   const other = await createMunicipality(app.db, { name: "Annen kommune", units: [{ name: "Annen NAV", kind: "nav" }] });
@@ -235,5 +234,29 @@ describe("edits", () => {
     expect(list.every((o) => o.status === "cancelled")).toBe(true);
     const refused = await nav.mutation("meetings.updateSeries", { seriesId, scope: "all", changes: { title: "Nei" } });
     expect(refused.ok || refused.error.data.appCode).toBe("INVALID_STATE");
+    const one = await nav.mutation("meetings.updateOccurrence", { seriesId, recurrenceId: "2027-01-07T09:00:00", place: "Nei" });
+    expect(one.ok || one.error.data.appCode).toBe("INVALID_STATE");
+  });
+});
+
+describe("the municipality's own kinds", () => {
+  test("replace the defaults for new series, named; a series of a kind no longer offered keeps it through edits", async () => {
+    const { seriesId: old } = await create(nav);
+    const { municipality_id } = await app.db.selectFrom("units").select("municipality_id").where("id", "=", units.PPT!).executeTakeFirstOrThrow();
+    await app.db.insertInto("meeting_settings").values({ municipality_id, kinds: JSON.stringify([{ key: "samarbeid", name: "Samarbeidsmøte" }, { key: "ansvarsgruppe", name: null }]) }).execute();
+    try {
+      expect((await nav.queryOk<{ kinds: unknown[] }>("meetings.kinds")).kinds).toEqual([
+        { key: "samarbeid", name: "Samarbeidsmøte" },
+        { key: "ansvarsgruppe", name: null },
+      ]);
+      const { seriesId } = await create(nav, { kind: "samarbeid" });
+      expect((await nav.queryOk<SeriesView>("meetings.getSeries", { seriesId })).series).toMatchObject({ kind: "samarbeid", kindName: "Samarbeidsmøte" });
+      expect((await listOf(nav, "2027-01-01T00:00:00Z", "2027-01-08T00:00:00Z", [seriesId]))[0]).toMatchObject({ kind: "samarbeid", kindName: "Samarbeidsmøte" });
+      const refused = await nav.mutation("meetings.createSeries", flytInput(units, users));
+      expect(refused.ok || refused.error.data.appCode).toBe("VALIDATION");
+      await nav.mutationOk("meetings.updateSeries", { seriesId: old, scope: "all", changes: { title: "Fortsatt flyt-møte" } });
+    } finally {
+      await app.db.deleteFrom("meeting_settings").execute();
+    }
   });
 });

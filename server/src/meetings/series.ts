@@ -131,9 +131,10 @@ const uniq = <T>(xs: readonly T[]) => [...new Set(xs)];
  * of the municipality), its people (active users of it), and that the chair and the
  * minute-taker take part (named, or members of a participating or the organiser unit).
  */
-async function checkSeries(db: Db, municipalityId: string, v: SeriesValues): Promise<void> {
+async function checkSeries(db: Db, municipalityId: string, v: SeriesValues, currentKind?: string): Promise<void> {
   const kinds = await kindsOf(db, municipalityId);
-  if (!kinds.some((k) => k.key === v.kind)) throw new FieldError("VALIDATION", "kind", "not a meeting kind of the municipality");
+  // A series keeps its kind though the municipality no longer offers it for new ones.
+  if (v.kind !== currentKind && !kinds.some((k) => k.key === v.kind)) throw new FieldError("VALIDATION", "kind", "not a meeting kind of the municipality");
   const unitIds = uniq([v.organiserUnitId, ...v.participantUnitIds]);
   const units = await db.selectFrom("units").select(["id", "kind"]).where("id", "in", unitIds).where("municipality_id", "=", municipalityId).where("valid_to", "is", null).execute();
   const activeUnits = new Set(units.map((u) => u.id));
@@ -375,7 +376,7 @@ export async function updateSeries({
     if (recurrenceId > series.dtstart_local && series.rrule !== null) return splitAt({ db, bus, actor, series, current, recurrenceId, changes });
   }
   const next = applyChanges(current, changes);
-  await checkSeries(db, actor.municipalityId, next);
+  await checkSeries(db, actor.municipalityId, next, series.kind);
   const before = await seriesAudience({ db, seriesId });
   await db.transaction().execute(async (trx) => {
     await trx
@@ -415,7 +416,7 @@ async function splitAt({
   const continued: SeriesValues = { ...current, dtstartLocal: after.dtstartLocal, rrule: after.rrule, exdates: [...after.exdates], holidayPolicy: after.holidayPolicy };
   const next = applyChanges(continued, changes);
   next.exdates = next.exdates.filter((d) => d >= next.dtstartLocal);
-  await checkSeries(db, actor.municipalityId, next);
+  await checkSeries(db, actor.municipalityId, next, series.kind);
   const nextSpec: RecurrenceSpec = { dtstartLocal: next.dtstartLocal, tzid: series.tzid, rrule: next.rrule, exdates: next.exdates, holidayPolicy: next.holidayPolicy, durationMinutes: next.durationMinutes };
   const oldAudience = await seriesAudience({ db, seriesId: series.id });
 

@@ -47,7 +47,8 @@ type Targets = Record<
   | "consentActive" | "consentToRequest" | "consentToActivate" | "consentToRefuse" | "consentToWithdraw" | "consentToInvalidate" | "consentToDelete"
   | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
   | "threadId" | "messageId" | "messageToDelete" | "groupId"
-  | "unitId" | "userId" | "membershipId",
+  | "unitId" | "userId" | "membershipId"
+  | "seriesId" | "seriesToCancel" | "meetingId",
   string
 >;
 
@@ -89,6 +90,9 @@ const secrets = {
   navNote: { text: `NAV-SKOLE-${tag}`, seenBy: ["nav", "koordinator", "helsesykepleier"] },
   justification: { text: `BEGRUNNELSE-${tag}`, seenBy: ["koordinator", "barnevern", "leader"] },
   thread: { text: `TRÅD-${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
+  // A meeting series of NAV with the school and the health station: its title and its external participant.
+  meetingTitle: { text: `MØTE-${tag}`, seenBy: ["nav", "koordinator", "leader", "helsesykepleier"] },
+  meetingExternal: { text: `Mor Matrise ${tag}`, seenBy: ["nav", "koordinator", "leader", "helsesykepleier"] },
 } satisfies Record<string, { text: string; seenBy: Role[] }>;
 
 const SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const satisfies Partial<Record<Role, Outcome>>;
@@ -101,6 +105,23 @@ const THREAD_READERS = PLAN_READERS;
 const EVERYONE: Outcome = "ok";
 const ADMIN_ONLY = { admin: "ok", other: err("NOT_FOUND") } as const;
 const admins = { others: err("FORBIDDEN") } as const;
+/** NAV's series with the school and the health station (Hanne takes the minutes). */
+const MEETING_READERS = { nav: "ok", koordinator: "ok", leader: "ok", helsesykepleier: "ok" } as const;
+const MEETING_EDITORS = { nav: "ok", koordinator: err("FORBIDDEN"), leader: err("FORBIDDEN"), helsesykepleier: err("FORBIDDEN") } as const;
+const matrixSeries = (organiserUnitId: string) => ({
+  kind: "flyt_mote",
+  title: secrets.meetingTitle.text,
+  organiserUnitId,
+  chairUserId: userIds.nav,
+  minuteTakerUserId: userIds.helsesykepleier,
+  participantUnitIds: [units["Fjellheim skole"], units.Helsestasjonen],
+  participantUserIds: [],
+  externalParticipants: [{ name: secrets.meetingExternal.text, role: "Forelder" }],
+  durationMinutes: 60,
+  dtstartLocal: "2027-01-07T09:00:00",
+  recurrence: { freq: "weekly", interval: 1, end: { kind: "never" } },
+  holidayPolicy: "none",
+});
 
 /** A caseworker role's own unit. */
 const ownUnit = (role: Role): string => {
@@ -332,6 +353,32 @@ const probes: Record<string, Probe> = {
   },
   "messages.edit": { input: ({ t }) => ({ messageId: t.messageId, body: `${secrets.thread.text} (endret)` }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
   "messages.delete": { input: ({ t }) => ({ messageId: t.messageToDelete }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
+
+  // --- Meetings: the series' people read it; the organiser unit and the chair change it.
+  "meetings.kinds": { others: EVERYONE },
+  "meetings.preview": { input: () => ({ dtstartLocal: "2027-01-07T09:00:00", recurrence: { freq: "weekly", interval: 2, end: { kind: "count", count: 5 } }, holidayPolicy: "drop", durationMinutes: 60 }), others: EVERYONE },
+  "meetings.createSeries": {
+    input: ({ role }) => ({ ...matrixSeries(ownUnit(role)), chairUserId: null, minuteTakerUserId: null, participantUnitIds: [], externalParticipants: [], title: `Eget møte ${role}` }),
+    others: EVERYONE,
+    expect: { frivillig: err("FORBIDDEN") },
+  },
+  "meetings.updateSeries": { input: ({ t }) => ({ seriesId: t.seriesId, scope: "all", changes: { place: "Matriserommet" } }), expect: MEETING_EDITORS },
+  "meetings.updateOccurrence": { input: ({ t }) => ({ seriesId: t.seriesId, recurrenceId: "2027-01-14T09:00:00", place: "Matriserommet" }), expect: MEETING_EDITORS },
+  "meetings.cancelSeries": { input: ({ t }) => ({ seriesId: t.seriesToCancel }), expect: MEETING_EDITORS },
+  "meetings.list": {
+    input: () => ({ from: "2027-01-01T00:00:00Z", to: "2027-02-01T00:00:00Z" }),
+    others: EVERYONE,
+    check: (data: { occurrences: { seriesId: string }[] }, role) => {
+      expect(data.occurrences.some((o) => o.seriesId === t.seriesId), "the series listed").toBe(role in MEETING_READERS);
+    },
+  },
+  "meetings.getSeries": { input: ({ t }) => ({ seriesId: t.seriesId }), expect: MEETING_READERS },
+  "meetings.open": { input: ({ t }) => ({ seriesId: t.seriesId, recurrenceId: "2027-01-21T09:00:00" }), expect: MEETING_READERS },
+  "meetings.get": { input: ({ t }) => ({ meetingId: t.meetingId }), expect: MEETING_READERS },
+  "meetings.setAttendance": {
+    input: ({ t }) => ({ meetingId: t.meetingId, entries: [{ userId: userIds.nav, status: "present" }] }),
+    expect: { nav: "ok", helsesykepleier: "ok", koordinator: err("FORBIDDEN"), leader: err("FORBIDDEN") },
+  },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -499,6 +546,11 @@ beforeAll(async () => {
   t.userId = (await admin.mutationOk<{ userId: string }>("users.create", { email: `matrise-${tag}@demo.laget.no`, displayName: "Mats Matrise", memberships: [{ unitId: units.PPT, role: "caseworker" }, { unitId: units.PPT, role: "leader" }] })).userId;
   const listed = await admin.queryOk<{ id: string; memberships: { id: string; role: string }[] }[]>("users.list");
   t.membershipId = listed.find((u) => u.id === t.userId)!.memberships.find((m) => m.role === "leader")!.id;
+
+  // A meeting series of NAV's, an occurrence of it opened, and one to cancel.
+  t.seriesId = (await clients.nav.mutationOk<{ seriesId: string }>("meetings.createSeries", matrixSeries(units["NAV Fjellheim"]!))).seriesId;
+  t.seriesToCancel = (await clients.nav.mutationOk<{ seriesId: string }>("meetings.createSeries", matrixSeries(units["NAV Fjellheim"]!))).seriesId;
+  t.meetingId = (await clients.nav.mutationOk<{ meetingId: string }>("meetings.open", { seriesId: t.seriesId, recurrenceId: "2027-01-14T09:00:00" })).meetingId;
 }, 120_000);
 afterAll(() => server?.stop());
 
