@@ -107,7 +107,8 @@ export function AddAgendaItem({ detail, onStatus }: { detail: MeetingDetail; onS
           <>
             <SelectField label={t("meetings.add.chooseCase")} hint={t("meetings.add.chooseCaseHint")} value={caseId} onChange={(e) => setCaseId(e.target.value)} error={err("caseId")}>
               <option value="">{t("meetings.add.noCase")}</option>
-              {(cases.data ?? []).map((c) => (
+              {/* Only the one who runs a case names it on an agenda (the server's mayNameOnAgenda). */}
+              {(cases.data ?? []).filter((c) => c.isCoordinator).map((c) => (
                 <option key={c.id} value={c.id}>
                   {subjectNames(c.subjects) || t("cases.noSubjects")}
                 </option>
@@ -115,6 +116,7 @@ export function AddAgendaItem({ detail, onStatus }: { detail: MeetingDetail; onS
             </SelectField>
             <div aria-live="polite">
               {caseId && eligibility.isPending && <p className="muted">{t("meetings.add.checking")}</p>}
+              {eligibility.isError && <ErrorMessage error={eligibility.error} />}
               {eligibility.data?.allowed && <p className="alert alert--success">{t("meetings.add.allowed")}</p>}
               {blocked && (
                 <div className="alert alert--info">

@@ -274,7 +274,7 @@ export const meetingsEn: Widen<typeof meetingsNb> = {
       anonymous: "Anonymous discussion",
       topic: "A topic",
       chooseCase: "Case",
-      chooseCaseHint: "The cases you have access to.",
+      chooseCaseHint: "The cases you are the coordinator of. Other cases can be discussed anonymously.",
       noCase: "Choose a case",
       checking: "Checking the consent …",
       allowed: "The consent covers every participating unit for meetings.",

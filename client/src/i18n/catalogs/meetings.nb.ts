@@ -271,7 +271,7 @@ export const meetingsNb = {
       anonymous: "Anonym drøfting",
       topic: "Et tema",
       chooseCase: "Sak",
-      chooseCaseHint: "Sakene du har tilgang til.",
+      chooseCaseHint: "Sakene du er stafettholder for. Andre saker kan drøftes anonymt.",
       noCase: "Velg en sak",
       checking: "Sjekker samtykket …",
       allowed: "Samtykket dekker alle deltakende enheter for møter.",
