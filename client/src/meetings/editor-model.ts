@@ -265,7 +265,7 @@ const fieldMessage: Partial<Record<Field, MessageKey>> = {
 export function serverFieldErrors(fieldErrors: Record<string, string[]> | null, appCode: string | null): Errors {
   const errors: Errors = {};
   for (const path of Object.keys(fieldErrors ?? {})) {
-    const parts = path.split(".").filter((p) => p !== "changes" && !/^\d+$/.test(p));
+    const parts = path.split(".").filter((p) => !/^\d+$/.test(p));
     const field = [...parts].reverse().map((p) => serverFields[p]).find(Boolean) ?? (appCode === "INVALID_RECURRENCE" ? "repeat" : undefined);
     if (field && !errors[field]) errors[field] = fieldMessage[field] ?? "errors.fieldInvalid";
   }
