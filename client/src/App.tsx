@@ -11,6 +11,7 @@ import { HandoverTab } from "./cases/HandoverTab.tsx";
 import { NewCasePage } from "./cases/NewCasePage.tsx";
 import { NotesTab } from "./cases/NotesTab.tsx";
 import { OverviewTab } from "./cases/OverviewTab.tsx";
+import { CalendarPage } from "./calendar/CalendarPage.tsx";
 import { CaseConversationTab } from "./messaging/CaseConversationTab.tsx";
 import { MessagesPage } from "./messaging/MessagesPage.tsx";
 import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
@@ -90,6 +91,7 @@ export function App() {
         <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
         <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
         <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
+        <Route path="kalender" element={<CalendarPage />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />
         <Route path="admin" element={<AdminArea actor={actor} />}>
           <Route index element={<Navigate to="/admin/enheter" replace />} />

@@ -11,6 +11,7 @@ import { notificationsEn } from "./catalogs/notifications.en.ts";
 import { messagingEn } from "./catalogs/messaging.en.ts";
 import { plansEn } from "./catalogs/plans.en.ts";
 import { meetingsEn } from "./catalogs/meetings.en.ts";
+import { calendarEn } from "./catalogs/calendar.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
 export const en: Catalog = {
@@ -26,4 +27,5 @@ export const en: Catalog = {
   ...messagingEn,
   ...plansEn,
   ...meetingsEn,
+  ...calendarEn,
 };

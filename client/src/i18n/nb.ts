@@ -10,6 +10,7 @@ import { notificationsNb } from "./catalogs/notifications.nb.ts";
 import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
 import { meetingsNb } from "./catalogs/meetings.nb.ts";
+import { calendarNb } from "./catalogs/calendar.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -29,4 +30,5 @@ export const nb = {
   ...messagingNb,
   ...plansNb,
   ...meetingsNb,
+  ...calendarNb,
 } as const;

@@ -40,6 +40,9 @@ export function UserMenu({ actor }: { actor: Actor }) {
             <Link to="/passord">{t("userMenu.changePassword")}</Link>
           </li>
           <li>
+            <Link to="/kalender">{t("calendar.menuLink")}</Link>
+          </li>
+          <li>
             <button type="button" className="button button--secondary button--small" onClick={logout}>
               {t("userMenu.logout")}
             </button>

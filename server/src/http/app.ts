@@ -8,6 +8,7 @@ import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { SESSION_INACTIVITY_TIMEOUT_MS } from "../auth/sessions.ts";
 import { authenticateRequest, SESSION_COOKIE } from "../auth/upgrade.ts";
+import { calendarRoutes } from "../calendar/routes.ts";
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -92,6 +93,9 @@ export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, pu
       },
     }),
   );
+
+  // Calendar feeds (a secret token, no cookie) and single meetings as .ics.
+  app.route("/api", calendarRoutes({ db, log }));
 
   // The built client, with the SPA fallback for client-side routes (read per request,
   // so a rebuilt client is served without a restart).

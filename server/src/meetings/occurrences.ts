@@ -7,9 +7,9 @@ import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import { authorizeMeeting, authorizeSeries, recordMeetingAccess, visibleSeriesIds, type Meeting, type Series } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
-import { expandSeries, isOccurrence, type OccurrenceOverride } from "./recurrence.ts";
+import { expandSeries, isOccurrence, type OccurrenceOverride, instantOfLocal } from "./recurrence.ts";
 import { FieldError, kindNameOf, kindsOf, participantsOf, specOf } from "./series.ts";
-import { addMinutes, localToInstant } from "./time.ts";
+import { addMinutes } from "./time.ts";
 
 /**
  * Occurrences (DESIGN.md §6): expanded from their series on demand and made rows only
@@ -209,10 +209,10 @@ export async function updateOccurrence({
 export function occurrenceTimes(series: Series, meeting: Pick<Meeting, "recurrence_id" | "moved_to_local" | "duration_minutes" | "status">): { start: Date; end: Date } {
   const duration = meeting.duration_minutes ?? series.duration_minutes;
   if (meeting.moved_to_local) {
-    const start = localToInstant(meeting.moved_to_local, series.tzid);
+    const start = instantOfLocal(meeting.moved_to_local, series.tzid);
     return { start, end: addMinutes(start, duration) };
   }
-  const original = localToInstant(meeting.recurrence_id, series.tzid);
+  const original = instantOfLocal(meeting.recurrence_id, series.tzid);
   try {
     // A holiday move pushes it at most a week forward (Easter).
     const found = expandSeries({ spec: specOf(series), overrides: [overrideOf(meeting)], from: new Date(original.getTime() - 60_000), to: new Date(original.getTime() + 10 * DAY_MS), includeSkipped: true }).find(

@@ -17,8 +17,8 @@ import {
   type HolidayPolicy,
   type RecurrenceInput,
   type RecurrenceSpec,
+  instantOfLocal,
 } from "./recurrence.ts";
-import { localToInstant } from "./time.ts";
 
 /**
  * Meeting series (DESIGN.md §6): created by a member of the organiser unit, changed by
@@ -96,7 +96,7 @@ function ruleOf(recurrence: RecurrenceInput, dtstartLocal: string): string | nul
 export function previewRecurrence(input: { dtstartLocal: string; recurrence: RecurrenceInput; exdates: string[]; holidayPolicy: HolidayPolicy; durationMinutes: number }) {
   const rrule = ruleOf(input.recurrence, input.dtstartLocal);
   const spec: RecurrenceSpec = { dtstartLocal: input.dtstartLocal, tzid: TZID, rrule, exdates: input.exdates, holidayPolicy: input.holidayPolicy, durationMinutes: input.durationMinutes };
-  const from = localToInstant(input.dtstartLocal, TZID);
+  const from = instantOfLocal(input.dtstartLocal, TZID);
   let occurrences;
   try {
     occurrences = expandSeries({ spec, from, to: new Date(from.getTime() + 20 * 366 * 86_400_000), includeSkipped: true, limit: 10 });

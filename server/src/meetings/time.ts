@@ -1,14 +1,9 @@
 import { Temporal } from "temporal-polyfill";
 
 /**
- * Wall-clock time in a series' zone and instants, on Temporal (never the host's TZ).
- * A local time that does not exist (the spring-forward gap) or exists twice (fall back)
- * resolves as RFC 5545 says: "compatible" (later in a gap, earlier when repeated).
+ * Instants as wall-clock time in a series' zone, on Temporal (never the host's TZ). The
+ * other way (local → instant, RFC 5545's gap and fold rules) is recurrence.ts's instantOfLocal.
  */
-export function localToInstant(local: string, tzid: string): Date {
-  const zoned = Temporal.PlainDateTime.from(local).toZonedDateTime(tzid, { disambiguation: "compatible" });
-  return new Date(zoned.epochMilliseconds);
-}
 
 /** The instant as local "YYYY-MM-DDTHH:MM:SS" in the zone. */
 export function instantToLocal(at: Date, tzid: string): string {

@@ -48,6 +48,7 @@ type Targets = Record<
   | "disclosureBarnevern" | "disclosureToRevoke" | "revisionId"
   | "threadId" | "messageId" | "messageToDelete" | "groupId"
   | "unitId" | "userId" | "membershipId"
+  | "calendarTokenId"
   | "seriesId" | "seriesToCancel" | "meetingId",
   string
 >;
@@ -354,6 +355,21 @@ const probes: Record<string, Probe> = {
   "messages.edit": { input: ({ t }) => ({ messageId: t.messageId, body: `${secrets.thread.text} (endret)` }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
   "messages.delete": { input: ({ t }) => ({ messageId: t.messageToDelete }), expect: { ...THREAD_READERS, helsesykepleier: err("NOT_AUTHOR"), nav: err("NOT_AUTHOR") } },
 
+  // --- Calendar feed tokens: one's own; another's token is NOT_FOUND, exactly like a made-up id.
+  "calendar.tokens": {
+    others: EVERYONE,
+    check: (data: { tokens: { id: string }[] }, role) => {
+      expect(data.tokens.some((tk) => tk.id === t.calendarTokenId), "the coordinator's token listed").toBe(role === "koordinator");
+      expect(JSON.stringify(data), "a token's secret is never listed").not.toMatch(/"token"/);
+    },
+  },
+  "calendar.createToken": {
+    input: () => ({ name: "Matrisekalender" }),
+    others: EVERYONE,
+    check: (data: { token: string; url: string }) => expect(data.url).toBe(`/api/calendar/feed/${data.token}.ics`),
+  },
+  "calendar.revokeToken": { input: ({ t }) => ({ tokenId: t.calendarTokenId }), expect: { koordinator: "ok" } },
+
   // --- Meetings: the series' people read it; the organiser unit and the chair change it.
   "meetings.kinds": { others: EVERYONE },
   "meetings.preview": { input: () => ({ dtstartLocal: "2027-01-07T09:00:00", recurrence: { freq: "weekly", interval: 2, end: { kind: "count", count: 5 } }, holidayPolicy: "drop", durationMinutes: 60 }), others: EVERYONE },
@@ -539,6 +555,9 @@ beforeAll(async () => {
   t.spareCaseId = spare.caseId;
   const spareConsent = await k.mutationOk<{ consentId: string }>("consents.create", { caseId: spare.caseId, ...consentTerms(spare.subjectId, [units["NAV Fjellheim"]!]) });
   await k.mutationOk("consents.activate", { consentId: spareConsent.consentId });
+
+  // A calendar feed token of the coordinator's.
+  t.calendarTokenId = (await k.mutationOk<{ id: string }>("calendar.createToken", { name: "Matrise" })).id;
 
   // The admin's targets: a unit and a user in it.
   const admin = clients.admin;

@@ -1,5 +1,6 @@
 import { auditRouter } from "../audit/router.ts";
 import { authRouter } from "../auth/router.ts";
+import { calendarRouter } from "../calendar/router.ts";
 import { casesRouter } from "../cases/router.ts";
 import { consentsRouter } from "../consent/router.ts";
 import { disclosuresRouter } from "../disclosures/router.ts";
@@ -23,6 +24,7 @@ export const appRouter = router({
   plans: plansRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,
+  calendar: calendarRouter,
   meetings: meetingsRouter,
   agenda: agendaRouter,
 });
