@@ -133,6 +133,16 @@ test("a biweekly flyt-møte: holidays skipped in the preview, a named and an ano
   await itemCard(kari, 3, "Gutt, 14 år").waitFor();
   await expectAccessible(kari, "meeting page with three items");
 
+  // The meeting downloads as .ics, with a neutral summary: no case, no external participant.
+  const icsHref = await kari.getByRole("link", { name: "Last ned til kalenderen (.ics)" }).getAttribute("href");
+  const ics = await kari.request.get(`${suite.server.url}${icsHref}`);
+  expect(ics.status()).toBe(200);
+  expect(ics.headers()["content-type"]).toMatch(/^text\/calendar/);
+  const icsText = await ics.text();
+  expect(icsText).toContain("BEGIN:VEVENT");
+  expect(icsText).toContain("SUMMARY:Flyt-møte");
+  for (const secret of [EMMA, "Gutt, 14 år", "Kari Møtesen", TITLE]) expect(icsText).not.toContain(secret);
+
   // Keyboard order: the anonymous item up above Emma (as the server keeps it), and back down.
   const printHref = await kari.getByRole("link", { name: "Skriv ut referatet" }).getAttribute("href");
   const meetingId = /\/moter\/mote\/([^/]+)\/utskrift/.exec(printHref ?? "")![1]!;
