@@ -272,7 +272,12 @@ test("approved minutes are corrected as version 2 with a reason; one meeting is 
   await moved.getByText("Flyttet", { exact: true }).waitFor();
   expect(await dayCell(kari, 31).getByRole("link", { name: new RegExp(TITLE) }).count()).toBe(0);
 
-  // The 14 June meeting is cancelled: struck through and marked in the calendar.
+  // The 14 June meeting is cancelled: struck through and marked in the calendar, and live
+  // in the minute-taker's open calendar (the per-user event stream), without a reload.
+  const { page: hanne } = await suite.signedIn("helsesykepleier@demo.laget.no");
+  await hanne.goto(`${suite.server.url}/moter?visning=maned&dato=2027-06-01`);
+  await dayCell(hanne, 14).getByRole("link", { name: new RegExp(TITLE) }).waitFor();
+  expect(await dayCell(hanne, 14).getByText("Avlyst", { exact: true }).count()).toBe(0);
   await dayCell(kari, 14).getByRole("link", { name: new RegExp(TITLE) }).click();
   await kari.getByRole("button", { name: "Avlys dette møtet" }).click();
   await kari.getByRole("button", { name: "Avlys møtet" }).click();
@@ -281,6 +286,7 @@ test("approved minutes are corrected as version 2 with a reason; one meeting is 
   const cancelled = dayCell(kari, 14).getByRole("link", { name: new RegExp(TITLE) });
   await cancelled.locator("s", { hasText: TITLE }).waitFor();
   await cancelled.getByText("Avlyst", { exact: true }).waitFor();
+  await dayCell(hanne, 14).getByRole("link", { name: new RegExp(TITLE) }).getByText("Avlyst", { exact: true }).waitFor();
   await expectAccessible(kari, "month view with a moved and a cancelled meeting");
   await fitsNarrow(kari, "month view");
 
