@@ -15,6 +15,7 @@ import { CalendarPage } from "./calendar/CalendarPage.tsx";
 import { CaseConversationTab } from "./messaging/CaseConversationTab.tsx";
 import { MessagesPage } from "./messaging/MessagesPage.tsx";
 import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
+import { EditSeriesPage, MeetingByIdPage, MeetingPrintView, MeetingsPage, NewSeriesPage, OccurrencePage } from "./meetings/routes.tsx";
 import { ReviewPage } from "./review/ReviewPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
@@ -83,7 +84,12 @@ export function App() {
         <Route path="meldinger" element={<MessagesPage actor={actor} />} />
         <Route path="meldinger/ny" element={<MessagesPage actor={actor} creating />} />
         <Route path="meldinger/:conversationId" element={<MessagesPage actor={actor} />} />
-        <Route path="moter" element={<PlaceholderPage section="meetings" />} />
+        <Route path="moter" element={<MeetingsPage actor={actor} />} />
+        <Route path="moter/ny" element={<NewSeriesPage actor={actor} />} />
+        <Route path="moter/serie/:seriesId" element={<EditSeriesPage actor={actor} />} />
+        <Route path="moter/mote/:meetingId" element={<MeetingByIdPage actor={actor} />} />
+        <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
+        <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
         <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
         <Route path="kalender" element={<CalendarPage />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />

@@ -6,6 +6,7 @@ import { trpc } from "../trpc.ts";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
+import { CaseMeetings } from "../meetings/CaseMeetings.tsx";
 import { useCase } from "./CasePage.tsx";
 import { PendingHandover } from "./HandoverTab.tsx";
 import { btiKey, btiLevels, categoryList, refreshCase, useFormat, type CaseDetail } from "./shared.ts";
@@ -103,6 +104,7 @@ export function OverviewTab() {
       {kase.abilities.edit && <CoordinatorControls onStatus={setStatus} />}
       {!kase.isCoordinator && <p className="muted">{t("overview.onlyCoordinatorEdit")}</p>}
       {kase.status === "closed" && <p className="muted">{t("overview.caseClosed")}</p>}
+      <CaseMeetings caseId={kase.id} />
     </>
   );
 }

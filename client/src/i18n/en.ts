@@ -10,6 +10,7 @@ import { reviewEn } from "./catalogs/review.en.ts";
 import { notificationsEn } from "./catalogs/notifications.en.ts";
 import { messagingEn } from "./catalogs/messaging.en.ts";
 import { plansEn } from "./catalogs/plans.en.ts";
+import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
@@ -25,5 +26,6 @@ export const en: Catalog = {
   ...notificationsEn,
   ...messagingEn,
   ...plansEn,
+  ...meetingsEn,
   ...calendarEn,
 };

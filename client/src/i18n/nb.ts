@@ -9,6 +9,7 @@ import { reviewNb } from "./catalogs/review.nb.ts";
 import { notificationsNb } from "./catalogs/notifications.nb.ts";
 import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
+import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
 
 /**
@@ -28,5 +29,6 @@ export const nb = {
   ...notificationsNb,
   ...messagingNb,
   ...plansNb,
+  ...meetingsNb,
   ...calendarNb,
 } as const;

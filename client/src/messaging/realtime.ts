@@ -171,6 +171,13 @@ export class Realtime {
       case "conversation.removed":
         if (conversationId) this.forget(conversationId, "removed");
         return;
+      case "meeting.invited":
+      case "meeting.changed":
+      case "meeting.cancelled":
+        // Neutral (a series' id and what changed): the meeting views fetch what this user may see now.
+        void queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.agenda.pathKey() });
+        return;
       case "notification": {
         // The bell: a live bump now; its own query is fetched again for the exact count.
         const countKey = trpc.notifications.unreadCount.queryKey();

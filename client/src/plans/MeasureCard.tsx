@@ -1,5 +1,6 @@
 import { measureStatuses, removeMeasure, updateMeasure, type Measure, type MeasurePatch, type MeasureStatus, type Plan } from "@laget/plan";
 import { useState } from "react";
+import { Link } from "react-router";
 import type * as Y from "yjs";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { lifeAreaName } from "../i18n/labels.ts";
@@ -65,6 +66,11 @@ export function MeasureCard({
         <p className="badges">
           <span className={m.status === "completed" ? "badge badge--ok" : m.status === "ended" ? "badge badge--off" : "badge badge--warn"}>{t(statusKey(m.status))}</span>
         </p>
+        {m.source && (
+          <p className="plan-card__source">
+            <span className="badge badge--ok">{t("meetings.measure.decidedIn")}</span> <Link to={`/moter/mote/${m.source.meetingId}`}>{t("meetings.measure.openMeeting")}</Link>
+          </p>
+        )}
         {missing.length > 0 && <p className="plan-card__missing">{t("plan.missing.intro", { parts: missing.map((k) => t(k)).join(", ") })}</p>}
         <div className="plan-grid">
           <div className="plan-grid__wide">
