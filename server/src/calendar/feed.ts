@@ -1,8 +1,9 @@
-import { decideMeeting, type MeetingResource } from "@laget/policy";
+import { confidentialUnitKinds, decideMeeting, type MeetingResource } from "@laget/policy";
 import { getVtimezoneComponent } from "@touch4it/ical-timezones";
 import ical, { ICalCalendarMethod, ICalEventClass, ICalEventStatus, type ICalCalendar } from "ical-generator";
 import { Temporal } from "temporal-polyfill";
 import type { AsActor } from "../auth/actor.ts";
+import type { Db } from "../db/connect.ts";
 import { policyActor } from "../cases/access.ts";
 import { authorizeMeeting, visibleSeriesIds, type Meeting, type Series } from "../meetings/access.ts";
 import { expandSeries, type HolidayPolicy, type Occurrence, type OccurrenceOverride, type RecurrenceSpec } from "../meetings/recurrence.ts";
@@ -97,10 +98,26 @@ function finish(calendar: ICalCalendar): string {
   return text.endsWith("\r\n") ? text : `${text}\r\n`;
 }
 
-function placeOf(series: Series, meeting: Meeting | undefined) {
+/** Says whether a place may go in a calendar: one that names a confidential unit (or barnevern) would reveal who takes part. */
+type PlaceGuard = (text: string) => boolean;
+
+/** The guard for a municipality: the names of its units of a confidential kind (child welfare, police and its own additions). */
+export async function placeGuard({ db, municipalityId }: { db: Db; municipalityId: string }): Promise<PlaceGuard> {
+  const municipality = await db.selectFrom("municipalities").select("confidential_unit_kinds").where("id", "=", municipalityId).executeTakeFirstOrThrow();
+  const kinds = [...confidentialUnitKinds(Array.isArray(municipality.confidential_unit_kinds) ? (municipality.confidential_unit_kinds as string[]) : [])];
+  const units = await db.selectFrom("units").select("name").where("municipality_id", "=", municipalityId).where("kind", "in", kinds).execute();
+  const words = ["barnevern", ...units.map((u) => u.name.trim().toLocaleLowerCase("nb"))].filter((w) => w.length >= 3);
+  return (text) => {
+    const lower = text.toLocaleLowerCase("nb");
+    return !words.some((w) => lower.includes(w));
+  };
+}
+
+function placeOf(series: Series, meeting: Meeting | undefined, safe: PlaceGuard) {
   const place = meeting?.place ?? series.place;
   const videoLink = meeting?.video_link ?? series.video_link;
-  return { location: place ?? videoLink ?? null, url: videoLink ?? null };
+  const url = videoLink && safe(videoLink) ? videoLink : null;
+  return { location: place && safe(place) ? place : url, url };
 }
 
 /** Is this occurrence row more than a record (attendance, agenda): does it change what a calendar shows? */
@@ -122,7 +139,7 @@ function changedOccurrences(spec: RecurrenceSpec, meetings: Meeting[]): Occurren
   return out;
 }
 
-function addSeries(calendar: ICalCalendar, { series, meetings }: SeriesWithOverrides, now: Date) {
+function addSeries(calendar: ICalCalendar, { series, meetings }: SeriesWithOverrides, now: Date, safe: PlaceGuard) {
   const tzid = series.tzid;
   const spec = specOf(series);
   const byRecurrence = new Map(meetings.map((m) => [m.recurrence_id, m]));
@@ -152,7 +169,7 @@ function addSeries(calendar: ICalCalendar, { series, meetings }: SeriesWithOverr
     const changed = latest(series.updated_at, ...(meeting ? [meeting.updated_at] : []));
     calendar.createEvent({
       ...common,
-      ...placeOf(series, meeting),
+      ...placeOf(series, meeting, safe),
       id: uid,
       sequence: series.sequence + (meeting?.sequence ?? 0),
       start: zoned(o.startLocal, tzid),
@@ -173,7 +190,7 @@ function addSeries(calendar: ICalCalendar, { series, meetings }: SeriesWithOverr
   const exdateLines = [...exdates].sort().map((local) => `EXDATE;TZID=${tzid}:${icsLocal(local)}`);
   calendar.createEvent({
     ...common,
-    ...placeOf(series, undefined),
+    ...placeOf(series, undefined, safe),
     id: uid,
     sequence: series.sequence,
     start: first,
@@ -186,7 +203,7 @@ function addSeries(calendar: ICalCalendar, { series, meetings }: SeriesWithOverr
     const changed = latest(series.updated_at, ...(meeting ? [meeting.updated_at] : []));
     calendar.createEvent({
       ...common,
-      ...placeOf(series, meeting),
+      ...placeOf(series, meeting, safe),
       id: uid,
       recurrenceId: zoned(o.recurrenceId, tzid),
       sequence: series.sequence + (meeting?.sequence ?? 0),
@@ -236,8 +253,8 @@ async function readableSeries({ db, actor }: AsActor): Promise<SeriesWithOverrid
 /** The actor's feed: every series they may read, as one VCALENDAR. */
 export async function buildFeed({ db, actor, now = new Date() }: AsActor & { now?: Date }): Promise<{ ics: string; seriesCount: number }> {
   const calendar = newCalendar();
-  const series = await readableSeries({ db, actor });
-  for (const s of series) addSeries(calendar, s, now);
+  const [series, safe] = await Promise.all([readableSeries({ db, actor }), placeGuard({ db, municipalityId: actor.municipalityId })]);
+  for (const s of series) addSeries(calendar, s, now, safe);
   return { ics: finish(calendar), seriesCount: series.length };
 }
 
@@ -262,9 +279,10 @@ export async function buildMeetingIcs({ db, actor, meetingId }: AsActor & { meet
   const calendar = newCalendar();
   calendar.method(ICalCalendarMethod.PUBLISH);
   const changed = latest(series.updated_at, meeting.updated_at);
+  const safe = await placeGuard({ db, municipalityId: series.municipality_id });
   const cancelled = series.cancelled_at !== null || meeting.status === "cancelled" || (occurrence?.skipped ?? null) !== null;
   calendar.createEvent({
-    ...placeOf(series, meeting),
+    ...placeOf(series, meeting, safe),
     id: `meeting-${meeting.id}@laget`,
     summary: summaryOfKind(series.kind),
     class: ICalEventClass.PRIVATE,
