@@ -143,7 +143,7 @@ function MeetingContent({ actor, detail }: { actor: Actor; detail: MeetingDetail
       </section>
       <Attendance detail={detail} />
       <Agenda actor={actor} detail={detail} locked={locked} onStatus={setStatus} />
-      <MinutesStatePanel actorId={actor.id} detail={detail} onStatus={setStatus} />
+      <MinutesStatePanel detail={detail} onStatus={setStatus} />
     </>
   );
 }

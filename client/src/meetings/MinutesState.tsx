@@ -8,7 +8,7 @@ import { refreshMeetings, type MeetingDetail } from "./queries.ts";
 import type { MinutesState } from "./types.ts";
 
 /** The minutes' state for the whole meeting: draft → under review → approved (locked); a correction reopens it with a reason. */
-export function MinutesStatePanel({ actorId, detail, onStatus }: { actorId: string; detail: MeetingDetail; onStatus: (s: string) => void }) {
+export function MinutesStatePanel({ detail, onStatus }: { detail: MeetingDetail; onStatus: (s: string) => void }) {
   const t = useT();
   const headingId = useId();
   const { meeting, abilities } = detail;
@@ -36,8 +36,8 @@ export function MinutesStatePanel({ actorId, detail, onStatus }: { actorId: stri
     setReasonError(null);
     to("draft", reason.trim());
   };
-  // Draft ⇄ review is for the chair and the minute-taker (the policy's submitMinutes); approving for the chair.
-  const mayChange = abilities.approveMinutes || actorId === detail.series.minuteTakerUserId;
+  // Draft ⇄ review as the policy's submitMinutes says (chair, minute-taker); approving as approveMinutes (the chair).
+  const mayChange = abilities.submitMinutes;
   return (
     <section aria-labelledby={headingId} className="panel meeting-section no-print">
       <h2 id={headingId}>{t("meetings.minutes.state.heading")}</h2>
