@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
+import { useCopyText } from "../ui/useCopyText.ts";
 
 export type OneTimePassword = { kind: "created" | "reset"; name: string; email: string; password: string };
 
@@ -10,8 +11,7 @@ export type OneTimePassword = { kind: "created" | "reset"; name: string; email: 
 export function OneTimePasswordPanel({ value, onClose }: { value: OneTimePassword; onClose: () => void }) {
   const t = useT();
   const panelRef = useRef<HTMLDivElement>(null);
-  const codeRef = useRef<HTMLElement>(null);
-  const [copy, setCopy] = useState<"copied" | "failed" | null>(null);
+  const { codeRef, copy, setCopy, copyText } = useCopyText();
 
   // Bring the panel into view and focus, whichever button on the page produced it.
   useEffect(() => {
@@ -19,17 +19,7 @@ export function OneTimePasswordPanel({ value, onClose }: { value: OneTimePasswor
     panelRef.current?.focus();
   }, [value]);
 
-  const copyPassword = async () => {
-    try {
-      await navigator.clipboard.writeText(value.password);
-      setCopy("copied");
-    } catch {
-      // No clipboard access (e.g. plain http): select the text so it can be copied by hand.
-      const selection = window.getSelection();
-      if (selection && codeRef.current) selection.selectAllChildren(codeRef.current);
-      setCopy("failed");
-    }
-  };
+
 
   return (
     <div ref={panelRef} role="status" tabIndex={-1} className="otp-panel">
@@ -45,7 +35,7 @@ export function OneTimePasswordPanel({ value, onClose }: { value: OneTimePasswor
         </code>
       </p>
       <div className="form__actions">
-        <button type="button" className="button button--small" onClick={() => void copyPassword()}>
+        <button type="button" className="button button--small" onClick={() => void copyText(value.password)}>
           {t("oneTimePassword.copy")}
         </button>
         {copy && <span className="otp-panel__copy">{t(copy === "copied" ? "oneTimePassword.copied" : "oneTimePassword.copyFailed")}</span>}

@@ -8,6 +8,7 @@ import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
+import { useCopyText } from "../ui/useCopyText.ts";
 
 const NAME_MAX = 100;
 
@@ -114,24 +115,13 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void 
 function CreatedPanel({ created, onClose }: { created: Created; onClose: () => void }) {
   const t = useT();
   const panelRef = useRef<HTMLDivElement>(null);
-  const codeRef = useRef<HTMLElement>(null);
-  const [copy, setCopy] = useState<"copied" | "failed" | null>(null);
+  const { codeRef, copy, copyText } = useCopyText();
 
   useEffect(() => {
     panelRef.current?.focus();
   }, [created]);
 
-  const copyUrl = async () => {
-    try {
-      await navigator.clipboard.writeText(created.url);
-      setCopy("copied");
-    } catch {
-      // No clipboard access (e.g. plain http): select the text so it can be copied by hand.
-      const selection = window.getSelection();
-      if (selection && codeRef.current) selection.selectAllChildren(codeRef.current);
-      setCopy("failed");
-    }
-  };
+
 
   return (
     <div ref={panelRef} role="status" tabIndex={-1} className="otp-panel">
@@ -143,7 +133,7 @@ function CreatedPanel({ created, onClose }: { created: Created; onClose: () => v
         </code>
       </p>
       <div className="form__actions">
-        <button type="button" className="button button--small" onClick={() => void copyUrl()}>
+        <button type="button" className="button button--small" onClick={() => void copyText(created.url)}>
           {t("calendar.copy")}
         </button>
         {copy && <span className="otp-panel__copy">{t(copy === "copied" ? "calendar.copied" : "calendar.copyFailed")}</span>}

@@ -1,29 +1,12 @@
-import Collaboration from "@tiptap/extension-collaboration";
-import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import { EditorContent, useEditor } from "@tiptap/react";
-import StarterKit from "@tiptap/starter-kit";
-import { useEffect, useId } from "react";
+import { EditorContent } from "@tiptap/react";
+import { useId } from "react";
 import { useT } from "../i18n/I18nProvider.tsx";
-import { colorFor, initials } from "../plans/presence.ts";
+import { initials } from "../plans/presence.ts";
+import { useCollaborativeEditor } from "../ui/useCollaborativeEditor.ts";
 import { useMinutesDocument, type MinutesSession } from "./useMinutesDocument.ts";
 
 /** The Y.XmlFragment the minutes live in (the contract's "minutes"). */
 export const MINUTES_FIELD = "minutes";
-
-/** Another person's caret: a coloured bar with their name (hidden from screen readers, which have the presence list). */
-function renderCaret(user: Record<string, unknown>): HTMLElement {
-  const caret = document.createElement("span");
-  caret.className = "collaboration-carets__caret";
-  caret.setAttribute("aria-hidden", "true");
-  const color = typeof user.color === "string" ? user.color : "#0b4f7c";
-  caret.style.borderColor = color;
-  const label = document.createElement("span");
-  label.className = "collaboration-carets__label";
-  label.style.backgroundColor = color;
-  label.textContent = typeof user.name === "string" ? user.name : "";
-  caret.append(label);
-  return caret;
-}
 
 /** One agenda item's minutes, live, with who is writing now. `canWrite` is the server's answer for this reader. */
 export function Minutes({ documentName, title, me, canWrite, locked }: { documentName: string; title: string; me: { id: string; displayName: string }; canWrite: boolean; locked: boolean }) {
@@ -40,31 +23,7 @@ function MinutesBody({ session, title, readOnly, locked }: { session: MinutesSes
   const labelId = useId();
   const hintId = useId();
   const presenceId = useId();
-  const { doc, provider } = session;
-  const me = session.peers.find((p) => p.self);
-  const editor = useEditor(
-    {
-      extensions: [
-        StarterKit.configure({ undoRedo: false, link: false }),
-        Collaboration.configure({ document: doc, field: MINUTES_FIELD }),
-        CollaborationCaret.configure({
-          provider,
-          user: provider.awareness?.getLocalState()?.user ?? { name: me?.name ?? "", color: me?.color ?? colorFor("") },
-          render: renderCaret,
-        }),
-      ],
-      editable: !readOnly,
-      editorProps: {
-        attributes: { class: "minutes__editor", role: "textbox", "aria-multiline": "true", "aria-labelledby": labelId, "aria-describedby": hintId },
-      },
-    },
-    [doc, provider],
-  );
-  useEffect(() => {
-    if (!editor) return;
-    editor.setEditable(!readOnly);
-    editor.view.dom.setAttribute("aria-readonly", String(readOnly));
-  }, [editor, readOnly]);
+  const editor = useCollaborativeEditor({ session, field: MINUTES_FIELD, readOnly, className: "minutes__editor", labelledBy: labelId, describedBy: hintId });
   return (
     <div className="minutes">
       <div className="minutes__bar">

@@ -8,7 +8,7 @@ import { AppError } from "../errors.ts";
 import { authorizeMeeting, authorizeSeries, recordMeetingAccess, visibleSeriesIds, type Meeting, type Series } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
 import { expandSeries, isOccurrence, type OccurrenceOverride, instantOfLocal } from "./recurrence.ts";
-import { FieldError, kindNameOf, kindsOf, participantsOf, specOf } from "./series.ts";
+import { FieldError, kindNameOf, kindsOf, participantsOf, seriesHeadOf, specOf } from "./series.ts";
 import { addMinutes } from "./time.ts";
 
 /**
@@ -253,15 +253,7 @@ export async function getMeeting({ db, actor, meetingId }: AsActor & { meetingId
       minutesVersion: meeting.minutes_version,
       sequence: meeting.sequence,
     },
-    series: {
-      id: series.id,
-      kind: series.kind,
-      kindName: kindNameOf(kinds, series.kind),
-      title: series.title,
-      organiserUnitId: series.organiser_unit_id,
-      chairUserId: series.chair_user_id,
-      minuteTakerUserId: series.minute_taker_user_id,
-    },
+    series: seriesHeadOf(series, kinds),
     participants,
     attendance: attendance.map((a) => ({ userId: a.user_id, externalParticipantId: a.external_participant_id, status: a.status as "present" | "absent" | "excused" })),
     abilities: {

@@ -319,18 +319,25 @@ export async function createSeries({ db, bus, actor, ...input }: WithBus & Serie
   return { seriesId };
 }
 
+/** What every view of a series names: its kind, title, organiser, chair and minute-taker. */
+export function seriesHeadOf(series: Series, kinds: Awaited<ReturnType<typeof kindsOf>>) {
+  return {
+    id: series.id,
+    kind: series.kind,
+    kindName: kindNameOf(kinds, series.kind),
+    title: series.title,
+    organiserUnitId: series.organiser_unit_id,
+    chairUserId: series.chair_user_id,
+    minuteTakerUserId: series.minute_taker_user_id,
+  };
+}
+
 export async function getSeries({ db, actor, seriesId }: AsActor & { seriesId: string }) {
   const { series, resource } = await authorizeSeries({ db, actor, seriesId, action: "read", audit: "meeting_series.read" });
   const [participants, kinds] = await Promise.all([participantsOf(db, seriesId), kindsOf(db, series.municipality_id)]);
   return {
     series: {
-      id: series.id,
-      kind: series.kind,
-      kindName: kindNameOf(kinds, series.kind),
-      title: series.title,
-      organiserUnitId: series.organiser_unit_id,
-      chairUserId: series.chair_user_id,
-      minuteTakerUserId: series.minute_taker_user_id,
+      ...seriesHeadOf(series, kinds),
       place: series.place,
       videoLink: series.video_link,
       durationMinutes: series.duration_minutes,
