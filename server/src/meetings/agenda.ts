@@ -326,6 +326,23 @@ export async function invalidateMinutes(bus: EventBus, agendaItemIds: readonly s
   await Promise.all(agendaItemIds.map((id) => bus.publish({ type: "documentsInvalidated", scope: { documentName: minutesDocumentName(id) }, reason })));
 }
 
+/**
+ * Re-judges every open minutes connection of these series' meetings: a changed series
+ * (a unit or person taken out, another minute-taker) must not leave anyone writing or
+ * reading minutes they no longer may.
+ */
+export async function invalidateSeriesMinutes({ db, bus, seriesIds, reason }: { db: Db; bus: EventBus; seriesIds: readonly string[]; reason: string }) {
+  if (seriesIds.length === 0) return;
+  const items = await db
+    .selectFrom("agenda_items")
+    .innerJoin("meetings", "meetings.id", "agenda_items.meeting_id")
+    .select("agenda_items.id")
+    .where("meetings.series_id", "in", seriesIds)
+    .where("agenda_items.removed_at", "is", null)
+    .execute();
+  await invalidateMinutes(bus, items.map((i) => i.id), reason);
+}
+
 export async function updateAgendaItem({
   db,
   actor,

@@ -4,6 +4,7 @@ import type { Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import { registerEventJudge, shownAs, type EventJudge } from "../events/replay.ts";
 import { publishUserEvent, type UserEvent } from "../events/user-events.ts";
+import { invalidateSeriesMinutes } from "./agenda.ts";
 import { seriesResource } from "./access.ts";
 
 /**
@@ -109,6 +110,8 @@ export async function announceSeriesChange(options: {
   const common = { db: options.db, bus: options.bus, exceptUserId: options.actorId, seriesId: options.seriesId, recurrenceId: options.recurrenceId ?? null };
   await publishMeetingEvent({ ...common, userIds: invited, type: "meeting.invited", change: options.change });
   await publishMeetingEvent({ ...common, userIds: told, type: options.type, change: options.change, ...(options.newSeriesId ? { newSeriesId: options.newSeriesId } : {}) });
+  const seriesIds = [options.seriesId, ...(options.newSeriesId ? [options.newSeriesId] : [])];
+  await invalidateSeriesMinutes({ db: options.db, bus: options.bus, seriesIds, reason: "meeting_series_changed" });
 }
 
 /** Replays a meeting event only while decideMeeting still lets the user read its series. */

@@ -182,4 +182,17 @@ describe("minutes per agenda item, live", () => {
     }
     await expect(open(c.nav, `minutes:${namedId}`).ready).rejects.toThrow(/not-found/);
   });
+
+  test("a person taken out of the series loses the open minutes of its meetings at once; those still in keep them", async () => {
+    const sltReader = open(c.slt, `minutes:${generalId}`);
+    const navReader = open(c.nav, `minutes:${generalId}`);
+    await Promise.all([sltReader.ready, navReader.ready]);
+    await c.koordinator.mutationOk("meetings.updateSeries", { seriesId: w.seriesId, scope: "all", changes: { participantUserIds: [] } });
+    await eventually(() => expect(sltReader.closeReasons).toContain("access-revoked"));
+    // NAV is still a participating unit: a message broadcast after the change reaches its connection.
+    server.liveDocuments.hocuspocus.documents.get(`minutes:${generalId}`)!.broadcastStateless(JSON.stringify({ type: "test:sentinel", reason: "" }));
+    await eventually(() => expect(notices(navReader)).toContainEqual({ type: "test:sentinel", reason: "" }));
+    expect(navReader.closeReasons).toEqual([]);
+    await expect(open(c.slt, `minutes:${generalId}`).ready).rejects.toThrow(/not-found/);
+  });
 });
