@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
-import { listOf } from "./test-fixtures.ts";
+import { listOf } from "./testing.ts";
 
 // The demo municipality's meetings: NAV's biweekly flyt-møte with the school and the
 // health station (holidays dropped), and the school's ansvarsgruppe with Mor.

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import { demoUserIds, flytInput, unitIdsByName } from "./test-fixtures.ts";
+import { demoUserIds, flytInput, unitIdsByName } from "./testing.ts";
 
 // Invitations and changes reach the series' people live through their event streams,
 // neutral (ids and the kind of change only), and are judged again on replay.

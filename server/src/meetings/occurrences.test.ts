@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CallerClient } from "../testing/caller-client.ts";
 import { createMunicipality, sessionCookie } from "../testing/factories.ts";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
-import { demoUserIds, flytInput, listOf, unitIdsByName } from "./test-fixtures.ts";
+import { demoUserIds, flytInput, listOf, unitIdsByName } from "./testing.ts";
 
 // The list (visibility filtered in SQL, one audit event per call), opening an occurrence,
 // the meeting page and attendance.

@@ -5,7 +5,7 @@ import type { CallerClient } from "../testing/caller-client.ts";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
 import { runReminders, scheduleReminders } from "./reminders.ts";
 import { instantToLocal } from "./time.ts";
-import { demoUserIds, flytInput, unitIdsByName } from "./test-fixtures.ts";
+import { demoUserIds, flytInput, unitIdsByName } from "./testing.ts";
 
 // Reminders go out exactly once however many nodes scan at the same moment: the
 // reminders table's primary key decides which node notifies.

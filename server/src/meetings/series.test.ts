@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CallerClient } from "../testing/caller-client.ts";
 import { createMunicipality } from "../testing/factories.ts";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
-import { demoUserIds, flytInput, listOf, unitIdsByName } from "./test-fixtures.ts";
+import { demoUserIds, flytInput, listOf, unitIdsByName } from "./testing.ts";
 
 // Series CRUD, validation and the three kinds of edit, through the procedures.
 
