@@ -1,4 +1,4 @@
-import { decideMeeting, type MeetingResource, type ResourceActions } from "@laget/policy";
+import { decideMeeting, type Judgement, type MeetingResource, type MinutesState, type ResourceActions } from "@laget/policy";
 import { sql, type Selectable } from "kysely";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
@@ -42,27 +42,53 @@ export async function seriesResource({ db, seriesId }: { db: Db; seriesId: strin
 
 type Authorize = AsActor & { action: ResourceActions["meeting"]; audit?: string };
 
+/** The occurrence as the policy sees it: the series' people, and this occurrence's minutes state. */
+export function occurrenceResource(series: MeetingResource, meeting: Meeting): MeetingResource {
+  return { ...series, meetingId: meeting.id, minutesState: meeting.minutes_state as MinutesState };
+}
+
+/** The one mapping of a meeting's or agenda item's refusal to the API's error codes (hidden things are NOT_FOUND). */
+export function refusal(judgement: Judgement & { allow: false }): AppError {
+  switch (judgement.reason) {
+    case "wrong_state":
+      return new AppError("MINUTES_LOCKED");
+    case "wrong_role":
+      return new AppError("FORBIDDEN");
+    case "no_basis":
+      return new AppError("NO_BASIS");
+    default:
+      return new AppError("NOT_FOUND");
+  }
+}
+
+/** Judges the action; one who may not even read it is told it does not exist. */
+function judgeMeeting(actor: AsActor["actor"], resource: MeetingResource, action: ResourceActions["meeting"]): void {
+  const subject = policyActor(actor);
+  const judgement = decideMeeting(subject, resource, action);
+  if (judgement.allow) return;
+  if (action !== "read" && !decideMeeting(subject, resource, "read").allow) throw new AppError("NOT_FOUND");
+  throw refusal(judgement);
+}
+
 /** Loads a series the actor may act on, or refuses. `audit`: the action recorded for the access. */
 export async function authorizeSeries({ db, actor, seriesId, action, audit }: Authorize & { seriesId: string }) {
   const found = await seriesResource({ db, seriesId });
   if (!found) throw new AppError("NOT_FOUND");
-  const judgement = decideMeeting(policyActor(actor), found.resource, action);
-  if (!judgement.allow) {
-    // Not a party: the series does not exist for them.
-    if (judgement.reason !== "wrong_role" || !decideMeeting(policyActor(actor), found.resource, "read").allow) throw new AppError("NOT_FOUND");
-    throw new AppError("FORBIDDEN");
-  }
+  judgeMeeting(actor, found.resource, action);
   if (audit) await recordMeetingAccess({ db, actor, seriesId, action: audit });
   return found;
 }
 
-/** Loads an occurrence row and its series the actor may act on, or refuses. */
+/** Loads an occurrence row and its series the actor may act on (judged with the occurrence's minutes state), or refuses. */
 export async function authorizeMeeting({ db, actor, meetingId, action, audit }: Authorize & { meetingId: string }) {
   const meeting = await db.selectFrom("meetings").selectAll().where("id", "=", meetingId).executeTakeFirst();
   if (!meeting || meeting.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
-  const found = await authorizeSeries({ db, actor, seriesId: meeting.series_id, action });
+  const found = await seriesResource({ db, seriesId: meeting.series_id });
+  if (!found) throw new AppError("NOT_FOUND");
+  const resource = occurrenceResource(found.resource, meeting);
+  judgeMeeting(actor, resource, action);
   if (audit) await recordMeetingAccess({ db, actor, seriesId: meeting.series_id, meetingId, action: audit });
-  return { meeting, ...found };
+  return { meeting, series: found.series, resource };
 }
 
 /** One audit event for an access to a meeting: a meeting's people and times are personal data. */

@@ -3,13 +3,11 @@ import {
   agendaCaseBasis,
   agendaUnitsLacking,
   decideAgendaItem,
-  decideMeeting,
   mayNameOnAgenda,
   type AgendaItemResource,
   type AgendaItemSubject,
   type Basis,
   type CaseFacts,
-  type Judgement,
   type MeetingResource,
   type MinutesState,
   type ResourceActions,
@@ -23,7 +21,7 @@ import type { Db } from "../db/connect.ts";
 import type { AgendaItemsTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import { authorizeMeeting, seriesResource, type Meeting, type Series } from "./access.ts";
+import { authorizeMeeting, occurrenceResource, refusal, seriesResource, type Meeting, type Series } from "./access.ts";
 import { minutesDocumentName } from "./minutes-kind.ts";
 import { outcomeViews, type OutcomeView } from "./outcomes.ts";
 import { expandSeries, instantOfLocal, type HolidayPolicy, type RecurrenceSpec } from "./recurrence.ts";
@@ -58,37 +56,7 @@ export type AgendaItemView = {
   abilities: { writeMinutes: boolean; edit: boolean; followCaseLink: boolean; promote: boolean };
 };
 
-export type MeetingAccess = { meeting: Meeting; series: Series; resource: MeetingResource };
-
-/** The one mapping of a judgement's refusal to the API's error codes (hidden things are NOT_FOUND). */
-export function refusal(judgement: Judgement & { allow: false }): AppError {
-  switch (judgement.reason) {
-    case "wrong_state":
-      return new AppError("MINUTES_LOCKED");
-    case "wrong_role":
-      return new AppError("FORBIDDEN");
-    case "no_basis":
-      return new AppError("NO_BASIS");
-    default:
-      return new AppError("NOT_FOUND");
-  }
-}
-
-/** The occurrence as the policy sees it: the series' people, and this occurrence's minutes state. */
-export function occurrenceResource(series: MeetingResource, meeting: Meeting): MeetingResource {
-  return { ...series, meetingId: meeting.id, minutesState: meeting.minutes_state as MinutesState };
-}
-
-/** Loads an occurrence the actor may read, then judges `action` on it with its minutes state. */
-export async function meetingAccess({ db, actor, meetingId, action, audit }: AsActor & { meetingId: string; action: ResourceActions["meeting"]; audit?: string }): Promise<MeetingAccess> {
-  const found = await authorizeMeeting({ db, actor, meetingId, action: "read", audit });
-  const resource = occurrenceResource(found.resource, found.meeting);
-  if (action !== "read") {
-    const judged = decideMeeting(policyActor(actor), resource, action);
-    if (!judged.allow) throw refusal(judged);
-  }
-  return { meeting: found.meeting, series: found.series, resource };
-}
+export type MeetingAccess = Awaited<ReturnType<typeof authorizeMeeting>>;
 
 /** The policy's view of each item (an item whose named case is gone is left out). */
 export async function itemResources(db: Db, meeting: MeetingResource, rows: readonly ItemRow[]): Promise<Map<string, { row: ItemRow; resource: AgendaItemResource }>> {
@@ -139,7 +107,7 @@ export async function visibleItems({ db, actor, access }: AsActor & { access: Me
 export async function itemAccess({ db, actor, agendaItemId, action }: AsActor & { agendaItemId: string; action: ResourceActions["agenda_item"] }) {
   const row = await db.selectFrom("agenda_items").selectAll().where("id", "=", agendaItemId).where("removed_at", "is", null).executeTakeFirst();
   if (!row || row.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
-  const access = await meetingAccess({ db, actor, meetingId: row.meeting_id, action: "read" });
+  const access = await authorizeMeeting({ db, actor, meetingId: row.meeting_id, action: "read" });
   const resource = (await itemResources(db, access.resource, [row])).get(row.id)?.resource;
   const subject = policyActor(actor);
   if (!resource || !decideAgendaItem(subject, resource, "read").allow) throw new AppError("NOT_FOUND");
@@ -211,7 +179,7 @@ export async function itemViews({ db, actor, items }: AsActor & { items: { row: 
 }
 
 export async function listAgenda({ db, actor, meetingId }: AsActor & { meetingId: string }): Promise<{ items: AgendaItemView[] }> {
-  const access = await meetingAccess({ db, actor, meetingId, action: "read", audit: "agenda.list" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "read", audit: "agenda.list" });
   await ensureGeneralSection(db, access.meeting, actor.id);
   const items = await visibleItems({ db, actor, access });
   const events = items.flatMap((i) => namedItemEvent(actor, i.resource, "agenda.read") ?? []);
@@ -233,7 +201,7 @@ const namedCaseRequest = (auditAction: string): AccessRequest => ({ category: "i
 
 /** Whether the case may be named on this meeting's agenda, and which of its units lack the basis. */
 export async function agendaEligibility({ db, actor, meetingId, caseId }: AsActor & { meetingId: string; caseId: string }) {
-  const access = await meetingAccess({ db, actor, meetingId, action: "read" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "read" });
   const req = namedCaseRequest("agenda.eligibility");
   const { facts, basis } = await authorizeCase(db, actor, caseId, req);
   requireRunsCase(actor, facts);
@@ -277,7 +245,7 @@ export async function addAgendaItem({
   plannedMinutes,
   presenterUserId,
 }: AsActor & { meetingId: string; item: AgendaItemInput; plannedMinutes?: number; presenterUserId?: string }): Promise<{ agendaItemId: string }> {
-  const access = await meetingAccess({ db, actor, meetingId, action: "writeAgenda" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "writeAgenda" });
   await requirePresenter(db, actor.municipalityId, presenterUserId);
   const base = {
     meeting_id: meetingId,
@@ -377,7 +345,7 @@ export async function removeAgendaItem({ db, bus, actor, agendaItemId }: AsActor
  * the places those items held, in the new order, so items hidden from the actor keep theirs.
  */
 export async function reorderAgenda({ db, actor, meetingId, orderedIds }: AsActor & { meetingId: string; orderedIds: string[] }) {
-  const access = await meetingAccess({ db, actor, meetingId, action: "edit" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "edit" });
   if (access.meeting.minutes_state === "approved") throw new AppError("MINUTES_LOCKED");
   const movable = (await visibleItems({ db, actor, access })).map((i) => i.row).filter((r) => r.kind !== "general");
   const ids = new Set(movable.map((r) => r.id));
@@ -422,7 +390,7 @@ export async function nextOccurrenceOf({ db, series, meeting }: { db: Db; series
  * stays open here, to be discussed anonymously). `carried` counts what the actor sees.
  */
 export async function carryOver({ db, actor, meetingId }: AsActor & { meetingId: string }): Promise<{ meetingId: string; carried: number }> {
-  const access = await meetingAccess({ db, actor, meetingId, action: "edit" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "edit" });
   const next = await nextOccurrenceOf({ db, series: access.series, meeting: access.meeting });
   if (!next) throw new AppError("INVALID_STATE", "the series has no later occurrence");
   await db

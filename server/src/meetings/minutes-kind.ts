@@ -6,8 +6,8 @@ import { DocumentRefusal, type Authorisation, type DocumentKind } from "../colla
 import { applyLoggedUpdate, loadSnapshot } from "../collab/store.ts";
 import type { Db } from "../db/connect.ts";
 import type { Actor } from "../auth/actor.ts";
-import { seriesResource } from "./access.ts";
-import { itemResources, occurrenceResource } from "./agenda.ts";
+import { occurrenceResource, seriesResource } from "./access.ts";
+import { itemResources } from "./agenda.ts";
 
 /**
  * The minutes of one agenda item as a kind of live document: `minutes:<agenda item id in

@@ -3,7 +3,8 @@ import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
-import { invalidateMinutes, meetingAccess, visibleItems } from "./agenda.ts";
+import { authorizeMeeting } from "./access.ts";
+import { invalidateMinutes, visibleItems } from "./agenda.ts";
 import { readMinutesText } from "./minutes-kind.ts";
 
 /**
@@ -33,11 +34,11 @@ export async function setMinutesState({
   to,
   reason,
 }: AsActor & { bus: EventBus; meetingId: string; to: MinutesState; reason?: string }): Promise<{ minutesState: MinutesState; minutesVersion: number }> {
-  const { meeting } = await meetingAccess({ db, actor, meetingId, action: "read" });
+  const { meeting } = await authorizeMeeting({ db, actor, meetingId, action: "read" });
   const from = meeting.minutes_state as MinutesState;
   const transition = transitions.find((t) => t.from === from && t.to === to);
   if (!transition) throw new AppError("INVALID_STATE", `minutes cannot go from ${from} to ${to}`);
-  await meetingAccess({ db, actor, meetingId, action: transition.action });
+  await authorizeMeeting({ db, actor, meetingId, action: transition.action });
   if (from === "approved" && !reason) throw new AppError("VALIDATION", "a correction of approved minutes needs a reason");
 
   // The state changes only from the state judged: a concurrent change makes this one fail.
@@ -86,7 +87,7 @@ export type MinutesVersionView = {
 
 /** The approved versions, newest first, each with only the items this reader may see. */
 export async function minutesVersions({ db, actor, meetingId }: AsActor & { meetingId: string }): Promise<{ versions: MinutesVersionView[] }> {
-  const access = await meetingAccess({ db, actor, meetingId, action: "read", audit: "minutes.versions" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "read", audit: "minutes.versions" });
   const visible = await visibleItems({ db, actor, access });
   const rows = await db.selectFrom("meeting_minutes_versions").selectAll().where("meeting_id", "=", meetingId).orderBy("version", "desc").execute();
   const readable = visible.map((v) => v.row.id);

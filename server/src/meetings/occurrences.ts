@@ -235,8 +235,7 @@ export async function getMeeting({ db, actor, meetingId }: AsActor & { meetingId
   ]);
   const { start, end } = occurrenceTimes(series, meeting);
   const subject = policyActor(actor);
-  const state = { ...resource, minutesState: meeting.minutes_state as "draft" | "review" | "approved" };
-  const may = (action: ResourceActions["meeting"]) => decideMeeting(subject, state, action).allow;
+  const may = (action: ResourceActions["meeting"]) => decideMeeting(subject, resource, action).allow;
   const edit = may("edit");
   const cancelled = meeting.status === "cancelled" || (series.cancelled_at !== null && start >= series.cancelled_at);
   return {

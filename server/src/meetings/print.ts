@@ -1,6 +1,7 @@
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { itemViews, meetingAccess, namedItemEvent, visibleItems, type AgendaItemView } from "./agenda.ts";
+import { authorizeMeeting } from "./access.ts";
+import { itemViews, namedItemEvent, visibleItems, type AgendaItemView } from "./agenda.ts";
 import { readMinutesText } from "./minutes-kind.ts";
 import { instantOfLocal } from "./recurrence.ts";
 
@@ -19,7 +20,7 @@ export type PrintedMinutes = {
 };
 
 export async function printMinutes({ db, actor, meetingId }: AsActor & { meetingId: string }): Promise<PrintedMinutes> {
-  const access = await meetingAccess({ db, actor, meetingId, action: "read", audit: "agenda.print" });
+  const access = await authorizeMeeting({ db, actor, meetingId, action: "read", audit: "agenda.print" });
   const { meeting, series } = access;
   const items = await visibleItems({ db, actor, access });
   const views = await itemViews({ db, actor, items });
