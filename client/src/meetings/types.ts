@@ -1,27 +1,13 @@
 /**
- * The meeting shapes the UI works with, as the meetings contract gives them
- * (/work/meetings-contract.md). The pure parts (calendar layout, the editor's rule
- * builder) depend on these alone, so they run without the server's types (the bench).
+ * The meeting shapes the UI works with: the words of a series from @laget/domain (the
+ * server's spelling), and the views as the `meetings` and `agenda` routers return them.
+ * The pure parts (calendar layout, the editor's rule builder) depend on these alone, so
+ * they run without the server's types (the bench).
  */
 
-export type Weekday = "MO" | "TU" | "WE" | "TH" | "FR" | "SA" | "SU";
-export const weekdays: readonly Weekday[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
-export type HolidayPolicy = "none" | "drop" | "move";
-export const holidayPolicies: readonly HolidayPolicy[] = ["none", "drop", "move"];
-
-export type RecurrenceEnd = { kind: "never" } | { kind: "count"; count: number } | { kind: "until"; date: string };
-export type RecurrenceInput =
-  | { freq: "none" }
-  | {
-      freq: "daily" | "weekly" | "monthly";
-      interval: number;
-      byWeekday?: Weekday[];
-      monthlyBy?: "monthday" | "weekday";
-      setPos?: number;
-      end: RecurrenceEnd;
-    };
-
-export type MeetingStatus = "planned" | "held" | "cancelled";
+export { attendanceStatuses, holidayPolicies, weekdays } from "@laget/domain";
+export type { AttendanceStatus, HolidayPolicy, MeetingStatus, RecurrenceEnd, RecurrenceInput, Weekday } from "@laget/domain";
+import type { MeetingStatus } from "@laget/domain";
 
 /** One meeting in a calendar view (meetings.list). */
 export type OccurrenceSummary = {
@@ -50,9 +36,6 @@ export type PreviewOccurrence = {
   moved: boolean;
 };
 
-export type AttendanceStatus = "present" | "absent" | "excused";
-export const attendanceStatuses: readonly AttendanceStatus[] = ["present", "absent", "excused"];
 export type MinutesState = "draft" | "review" | "approved";
-export type OutcomeKind = "information" | "decision" | "action";
-export const outcomeKinds: readonly OutcomeKind[] = ["information", "decision", "action"];
+export { outcomeKinds, type OutcomeKind } from "@laget/domain";
 export type AgendaItemKind = "case" | "anonymous" | "topic" | "general";

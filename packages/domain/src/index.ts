@@ -7,3 +7,4 @@ export * from "./access-log.ts";
 export * from "./text.ts";
 export * from "./plans.ts";
 export * from "./agenda.ts";
+export * from "./meetings.ts";

@@ -1,8 +1,9 @@
+import { attendanceStatuses, holidayPolicies, weekdays } from "@laget/domain";
 import { idSchema, optionalText, text } from "@laget/domain";
 import { z } from "zod";
 
 /**
- * The `meetings` router's inputs (meetings-contract.md), checked at the boundary. Local
+ * The `meetings` router's inputs, checked at the boundary. Local
  * date-times are "YYYY-MM-DDTHH:MM:SS" wall-clock time in the series' zone (Europe/Oslo);
  * "YYYY-MM-DDTHH:MM" is accepted and given its seconds.
  */
@@ -26,8 +27,6 @@ export const localDateTime = z
 
 export const localDate = z.iso.date().refine((d) => Number(d.slice(0, 4)) >= 2000 && Number(d.slice(0, 4)) <= 2100, "must be between 2000 and 2100");
 
-export const weekdays = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
-export const holidayPolicies = ["none", "drop", "move"] as const;
 
 export const recurrenceInputSchema = z.discriminatedUnion("freq", [
   z.object({ freq: z.literal("none") }),
@@ -116,7 +115,6 @@ export const meetingIdInput = z.object({ meetingId: idSchema });
 export const openInput = z.object({ seriesId: idSchema, recurrenceId: localDateTime });
 export const listInput = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
 
-export const attendanceStatuses = ["present", "absent", "excused"] as const;
 export const setAttendanceInput = z.object({
   meetingId: idSchema,
   entries: z

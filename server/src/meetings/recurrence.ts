@@ -13,24 +13,12 @@
 // An occurrence's `recurrenceId` is its original start as canonical local wall-clock time
 // "YYYY-MM-DDTHH:MM:SS" (for a DTSTART inside a gap: the time it is actually at, 03:30).
 
+import { weekdays, type HolidayPolicy, type RecurrenceEnd, type RecurrenceInput, type Weekday } from "@laget/domain";
 import { Temporal } from "temporal-polyfill";
 import { RRuleTemporal } from "rrule-temporal";
 import { holidayOn, type HolidayKey } from "./holidays.ts";
 
-export type HolidayPolicy = "none" | "drop" | "move";
-export type Weekday = "MO" | "TU" | "WE" | "TH" | "FR" | "SA" | "SU";
-/** What the series editor sends; the server turns it into RRULE text. */
-export type RecurrenceEnd = { kind: "never" } | { kind: "count"; count: number } | { kind: "until"; date: string /* YYYY-MM-DD local */ };
-export type RecurrenceInput =
-  | { freq: "none" }
-  | {
-      freq: "daily" | "weekly" | "monthly";
-      interval: number; // 1..52
-      byWeekday?: Weekday[]; // weekly: days; monthly-by-weekday: one day
-      monthlyBy?: "monthday" | "weekday"; // monthly: the 14th, or the 2nd Tuesday
-      setPos?: number; // monthly weekday: 1..4 or -1 (last)
-      end: RecurrenceEnd;
-    };
+export type { HolidayPolicy, RecurrenceEnd, RecurrenceInput, Weekday } from "@laget/domain";
 export type RecurrenceSpec = {
   dtstartLocal: string;
   tzid: string;
@@ -66,7 +54,7 @@ export class RecurrenceError extends Error {
   }
 }
 
-export const WEEKDAYS: readonly Weekday[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+export const WEEKDAYS: readonly Weekday[] = weekdays;
 export const DEFAULT_TZID = "Europe/Oslo";
 /** Occurrences one expansion returns at most, unless `limit` says otherwise. */
 export const DEFAULT_LIMIT = 2000;

@@ -15,7 +15,7 @@ import {
 import { getMeeting, listOccurrences, openMeeting, updateOccurrence } from "./occurrences.ts";
 import { cancelSeries, createSeries, getSeries, meetingKinds, previewRecurrence, updateSeries } from "./series.ts";
 
-/** Meeting series and their occurrences (meetings-contract.md, `meetings` router). */
+/** Meeting series and their occurrences (DESIGN.md §6): the `meetings` router. */
 export const meetingsRouter = router({
   kinds: userProcedure.query(({ ctx }) => meetingKinds(ctx)),
   preview: userProcedure.input(previewInput).query(({ input }) => previewRecurrence(input)),
