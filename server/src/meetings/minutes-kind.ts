@@ -6,8 +6,8 @@ import { DocumentRefusal, type Authorisation, type DocumentKind } from "../colla
 import { applyLoggedUpdate, loadSnapshot } from "../collab/store.ts";
 import type { Db } from "../db/connect.ts";
 import type { Actor } from "../auth/actor.ts";
-import { occurrenceResource, seriesResource } from "./access.ts";
-import { itemResources } from "./agenda.ts";
+import { AppError } from "../errors.ts";
+import { itemAccess } from "./agenda.ts";
 
 /**
  * The minutes of one agenda item as a kind of live document: `minutes:<agenda item id in
@@ -77,14 +77,16 @@ export async function authoriseMinutes({ db, actor, id, audit }: { db: Db; actor
     }
     throw new DocumentRefusal("not-found");
   };
-  const row = await db.selectFrom("agenda_items").selectAll().where("id", "=", id).where("removed_at", "is", null).executeTakeFirst();
-  if (!row || row.municipality_id !== actor.municipalityId) return refuse();
-  const meeting = await db.selectFrom("meetings").selectAll().where("id", "=", row.meeting_id).executeTakeFirst();
-  const series = meeting ? await seriesResource({ db, seriesId: meeting.series_id }) : null;
-  if (!meeting || !series) return refuse();
-  const item = (await itemResources(db, occurrenceResource(series.resource, meeting), [row])).get(row.id)?.resource;
+  // The same judge as the agenda's API: an item hidden from the actor does not exist for them.
+  let found: Awaited<ReturnType<typeof itemAccess>>;
+  try {
+    found = await itemAccess({ db, actor, agendaItemId: id, action: "read" });
+  } catch (err) {
+    if (err instanceof AppError) return refuse();
+    throw err;
+  }
+  const { row, resource: item } = found;
   const subject = policyActor(actor);
-  if (!item || !decideAgendaItem(subject, item, "read").allow) return refuse();
   const named = item.subject.kind === "case" ? item.subject : null;
   const basis = named ? agendaCaseBasis(subject, named.case) : null;
   const caseId = named?.caseId ?? null;
