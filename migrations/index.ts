@@ -15,6 +15,7 @@ import * as documentsByName from "./0013_documents_by_name.ts";
 import * as userEventsResources from "./0014_user_events_resources.ts";
 import * as meetings from "./0015_meetings.ts";
 import * as minutesCorrection from "./0016_minutes_correction.ts";
+import * as referrals from "./0017_referrals.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014_user_events_resources": userEventsResources,
   "0015_meetings": meetings,
   "0016_minutes_correction": minutesCorrection,
+  "0017_referrals": referrals,
 };

@@ -36,5 +36,9 @@ export const appErrorCodes = [
   "NOT_AN_OCCURRENCE",
   "MEETING_CONSENT_MISSING",
   "MINUTES_LOCKED",
+  "REFERRAL_CONSENT_MISSING",
+  "REFERRAL_REASON_REQUIRED",
+  "REFERRAL_ALREADY_ANSWERED",
+  "REFERRAL_RECIPIENT_INVALID",
 ] as const;
 export type AppErrorCode = (typeof appErrorCodes)[number];

@@ -8,3 +8,4 @@ export * from "./text.ts";
 export * from "./plans.ts";
 export * from "./agenda.ts";
 export * from "./meetings.ts";
+export * from "./referrals.ts";

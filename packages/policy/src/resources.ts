@@ -68,6 +68,8 @@ export type ReferralResource = {
   referralId: string;
   municipalityId: string;
   referringUnitId: string;
+  /** The person who made it: they follow it while they are in the referring unit. */
+  referredByUserId: string;
   recipientUnitId: string;
   /** The coordinator of the case it was made from: they follow it too. Never the case itself. */
   caseCoordinatorUserId: string;
@@ -283,15 +285,17 @@ export function referralConsentCovers(referral: ReferralResource, at: Date = new
 }
 
 /**
- * A referral is seen by the referring unit's members and the case's coordinator, and
- * (once sent) by the recipient unit's members. It carries its own minimum data: judging
+ * A referral is seen by the person who made it (while in the referring unit) and the
+ * case's coordinator, never by the rest of the referring unit (case membership narrows
+ * who in a unit sees a case), and (once sent) by the recipient unit's members. It carries its own minimum data: judging
  * it never looks at, and never opens, the case (decide() refuses purpose `referral`).
  * The referring side sends a draft under a covering consent and changes or cancels it
  * until it ends; the recipient moves it along once sent.
  */
 export function decideReferral(actor: PolicyActor, referral: ReferralResource, action: ResourceActions["referral"], at: Date = new Date()): Judgement {
   if (actor.municipalityId !== referral.municipalityId) return deny("other_municipality");
-  const referrer = actor.unitIds.includes(referral.referringUnitId) || actor.userId === referral.caseCoordinatorUserId;
+  const referrer =
+    (actor.userId === referral.referredByUserId && actor.unitIds.includes(referral.referringUnitId)) || actor.userId === referral.caseCoordinatorUserId;
   const recipient = actor.unitIds.includes(referral.recipientUnitId) && referral.status !== "draft";
   if (!referrer && !recipient) return deny("not_party");
   const over = terminalReferralStatuses.includes(referral.status);

@@ -19,6 +19,8 @@ export interface MunicipalitiesTable {
   consent_max_months: Generated<number>;
   /** Unit kinds whose taking part in a case is confidential, besides child_welfare and police (json string[]). */
   confidential_unit_kinds: ColumnType<unknown, string | undefined, string>;
+  /** Working days a referral's recipient has to answer before the coordinator hears of it. */
+  referral_response_days: Generated<number>;
 }
 
 export interface UnitsTable {
@@ -525,6 +527,98 @@ export interface CalendarTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export interface OffersTable {
+  id: Generated<string>;
+  municipality_id: string;
+  owner_unit_id: string;
+  title: string;
+  description: Generated<string>;
+  category: string;
+  age_min: number | null;
+  age_max: number | null;
+  schedule_text: Generated<string>;
+  /** OfferSchedule (@laget/domain) or null. */
+  schedule: ColumnType<unknown, string | null | undefined, string | null>;
+  area: Generated<string>;
+  location_name: Generated<string>;
+  address: Generated<string>;
+  postal_code: Generated<string>;
+  city: Generated<string>;
+  fee_nok: Generated<number>;
+  equipment_nok: Generated<number>;
+  travel_nok: Generated<number>;
+  cost_period: Generated<string>;
+  cost_note: Generated<string>;
+  /** string[] of support schemes. */
+  support_schemes: ColumnType<unknown, string | undefined, string>;
+  capacity: number | null;
+  free_places: number | null;
+  has_waiting_list: Generated<boolean>;
+  /** string[] of ISO 639-1 codes. */
+  languages: ColumnType<unknown, string | undefined, string>;
+  accessibility: Generated<string>;
+  contact_email: Generated<string>;
+  contact_phone: Generated<string>;
+  contact_url: Generated<string>;
+  published: Generated<boolean>;
+  archived_at: Timestamp | null;
+  created_by: string;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ReferralsTable {
+  id: Generated<string>;
+  municipality_id: string;
+  case_id: string;
+  subject_id: string | null;
+  referring_unit_id: string;
+  referred_by: string;
+  recipient_unit_id: string;
+  offer_id: string | null;
+  consent_id: string;
+  consent_version: number;
+  status: Generated<string>;
+  fhir_status: Generated<string>;
+  /** ReferralData (@laget/domain); null once redacted. */
+  data: ColumnType<unknown, string | null | undefined, string | null>;
+  support_scheme: string | null;
+  claimed_by: string | null;
+  status_reason: string | null;
+  status_reason_text: string | null;
+  suggested_offer_id: string | null;
+  resume_on: DateOnly | null;
+  outcome: string | null;
+  sent_at: Timestamp | null;
+  first_response_at: Timestamp | null;
+  response_due_at: Timestamp | null;
+  escalated_at: Timestamp | null;
+  redacted_at: Timestamp | null;
+  created_at: GeneratedTimestamp;
+  updated_at: GeneratedTimestamp;
+}
+
+export interface ReferralEventsTable {
+  id: Generated<string>;
+  referral_id: string;
+  from_status: string | null;
+  to_status: string;
+  fhir_status: string;
+  /** Null: Laget itself. */
+  actor_user_id: string | null;
+  reason: string | null;
+  reason_text: string | null;
+  at: GeneratedTimestamp;
+}
+
+export interface ReferralFeedbackTable {
+  referral_id: string;
+  rating: string;
+  words: Generated<string>;
+  recorded_by: string;
+  recorded_at: GeneratedTimestamp;
+}
+
 export interface DB {
   municipalities: MunicipalitiesTable;
   units: UnitsTable;
@@ -570,6 +664,10 @@ export interface DB {
   agenda_item_outcomes: AgendaItemOutcomesTable;
   meeting_reminders: MeetingRemindersTable;
   calendar_tokens: CalendarTokensTable;
+  offers: OffersTable;
+  referrals: ReferralsTable;
+  referral_events: ReferralEventsTable;
+  referral_feedback: ReferralFeedbackTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

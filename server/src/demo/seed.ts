@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { seedStatutes } from "../disclosures/disclosures.ts";
 import { seedDemoMeetings } from "./meetings.ts";
+import { seedDemoOffers } from "./offers.ts";
 
 export const DEMO_MUNICIPALITY = "Demo kommune";
 /** One password for every demo user; printed at start and listed in the README. */
@@ -30,6 +31,7 @@ export const demoUsers: { email: string; displayName: string; unit: string; role
   { email: "nav@demo.laget.no", displayName: "Nils Veileder", unit: "NAV Fjellheim", role: "caseworker" },
   { email: "barnevern@demo.laget.no", displayName: "Berit Barnevern", unit: "Barneverntjenesten", role: "caseworker" },
   { email: "frivillig@demo.laget.no", displayName: "Frida Frivillig", unit: "Røde Kors Fjellheim", role: "volunteer_contact" },
+  { email: "idrettslag@demo.laget.no", displayName: "Ivar Idrettslag", unit: "Fjellheim idrettslag", role: "volunteer_contact" },
   { email: "slt@demo.laget.no", displayName: "Sigurd SLT", unit: "SLT", role: "slt_coordinator" },
 ];
 
@@ -38,8 +40,8 @@ export const demoUsers: { email: string; displayName: string; unit: string; role
  * runs in one transaction, and does nothing once any municipality exists.
  * Returns whether it seeded.
  */
-/** `meetings: false` seeds a database migrated only as far as before the meetings (migration tests). */
-export async function seedDemo(db: Db, options: { meetings?: boolean } = {}): Promise<boolean> {
+/** `meetings: false` / `offers: false` seed a database migrated only as far as before them (migration tests). */
+export async function seedDemo(db: Db, options: { meetings?: boolean; offers?: boolean } = {}): Promise<boolean> {
   if (await db.selectFrom("municipalities").select("id").executeTakeFirst()) return false;
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (trx) => {
@@ -75,6 +77,7 @@ export async function seedDemo(db: Db, options: { meetings?: boolean } = {}): Pr
       await trx.insertInto("memberships").values({ user_id: user.id, unit_id: unitId.get(u.unit)!, role: u.role }).execute();
     }
     if (options.meetings !== false) await seedDemoMeetings(trx, municipality.id);
+    if (options.meetings !== false && options.offers !== false) await seedDemoOffers(trx, municipality.id);
     return true;
   });
 }
