@@ -250,7 +250,7 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   const found = await referralResource({ db, referralId });
   if (!found || found.referral.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const subject = policyActor(actor);
-  const by = moverOf(actor, found.resource);
+  const by = moverOf(actor, found.resource, found.referral);
   if (!by) throw new AppError("NOT_FOUND");
   const from = found.resource.status;
   let resource = found.resource;
@@ -336,7 +336,7 @@ export async function listReferrals({ db, actor, box, statuses }: AsActor & { bo
     .selectAll("r")
     .where("r.id", "in", visibleReferralIds({ db, actor }))
     .where("r.municipality_id", "=", actor.municipalityId);
-  if (box === "inbox") query = query.where("r.recipient_unit_id", "in", units.length ? units : [NO_ID]).where("r.status", "!=", "draft");
+  if (box === "inbox") query = query.where("r.recipient_unit_id", "in", units.length ? units : [NO_ID]).where("r.status", "!=", "draft").where("r.sent_at", "is not", null);
   else
     query = query.where((eb) =>
       eb.or([eb.and([eb("r.referred_by", "=", actor.id), eb("r.referring_unit_id", "in", units.length ? units : [NO_ID])]), eb("c.coordinator_user_id", "=", actor.id)]),
@@ -363,7 +363,7 @@ export async function referralsForCase({ db, actor, caseId }: AsActor & { caseId
   const listed: Referral[] = [];
   for (const { id } of rows) {
     const found = await referralResource({ db, referralId: id });
-    if (!found || moverOf(actor, found.resource) !== "referrer") continue;
+    if (!found || moverOf(actor, found.resource, found.referral) !== "referrer") continue;
     listed.push(found.referral);
     views.push(await referralView({ db, actor, referral: found.referral, resource: found.resource }));
   }
