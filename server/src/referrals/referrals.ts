@@ -3,7 +3,9 @@ import { referralDataSchema } from "@laget/domain";
 import {
   decideReferral,
   referralConsentCovers,
+  referralTransition,
   type ConsentSnapshot,
+  type ReferralMover,
   type Provision,
   type ReferralResource,
   type ReferralStatus,
@@ -245,6 +247,18 @@ export async function createReferral({ db, bus, actor, ...input }: AsActorWithBu
   return { referralId: id };
 }
 
+/**
+ * A move the table no longer allows from here, but did from a status this referral has
+ * passed through, was overtaken: someone answered first (two contacts claiming, an accept
+ * against a decline). That is REFERRAL_ALREADY_ANSWERED whether the other answer
+ * committed before this one was read or while it was applied; any other is `refusal`.
+ */
+async function lostRace(db: Db, referralId: string, to: ReferralStatus, by: ReferralMover, refusal: AppError): Promise<AppError> {
+  if (refusal.code !== "INVALID_STATE") return refusal;
+  const passed = await db.selectFrom("referral_events").select("from_status").where("referral_id", "=", referralId).where("from_status", "is not", null).execute();
+  return passed.some((e) => referralTransition(e.from_status as ReferralStatus, to, by)) ? new AppError("REFERRAL_ALREADY_ANSWERED") : refusal;
+}
+
 /** One move by the actor, on their side of the referral (the table decides where to). */
 export async function moveReferral({ db, bus, actor, referralId, move }: AsActorWithBus & { referralId: string; move: ReferralMove }): Promise<ReferralView> {
   const found = await referralResource({ db, referralId });
@@ -262,7 +276,8 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   }
   const action = by === "recipient" ? "respond" : move.to === "sent" ? "send" : "update";
   const judgement = decideReferral(subject, resource, action);
-  if (!judgement.allow) throw referralRefusal(judgement);
+  if (!judgement.allow) throw await lostRace(db, referralId, move.to, by, referralRefusal(judgement));
+  if (!referralTransition(from, move.to, by)) throw await lostRace(db, referralId, move.to, by, new AppError("INVALID_STATE"));
   if (move.to === "declined" && move.suggestedOfferId) {
     const offer = await db
       .selectFrom("offers")
@@ -276,6 +291,7 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   }
   const workingDays = move.to === "sent" ? await workingDaysOf(db, actor.municipalityId) : undefined;
   const updated = await inTransaction(db, async (trx) => {
+    // (A move that loses the race inside the guarded update is REFERRAL_ALREADY_ANSWERED there.)
     const row = await applyMove({
       db: trx,
       referralId,
