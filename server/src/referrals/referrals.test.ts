@@ -67,15 +67,17 @@ test("without a consent covering the recipient, sending is refused with REFERRAL
     ...referralConsentTerms(partial.subjectId, [partial.units["Røde Kors Fjellheim"]!]),
   });
   await kari.mutationOk("consents.activate", { consentId: onlyRodeKors.consentId });
-  const uncovered = await kari.mutation("referrals.create", {
-    caseId: partial.caseId,
-    subjectId: partial.subjectId,
-    recipientUnitId: partial.units["Fjellheim idrettslag"],
-    data: referralData("Nils"),
-    supportScheme: null,
-    send: true,
-  });
-  expect(appCode(uncovered), "a consent for another unit").toBe("REFERRAL_CONSENT_MISSING");
+  for (const send of [true, false]) {
+    const uncovered = await kari.mutation("referrals.create", {
+      caseId: partial.caseId,
+      subjectId: partial.subjectId,
+      recipientUnitId: partial.units["Fjellheim idrettslag"],
+      data: referralData("Nils"),
+      supportScheme: null,
+      send,
+    });
+    expect(appCode(uncovered), `a consent for another unit, send: ${send}`).toBe("REFERRAL_CONSENT_MISSING");
+  }
   expect(await app.db.selectFrom("referrals").select("id").where("case_id", "=", partial.caseId).execute()).toEqual([]);
 
   const covered = await referralCase(kari, "Nils Delvis");
