@@ -96,6 +96,9 @@ export const auditPhrasesNb: Record<string, string> = {
   "minutes.return": "Sendte referatet fra et møte tilbake til utkast",
   "minutes.approve": "Godkjente referatet fra et møte",
   "minutes.reopen": "Åpnet et godkjent referat for retting",
+  "offer.create": "La inn et tilbud i tilbudsoversikten",
+  "offer.update": "Endret et tilbud i tilbudsoversikten",
+  "offer.archive": "Tok et tilbud ut av tilbudsoversikten",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

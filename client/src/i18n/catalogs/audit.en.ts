@@ -131,6 +131,9 @@ export const auditEn: Widen<typeof auditNb> = {
     minutes_return: "Returned a meeting's minutes to draft",
     minutes_approve: "Approved a meeting's minutes",
     minutes_reopen: "Reopened approved minutes for a correction",
+    offer_create: "Added an offer to the offers directory",
+    offer_update: "Changed an offer in the offers directory",
+    offer_archive: "Took an offer out of the offers directory",
     denied: "Refused attempt: {action}",
   },
 };

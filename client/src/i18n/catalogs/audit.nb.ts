@@ -128,6 +128,9 @@ export const auditNb = {
     minutes_return: "Sendte referatet fra et møte tilbake til utkast",
     minutes_approve: "Godkjente referatet fra et møte",
     minutes_reopen: "Åpnet et godkjent referat for retting",
+    offer_create: "La inn et tilbud i tilbudsoversikten",
+    offer_update: "Endret et tilbud i tilbudsoversikten",
+    offer_archive: "Tok et tilbud ut av tilbudsoversikten",
     denied: "Avvist forsøk: {action}",
   },
 } as const;
