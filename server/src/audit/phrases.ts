@@ -96,6 +96,9 @@ export const auditPhrasesNb: Record<string, string> = {
   "minutes.return": "Sendte referatet fra et møte tilbake til utkast",
   "minutes.approve": "Godkjente referatet fra et møte",
   "minutes.reopen": "Åpnet et godkjent referat for retting",
+  "referral.feedback.record": "Registrerte familiens tilbakemelding på en henvisning",
+  "referral.feedback.list": "Så tilbakemeldingene på et tilbud",
+  "referral.settings.update": "Endret svarfristen for henvisninger",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

@@ -131,6 +131,9 @@ export const auditEn: Widen<typeof auditNb> = {
     minutes_return: "Returned a meeting's minutes to draft",
     minutes_approve: "Approved a meeting's minutes",
     minutes_reopen: "Reopened approved minutes for a correction",
+    referral_feedback_record: "Recorded the family's feedback on a referral",
+    referral_feedback_list: "Viewed the feedback on an offer",
+    referral_settings_update: "Changed the response deadline for referrals",
     denied: "Refused attempt: {action}",
   },
 };

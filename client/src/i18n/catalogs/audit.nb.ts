@@ -128,6 +128,9 @@ export const auditNb = {
     minutes_return: "Sendte referatet fra et møte tilbake til utkast",
     minutes_approve: "Godkjente referatet fra et møte",
     minutes_reopen: "Åpnet et godkjent referat for retting",
+    referral_feedback_record: "Registrerte familiens tilbakemelding på en henvisning",
+    referral_feedback_list: "Så tilbakemeldingene på et tilbud",
+    referral_settings_update: "Endret svarfristen for henvisninger",
     denied: "Avvist forsøk: {action}",
   },
 } as const;
