@@ -30,6 +30,8 @@ export const notificationKinds = [
   "meeting_agenda_empty",
   /** An action from a meeting the user is responsible for has its deadline today. */
   "meeting_action_due",
+  /** A referral from a case the user coordinates has had no answer within the response deadline. */
+  "referral_unanswered",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -11,6 +11,7 @@ import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
 import { agendaRouter } from "../meetings/agenda-router.ts";
 import { offersRouter } from "../offers/router.ts";
+import { referralInsightsRouter } from "../referrals/insights-router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   meetings: meetingsRouter,
   agenda: agendaRouter,
   offers: offersRouter,
+  referralInsights: referralInsightsRouter,
 });
 
 export type AppRouter = typeof appRouter;
