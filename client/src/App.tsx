@@ -17,6 +17,8 @@ import { MessagesPage } from "./messaging/MessagesPage.tsx";
 import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
 import { EditSeriesPage, MeetingByIdPage, MeetingPrintView, MeetingsPage, NewSeriesPage, OccurrencePage } from "./meetings/routes.tsx";
 import { ReviewPage } from "./review/ReviewPage.tsx";
+import { BrochurePage, EditOfferPage, NewOfferPage, OfferPage, OffersPage } from "./offers/routes.tsx";
+import { FiguresPage } from "./referrals/figures/FiguresPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
@@ -91,7 +93,13 @@ export function App() {
         <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
         <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
         <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
+        <Route path="henvisninger/tall" element={<FiguresPage />} />
         <Route path="kalender" element={<CalendarPage />} />
+        <Route path="tilbud" element={<OffersPage actor={actor} />} />
+        <Route path="tilbud/ny" element={<NewOfferPage actor={actor} />} />
+        <Route path="tilbud/brosjyre" element={<BrochurePage />} />
+        <Route path="tilbud/:offerId" element={<OfferPage />} />
+        <Route path="tilbud/:offerId/endre" element={<EditOfferPage />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />
         <Route path="admin" element={<AdminArea actor={actor} />}>
           <Route index element={<Navigate to="/admin/enheter" replace />} />

@@ -12,6 +12,8 @@ import { messagingEn } from "./catalogs/messaging.en.ts";
 import { plansEn } from "./catalogs/plans.en.ts";
 import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
+import { offersEn } from "./catalogs/offers.en.ts";
+import { referralInsightsEn } from "./catalogs/referralInsights.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
 export const en: Catalog = {
@@ -28,4 +30,6 @@ export const en: Catalog = {
   ...plansEn,
   ...meetingsEn,
   ...calendarEn,
+  ...offersEn,
+  ...referralInsightsEn,
 };

@@ -11,6 +11,8 @@ import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
 import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
+import { offersNb } from "./catalogs/offers.nb.ts";
+import { referralInsightsNb } from "./catalogs/referralInsights.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -31,4 +33,6 @@ export const nb = {
   ...plansNb,
   ...meetingsNb,
   ...calendarNb,
+  ...offersNb,
+  ...referralInsightsNb,
 } as const;

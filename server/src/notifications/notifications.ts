@@ -30,6 +30,8 @@ export const notificationKinds = [
   "meeting_agenda_empty",
   /** An action from a meeting the user is responsible for has its deadline today. */
   "meeting_action_due",
+  /** A referral from a case the user coordinates has had no answer within the response deadline. */
+  "referral_unanswered",
   /** A referral was sent to the user's (volunteer) unit. No case is linked. */
   "referral_received",
   /** The recipient answered a referral the user made or coordinates (linked to its case). */

@@ -8,6 +8,7 @@ import { createMunicipality } from "../testing/fixtures.ts";
 import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { agendaWorld } from "../meetings/testing.ts";
+import { insertReferral, offerIdsByTitle } from "../referrals/insights-fixtures.ts";
 import { appRouter } from "./router.ts";
 import { referralConsentTerms, referralData } from "../referrals/testing.ts";
 
@@ -54,6 +55,8 @@ type Targets = Record<
   | "seriesId" | "seriesToCancel" | "meetingId"
   | "agendaMeetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
   | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`
+  | "offerId" | "offerDraft" | "offerToArchive"
+  | "insightsReferralCompleted" | "insightsOfferRedCross"
   | "referralCaseId" | "referralSubjectId" | "referralId" | "referralDraft" | "referralToClaim",
   string
 >;
@@ -143,6 +146,8 @@ const NAMED_ITEM_WRITERS = { koordinator: "ok", helsesykepleier: "ok", leader: e
 /** Who sees the meeting's named case for purpose meeting as a participant of it. */
 const AGENDA_CASE_SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const;
 let agendaOrder: string[] = [];
+/** An offer of the matrix's (offers are public: nothing in it is secret). */
+const matrixOffer = (title: string, published = true) => ({ title, category: "meeting_place", area: "Matrisebyen", feeNok: 50, contactEmail: "post@matrise.example", published });
 
 /** A caseworker role's own unit. */
 const ownUnit = (role: Role): string => {
@@ -467,6 +472,47 @@ const probes: Record<string, Probe> = {
     check: (data: { meetings: { meetingId: string }[] }) => expect(data.meetings.map((m) => m.meetingId), "the meeting listed").toContain(t.agendaMeetingId),
   },
 
+  // --- Offers directory: every staff user of the municipality reads the published offers; only the owner unit (Røde Kors) manages them.
+  "offers.list": {
+    input: () => ({}),
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => {
+      const ids = data.map((o) => o.id);
+      expect(ids.includes(t.offerId), "the published offer listed").toBe(role !== "other");
+      expect(ids.includes(t.offerDraft), "the owner unit's unpublished offer listed").toBe(role === "frivillig");
+    },
+  },
+  "offers.get": {
+    input: ({ t }) => ({ offerId: t.offerId }),
+    others: EVERYONE,
+    expect: { other: "hidden" },
+    check: (data: { abilities: { edit: boolean } }, role) => expect(data.abilities.edit, "abilities.edit").toBe(role === "frivillig"),
+  },
+  "offers.create": {
+    input: () => ({ ...matrixOffer("Nytt matrisetilbud"), ownerUnitId: units["Røde Kors Fjellheim"] }),
+    expect: { frivillig: "ok", other: err("NOT_FOUND") },
+    others: err("FORBIDDEN"),
+  },
+  "offers.update": { input: ({ t }) => ({ offerId: t.offerId, ...matrixOffer("Matrisetilbud (endret)") }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  "offers.archive": { input: ({ t }) => ({ offerId: t.offerToArchive }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  "offers.areas": { others: EVERYONE },
+  // --- Referral insights: figures (counts, each unit its own, leaders and admins all), the family's feedback without a name, the response deadline.
+  "referralInsights.figures": {
+    check: (data: { offers: { id: string }[]; units: { id: string }[] }, role) => {
+      const volunteers = [units["Fjellheim idrettslag"]!, units["Røde Kors Fjellheim"]!];
+      const expected = role === "leader" || role === "admin" ? volunteers : role === "frivillig" ? [units["Røde Kors Fjellheim"]!] : [];
+      expect(data.units.map((u) => u.id).filter((id) => volunteers.includes(id)).sort(), "the volunteer units' rows").toEqual([...expected].sort());
+      if (!["leader", "admin", "frivillig"].includes(role)) expect(data.offers, "offer rows").toEqual([]);
+    },
+  },
+  "referralInsights.feedback": { input: ({ t }) => ({ offerId: t.insightsOfferRedCross }), expect: { admin: "ok", leader: "ok", frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  // The referring side on a completed referral; its recipient reads it but does not record the family's words.
+  "referralInsights.recordFeedback": {
+    input: ({ t }) => ({ referralId: t.insightsReferralCompleted, rating: "good", words: "Det gikk fint" }),
+    expect: { koordinator: "ok", frivillig: err("FORBIDDEN") },
+  },
+  "referralInsights.settings": { others: EVERYONE },
+  "referralInsights.updateSettings": { input: () => ({ responseDays: 5 }), expect: { admin: "ok", other: "ok" }, ...admins },
   // --- Referrals: the case's coordinator makes and follows them; the recipient unit (Røde Kors, frivillig) sees and answers its own; nobody else learns of them.
   "referrals.recipients": { input: ({ t }) => ({ caseId: t.referralCaseId }), expect: { koordinator: "ok" } },
   "referrals.prefill": { input: ({ t }) => ({ caseId: t.referralCaseId, subjectId: t.referralSubjectId }), expect: { koordinator: "ok" } },
@@ -677,6 +723,23 @@ beforeAll(async () => {
   const outcome = async (kind: string) => (await k.mutationOk<{ outcomeId: string }>("agenda.addOutcome", { agendaItemId: t.agendaNamed, kind, text: `Tiltak ${kind}`, responsibleUserId: userIds.nav })).outcomeId;
   t.agendaAction = await outcome("action");
   for (const role of ["koordinator", "helsesykepleier"] as const) t[`agendaOutcome_${role}`] = await outcome("decision");
+
+  // Offers of Røde Kors (the volunteer contact's unit): one published, one unpublished, one to archive.
+  const offerOf = async (title: string, published = true) =>
+    (await clients.frivillig.mutationOk<{ offerId: string }>("offers.create", { ...matrixOffer(title, published), ownerUnitId: units["Røde Kors Fjellheim"] })).offerId;
+  t.offerId = await offerOf("Matrisetilbud");
+  t.offerDraft = await offerOf("Matriseutkast", false);
+  t.offerToArchive = await offerOf("Matrisetilbud som arkiveres");
+  // Referral insights: a completed referral from the case (Kari's) to Røde Kors Fjellheim, and one of its offers.
+  const offerIds = await offerIdsByTitle(server.db);
+  t.insightsOfferRedCross = offerIds["Ferie for alle – sommerleir"]!;
+  const kase = await server.db.selectFrom("cases").select("municipality_id").where("id", "=", t.caseId).executeTakeFirstOrThrow();
+  const consent = await server.db.selectFrom("consents").select("version").where("id", "=", t.consentActive).executeTakeFirstOrThrow();
+  t.insightsReferralCompleted = await insertReferral(
+    server.db,
+    { units, users: { koordinator: userIds.koordinator! }, municipalityId: kase.municipality_id, caseId: t.caseId, subjectId: t.subjectId, consentId: t.consentActive, consentVersion: consent.version },
+    { recipient: "Røde Kors Fjellheim", offerId: t.insightsOfferRedCross, status: "completed", firstName: "Matrise" },
+  );
 
   // Referrals: a case of the school's whose consent lets the child be referred to Røde Kors Fjellheim; one referral sent, one to claim, one draft.
   const referred = await createChildCase(k, units["Fjellheim skole"]!, secrets.referralChild.text, 2015);

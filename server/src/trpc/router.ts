@@ -10,6 +10,8 @@ import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
 import { agendaRouter } from "../meetings/agenda-router.ts";
+import { offersRouter } from "../offers/router.ts";
+import { referralInsightsRouter } from "../referrals/insights-router.ts";
 import { referralsRouter } from "../referrals/router.ts";
 import { router } from "./init.ts";
 
@@ -28,6 +30,8 @@ export const appRouter = router({
   calendar: calendarRouter,
   meetings: meetingsRouter,
   agenda: agendaRouter,
+  offers: offersRouter,
+  referralInsights: referralInsightsRouter,
   referrals: referralsRouter,
 });
 
