@@ -498,6 +498,7 @@ const probes: Record<string, Probe> = {
   "offers.areas": { others: EVERYONE },
   // --- Referral insights: figures (counts, each unit its own, leaders and admins all), the family's feedback without a name, the response deadline.
   "referralInsights.figures": {
+    others: EVERYONE,
     check: (data: { offers: { id: string }[]; units: { id: string }[] }, role) => {
       const volunteers = [units["Fjellheim idrettslag"]!, units["Røde Kors Fjellheim"]!];
       const expected = role === "leader" || role === "admin" ? volunteers : role === "frivillig" ? [units["Røde Kors Fjellheim"]!] : [];
