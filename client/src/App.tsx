@@ -1,3 +1,4 @@
+import type { ReactElement } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { AdminArea } from "./admin/AdminArea.tsx";
 import { UnitsPage } from "./admin/UnitsPage.tsx";
@@ -24,6 +25,7 @@ import { useT } from "./i18n/I18nProvider.tsx";
 import { Layout } from "./shell/Layout.tsx";
 import { NotFoundPage, PlaceholderPage } from "./shell/pages.tsx";
 import { PublicLayout } from "./shell/PublicLayout.tsx";
+import { startPathFor, worksOnCases } from "./shell/sections.ts";
 import { ErrorMessage, LoadFailed } from "./ui/messages.tsx";
 
 /**
@@ -60,13 +62,16 @@ export function App() {
   }
   if (actor.mustChangePassword) return <ForcedPasswordChange actor={actor} />;
 
+  // Where this person starts (their roles decide: sections.ts); Saker and Tiltak lead there for those outside case work.
+  const start = startPathFor(actor.memberships);
+  const casesOr = (page: ReactElement) => (worksOnCases(actor.memberships) ? page : <Navigate to={start} replace />);
   return (
     <Routes>
-      <Route path="/login" element={<Navigate to="/saker" replace />} />
+      <Route path="/login" element={<Navigate to={start} replace />} />
       <Route element={<Layout actor={actor} />}>
-        <Route index element={<Navigate to="/saker" replace />} />
-        <Route path="saker" element={<CasesPage actor={actor} />} />
-        <Route path="saker/ny" element={<NewCasePage actor={actor} />} />
+        <Route index element={<Navigate to={start} replace />} />
+        <Route path="saker" element={casesOr(<CasesPage actor={actor} />)} />
+        <Route path="saker/ny" element={casesOr(<NewCasePage actor={actor} />)} />
         <Route path="saker/:caseId" element={<CasePage actor={actor} />}>
           <Route index element={<OverviewTab />} />
           <Route path="notater" element={<NotesTab />} />
@@ -80,7 +85,7 @@ export function App() {
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route path="gjennomgang" element={<ReviewPage actor={actor} />} />
-        <Route path="tiltak" element={<MyMeasuresPage />} />
+        <Route path="tiltak" element={casesOr(<MyMeasuresPage />)} />
         <Route path="meldinger" element={<MessagesPage actor={actor} />} />
         <Route path="meldinger/ny" element={<MessagesPage actor={actor} creating />} />
         <Route path="meldinger/:conversationId" element={<MessagesPage actor={actor} />} />
