@@ -12,6 +12,7 @@ import { messagingEn } from "./catalogs/messaging.en.ts";
 import { plansEn } from "./catalogs/plans.en.ts";
 import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
+import { referralsEn } from "./catalogs/referrals.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
 export const en: Catalog = {
@@ -28,4 +29,5 @@ export const en: Catalog = {
   ...plansEn,
   ...meetingsEn,
   ...calendarEn,
+  ...referralsEn,
 };

@@ -11,6 +11,7 @@ import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
 import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
+import { referralsNb } from "./catalogs/referrals.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -31,4 +32,5 @@ export const nb = {
   ...plansNb,
   ...meetingsNb,
   ...calendarNb,
+  ...referralsNb,
 } as const;
