@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "./org.ts";
+import { referralStatuses, type ReferralStatus } from "@laget/policy";
 import { calendarDate, optionalText, text } from "./text.ts";
 
 /**
@@ -81,3 +82,87 @@ export const referralMoveSchema = z.discriminatedUnion("to", [
   z.strictObject({ to: z.literal("cancelled"), reasonText: optionalText(MAX_REFERRAL_FIELD).default("") }),
 ]);
 export type ReferralMove = z.infer<typeof referralMoveSchema>;
+
+// --- The referrals API (server/src/referrals): its inputs, and what it returns.
+
+export const referralBoxes = ["inbox", "sent"] as const;
+export type ReferralBox = (typeof referralBoxes)[number];
+
+export const referralCaseInput = z.strictObject({ caseId: idSchema });
+export const referralPrefillInput = z.strictObject({ caseId: idSchema, subjectId: idSchema });
+export const createReferralInput = z.strictObject({
+  caseId: idSchema,
+  subjectId: idSchema,
+  recipientUnitId: idSchema,
+  offerId: idSchema.optional(),
+  data: referralDataSchema,
+  supportScheme: z.enum(supportSchemes).nullable(),
+  /** Send at once (else it stays a draft the referrer sends later). */
+  send: z.boolean(),
+});
+export type CreateReferralInput = z.input<typeof createReferralInput>;
+export const referralIdInput = z.strictObject({ referralId: idSchema });
+export const moveReferralInput = z.strictObject({ referralId: idSchema, move: referralMoveSchema });
+export const listReferralsInput = z.strictObject({ box: z.enum(referralBoxes), statuses: z.array(z.enum(referralStatuses)).max(referralStatuses.length).optional() });
+
+/** A unit a case's child may be referred to, its published offers, and the consent that covers sending to it (null: none yet). */
+export type ReferralRecipient = {
+  unitId: string;
+  unitName: string;
+  offers: { id: string; title: string }[];
+  consent: { consentId: string; consentVersion: number } | null;
+};
+
+/** One change in a referral's history; `by` is a person's name, null when Laget itself made it. */
+export type ReferralHistoryEntry = { to: ReferralStatus; fhirStatus: string; at: Date; by: string | null; reason: string | null };
+
+/**
+ * A referral as the recipient sees it, field by field and nothing more: no case, no unit
+ * of the referrer, no consent. `data` is null once withdrawn ("Henvisningen er trukket").
+ */
+export type ReferralView = {
+  id: string;
+  status: ReferralStatus;
+  fhirStatus: string;
+  offer: { id: string; title: string } | null;
+  recipientUnit: { id: string; name: string };
+  data: ReferralData | null;
+  withdrawn: boolean;
+  supportScheme: SupportScheme | null;
+  referredBy: { name: string };
+  claimedBy: { id: string; name: string } | null;
+  statusReason: string | null;
+  statusReasonText: string | null;
+  suggestedOffer: { id: string; title: string } | null;
+  resumeOn: string | null;
+  outcome: string | null;
+  sentAt: Date | null;
+  responseDueAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  history: ReferralHistoryEntry[];
+  feedback: { rating: FeedbackRating; words: string } | null;
+  abilities: { moves: ReferralStatus[]; recordFeedback: boolean };
+  /** The referring side only. */
+  referrer?: { caseId: string; subjectId: string | null; referringUnit: { id: string; name: string }; consentId: string; consentVersion: number };
+};
+
+/** The fields of the recipient's view, in order: all a volunteer organisation gets. */
+export const recipientReferralViewFields = [
+  "id", "status", "fhirStatus", "offer", "recipientUnit", "data", "withdrawn", "supportScheme", "referredBy", "claimedBy",
+  "statusReason", "statusReasonText", "suggestedOffer", "resumeOn", "outcome", "sentAt", "responseDueAt", "createdAt", "updatedAt",
+  "history", "feedback", "abilities",
+] as const satisfies readonly (keyof ReferralView)[];
+
+/** One row of an inbox or a sent list. */
+export type ReferralSummary = {
+  id: string;
+  status: ReferralStatus;
+  fhirStatus: string;
+  firstName: string | null;
+  offerTitle: string | null;
+  recipientUnitName: string;
+  sentAt: Date | null;
+  updatedAt: Date;
+  withdrawn: boolean;
+};

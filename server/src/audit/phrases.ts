@@ -96,6 +96,22 @@ export const auditPhrasesNb: Record<string, string> = {
   "minutes.return": "Sendte referatet fra et møte tilbake til utkast",
   "minutes.approve": "Godkjente referatet fra et møte",
   "minutes.reopen": "Åpnet et godkjent referat for retting",
+  "referral.recipients": "Så hvem barnet kan henvises til",
+  "referral.prefill": "Hentet fornavn og alder til en henvisning",
+  "referral.create": "Opprettet en henvisning",
+  "referral.send": "Sendte en henvisning",
+  "referral.claim": "Tok imot en henvisning",
+  "referral.accept": "Takket ja til en henvisning",
+  "referral.decline": "Takket nei til en henvisning",
+  "referral.hold": "Satte en henvisning på venteliste",
+  "referral.start": "Registrerte at tilbudet i en henvisning er i gang",
+  "referral.complete": "Registrerte en henvisning som fullført",
+  "referral.fail": "Registrerte at en henvisning ikke ble noe av",
+  "referral.cancel": "Trakk tilbake en henvisning",
+  "referral.read": "Åpnet en henvisning",
+  "referral.list": "Så en henvisning i en liste",
+  "referral.for_case": "Så henvisningene fra saken",
+  "referral.consent_moved": "Henvisningen bygger nå på den nye versjonen av samtykket",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

@@ -30,6 +30,12 @@ export const notificationKinds = [
   "meeting_agenda_empty",
   /** An action from a meeting the user is responsible for has its deadline today. */
   "meeting_action_due",
+  /** A referral was sent to the user's (volunteer) unit. No case is linked. */
+  "referral_received",
+  /** The recipient answered a referral the user made or coordinates (linked to its case). */
+  "referral_answered",
+  /** A referral to the user's unit was withdrawn (by the referrer, or as its basis ended). No case is linked. */
+  "referral_withdrawn",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -10,6 +10,7 @@ import { notificationsRouter } from "../notifications/router.ts";
 import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
 import { agendaRouter } from "../meetings/agenda-router.ts";
+import { referralsRouter } from "../referrals/router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -27,6 +28,7 @@ export const appRouter = router({
   calendar: calendarRouter,
   meetings: meetingsRouter,
   agenda: agendaRouter,
+  referrals: referralsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -26,5 +26,9 @@ export const notificationsEn: Widen<typeof notificationsNb> = {
     meeting_agenda_empty: "A meeting you organise in three days has nothing on its agenda yet.",
     meeting_action_due: "An action from a meeting that you are responsible for is due today.",
     openConversation: "Open the conversation",
+    referral_received: "Your organisation has received a new referral.",
+    referral_answered: "A referral you follow has been answered.",
+    referral_withdrawn: "A referral to your organisation has been withdrawn.",
+    openReferrals: "Open referrals",
   },
 };

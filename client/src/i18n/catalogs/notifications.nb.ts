@@ -23,5 +23,9 @@ export const notificationsNb = {
     meeting_agenda_empty: "Et møte du arrangerer om tre dager, har ingenting på sakslisten ennå.",
     meeting_action_due: "En oppgave fra et møte som du har ansvar for, har frist i dag.",
     openConversation: "Åpne samtalen",
+    referral_received: "Dere har fått en ny henvisning.",
+    referral_answered: "En henvisning du følger, har fått svar.",
+    referral_withdrawn: "En henvisning til dere er trukket.",
+    openReferrals: "Åpne henvisninger",
   },
 } as const;
