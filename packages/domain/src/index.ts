@@ -9,3 +9,4 @@ export * from "./plans.ts";
 export * from "./agenda.ts";
 export * from "./meetings.ts";
 export * from "./referrals.ts";
+export * from "./offers.ts";

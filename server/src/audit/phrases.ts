@@ -112,6 +112,9 @@ export const auditPhrasesNb: Record<string, string> = {
   "referral.list": "Så en henvisning i en liste",
   "referral.for_case": "Så henvisningene fra saken",
   "referral.consent_moved": "Henvisningen bygger nå på den nye versjonen av samtykket",
+  "offer.create": "La inn et tilbud i tilbudsoversikten",
+  "offer.update": "Endret et tilbud i tilbudsoversikten",
+  "offer.archive": "Tok et tilbud ut av tilbudsoversikten",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

@@ -52,7 +52,8 @@ type Targets = Record<
   | "calendarTokenId"
   | "seriesId" | "seriesToCancel" | "meetingId"
   | "agendaMeetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
-  | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`,
+  | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`
+  | "offerId" | "offerDraft" | "offerToArchive",
   string
 >;
 
@@ -138,6 +139,8 @@ const NAMED_ITEM_WRITERS = { koordinator: "ok", helsesykepleier: "ok", leader: e
 /** Who sees the meeting's named case for purpose meeting as a participant of it. */
 const AGENDA_CASE_SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const;
 let agendaOrder: string[] = [];
+/** An offer of the matrix's (offers are public: nothing in it is secret). */
+const matrixOffer = (title: string, published = true) => ({ title, category: "meeting_place", area: "Matrisebyen", feeNok: 50, contactEmail: "post@matrise.example", published });
 
 /** A caseworker role's own unit. */
 const ownUnit = (role: Role): string => {
@@ -461,6 +464,31 @@ const probes: Record<string, Probe> = {
     expect: AGENDA_CASE_SEERS,
     check: (data: { meetings: { meetingId: string }[] }) => expect(data.meetings.map((m) => m.meetingId), "the meeting listed").toContain(t.agendaMeetingId),
   },
+
+  // --- Offers directory: every staff user of the municipality reads the published offers; only the owner unit (Røde Kors) manages them.
+  "offers.list": {
+    input: () => ({}),
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => {
+      const ids = data.map((o) => o.id);
+      expect(ids.includes(t.offerId), "the published offer listed").toBe(role !== "other");
+      expect(ids.includes(t.offerDraft), "the owner unit's unpublished offer listed").toBe(role === "frivillig");
+    },
+  },
+  "offers.get": {
+    input: ({ t }) => ({ offerId: t.offerId }),
+    others: EVERYONE,
+    expect: { other: "hidden" },
+    check: (data: { abilities: { edit: boolean } }, role) => expect(data.abilities.edit, "abilities.edit").toBe(role === "frivillig"),
+  },
+  "offers.create": {
+    input: () => ({ ...matrixOffer("Nytt matrisetilbud"), ownerUnitId: units["Røde Kors Fjellheim"] }),
+    expect: { frivillig: "ok", other: err("NOT_FOUND") },
+    others: err("FORBIDDEN"),
+  },
+  "offers.update": { input: ({ t }) => ({ offerId: t.offerId, ...matrixOffer("Matrisetilbud (endret)") }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  "offers.archive": { input: ({ t }) => ({ offerId: t.offerToArchive }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  "offers.areas": { others: EVERYONE },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -649,6 +677,13 @@ beforeAll(async () => {
   const outcome = async (kind: string) => (await k.mutationOk<{ outcomeId: string }>("agenda.addOutcome", { agendaItemId: t.agendaNamed, kind, text: `Tiltak ${kind}`, responsibleUserId: userIds.nav })).outcomeId;
   t.agendaAction = await outcome("action");
   for (const role of ["koordinator", "helsesykepleier"] as const) t[`agendaOutcome_${role}`] = await outcome("decision");
+
+  // Offers of Røde Kors (the volunteer contact's unit): one published, one unpublished, one to archive.
+  const offerOf = async (title: string, published = true) =>
+    (await clients.frivillig.mutationOk<{ offerId: string }>("offers.create", { ...matrixOffer(title, published), ownerUnitId: units["Røde Kors Fjellheim"] })).offerId;
+  t.offerId = await offerOf("Matrisetilbud");
+  t.offerDraft = await offerOf("Matriseutkast", false);
+  t.offerToArchive = await offerOf("Matrisetilbud som arkiveres");
 }, 120_000);
 afterAll(() => server?.stop());
 

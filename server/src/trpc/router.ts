@@ -11,6 +11,7 @@ import { unitsRouter, usersRouter } from "../org/router.ts";
 import { plansRouter } from "../plans/router.ts";
 import { agendaRouter } from "../meetings/agenda-router.ts";
 import { referralsRouter } from "../referrals/router.ts";
+import { offersRouter } from "../offers/router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   meetings: meetingsRouter,
   agenda: agendaRouter,
   referrals: referralsRouter,
+  offers: offersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -147,6 +147,9 @@ export const auditEn: Widen<typeof auditNb> = {
     referral_list: "Saw a referral in a list",
     referral_for_case: "Saw the case's referrals",
     referral_consent_moved: "The referral now rests on the new version of the consent",
+    offer_create: "Added an offer to the offers directory",
+    offer_update: "Changed an offer in the offers directory",
+    offer_archive: "Took an offer out of the offers directory",
     denied: "Refused attempt: {action}",
   },
 };

@@ -144,6 +144,9 @@ export const auditNb = {
     referral_list: "Så en henvisning i en liste",
     referral_for_case: "Så henvisningene fra saken",
     referral_consent_moved: "Henvisningen bygger nå på den nye versjonen av samtykket",
+    offer_create: "La inn et tilbud i tilbudsoversikten",
+    offer_update: "Endret et tilbud i tilbudsoversikten",
+    offer_archive: "Tok et tilbud ut av tilbudsoversikten",
     denied: "Avvist forsøk: {action}",
   },
 } as const;
