@@ -18,12 +18,15 @@ import { MessagesPage } from "./messaging/MessagesPage.tsx";
 import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
 import { EditSeriesPage, MeetingByIdPage, MeetingPrintView, MeetingsPage, NewSeriesPage, OccurrencePage } from "./meetings/routes.tsx";
 import { ReviewPage } from "./review/ReviewPage.tsx";
+import { CaseReferralsTab } from "./referrals/CaseReferralsTab.tsx";
+import { ReferralPage } from "./referrals/ReferralPage.tsx";
+import { ReferralsPage } from "./referrals/ReferralsPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
 import { useT } from "./i18n/I18nProvider.tsx";
 import { Layout } from "./shell/Layout.tsx";
-import { NotFoundPage, PlaceholderPage } from "./shell/pages.tsx";
+import { NotFoundPage } from "./shell/pages.tsx";
 import { PublicLayout } from "./shell/PublicLayout.tsx";
 import { startPathFor, worksOnCases } from "./shell/sections.ts";
 import { ErrorMessage, LoadFailed } from "./ui/messages.tsx";
@@ -82,6 +85,7 @@ export function App() {
           <Route path="plan" element={<PlanTab />} />
           <Route path="plan/utskrift" element={<PlanPrintView />} />
           <Route path="tilgangslogg" element={<AccessLogTab />} />
+          <Route path="henvisninger" element={<CaseReferralsTab />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route path="gjennomgang" element={<ReviewPage actor={actor} />} />
@@ -95,7 +99,8 @@ export function App() {
         <Route path="moter/mote/:meetingId" element={<MeetingByIdPage actor={actor} />} />
         <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
         <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
-        <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
+        <Route path="henvisninger" element={<ReferralsPage actor={actor} />} />
+        <Route path="henvisninger/:referralId" element={<ReferralPage />} />
         <Route path="kalender" element={<CalendarPage />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />
         <Route path="admin" element={<AdminArea actor={actor} />}>

@@ -54,7 +54,7 @@ export function ReferralActions({ view }: { view: ReferralView }) {
             {moves.map((to) =>
               direct.includes(to) ? (
                 <button key={to} type="button" className="button" disabled={move.isPending} onClick={() => send({ to } as ReferralMove)}>
-                  {t(`referrals.actions.${to}` as const)}
+                  {t(buttonKey[to])}
                 </button>
               ) : (
                 <button
@@ -64,7 +64,7 @@ export function ReferralActions({ view }: { view: ReferralView }) {
                   aria-expanded={asking === to}
                   onClick={() => setAsking(asking === to ? null : to)}
                 >
-                  {t(`referrals.actions.${to}` as const)}
+                  {t(buttonKey[to])}
                 </button>
               ),
             )}
@@ -139,7 +139,7 @@ function MoveForm({ to, view, onMove, onClose }: { to: ReferralStatus; view: Ref
           {reason === "other" && (
             <TextField label={t("referrals.actions.declineOther")} required value={text} onChange={(e) => setText(e.target.value)} error={errors.text} />
           )}
-          <SuggestOfferField value={suggested} onChange={setSuggested} exceptOfferId={view.offer?.id ?? null} />
+          <SuggestOfferField value={suggested} onChange={setSuggested} exceptOfferId={view.offer?.id ?? null} age={view.data?.age ?? null} />
         </>
       )}
       {to === "failed" && radios(t("referrals.actions.failLegend"), failReasons, (c) => t(`referrals.failReason.${c as FailReason}`))}
@@ -178,6 +178,21 @@ function MoveForm({ to, view, onMove, onClose }: { to: ReferralStatus; view: Ref
   );
 }
 
+/** Each move's button ("Jeg tar denne" for the claim). */
+const buttonKey = {
+  draft: "referrals.actions.close",
+  sent: "referrals.actions.sent",
+  received: "referrals.actions.received",
+  accepted: "referrals.actions.accepted",
+  declined: "referrals.actions.declined",
+  on_hold: "referrals.actions.on_hold",
+  in_progress: "referrals.actions.in_progress",
+  completed: "referrals.actions.completed",
+  failed: "referrals.actions.failed",
+  cancelled: "referrals.actions.cancelled",
+} as const satisfies Record<ReferralStatus, string>;
+
+/** Each asking form's submit button. */
 const confirmKey = {
   draft: "referrals.actions.close",
   sent: "referrals.actions.sent",
