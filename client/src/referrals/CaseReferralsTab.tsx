@@ -34,7 +34,8 @@ type Errors = Partial<Record<"recipient" | "subject" | "firstName" | "age" | "co
 export function CaseReferralsTab() {
   const { t } = useI18n();
   const { kase } = useCase();
-  const recipients = useQuery(trpc.referrals.recipients.queryOptions({ caseId: kase.id }));
+  // Asked afresh on every visit: a consent recorded on the next tab changes who may be sent to.
+  const recipients = useQuery({ ...trpc.referrals.recipients.queryOptions({ caseId: kase.id }), staleTime: 0 });
   return (
     <>
       {kase.status === "closed" ? (
