@@ -122,6 +122,8 @@ test("a coordinator refers a child from the case to an offer; the volunteer cont
   await expectAccessible(volunteer, "referral page (volunteer)");
   await volunteer.getByRole("button", { name: "Jeg tar denne" }).click();
   await volunteer.getByText("Endringen er lagret: Mottatt.", { exact: true }).waitFor();
+  // The claim reaches the coordinator's open tab through the event stream alone (no notification is sent for it).
+  await sentCard.getByText("Mottatt", { exact: true }).waitFor();
   await volunteer.getByRole("button", { name: "Aksepter" }).click();
   await volunteer.getByText("Endringen er lagret: Akseptert.", { exact: true }).waitFor();
   await volunteer.locator(".referral-history").getByText("Akseptert", { exact: false }).waitFor();
