@@ -23,13 +23,13 @@ test("every action the server audits on a case has a phrase", async () => {
   for (const file of files) {
     const source = await readFile(join(root, file), "utf8");
     // Every dotted action name written as a literal: auditAction fields, action fields, coordinator checks.
-    for (const m of source.matchAll(/"((?:case|note|consent|plan|message|disclosure|audit|conversation|agenda|minutes)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) audited.add(m[1]!);
+    for (const m of source.matchAll(/"((?:case|note|consent|plan|message|disclosure|audit|conversation|agenda|minutes|referral)\.[a-z_]+(?:\.[a-z_]+)*)"/g)) audited.add(m[1]!);
     // `${scope}.watch` in case-watch.ts: both scopes.
     if (source.includes("auditAction: `${scope}.watch`")) ["case.watch", "plan.watch"].forEach((a) => audited.add(a));
   }
   // Per-user event-log types share the dotted form but are not audited actions.
   // So does the audit key's file name.
-  for (const notAnAction of ["conversation.added", "conversation.removed", "message.created", "message.edited", "message.deleted", "audit.key"]) {
+  for (const notAnAction of ["conversation.added", "conversation.removed", "message.created", "message.edited", "message.deleted", "audit.key", "referral.changed"]) {
     audited.delete(notAnAction);
   }
   expect(audited.size).toBeGreaterThan(20);

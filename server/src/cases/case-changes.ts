@@ -9,6 +9,7 @@ import type { Db } from "../db/connect.ts";
 import { loadCaseFacts } from "./facts.ts";
 import { caseLapse } from "./lapse.ts";
 import { accessOf, anyoneIn, unitsOfUsers, type ParticipantAccess } from "./participants.ts";
+import { cancelReferralsWithoutBasis } from "../referrals/basis.ts";
 
 /**
  * The coordinator's changes to a case: its level and status, closing it, its subjects and
@@ -53,6 +54,8 @@ export async function closeCase({ db, bus, actor, caseId, reason }: AsActorWithB
   const lapse = await caseLapse(db, [caseId]);
   await db.updateTable("cases").set({ status: "closed", closed_reason: reason, updated_at: new Date() }).where("id", "=", caseId).execute();
   await lapse.publish(bus, accessChanged(caseId, actor.municipalityId, "case_closed"));
+  // A closed case refers no one any more: Laget cancels its open referrals before this returns.
+  await cancelReferralsWithoutBasis({ db, bus, caseId, reason: "case_closed" });
 }
 
 export async function addSubject({ db, actor, caseId, subject }: AsActor & { caseId: string; subject: CreateCaseInput["subjects"][number] }) {

@@ -12,6 +12,7 @@ import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { accessChanged, type AccessChangedReason } from "../events/bus.ts";
 import { notifyNow } from "../notifications/notifications.ts";
+import { cancelReferralsWithoutBasis } from "../referrals/basis.ts";
 
 /**
  * Consent records (DESIGN.md §4.1–4.2). States: draft → requested → active →
@@ -249,6 +250,8 @@ export async function transitionConsent({
     await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis);
   });
 
+  // Referrals resting on a consent that ended (or was superseded by one that no longer covers their recipient) are cancelled before this returns.
+  if ((from === "active" && t.to !== "active") || superseded) await cancelReferralsWithoutBasis({ db, bus, caseId: consent.case_id, reason: "consent_withdrawn" });
   const narrowed = endReasons[t.to] && from === "active" ? endReasons[t.to] : superseded ? "consent_superseded" : null;
   if (narrowed && lapse) {
     await lapse.publish(bus, accessChanged(consent.case_id, actor.municipalityId, narrowed, provisions.map((p) => p.unitId)));

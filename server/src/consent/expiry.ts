@@ -4,6 +4,7 @@ import { scheduleExclusiveJob } from "../jobs/schedule.ts";
 import { accessChanged, type EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
 import { notifyNow } from "../notifications/notifications.ts";
+import { cancelReferralsWithoutBasis } from "../referrals/basis.ts";
 import type { Provision } from "@laget/policy";
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -42,6 +43,8 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
     if (lapse) await lapse.publish(bus, event);
     else await bus.publish(event);
     await notifyNow(db, bus, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+    // Referrals sent under it are cancelled with it.
+    await cancelReferralsWithoutBasis({ db, bus, caseId: r.case_id, reason: "consent_expired", now });
   }
 
   // A disclosure past its validUntil: live connections closed at that moment (the lapse

@@ -72,11 +72,21 @@ export function referralRefusal(judgement: Judgement & { allow: false }): AppErr
   }
 }
 
-/** Which side of the referral the actor is on (the recipient side wins for one in both units). */
-export function moverOf(actor: Actor, resource: ReferralResource): ReferralMover | null {
+/**
+ * The policy's view of a referral for judging who reads it: one never sent (a draft, or a
+ * draft cancelled before sending) is the referring side's alone, so the recipient unit
+ * never learns of it, even once it is over.
+ */
+export function readerResource(referral: Pick<Referral, "sent_at">, resource: ReferralResource): ReferralResource {
+  return referral.sent_at === null ? { ...resource, recipientUnitId: NO_ID } : resource;
+}
+
+/** Which side of the referral the actor is on (the recipient side wins for one in both units); null: neither. */
+export function moverOf(actor: Actor, resource: ReferralResource, referral?: Pick<Referral, "sent_at">): ReferralMover | null {
   const subject = policyActor(actor);
-  if (subject.unitIds.includes(resource.recipientUnitId) && resource.status !== "draft") return "recipient";
-  if (decideReferral(subject, resource, "read").allow) return "referrer";
+  const neverSent = referral ? referral.sent_at === null : false;
+  if (subject.unitIds.includes(resource.recipientUnitId) && resource.status !== "draft" && !neverSent) return "recipient";
+  if (decideReferral(subject, { ...resource, recipientUnitId: NO_ID }, "read").allow) return "referrer";
   return null;
 }
 
@@ -87,9 +97,9 @@ export async function authorizeReferral({ db, actor, referralId, action, audit }
   const found = await referralResource({ db, referralId });
   if (!found || found.referral.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const subject = policyActor(actor);
+  if (!decideReferral(subject, readerResource(found.referral, found.resource), "read").allow) throw new AppError("NOT_FOUND");
   const judgement = decideReferral(subject, found.resource, action);
   if (!judgement.allow) {
-    if (action !== "read" && !decideReferral(subject, found.resource, "read").allow) throw new AppError("NOT_FOUND");
     throw referralRefusal(judgement);
   }
   if (audit) await recordReferralAccess({ db, actor, referral: found.referral, action: audit });
@@ -123,7 +133,7 @@ export async function recordReferralAccess({ db, actor, referral, action }: AsAc
 
 /**
  * The ids of the referrals the actor may read, as a subquery to filter in SQL before any
- * limit: the same parties `decideReferral` admits (recipient unit once sent; the one who
+ * limit: the same parties `decideReferral` admits (recipient unit once sent, `readerResource`; the one who
  * made it while in the referring unit; the case's coordinator), in the actor's municipality.
  */
 export function visibleReferralIds({ db, actor }: AsActor) {
@@ -136,7 +146,7 @@ export function visibleReferralIds({ db, actor }: AsActor) {
     .where("r.municipality_id", "=", actor.municipalityId)
     .where((eb) =>
       eb.or([
-        eb.and([eb("r.recipient_unit_id", "in", units), eb("r.status", "!=", "draft")]),
+        eb.and([eb("r.recipient_unit_id", "in", units), eb("r.status", "!=", "draft"), eb("r.sent_at", "is not", null)]),
         eb.and([eb("r.referred_by", "=", actor.id), eb("r.referring_unit_id", "in", units)]),
         eb("c.coordinator_user_id", "=", actor.id),
       ]),

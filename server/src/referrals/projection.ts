@@ -1,4 +1,4 @@
-import type { FeedbackRating, ReferralData, ReferralHistoryEntry, ReferralSummary, ReferralView, SupportScheme } from "@laget/domain";
+import { referralDataFields, type FeedbackRating, type ReferralData, type ReferralHistoryEntry, type ReferralSummary, type ReferralView, type SupportScheme } from "@laget/domain";
 import { decideReferral, referralMovesFrom, type ReferralResource, type ReferralStatus } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { policyActor } from "../cases/access.ts";
@@ -36,13 +36,20 @@ const unitNames = async (db: Db, ids: readonly string[]) => {
 };
 
 /** The moves the actor may make from here: the table's rows for their side, while the policy lets them act at all. */
-export function abilitiesOf(actor: Actor, resource: ReferralResource, hasFeedback: boolean): ReferralView["abilities"] {
+export function abilitiesOf(actor: Actor, resource: ReferralResource, referral: Referral, hasFeedback: boolean): ReferralView["abilities"] {
   const subject = policyActor(actor);
-  const by = moverOf(actor, resource);
+  const by = moverOf(actor, resource, referral);
   let moves: ReferralStatus[] = [];
   if (by === "recipient" && decideReferral(subject, resource, "respond").allow) moves = referralMovesFrom(resource.status, "recipient");
   if (by === "referrer" && decideReferral(subject, resource, "update").allow) moves = referralMovesFrom(resource.status, "referrer");
   return { moves, recordFeedback: by === "referrer" && resource.status === "completed" && !hasFeedback };
+}
+
+/** The stored minimum data, field by field in the form's order (nothing else a row might hold); null once withdrawn. */
+export function minimumData(stored: unknown): ReferralData | null {
+  if (stored === null || stored === undefined) return null;
+  const data = stored as ReferralData;
+  return Object.fromEntries(referralDataFields.map((f) => [f, data[f]])) as ReferralData;
 }
 
 const pick = <T,>(map: Map<string, T>, id: string | null) => (id === null ? null : (map.get(id) ?? null));
@@ -53,7 +60,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     db.selectFrom("referral_events").selectAll().where("referral_id", "=", referral.id).orderBy("at").orderBy("id").execute(),
     db.selectFrom("referral_feedback").select(["rating", "words"]).where("referral_id", "=", referral.id).executeTakeFirst(),
   ]);
-  const recipientSide = moverOf(actor, resource) === "recipient";
+  const recipientSide = moverOf(actor, resource, referral) === "recipient";
   const shownEvents = recipientSide ? events.filter((e) => e.to_status !== "draft") : events;
   const [people, offers, units] = await Promise.all([
     names(db, [referral.referred_by, referral.claimed_by, ...shownEvents.map((e) => e.actor_user_id)]),
@@ -74,7 +81,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     fhirStatus: referral.fhir_status,
     offer: offer(referral.offer_id),
     recipientUnit: { id: referral.recipient_unit_id, name: units.get(referral.recipient_unit_id) ?? "" },
-    data: (referral.data as ReferralData | null) ?? null,
+    data: minimumData(referral.data),
     withdrawn: referral.redacted_at !== null,
     supportScheme: referral.support_scheme as SupportScheme | null,
     referredBy: { name: people.get(referral.referred_by) ?? "" },
@@ -90,7 +97,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     updatedAt: referral.updated_at,
     history,
     feedback: feedback ? { rating: feedback.rating as FeedbackRating, words: feedback.words } : null,
-    abilities: abilitiesOf(actor, resource, feedback !== undefined),
+    abilities: abilitiesOf(actor, resource, referral, feedback !== undefined),
   };
   if (recipientSide) return view;
   return {

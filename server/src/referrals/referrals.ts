@@ -3,7 +3,9 @@ import { referralDataSchema } from "@laget/domain";
 import {
   decideReferral,
   referralConsentCovers,
+  referralTransition,
   type ConsentSnapshot,
+  type ReferralMover,
   type Provision,
   type ReferralResource,
   type ReferralStatus,
@@ -245,12 +247,24 @@ export async function createReferral({ db, bus, actor, ...input }: AsActorWithBu
   return { referralId: id };
 }
 
+/**
+ * A move the table no longer allows from here, but did from a status this referral has
+ * passed through, was overtaken: someone answered first (two contacts claiming, an accept
+ * against a decline). That is REFERRAL_ALREADY_ANSWERED whether the other answer
+ * committed before this one was read or while it was applied; any other is `refusal`.
+ */
+async function lostRace(db: Db, referralId: string, to: ReferralStatus, by: ReferralMover, refusal: AppError): Promise<AppError> {
+  if (refusal.code !== "INVALID_STATE") return refusal;
+  const passed = await db.selectFrom("referral_events").select("from_status").where("referral_id", "=", referralId).where("from_status", "is not", null).execute();
+  return passed.some((e) => referralTransition(e.from_status as ReferralStatus, to, by)) ? new AppError("REFERRAL_ALREADY_ANSWERED") : refusal;
+}
+
 /** One move by the actor, on their side of the referral (the table decides where to). */
 export async function moveReferral({ db, bus, actor, referralId, move }: AsActorWithBus & { referralId: string; move: ReferralMove }): Promise<ReferralView> {
   const found = await referralResource({ db, referralId });
   if (!found || found.referral.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const subject = policyActor(actor);
-  const by = moverOf(actor, found.resource);
+  const by = moverOf(actor, found.resource, found.referral);
   if (!by) throw new AppError("NOT_FOUND");
   const from = found.resource.status;
   let resource = found.resource;
@@ -262,7 +276,8 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   }
   const action = by === "recipient" ? "respond" : move.to === "sent" ? "send" : "update";
   const judgement = decideReferral(subject, resource, action);
-  if (!judgement.allow) throw referralRefusal(judgement);
+  if (!judgement.allow) throw await lostRace(db, referralId, move.to, by, referralRefusal(judgement));
+  if (!referralTransition(from, move.to, by)) throw await lostRace(db, referralId, move.to, by, new AppError("INVALID_STATE"));
   if (move.to === "declined" && move.suggestedOfferId) {
     const offer = await db
       .selectFrom("offers")
@@ -276,6 +291,7 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   }
   const workingDays = move.to === "sent" ? await workingDaysOf(db, actor.municipalityId) : undefined;
   const updated = await inTransaction(db, async (trx) => {
+    // (A move that loses the race inside the guarded update is REFERRAL_ALREADY_ANSWERED there.)
     const row = await applyMove({
       db: trx,
       referralId,
@@ -336,7 +352,7 @@ export async function listReferrals({ db, actor, box, statuses }: AsActor & { bo
     .selectAll("r")
     .where("r.id", "in", visibleReferralIds({ db, actor }))
     .where("r.municipality_id", "=", actor.municipalityId);
-  if (box === "inbox") query = query.where("r.recipient_unit_id", "in", units.length ? units : [NO_ID]).where("r.status", "!=", "draft");
+  if (box === "inbox") query = query.where("r.recipient_unit_id", "in", units.length ? units : [NO_ID]).where("r.status", "!=", "draft").where("r.sent_at", "is not", null);
   else
     query = query.where((eb) =>
       eb.or([eb.and([eb("r.referred_by", "=", actor.id), eb("r.referring_unit_id", "in", units.length ? units : [NO_ID])]), eb("c.coordinator_user_id", "=", actor.id)]),
@@ -363,7 +379,7 @@ export async function referralsForCase({ db, actor, caseId }: AsActor & { caseId
   const listed: Referral[] = [];
   for (const { id } of rows) {
     const found = await referralResource({ db, referralId: id });
-    if (!found || moverOf(actor, found.resource) !== "referrer") continue;
+    if (!found || moverOf(actor, found.resource, found.referral) !== "referrer") continue;
     listed.push(found.referral);
     views.push(await referralView({ db, actor, referral: found.referral, resource: found.resource }));
   }

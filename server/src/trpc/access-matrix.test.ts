@@ -9,6 +9,7 @@ import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { agendaWorld } from "../meetings/testing.ts";
 import { appRouter } from "./router.ts";
+import { referralConsentTerms, referralData } from "../referrals/testing.ts";
 
 /**
  * The access matrix, generated from the router: every procedure of appRouter is called
@@ -53,7 +54,8 @@ type Targets = Record<
   | "seriesId" | "seriesToCancel" | "meetingId"
   | "agendaMeetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
   | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`
-  | "offerId" | "offerDraft" | "offerToArchive",
+  | "offerId" | "offerDraft" | "offerToArchive"
+  | "referralCaseId" | "referralSubjectId" | "referralId" | "referralDraft" | "referralToClaim",
   string
 >;
 
@@ -101,6 +103,9 @@ const secrets = {
   // The meeting's named case (consent for every unit of the meeting; the school, organiser, owns it) and the case only discussed anonymously.
   agendaCase: { text: `Emma Samtykke ${tag}`, seenBy: ["koordinator", "leader", "helsesykepleier", "nav", "barnevern"] },
   agendaAnonymousCase: { text: `Ola Delvis ${tag}`, seenBy: ["koordinator", "helsesykepleier", "nav"] },
+  // A case referred to Røde Kors Fjellheim: the child's full name is the case's; the referral's need is all the organisation gets.
+  referralChild: { text: `Rita Henvist ${tag}`, seenBy: ["koordinator"] },
+  referralNeed: { text: `HENVISNING-BEHOV-${tag}`, seenBy: ["koordinator", "frivillig"] },
 } satisfies Record<string, { text: string; seenBy: Role[] }>;
 
 const SEERS = { koordinator: "ok", helsesykepleier: "ok", nav: "ok", barnevern: "ok" } as const satisfies Partial<Record<Role, Outcome>>;
@@ -489,6 +494,29 @@ const probes: Record<string, Probe> = {
   "offers.update": { input: ({ t }) => ({ offerId: t.offerId, ...matrixOffer("Matrisetilbud (endret)") }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
   "offers.archive": { input: ({ t }) => ({ offerId: t.offerToArchive }), expect: { frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
   "offers.areas": { others: EVERYONE },
+
+  // --- Referrals: the case's coordinator makes and follows them; the recipient unit (Røde Kors, frivillig) sees and answers its own; nobody else learns of them.
+  "referrals.recipients": { input: ({ t }) => ({ caseId: t.referralCaseId }), expect: { koordinator: "ok" } },
+  "referrals.prefill": { input: ({ t }) => ({ caseId: t.referralCaseId, subjectId: t.referralSubjectId }), expect: { koordinator: "ok" } },
+  "referrals.create": {
+    input: ({ t }) => ({ caseId: t.referralCaseId, subjectId: t.referralSubjectId, recipientUnitId: units["Røde Kors Fjellheim"], data: referralData("Rita", { need: secrets.referralNeed.text }), supportScheme: null, send: true }),
+    expect: { koordinator: "ok" },
+  },
+  "referrals.move": {
+    input: ({ t, role }) => (role === "koordinator" ? { referralId: t.referralDraft, move: { to: "sent" } } : { referralId: t.referralToClaim, move: { to: "received" } }),
+    expect: { koordinator: "ok", frivillig: "ok" },
+  },
+  "referrals.get": {
+    input: ({ t }) => ({ referralId: t.referralId }),
+    expect: { koordinator: "ok", frivillig: "ok" },
+    check: (data: Record<string, unknown>, role) => expect("referrer" in data, "the referring side's fields").toBe(role === "koordinator"),
+  },
+  "referrals.list": {
+    input: () => ({ box: "inbox" }),
+    others: EVERYONE,
+    check: (data: { id: string }[], role) => expect(data.some((r) => r.id === t.referralId), "the referral in the inbox").toBe(role === "frivillig"),
+  },
+  "referrals.forCase": { input: ({ t }) => ({ caseId: t.referralCaseId }), expect: { koordinator: "ok" } },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -684,6 +712,27 @@ beforeAll(async () => {
   t.offerId = await offerOf("Matrisetilbud");
   t.offerDraft = await offerOf("Matriseutkast", false);
   t.offerToArchive = await offerOf("Matrisetilbud som arkiveres");
+
+  // Referrals: a case of the school's whose consent lets the child be referred to Røde Kors Fjellheim; one referral sent, one to claim, one draft.
+  const referred = await createChildCase(k, units["Fjellheim skole"]!, secrets.referralChild.text, 2015);
+  t.referralCaseId = referred.caseId;
+  t.referralSubjectId = referred.subjectId;
+  const referralConsent = await k.mutationOk<{ consentId: string }>("consents.create", { caseId: referred.caseId, ...referralConsentTerms(referred.subjectId, [units["Røde Kors Fjellheim"]!]) });
+  await k.mutationOk("consents.activate", { consentId: referralConsent.consentId });
+  const refer = async (send: boolean) =>
+    (
+      await k.mutationOk<{ referralId: string }>("referrals.create", {
+        caseId: referred.caseId,
+        subjectId: referred.subjectId,
+        recipientUnitId: units["Røde Kors Fjellheim"],
+        data: referralData("Rita", { need: secrets.referralNeed.text }),
+        supportScheme: "free",
+        send,
+      })
+    ).referralId;
+  t.referralId = await refer(true);
+  t.referralToClaim = await refer(true);
+  t.referralDraft = await refer(false);
 }, 120_000);
 afterAll(() => server?.stop());
 

@@ -1,0 +1,98 @@
+import type { ReferralSummary, ReferralView } from "@laget/domain";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { runConsentJobs } from "../consent/expiry.ts";
+import { DEMO_PASSWORD } from "../demo/seed.ts";
+import { signedIn, type HttpClient } from "../testing/http-client.ts";
+import { connectLive, type LiveClient } from "../testing/live-client.ts";
+import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { IDRETTSLAG, KOORDINATOR, referralCase, referralConsentTerms, sendReferral } from "./testing.ts";
+
+// When a referral's basis ends, Laget cancels it inside the call that ended it: the
+// recipient's copy of the child's data is gone, and the referrer sees it live.
+
+let server: TestServer;
+let kari: HttpClient;
+let ivar: HttpClient;
+let kariLive: LiveClient;
+let ivarLive: LiveClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  kari = await signedIn(server.url, KOORDINATOR, DEMO_PASSWORD);
+  ivar = await signedIn(server.url, IDRETTSLAG, DEMO_PASSWORD);
+  kariLive = await connectLive(server.url, kari.cookie!);
+  ivarLive = await connectLive(server.url, ivar.cookie!);
+});
+afterAll(async () => {
+  kariLive?.close();
+  ivarLive?.close();
+  await server?.stop();
+});
+
+const changes = (live: LiveClient, referralId: string) => live.applied.filter((e) => e.type === "referral.changed" && e.resourceId === referralId);
+
+test("withdrawing the consent cancels the open referral before the call returns; the recipient no longer reads the name; the referrer sees it live", async () => {
+  const c = await referralCase(kari, "Mira Trekkes");
+  const referralId = await sendReferral(kari, c, "Mira");
+  // Ivar claims it: Kari hears of that live (the sentinel that her stream is following the referral).
+  await ivar.mutationOk("referrals.move", { referralId, move: { to: "received" } });
+  await kariLive.until(() => changes(kariLive, referralId).some((e) => e.data?.status === "received"));
+  expect((await ivar.queryOk<ReferralView>("referrals.get", { referralId })).data?.firstName).toBe("Mira");
+
+  await kari.mutationOk("consents.withdraw", { consentId: c.consentId, reason: "Familien trakk samtykket" });
+
+  // Right after the call: cancelled by Laget, the data gone.
+  const row = await server.db.selectFrom("referrals").selectAll().where("id", "=", referralId).executeTakeFirstOrThrow();
+  expect(row).toMatchObject({ status: "cancelled", fhir_status: "cancelled", status_reason: "consent_withdrawn", data: null });
+  expect(row.redacted_at).not.toBeNull();
+  const last = await server.db.selectFrom("referral_events").selectAll().where("referral_id", "=", referralId).orderBy("at", "desc").executeTakeFirstOrThrow();
+  expect(last).toMatchObject({ from_status: "received", to_status: "cancelled", actor_user_id: null, reason: "consent_withdrawn" });
+
+  const seen = await ivar.queryOk<ReferralView>("referrals.get", { referralId });
+  expect(seen).toMatchObject({ status: "cancelled", data: null, withdrawn: true, statusReason: "consent_withdrawn" });
+  expect(JSON.stringify(seen)).not.toContain("Mira");
+  const inbox = await ivar.queryOk<ReferralSummary[]>("referrals.list", { box: "inbox" });
+  expect(inbox.find((r) => r.id === referralId)).toMatchObject({ firstName: null, withdrawn: true });
+  expect(JSON.stringify(inbox)).not.toContain("Mira");
+
+  await kariLive.until(() => changes(kariLive, referralId).some((e) => e.data?.status === "cancelled"));
+  await ivarLive.until(() => changes(ivarLive, referralId).some((e) => e.data?.status === "cancelled"));
+  const notes = await ivar.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list");
+  expect(notes.find((n) => n.kind === "referral_withdrawn")).toMatchObject({ caseId: null });
+});
+
+test("closing the case cancels its open referrals, drafts too, with reason case_closed", async () => {
+  const c = await referralCase(kari, "Jonas Lukkes");
+  const sent = await sendReferral(kari, c, "Jonas");
+  const draft = await sendReferral(kari, c, "Jonas", { send: false, recipient: "Røde Kors Fjellheim" });
+  await kari.mutationOk("cases.close", { caseId: c.caseId, reason: "Ferdig" });
+  const rows = await server.db.selectFrom("referrals").select(["id", "status", "status_reason", "data"]).where("case_id", "=", c.caseId).orderBy("created_at").execute();
+  expect(rows).toEqual([
+    { id: sent, status: "cancelled", status_reason: "case_closed", data: null },
+    { id: draft, status: "cancelled", status_reason: "case_closed", data: null },
+  ]);
+  await kariLive.until(() => changes(kariLive, sent).some((e) => e.data?.status === "cancelled"));
+});
+
+test("a new consent version that still covers the recipient carries the referral over; one that does not cancels it", async () => {
+  const c = await referralCase(kari, "Vera Versjon");
+  const toIdrettslag = await sendReferral(kari, c, "Vera");
+  const toRodeKors = await sendReferral(kari, c, "Vera", { recipient: "Røde Kors Fjellheim" });
+  // Version 2 names only the idrettslag.
+  const { consentId } = await kari.mutationOk<{ consentId: string }>("consents.revise", { consentId: c.consentId, ...referralConsentTerms(c.subjectId, [c.units["Fjellheim idrettslag"]!]) });
+  await kari.mutationOk("consents.activate", { consentId });
+  const rows = await server.db.selectFrom("referrals").select(["id", "status", "status_reason", "consent_id", "consent_version"]).where("case_id", "=", c.caseId).execute();
+  expect(rows.find((r) => r.id === toIdrettslag)).toMatchObject({ status: "sent", consent_id: consentId, consent_version: 2 });
+  expect(rows.find((r) => r.id === toRodeKors)).toMatchObject({ status: "cancelled", status_reason: "consent_withdrawn", consent_version: 1 });
+  const moved = await server.db.selectFrom("audit_events").select(["action", "actor_user_id"]).where("resource_id", "=", toIdrettslag).where("action", "=", "referral.consent_moved").execute();
+  expect(moved).toEqual([{ action: "referral.consent_moved", actor_user_id: null }]);
+});
+
+test("a consent's expiry cancels its referrals with reason consent_expired", async () => {
+  const c = await referralCase(kari, "Eli Utløper");
+  const referralId = await sendReferral(kari, c, "Eli");
+  const end = await server.db.selectFrom("consents").select("period_end").where("id", "=", c.consentId).executeTakeFirstOrThrow();
+  await runConsentJobs(server.db, server.bus, new Date(end.period_end.getTime() + 1000));
+  const row = await server.db.selectFrom("referrals").select(["status", "status_reason", "data"]).where("id", "=", referralId).executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: "cancelled", status_reason: "consent_expired", data: null });
+});
