@@ -21,6 +21,7 @@ import { ReviewPage } from "./review/ReviewPage.tsx";
 import { CaseReferralsTab } from "./referrals/CaseReferralsTab.tsx";
 import { ReferralPage } from "./referrals/ReferralPage.tsx";
 import { ReferralsPage } from "./referrals/ReferralsPage.tsx";
+import { BrochurePage, EditOfferPage, NewOfferPage, OfferPage, OffersPage } from "./offers/routes.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
@@ -102,6 +103,11 @@ export function App() {
         <Route path="henvisninger" element={<ReferralsPage actor={actor} />} />
         <Route path="henvisninger/:referralId" element={<ReferralPage />} />
         <Route path="kalender" element={<CalendarPage />} />
+        <Route path="tilbud" element={<OffersPage actor={actor} />} />
+        <Route path="tilbud/ny" element={<NewOfferPage actor={actor} />} />
+        <Route path="tilbud/brosjyre" element={<BrochurePage />} />
+        <Route path="tilbud/:offerId" element={<OfferPage />} />
+        <Route path="tilbud/:offerId/endre" element={<EditOfferPage />} />
         <Route path="passord" element={<ChangePasswordPage forced={false} email={actor.email} />} />
         <Route path="admin" element={<AdminArea actor={actor} />}>
           <Route index element={<Navigate to="/admin/enheter" replace />} />

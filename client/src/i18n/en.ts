@@ -13,6 +13,7 @@ import { plansEn } from "./catalogs/plans.en.ts";
 import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
 import { referralsEn } from "./catalogs/referrals.en.ts";
+import { offersEn } from "./catalogs/offers.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
 export const en: Catalog = {
@@ -30,4 +31,5 @@ export const en: Catalog = {
   ...meetingsEn,
   ...calendarEn,
   ...referralsEn,
+  ...offersEn,
 };

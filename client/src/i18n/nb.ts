@@ -12,6 +12,7 @@ import { plansNb } from "./catalogs/plans.nb.ts";
 import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
 import { referralsNb } from "./catalogs/referrals.nb.ts";
+import { offersNb } from "./catalogs/offers.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -33,4 +34,5 @@ export const nb = {
   ...meetingsNb,
   ...calendarNb,
   ...referralsNb,
+  ...offersNb,
 } as const;

@@ -18,6 +18,7 @@ const sections: { to: string; label: MessageKey }[] = [
   { to: "/meldinger", label: "nav.messages" },
   { to: "/moter", label: "nav.meetings" },
   { to: "/henvisninger", label: "nav.referrals" },
+  { to: "/tilbud", label: "nav.offers" },
 ];
 
 /**

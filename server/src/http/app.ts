@@ -9,6 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { SESSION_INACTIVITY_TIMEOUT_MS } from "../auth/sessions.ts";
 import { authenticateRequest, SESSION_COOKIE } from "../auth/upgrade.ts";
 import { calendarRoutes } from "../calendar/routes.ts";
+import { openDataRoutes } from "../open-data/routes.ts";
 import { isReachable, type Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import type { Logger } from "../log.ts";
@@ -96,6 +97,8 @@ export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, pu
 
   // Calendar feeds (a secret token, no cookie) and single meetings as .ics.
   app.route("/api", calendarRoutes({ db, log }));
+  // The offers directory as open data (HSDS 3.0): no session, public caching.
+  app.route("/api", openDataRoutes({ db }));
 
   // The built client, with the SPA fallback for client-side routes (read per request,
   // so a rebuilt client is served without a restart).

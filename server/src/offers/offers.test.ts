@@ -63,7 +63,8 @@ const idOf = async (title: string) => (await list(koordinator)).find((o) => o.ti
 
 beforeAll(async () => {
   app = await startTestApp();
-  [idrettslag, frivillig, koordinator] = await Promise.all(["idrettslag", "frivillig", "koordinator"].map((u) => app.signedIn(`${u}@demo.laget.no`)));
+  const as = (who: string) => app.signedIn(`${who}@demo.laget.no`);
+  [idrettslag, frivillig, koordinator] = await Promise.all([as("idrettslag"), as("frivillig"), as("koordinator")]);
   units = await unitIdsByName(koordinator);
   await createMunicipality(app.db, { name: "Annen kommune", users: [{ email: "admin@annen.example", memberships: [{ unit: "Annen idrettsklubb", role: "volunteer_contact" }] }] });
   otherAdmin = await app.signedIn("admin@annen.example");

@@ -22,6 +22,7 @@ export const appEn: Widen<typeof appNb> = {
     meetings: "Meetings",
     referrals: "Referrals",
     admin: "Administration",
+    offers: "Offers",
     review: "Review",
   },
   userMenu: {

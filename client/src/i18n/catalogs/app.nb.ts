@@ -19,6 +19,7 @@ export const appNb = {
     meetings: "Møter",
     referrals: "Henvisninger",
     admin: "Administrasjon",
+    offers: "Tilbud",
     review: "Gjennomgang",
   },
   userMenu: {
