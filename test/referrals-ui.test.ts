@@ -3,7 +3,7 @@ import { translate } from "../client/src/i18n/messages.ts";
 import type { MessageKey, Params } from "../client/src/i18n/types.ts";
 import { referralProvision, referralProvisions, referralUnitsOf } from "../client/src/referrals/consent.ts";
 import { statusKey } from "../client/src/referrals/queries.ts";
-import { reasonText } from "../client/src/referrals/ReferralPage.tsx";
+import { reasonText } from "../client/src/referrals/reasons.ts";
 
 // The referral UI's pure parts: what the consent form sends for a volunteer unit, the status words, and which reasons each side reads.
 

@@ -1,10 +1,9 @@
-import type { Role, UnitKind } from "@laget/domain";
 import { describe, expect, test } from "vitest";
 import { referralBoxesFor, sectionsFor, seesReferralFigures, startPathFor, worksOnCases, type Membership } from "../client/src/shell/sections.ts";
 
 // Which sections a person sees and where Laget opens for them, from their roles alone (client side, pure).
 
-const m = (role: Role, unitKind: UnitKind = "school"): Membership => ({ role, unitKind });
+const m = (role: Membership["role"], unitKind: Membership["unitKind"] = "school"): Membership => ({ role, unitKind });
 const volunteer = [m("volunteer_contact", "volunteer")];
 const slt = [m("slt_coordinator", "other")];
 const none = { hasMeetings: false };

@@ -1,13 +1,12 @@
-import type { ReferralStatus } from "@laget/policy";
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
 import { Link, useParams } from "react-router";
 import { useFormat, useT } from "../i18n/I18nProvider.tsx";
-import type { MessageKey, TFunction } from "../i18n/types.ts";
 import { apiErrorOf, trpc } from "../trpc.ts";
 import { LoadFailed, Loading } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import type { ReferralView } from "./queries.ts";
+import { reasonText } from "./reasons.ts";
 import { RecipientView } from "./RecipientView.tsx";
 import { ReferralActions } from "./ReferralActions.tsx";
 import { StatusChip } from "./StatusChip.tsx";
@@ -88,15 +87,6 @@ export function ReferralDetail({ view }: { view: ReferralView }) {
       </div>
     </>
   );
-}
-
-/** A coded reason in words; Laget's own reasons (consent, case) only for the referring side, who knows the case. */
-export function reasonText(t: TFunction, status: ReferralStatus, reason: string | null, referrerSide: boolean): string | null {
-  if (!reason) return null;
-  if (status === "declined") return t(`referrals.declineReason.${reason}` as MessageKey);
-  if (status === "failed") return t(`referrals.failReason.${reason}` as MessageKey);
-  if (status === "cancelled") return referrerSide ? t(`referrals.cancelReason.${reason}` as MessageKey) : null;
-  return null;
 }
 
 function ReferralFacts({ view }: { view: ReferralView }) {
