@@ -74,7 +74,7 @@ test("a coordinator refers a child from the case to an offer; the volunteer cont
   // What the form sent for the volunteer unit is exactly a referral provision.
   const api = await signedInHttp(suite.server.url, "koordinator@demo.laget.no", DEMO_PASSWORD);
   const units = await unitIdsByName(api);
-  const consents = await api.queryOk<{ provisions: { unitId: string }[] }[]>("consents.list", { caseId });
+  const consents = await api.queryOk<{ id: string; provisions: { unitId: string }[] }[]>("consents.list", { caseId });
   expect(consents[0]!.provisions).toEqual([{ unitId: units[VOLUNTEER_UNIT], actions: ["access"], purposes: ["referral"], categories: ["identity"], denies: [] }]);
 
   // The referral: first name and age prefilled, the preview beside the form shows what the recipient gets.
@@ -132,6 +132,25 @@ test("a coordinator refers a child from the case to an offer; the volunteer cont
   // The coordinator's tab, never reloaded, shows the answer.
   await sentCard.getByText("Akseptert", { exact: true }).waitFor();
   expect(coordinator.url()).toContain(`/saker/${caseId}/henvisninger`);
+
+  // The family withdraws the consent: Laget cancels the referral, the volunteer's open page says so
+  // without the child's name, and the coordinator's tab reads Trukket, both without reloading.
+  await api.mutationOk("consents.withdraw", { consentId: consents[0]!.id, reason: "Familien trakk samtykket" });
+  await volunteer.getByText("Henvisningen er trukket", { exact: true }).waitFor();
+  expect(await volunteer.getByTestId("referral-data").count()).toBe(0);
+  expect(await volunteer.getByRole("heading", { level: 1 }).textContent()).toBe("Henvisning");
+  expect(await volunteer.getByRole("button", { name: "Aksepter" }).count()).toBe(0);
+  await sentCard.getByText("Trukket", { exact: true }).waitFor();
+
+  // Henvisninger: the volunteer's inbox keeps only a withdrawn row; the coordinator's sent box shows the same status.
+  await volunteer.getByRole("link", { name: "Til Henvisninger" }).click();
+  await volunteer.getByRole("link", { name: "Trukket", exact: true }).waitFor();
+  expect(await volunteer.getByRole("link", { name: FIRST_NAME, exact: true }).count()).toBe(0);
+  await coordinator.getByRole("navigation", { name: "Hovedmeny" }).getByRole("link", { name: "Henvisninger" }).click();
+  await coordinator.getByRole("heading", { name: "Henvisninger du har sendt" }).waitFor();
+  const sentRow = coordinator.getByRole("row").filter({ hasText: OFFER });
+  await sentRow.locator('[data-status="cancelled"]').getByText("Trukket", { exact: true }).waitFor();
+  await expectAccessible(coordinator, "sent referrals");
 });
 
 test("an SLT coordinator opens on Møter, without Saker in the menu", async () => {
