@@ -2,7 +2,7 @@ import { recipientReferralViewFields, type ReferralRecipient, type ReferralSumma
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { TrpcClient } from "../testing/http-client.ts";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
-import { IDRETTSLAG, KOORDINATOR, referralCase, referralData, RODE_KORS, sendReferral } from "./testing.ts";
+import { IDRETTSLAG, KOORDINATOR, referralCase, referralConsentTerms, referralData, RODE_KORS, sendReferral } from "./testing.ts";
 
 // Making and sending a referral: under a covering consent only, holding that consent's
 // id and version; what the recipient sees of it, field by field.
@@ -60,7 +60,26 @@ test("without a consent covering the recipient, sending is refused with REFERRAL
   }
   expect(await app.db.selectFrom("referrals").select("id").where("case_id", "=", c.caseId).execute()).toEqual(before);
 
-  // A consent for Røde Kors only does not cover the idrettslag either.
+  // A consent naming Røde Kors only does not cover the idrettslag.
+  const partial = await referralCase(kari, "Nils Rødekors", { consent: false });
+  const onlyRodeKors = await kari.mutationOk<{ consentId: string }>("consents.create", {
+    caseId: partial.caseId,
+    ...referralConsentTerms(partial.subjectId, [partial.units["Røde Kors Fjellheim"]!]),
+  });
+  await kari.mutationOk("consents.activate", { consentId: onlyRodeKors.consentId });
+  for (const send of [true, false]) {
+    const uncovered = await kari.mutation("referrals.create", {
+      caseId: partial.caseId,
+      subjectId: partial.subjectId,
+      recipientUnitId: partial.units["Fjellheim idrettslag"],
+      data: referralData("Nils"),
+      supportScheme: null,
+      send,
+    });
+    expect(appCode(uncovered), `a consent for another unit, send: ${send}`).toBe("REFERRAL_CONSENT_MISSING");
+  }
+  expect(await app.db.selectFrom("referrals").select("id").where("case_id", "=", partial.caseId).execute()).toEqual([]);
+
   const covered = await referralCase(kari, "Nils Delvis");
   const res = await kari.mutation("referrals.create", {
     caseId: covered.caseId,
@@ -179,4 +198,18 @@ test("every read and write of a referral is audited for the case's access log, w
   expect(rows.map((r) => r.action)).toEqual(["referral.create", "referral.send", "referral.read", "referral.list", "referral.claim"]);
   expect(new Set(rows.map((r) => r.purpose))).toEqual(new Set(["referral"]));
   expect(new Set(rows.map((r) => r.case_id))).toEqual(new Set([c.caseId]));
+});
+
+test("an answer rings the referrer's bell with the case linked; the recipient's notifications never link a case", async () => {
+  const c = await referralCase(kari, "Aron Svar");
+  const referralId = await sendReferral(kari, c, "Aron");
+  const before = (await kari.queryOk<{ kind: string }[]>("notifications.list")).filter((n) => n.kind === "referral_answered").length;
+  await ivar.mutationOk("referrals.move", { referralId, move: { to: "received" } });
+  await ivar.mutationOk("referrals.move", { referralId, move: { to: "accepted" } });
+  const answered = (await kari.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list")).filter((n) => n.kind === "referral_answered");
+  expect(answered).toHaveLength(before + 1);
+  expect(answered[0]).toMatchObject({ caseId: c.caseId });
+  const ivars = await ivar.queryOk<{ kind: string; caseId: string | null }[]>("notifications.list");
+  expect(ivars.filter((n) => n.kind.startsWith("referral_")).every((n) => n.caseId === null)).toBe(true);
+  expect(ivars.some((n) => n.kind === "referral_answered")).toBe(false);
 });
