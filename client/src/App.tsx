@@ -22,6 +22,7 @@ import { CaseReferralsTab } from "./referrals/CaseReferralsTab.tsx";
 import { ReferralPage } from "./referrals/ReferralPage.tsx";
 import { ReferralsPage } from "./referrals/ReferralsPage.tsx";
 import { BrochurePage, EditOfferPage, NewOfferPage, OfferPage, OffersPage } from "./offers/routes.tsx";
+import { FiguresPage } from "./referrals/figures/FiguresPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
@@ -101,6 +102,7 @@ export function App() {
         <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
         <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
         <Route path="henvisninger" element={<ReferralsPage actor={actor} />} />
+        <Route path="henvisninger/tall" element={<FiguresPage />} />
         <Route path="henvisninger/:referralId" element={<ReferralPage />} />
         <Route path="kalender" element={<CalendarPage />} />
         <Route path="tilbud" element={<OffersPage actor={actor} />} />

@@ -24,6 +24,7 @@ import { planKind } from "./plans/kind.ts";
 import { minutesKind } from "./meetings/minutes-kind.ts";
 import { schedulePlanJobs } from "./plans/jobs.ts";
 import { scheduleReminders } from "./meetings/reminders.ts";
+import { scheduleReferralEscalation } from "./referrals/escalation.ts";
 
 export const defaultClientDist = fileURLToPath(new URL("../../client/dist", import.meta.url));
 const SHUTDOWN_GRACE_MS = 7_000;
@@ -75,6 +76,8 @@ export async function startServer(options: {
   const stopRetention = scheduleEventRetention(db, log);
   // Every node scans for meeting reminders; the reminders table makes each go out once.
   const stopReminders = scheduleReminders({ db, bus, log });
+  // Referrals unanswered past their deadline reach the case's coordinator, once (on the node holding the lock).
+  const stopReferralEscalation = scheduleReferralEscalation({ db, bus, log });
   // Known once the server listens when PORT is 0 and PUBLIC_URL unset.
   let origin = config.publicOrigin ?? "";
   const publicOrigin = () => origin;
@@ -126,6 +129,7 @@ export async function startServer(options: {
       stopPlanJobs();
       stopRetention();
       await stopReminders();
+      stopReferralEscalation();
       await bus.close();
       if (ownsDb) await db.destroy();
     })());

@@ -14,6 +14,7 @@ import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
 import { referralsEn } from "./catalogs/referrals.en.ts";
 import { offersEn } from "./catalogs/offers.en.ts";
+import { referralInsightsEn } from "./catalogs/referralInsights.en.ts";
 
 /** English, merged from catalogs/*.en.ts. Typed as Catalog, so a missing or extra key is a compile error. */
 export const en: Catalog = {
@@ -32,4 +33,5 @@ export const en: Catalog = {
   ...calendarEn,
   ...referralsEn,
   ...offersEn,
+  ...referralInsightsEn,
 };

@@ -13,6 +13,7 @@ import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
 import { referralsNb } from "./catalogs/referrals.nb.ts";
 import { offersNb } from "./catalogs/offers.nb.ts";
+import { referralInsightsNb } from "./catalogs/referralInsights.nb.ts";
 
 /**
  * Norwegian bokmål: the source of truth for every UI string, one catalog file per capability
@@ -35,4 +36,5 @@ export const nb = {
   ...calendarNb,
   ...referralsNb,
   ...offersNb,
+  ...referralInsightsNb,
 } as const;

@@ -8,6 +8,7 @@ import {
   agendaUnitsLacking,
   judge,
   mayNameOnAgenda,
+  mayReadReferralFigures,
   meetingUnitIds,
   minutesStates,
   referralStatuses,
@@ -142,7 +143,7 @@ const resourceArb: fc.Arbitrary<Resource> = fc.oneof(
 const actionsOf: { [K in Resource["kind"]]: readonly ResourceActions[K][] } = {
   meeting: ["read", "edit", "writeAgenda", "submitMinutes", "approveMinutes"],
   agenda_item: ["read", "writeMinutes", "edit", "followCaseLink"],
-  referral: ["read", "send", "update", "respond"],
+  referral: ["read", "send", "update", "respond", "recordFeedback"],
   offer: ["read", "edit"],
   slt_plan: ["read", "write", "manage"],
 };
@@ -345,6 +346,32 @@ describe("resources beside the case (properties)", () => {
     );
   });
 
+  it("feedback is recorded only by the referring side (its maker in the referring unit, or the case's coordinator), only once completed", () => {
+    fc.assert(
+      fc.property(actorArb, referralArb, (actor, referral) => {
+        const referrer =
+          actor.municipalityId === M &&
+          ((actor.userId === referral.referredByUserId && actor.unitIds.includes(referral.referringUnitId)) || actor.userId === referral.caseCoordinatorUserId);
+        expect(judge(actor, referral, "recordFeedback", AT).allow).toBe(referrer && referral.status === "completed");
+        // The recipient alone never records it, and a referrer is told it is the wrong moment, not that it is hidden.
+        if (referrer && referral.status !== "completed") expect(judge(actor, referral, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_state" });
+        if (!referrer && judge(actor, referral, "read", AT).allow) expect(judge(actor, referral, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_role" });
+      }),
+      RUNS,
+    );
+  });
+
+  it("a unit's referral figures are read by its own members and by the municipality's leaders and admins, nobody else", () => {
+    fc.assert(
+      fc.property(actorArb, fc.constantFrom(...UNITS), fc.constantFrom(M, "m-bergen"), (actor, unitId, municipalityId) => {
+        const leads = (actor.roles ?? []).some((r) => r.role === "leader" || r.role === "admin");
+        const expected = actor.municipalityId === municipalityId && (actor.unitIds.includes(unitId) || leads);
+        expect(mayReadReferralFigures(actor, { municipalityId, unitId }).allow).toBe(expected);
+      }),
+      RUNS,
+    );
+  });
+
   it("unitsLacking is empty exactly when every unit may see the case for the purpose", () => {
     fc.assert(
       fc.property(caseArb, fc.subarray([...UNITS]), fc.constantFrom(...purposes), (facts, unitIds, purpose) => {
@@ -477,5 +504,17 @@ describe("resources (examples)", () => {
     expect(judge(vera, { ...referral, status: "completed" }, "respond", AT)).toEqual({ allow: false, reason: "wrong_state" });
     expect(decide(vera, { case: facts, category: "identity" }, "read", "referral", AT).allow).toBe(false);
     expect(judge(ana, { ...referral, consent: { ...facts.consents[0]!, status: "withdrawn" } }, "send", AT)).toEqual({ allow: false, reason: "no_basis" });
+    // Feedback: the referrer once completed; the volunteer reads it but never records it.
+    expect(judge(ana, { ...referral, status: "completed" }, "recordFeedback", AT)).toEqual({ allow: true });
+    expect(judge(ana, { ...referral, status: "in_progress" }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_state" });
+    expect(judge(vera, { ...referral, status: "completed" }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_role" });
+  });
+
+  it("the volunteer unit's figures: its own members and the leaders, not the school's coordinator", () => {
+    const unit = { municipalityId: M, unitId: VOLUNTEER };
+    expect(mayReadReferralFigures({ userId: "vera", municipalityId: M, unitIds: [VOLUNTEER], roles: [{ unitId: VOLUNTEER, role: "volunteer_contact" }] }, unit).allow).toBe(true);
+    expect(mayReadReferralFigures({ userId: "lars", municipalityId: M, unitIds: ["u-school"], roles: [{ unitId: "u-school", role: "leader" }] }, unit).allow).toBe(true);
+    expect(mayReadReferralFigures({ userId: "kari", municipalityId: M, unitIds: ["u-school"], roles: [{ unitId: "u-school", role: "coordinator" }] }, unit)).toEqual({ allow: false, reason: "not_party" });
+    expect(mayReadReferralFigures({ userId: "lars", municipalityId: "m-bergen", unitIds: [VOLUNTEER], roles: [{ unitId: VOLUNTEER, role: "leader" }] }, unit)).toEqual({ allow: false, reason: "other_municipality" });
   });
 });

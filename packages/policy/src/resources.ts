@@ -115,8 +115,11 @@ export type ResourceActions = {
    * the case an anonymous item is about.
    */
   agenda_item: "read" | "writeMinutes" | "edit" | "followCaseLink";
-  /** read: see it; send: send a draft; update: change or cancel it; respond: move it as its recipient. */
-  referral: "read" | "send" | "update" | "respond";
+  /**
+   * read: see it; send: send a draft; update: change or cancel it; respond: move it as its
+   * recipient; recordFeedback: record, with the family, how it went once it is completed.
+   */
+  referral: "read" | "send" | "update" | "respond" | "recordFeedback";
   offer: "read" | "edit";
   /** read and write its content; manage: its participants and settings. */
   slt_plan: "read" | "write" | "manage";
@@ -312,8 +315,24 @@ export function decideReferral(actor: PolicyActor, referral: ReferralResource, a
     case "respond":
       if (!recipient) return deny("wrong_role");
       return over ? deny("wrong_state") : allow;
+    case "recordFeedback":
+      // The family's words are recorded by the referring side, only once it is completed.
+      if (!referrer) return deny("wrong_role");
+      return referral.status === "completed" ? allow : deny("wrong_state");
   }
   return deny("wrong_role");
+}
+
+/**
+ * Who reads a unit's referral figures and the feedback on its offers (DESIGN.md §7): the
+ * unit's own members (the offering, receiving unit), and the municipality's leaders and
+ * admins, for every unit. The figures are counts, never a person; small ones are hidden
+ * where they are computed.
+ */
+export function mayReadReferralFigures(actor: PolicyActor, unit: { municipalityId: string; unitId: string }): Judgement {
+  if (actor.municipalityId !== unit.municipalityId) return deny("other_municipality");
+  if (actor.unitIds.includes(unit.unitId)) return allow;
+  return (actor.roles ?? []).some((r) => r.role === "leader" || r.role === "admin") ? allow : deny("not_party");
 }
 
 /** An offer is read by every staff user of its municipality once published (else by its owner unit), edited by its owner unit's members. */

@@ -115,6 +115,9 @@ export const auditPhrasesNb: Record<string, string> = {
   "offer.create": "La inn et tilbud i tilbudsoversikten",
   "offer.update": "Endret et tilbud i tilbudsoversikten",
   "offer.archive": "Tok et tilbud ut av tilbudsoversikten",
+  "referral.feedback.record": "Registrerte familiens tilbakemelding på en henvisning",
+  "referral.feedback.list": "Så tilbakemeldingene på et tilbud",
+  "referral.settings.update": "Endret svarfristen for henvisninger",
 };
 
 /** "Leste notat"; a refusal says what was tried ("Avvist forsøk: Åpnet saken"); an unknown code stays as it is. */

@@ -36,6 +36,8 @@ export const notificationKinds = [
   "referral_answered",
   /** A referral to the user's unit was withdrawn (by the referrer, or as its basis ended). No case is linked. */
   "referral_withdrawn",
+  /** A referral from a case the user coordinates has had no answer within the response deadline. */
+  "referral_unanswered",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 

@@ -8,6 +8,7 @@ import { createMunicipality } from "../testing/fixtures.ts";
 import { HttpClient, signedIn, type TrpcResult } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { agendaWorld } from "../meetings/testing.ts";
+import { insertReferral, offerIdsByTitle } from "../referrals/insights-fixtures.ts";
 import { appRouter } from "./router.ts";
 import { referralConsentTerms, referralData } from "../referrals/testing.ts";
 
@@ -55,7 +56,8 @@ type Targets = Record<
   | "agendaMeetingId" | "agendaCaseId" | "agendaNamed" | "agendaTopic" | "agendaAction"
   | "agendaPromote" | `agendaRemove_${Role}` | `agendaOutcome_${Role}`
   | "offerId" | "offerDraft" | "offerToArchive"
-  | "referralCaseId" | "referralSubjectId" | "referralId" | "referralDraft" | "referralToClaim",
+  | "referralCaseId" | "referralSubjectId" | "referralId" | "referralDraft" | "referralToClaim"
+  | "insightsReferralCompleted" | "insightsOfferRedCross",
   string
 >;
 
@@ -517,6 +519,24 @@ const probes: Record<string, Probe> = {
     check: (data: { id: string }[], role) => expect(data.some((r) => r.id === t.referralId), "the referral in the inbox").toBe(role === "frivillig"),
   },
   "referrals.forCase": { input: ({ t }) => ({ caseId: t.referralCaseId }), expect: { koordinator: "ok" } },
+
+  // --- Referral insights: figures (counts, each unit its own, leaders and admins all), the family's feedback without a name, the response deadline.
+  "referralInsights.figures": {
+    check: (data: { offers: { id: string }[]; units: { id: string }[] }, role) => {
+      const volunteers = [units["Fjellheim idrettslag"]!, units["Røde Kors Fjellheim"]!];
+      const expected = role === "leader" || role === "admin" ? volunteers : role === "frivillig" ? [units["Røde Kors Fjellheim"]!] : [];
+      expect(data.units.map((u) => u.id).filter((id) => volunteers.includes(id)).sort(), "the volunteer units' rows").toEqual([...expected].sort());
+      if (!["leader", "admin", "frivillig"].includes(role)) expect(data.offers, "offer rows").toEqual([]);
+    },
+  },
+  "referralInsights.feedback": { input: ({ t }) => ({ offerId: t.insightsOfferRedCross }), expect: { admin: "ok", leader: "ok", frivillig: "ok", other: "hidden" }, others: err("FORBIDDEN") },
+  // The referring side on a completed referral; its recipient reads it but does not record the family's words.
+  "referralInsights.recordFeedback": {
+    input: ({ t }) => ({ referralId: t.insightsReferralCompleted, rating: "good", words: "Det gikk fint" }),
+    expect: { koordinator: "ok", frivillig: err("FORBIDDEN") },
+  },
+  "referralInsights.settings": { others: EVERYONE },
+  "referralInsights.updateSettings": { input: () => ({ responseDays: 5 }), expect: { admin: "ok", other: "ok" }, ...admins },
 };
 
 /** Procedures that change what the others depend on run last, in this order. */
@@ -733,6 +753,17 @@ beforeAll(async () => {
   t.referralId = await refer(true);
   t.referralToClaim = await refer(true);
   t.referralDraft = await refer(false);
+
+  // Referral insights: a completed referral from the case (Kari's) to Røde Kors Fjellheim, and one of its offers.
+  const offerIds = await offerIdsByTitle(server.db);
+  t.insightsOfferRedCross = offerIds["Ferie for alle – sommerleir"]!;
+  const kase = await server.db.selectFrom("cases").select("municipality_id").where("id", "=", t.caseId).executeTakeFirstOrThrow();
+  const consent = await server.db.selectFrom("consents").select("version").where("id", "=", t.consentActive).executeTakeFirstOrThrow();
+  t.insightsReferralCompleted = await insertReferral(
+    server.db,
+    { units, users: { koordinator: userIds.koordinator! }, municipalityId: kase.municipality_id, caseId: t.caseId, subjectId: t.subjectId, consentId: t.consentActive, consentVersion: consent.version },
+    { recipient: "Røde Kors Fjellheim", offerId: t.insightsOfferRedCross, status: "completed", firstName: "Matrise" },
+  );
 }, 120_000);
 afterAll(() => server?.stop());
 

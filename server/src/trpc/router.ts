@@ -12,6 +12,7 @@ import { plansRouter } from "../plans/router.ts";
 import { agendaRouter } from "../meetings/agenda-router.ts";
 import { referralsRouter } from "../referrals/router.ts";
 import { offersRouter } from "../offers/router.ts";
+import { referralInsightsRouter } from "../referrals/insights-router.ts";
 import { router } from "./init.ts";
 
 export const appRouter = router({
@@ -31,6 +32,7 @@ export const appRouter = router({
   agenda: agendaRouter,
   referrals: referralsRouter,
   offers: offersRouter,
+  referralInsights: referralInsightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

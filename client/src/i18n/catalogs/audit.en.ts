@@ -150,6 +150,9 @@ export const auditEn: Widen<typeof auditNb> = {
     offer_create: "Added an offer to the offers directory",
     offer_update: "Changed an offer in the offers directory",
     offer_archive: "Took an offer out of the offers directory",
+    referral_feedback_record: "Recorded the family's feedback on a referral",
+    referral_feedback_list: "Viewed the feedback on an offer",
+    referral_settings_update: "Changed the response deadline for referrals",
     denied: "Refused attempt: {action}",
   },
 };

@@ -147,6 +147,9 @@ export const auditNb = {
     offer_create: "La inn et tilbud i tilbudsoversikten",
     offer_update: "Endret et tilbud i tilbudsoversikten",
     offer_archive: "Tok et tilbud ut av tilbudsoversikten",
+    referral_feedback_record: "Registrerte familiens tilbakemelding på en henvisning",
+    referral_feedback_list: "Så tilbakemeldingene på et tilbud",
+    referral_settings_update: "Endret svarfristen for henvisninger",
     denied: "Avvist forsøk: {action}",
   },
 } as const;

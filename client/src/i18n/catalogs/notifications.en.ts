@@ -25,6 +25,7 @@ export const notificationsEn: Widen<typeof notificationsNb> = {
     meeting_soon: "You have a meeting within 24 hours.",
     meeting_agenda_empty: "A meeting you organise in three days has nothing on its agenda yet.",
     meeting_action_due: "An action from a meeting that you are responsible for is due today.",
+    referral_unanswered: "A referral has not been answered within the deadline.",
     openConversation: "Open the conversation",
     referral_received: "Your organisation has received a new referral.",
     referral_answered: "A referral you follow has been answered.",

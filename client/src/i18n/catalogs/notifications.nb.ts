@@ -22,6 +22,7 @@ export const notificationsNb = {
     meeting_soon: "Du har et møte innen et døgn.",
     meeting_agenda_empty: "Et møte du arrangerer om tre dager, har ingenting på sakslisten ennå.",
     meeting_action_due: "En oppgave fra et møte som du har ansvar for, har frist i dag.",
+    referral_unanswered: "En henvisning har ikke fått svar innen fristen.",
     openConversation: "Åpne samtalen",
     referral_received: "Dere har fått en ny henvisning.",
     referral_answered: "En henvisning du følger, har fått svar.",

@@ -1,0 +1,47 @@
+import type { Widen } from "../types.ts";
+import type { referralInsightsNb } from "./referralInsights.nb.ts";
+
+/** English texts of the referral figures page: typed from bokmål, so a missing or extra key is a compile error. */
+export const referralInsightsEn: Widen<typeof referralInsightsNb> = {
+  referralInsights: {
+    title: "Referral figures",
+    intro:
+      "How many referrals each offer and each organisation has had, how quickly they answer, and how it went. The figures are counts, never people. Fewer than 5 is shown as “fewer than 5” (<5), and shares are not shown until at least 5 have been sent.",
+    offersHeading: "By offer",
+    unitsHeading: "By organisation",
+    emptyOffers: "You have no offers to see figures for.",
+    emptyUnits: "You have no organisations to see figures for.",
+    colOffer: "Offer",
+    colUnit: "Organisation",
+    colSent: "Sent",
+    colMedian: "Time to first answer (median)",
+    colAccepted: "Share accepted",
+    colCompleted: "Share completed",
+    colWaiting: "On the waiting list now",
+    colFeedback: "Feedback",
+    fewerThanFive: "fewer than 5",
+    notShown: "Not shown",
+    notShownHint: "Not shown until at least 5 have been sent",
+    noAnswers: "No answers yet",
+    hours: "{hours} hours",
+    percent: "{percent}%",
+    showFeedback: "Show feedback",
+    showFeedbackFor: "Show feedback on “{title}”",
+    feedbackHeading: "Feedback on “{title}”",
+    feedbackIntro: "The families' own words after the referral was completed. No names are shown.",
+    feedbackEmpty: "No feedback yet.",
+    closeFeedback: "Close the feedback",
+    rating_good: "Good",
+    rating_mixed: "Mixed",
+    rating_poor: "Not good",
+    recordedAt: "Recorded {date}",
+    noWords: "No words added.",
+    deadlineHeading: "Response deadline",
+    deadlineText: "A referral not answered within {days, plural, one {# working day} other {# working days}} is reported to the case's coordinator. Weekends and public holidays are not counted.",
+    deadlineField: "Response deadline in working days",
+    deadlineHint: "From 1 to 30. Applies to referrals sent from now on.",
+    deadlineInvalid: "Enter a whole number from 1 to 30.",
+    deadlineSave: "Save the deadline",
+    deadlineSaved: "The response deadline is saved: {days, plural, one {# working day} other {# working days}}.",
+  },
+};
