@@ -1,3 +1,4 @@
+import type { ReactElement } from "react";
 import { Navigate, Route, Routes } from "react-router";
 import { AdminArea } from "./admin/AdminArea.tsx";
 import { UnitsPage } from "./admin/UnitsPage.tsx";
@@ -17,6 +18,9 @@ import { MessagesPage } from "./messaging/MessagesPage.tsx";
 import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
 import { EditSeriesPage, MeetingByIdPage, MeetingPrintView, MeetingsPage, NewSeriesPage, OccurrencePage } from "./meetings/routes.tsx";
 import { ReviewPage } from "./review/ReviewPage.tsx";
+import { CaseReferralsTab } from "./referrals/CaseReferralsTab.tsx";
+import { ReferralPage } from "./referrals/ReferralPage.tsx";
+import { ReferralsPage } from "./referrals/ReferralsPage.tsx";
 import { BrochurePage, EditOfferPage, NewOfferPage, OfferPage, OffersPage } from "./offers/routes.tsx";
 import { FiguresPage } from "./referrals/figures/FiguresPage.tsx";
 import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
@@ -24,8 +28,9 @@ import { LoginPage } from "./auth/LoginPage.tsx";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
 import { useT } from "./i18n/I18nProvider.tsx";
 import { Layout } from "./shell/Layout.tsx";
-import { NotFoundPage, PlaceholderPage } from "./shell/pages.tsx";
+import { NotFoundPage } from "./shell/pages.tsx";
 import { PublicLayout } from "./shell/PublicLayout.tsx";
+import { startPathFor, worksOnCases } from "./shell/sections.ts";
 import { ErrorMessage, LoadFailed } from "./ui/messages.tsx";
 
 /**
@@ -62,13 +67,16 @@ export function App() {
   }
   if (actor.mustChangePassword) return <ForcedPasswordChange actor={actor} />;
 
+  // Where this person starts (their roles decide: sections.ts); Saker and Tiltak lead there for those outside case work.
+  const start = startPathFor(actor.memberships);
+  const casesOr = (page: ReactElement) => (worksOnCases(actor.memberships) ? page : <Navigate to={start} replace />);
   return (
     <Routes>
-      <Route path="/login" element={<Navigate to="/saker" replace />} />
+      <Route path="/login" element={<Navigate to={start} replace />} />
       <Route element={<Layout actor={actor} />}>
-        <Route index element={<Navigate to="/saker" replace />} />
-        <Route path="saker" element={<CasesPage actor={actor} />} />
-        <Route path="saker/ny" element={<NewCasePage actor={actor} />} />
+        <Route index element={<Navigate to={start} replace />} />
+        <Route path="saker" element={casesOr(<CasesPage actor={actor} />)} />
+        <Route path="saker/ny" element={casesOr(<NewCasePage actor={actor} />)} />
         <Route path="saker/:caseId" element={<CasePage actor={actor} />}>
           <Route index element={<OverviewTab />} />
           <Route path="notater" element={<NotesTab />} />
@@ -79,10 +87,11 @@ export function App() {
           <Route path="plan" element={<PlanTab />} />
           <Route path="plan/utskrift" element={<PlanPrintView />} />
           <Route path="tilgangslogg" element={<AccessLogTab />} />
+          <Route path="henvisninger" element={<CaseReferralsTab />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
         <Route path="gjennomgang" element={<ReviewPage actor={actor} />} />
-        <Route path="tiltak" element={<MyMeasuresPage />} />
+        <Route path="tiltak" element={casesOr(<MyMeasuresPage />)} />
         <Route path="meldinger" element={<MessagesPage actor={actor} />} />
         <Route path="meldinger/ny" element={<MessagesPage actor={actor} creating />} />
         <Route path="meldinger/:conversationId" element={<MessagesPage actor={actor} />} />
@@ -92,8 +101,9 @@ export function App() {
         <Route path="moter/mote/:meetingId" element={<MeetingByIdPage actor={actor} />} />
         <Route path="moter/mote/:meetingId/utskrift" element={<MeetingPrintView />} />
         <Route path="moter/:seriesId/:recurrenceId" element={<OccurrencePage actor={actor} />} />
-        <Route path="henvisninger" element={<PlaceholderPage section="referrals" />} />
+        <Route path="henvisninger" element={<ReferralsPage actor={actor} />} />
         <Route path="henvisninger/tall" element={<FiguresPage />} />
+        <Route path="henvisninger/:referralId" element={<ReferralPage />} />
         <Route path="kalender" element={<CalendarPage />} />
         <Route path="tilbud" element={<OffersPage actor={actor} />} />
         <Route path="tilbud/ny" element={<NewOfferPage actor={actor} />} />

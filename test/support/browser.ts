@@ -45,7 +45,9 @@ export async function signInInNewContext(
   await page.getByLabel("E-post", { exact: true }).fill(email);
   await page.getByLabel("Passord", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Logg inn" }).click();
-  await page.getByRole("heading", { level: 1, name: "Saker" }).waitFor();
+  // Laget opens where the person's roles say: Saker for case work, the inbox for a volunteer contact, Møter for SLT.
+  await page.getByRole("navigation", { name: "Hovedmeny" }).waitFor();
+  await page.locator("main h1").first().waitFor();
   return { page, context };
 }
 

@@ -27,6 +27,7 @@ const tabs: { to: string; label: MessageKey; ability?: "readAccessLog" }[] = [
   { to: "overlevering", label: "caseTabs.handover" },
   { to: "opplysninger", label: "caseTabs.disclosures" },
   { to: "samtale", label: "caseTabs.conversation" },
+  { to: "henvisninger", label: "referrals.caseTab" },
   { to: "tilgangslogg", label: "caseTabs.accessLog", ability: "readAccessLog" },
 ];
 

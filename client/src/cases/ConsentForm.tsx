@@ -7,6 +7,8 @@ import { useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, trpc } from "../trpc.ts";
 import { CheckboxField, SelectField, TextAreaField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage } from "../ui/messages.tsx";
+import { referralProvisions, referralUnitsOf } from "../referrals/consent.ts";
+import { ConsentReferralSection } from "../referrals/ConsentReferralSection.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 import { useCase } from "./CasePage.tsx";
 import { ProvisionMatrix, UnitPurposes } from "./ProvisionEditor.tsx";
@@ -41,10 +43,9 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
   const headingId = useId();
   const units = useQuery(trpc.units.list.queryOptions());
   const rows = (units.data ?? []).filter((u) => u.active && u.kind !== "volunteer" && u.id !== kase.owningUnitId);
-  // Volunteer units are never offered here: they may be named only for a referral, which
-  // the referral itself records. A new version keeps such provisions as they were.
-  const volunteerIds = new Set((units.data ?? []).filter((u) => u.kind === "volunteer").map((u) => u.id));
-  const keptReferrals = (revising?.provisions ?? []).filter((p) => volunteerIds.has(p.unitId));
+  // Volunteer units are never rows of the matrix: they may be named only for a referral
+  // (the section "Henvisning til frivillige"), which never opens the case.
+  const volunteerUnits = (units.data ?? []).filter((u) => u.active && u.kind === "volunteer");
   const defaultSubject = kase.subjects.find((s) => s.role !== "parent") ?? kase.subjects[0];
   const today = isoDay(new Date());
   // A period already over gives nothing: the first end the server takes is tomorrow's start.
@@ -74,6 +75,10 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
   );
   const [disclose, setDisclose] = useState(revising?.provisions.some((p) => p.actions.includes("disclose")) ?? false);
   const [denied, setDenied] = useState<Category[]>(revising?.provisions[0]?.denies[0]?.categories?.slice() ?? []);
+  // The volunteer units named for referral; a new version starts from the old one's (known once the units are loaded).
+  const [referralUnits, setReferralUnits] = useState<string[] | null>(null);
+  const chosenReferralUnits =
+    referralUnits ?? referralUnitsOf(revising?.provisions ?? [], new Set((units.data ?? []).filter((u) => u.kind === "volunteer").map((u) => u.id)));
   const [errors, setErrors] = useState<Errors>({});
   const [purposeErrors, setPurposeErrors] = useState<Record<string, string>>({});
 
@@ -124,7 +129,8 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
       categories: categories.filter((c) => matrix[u.id]!.includes(c)),
       denies: denied.length ? [{ categories: denied }] : [],
     }));
-    if (provisions.length === 0) found.matrix = t("consent.matrixRequired");
+    const referrals = referralProvisions(volunteerUnits, chosenReferralUnits);
+    if (provisions.length === 0 && referrals.length === 0) found.matrix = t("consent.matrixRequired");
     const foundPurposes: Record<string, string> = Object.fromEntries(
       chosenRows.filter((u) => purposesOf(u.id).length === 0).map((u) => [u.id, t("consent.purposesRequired", { unit: u.name })]),
     );
@@ -140,7 +146,7 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
       childViews: allViews ? { heardOn, how: how.trim(), summary: summary.trim() } : null,
       evidence: { form, language: language.trim(), interpreter },
       informationTextVersion: infoText.trim(),
-      provisions: [...provisions.map((p) => ({ ...p, actions: [...p.actions] })), ...keptReferrals],
+      provisions: [...provisions.map((p) => ({ ...p, actions: [...p.actions] })), ...referrals],
       periodStart: dayToDate(periodStart),
       periodEnd: dayToDate(periodEnd),
     };
@@ -300,11 +306,6 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
         <fieldset className="fieldset" aria-describedby={errorId("matrix")}>
           <legend>{t("consent.matrixLegend")}</legend>
           <p className="field__hint">{t("consent.matrixHint", { owner: kase.owningUnitName })}</p>
-          {keptReferrals.map((p) => (
-            <p key={p.unitId} className="muted">
-              {t("consent.referralKept", { unit: units.data?.find((u) => u.id === p.unitId)?.name ?? "" })}
-            </p>
-          ))}
           <FieldsetError name="matrix" />
           <ProvisionMatrix rows={rows} matrix={matrix} invalid={!!errors.matrix} onCell={setCell} />
         </fieldset>
@@ -325,6 +326,12 @@ export function ConsentForm({ revising, onDone, onCancel }: { revising: Consent 
           ))}
           <CheckboxField label={t("consent.disclose")} checked={disclose} onChange={(e) => setDisclose(e.target.checked)} />
         </fieldset>
+
+        <ConsentReferralSection
+          units={volunteerUnits}
+          chosen={chosenReferralUnits}
+          onChange={(unitId, on) => setReferralUnits(toggle(chosenReferralUnits, unitId, on))}
+        />
 
         <details className="fieldset">
           <summary>{t("consent.denyLegend")}</summary>

@@ -12,6 +12,7 @@ import { messagingEn } from "./catalogs/messaging.en.ts";
 import { plansEn } from "./catalogs/plans.en.ts";
 import { meetingsEn } from "./catalogs/meetings.en.ts";
 import { calendarEn } from "./catalogs/calendar.en.ts";
+import { referralsEn } from "./catalogs/referrals.en.ts";
 import { offersEn } from "./catalogs/offers.en.ts";
 import { referralInsightsEn } from "./catalogs/referralInsights.en.ts";
 
@@ -30,6 +31,7 @@ export const en: Catalog = {
   ...plansEn,
   ...meetingsEn,
   ...calendarEn,
+  ...referralsEn,
   ...offersEn,
   ...referralInsightsEn,
 };

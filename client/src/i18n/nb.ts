@@ -11,6 +11,7 @@ import { messagingNb } from "./catalogs/messaging.nb.ts";
 import { plansNb } from "./catalogs/plans.nb.ts";
 import { meetingsNb } from "./catalogs/meetings.nb.ts";
 import { calendarNb } from "./catalogs/calendar.nb.ts";
+import { referralsNb } from "./catalogs/referrals.nb.ts";
 import { offersNb } from "./catalogs/offers.nb.ts";
 import { referralInsightsNb } from "./catalogs/referralInsights.nb.ts";
 
@@ -33,6 +34,7 @@ export const nb = {
   ...plansNb,
   ...meetingsNb,
   ...calendarNb,
+  ...referralsNb,
   ...offersNb,
   ...referralInsightsNb,
 } as const;

@@ -139,6 +139,7 @@ export class Realtime {
     void queryClient.invalidateQueries({ queryKey: trpc.conversations.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.messages.pathKey() });
     void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
+    void queryClient.invalidateQueries({ queryKey: trpc.referrals.pathKey() });
     if (reset) void queryClient.resetQueries({ queryKey: ["messaging"] });
     else void queryClient.invalidateQueries({ queryKey: ["messaging"] });
   }
@@ -178,12 +179,17 @@ export class Realtime {
         void queryClient.invalidateQueries({ queryKey: trpc.meetings.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.agenda.pathKey() });
         return;
+      case "referral.changed":
+        // Neutral (its id and new status): the referral views fetch what this user may see now.
+        void queryClient.invalidateQueries({ queryKey: trpc.referrals.pathKey() });
+        return;
       case "notification": {
         // The bell: a live bump now; its own query is fetched again for the exact count.
         const countKey = trpc.notifications.unreadCount.queryKey();
         queryClient.setQueryData(countKey, (n) => (n ?? 0) + 1);
         void queryClient.invalidateQueries({ queryKey: trpc.notifications.pathKey() });
         if (event.data?.kind === "mention" && conversationId) patchSummary(conversationId, (c) => ({ ...c, mentionCount: c.mentionCount + 1 }));
+        if (typeof event.data?.kind === "string" && event.data.kind.startsWith("referral_")) void queryClient.invalidateQueries({ queryKey: trpc.referrals.pathKey() });
         return;
       }
     }

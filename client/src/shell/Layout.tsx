@@ -1,4 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { NavLink, Outlet } from "react-router";
 import { isAdmin, type Actor } from "../auth/session.ts";
 import { useT } from "../i18n/I18nProvider.tsx";
@@ -9,6 +10,7 @@ import { trpc } from "../trpc.ts";
 import { NotificationBell } from "./NotificationBell.tsx";
 import { SkipLink } from "./SkipLink.tsx";
 import { UserMenu } from "./UserMenu.tsx";
+import { needsMeetingFacts, sectionsFor, startPathFor, type SectionPath } from "./sections.ts";
 
 const sections: { to: string; label: MessageKey }[] = [
   { to: "/saker", label: "nav.cases" },
@@ -36,10 +38,25 @@ function UnreadMessages() {
   );
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * The sections this person sees (sections.ts decides from their roles). For someone
+ * outside case work, Møter is shown only when they take part in a meeting: the year ahead
+ * (and the last two months) is asked once.
+ */
+export function useSections(actor: Actor): SectionPath[] {
+  const needsMeetings = needsMeetingFacts(actor.memberships);
+  const [range] = useState(() => ({ from: new Date(Date.now() - 60 * DAY_MS).toISOString(), to: new Date(Date.now() + 330 * DAY_MS).toISOString() }));
+  const meetings = useQuery({ ...trpc.meetings.list.queryOptions(range), enabled: needsMeetings, staleTime: 5 * 60_000 });
+  return sectionsFor(actor.memberships, { hasMeetings: (meetings.data?.occurrences.length ?? 0) > 0 });
+}
+
 /** The signed-in frame: header with main menu and user menu, then the page; the messaging socket lives as long as it. */
 export function Layout({ actor }: { actor: Actor }) {
   const t = useT();
-  const links: { to: string; label: MessageKey }[] = [...sections];
+  const shown = useSections(actor);
+  const links: { to: string; label: MessageKey }[] = sections.filter((s) => (shown as string[]).includes(s.to));
   if (canReview(actor)) links.push({ to: "/gjennomgang", label: "nav.review" });
   if (isAdmin(actor)) links.push({ to: "/admin", label: "nav.admin" });
   return (
@@ -48,7 +65,7 @@ export function Layout({ actor }: { actor: Actor }) {
       <header className="site-header">
         <div className="site-header__bar container">
           <div className="brand">
-            <NavLink to="/saker" className="brand__name">
+            <NavLink to={startPathFor(actor.memberships)} className="brand__name">
               {t("app.name")}
             </NavLink>
             <span className="brand__municipality">{actor.municipalityName}</span>

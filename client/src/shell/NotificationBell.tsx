@@ -80,7 +80,8 @@ export function NotificationBell() {
 
 /**
  * Where a notification leads: a mention to its conversation (a case thread on its case's
- * Samtale tab), a plan reminder to the plan, anything else with a case to the case.
+ * Samtale tab), a plan reminder to the plan, a referral's news to Henvisninger, anything
+ * else with a case to the case.
  */
 function NotificationLink({
   notification: n,
@@ -93,6 +94,17 @@ function NotificationLink({
   let to: string;
   // Access that ended leads nowhere: the case can no longer be opened.
   if (n.kind === "case_access_ended") return null;
+  // A referral's news leads to Henvisninger (for the referrer, the case's tab of them).
+  if (n.kind.startsWith("referral_")) {
+    return (
+      <>
+        {" "}
+        <Link to={n.caseId ? `/saker/${n.caseId}/henvisninger` : "/henvisninger"} onClick={onOpen}>
+          {t("notifications.openReferrals")}
+        </Link>
+      </>
+    );
+  }
   if (n.conversationId) to = n.caseId ? `/saker/${n.caseId}/samtale` : `/meldinger/${n.conversationId}`;
   else if (n.caseId) to = n.kind.startsWith("measure_") ? `/saker/${n.caseId}/plan` : `/saker/${n.caseId}`;
   else return null;
