@@ -2,19 +2,6 @@ import { Link } from "react-router";
 import { useT } from "../i18n/I18nProvider.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 
-export type Section = "meetings" | "referrals";
-
-/** Sections Laget does not offer yet (meetings, referrals): say so plainly, and what they will hold. */
-export function PlaceholderPage({ section }: { section: Section }) {
-  const t = useT();
-  return (
-    <>
-      <PageHeading>{t(`sections.${section}.title`)}</PageHeading>
-      <p>{t(`sections.${section}.body`)}</p>
-    </>
-  );
-}
-
 export function NotFoundPage() {
   const t = useT();
   return (

@@ -10,6 +10,28 @@ import type {
 } from "@laget/policy";
 import type { Db } from "../db/connect.ts";
 
+/** The columns of a consent the policy judges, and the snapshot it judges (any status: the policy checks it is in force). */
+export const consentSnapshotColumns = ["id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"] as const;
+export function consentSnapshotOf(c: {
+  id: string;
+  version: number;
+  status: string;
+  managing_unit_id: string;
+  period_start: Date;
+  period_end: Date;
+  provisions: unknown;
+}): ConsentSnapshot {
+  return {
+    id: c.id,
+    version: c.version,
+    status: c.status as ConsentSnapshot["status"],
+    managingUnitId: c.managing_unit_id,
+    periodStart: c.period_start,
+    periodEnd: c.period_end,
+    provisions: c.provisions as Provision[],
+  };
+}
+
 /**
  * Loads what decide() needs about cases, in five queries however many cases: the
  * case row (with its status: a closed case is read-only), its active participants, its active consents, its disclosures and the
@@ -35,7 +57,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
       .execute(),
     db
       .selectFrom("consents")
-      .select(["id", "case_id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
+      .select([...consentSnapshotColumns, "case_id"])
       .where("case_id", "in", ids)
       .where("status", "=", "active")
       .execute(),
@@ -79,15 +101,7 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
     if (p.user_id) entry.userIds.push(p.user_id);
   }
   for (const c of consents) {
-    const snapshot: ConsentSnapshot = {
-      id: c.id,
-      version: c.version,
-      status: "active",
-      managingUnitId: c.managing_unit_id,
-      periodStart: c.period_start,
-      periodEnd: c.period_end,
-      provisions: c.provisions as Provision[],
-    };
+    const snapshot = consentSnapshotOf(c);
     (facts.get(c.case_id)?.consents as ConsentSnapshot[] | undefined)?.push(snapshot);
   }
   for (const d of disclosures) {

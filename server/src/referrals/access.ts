@@ -1,8 +1,9 @@
-import { decideReferral, type ConsentSnapshot, type Judgement, type Provision, type ReferralMover, type ReferralResource, type ReferralStatus, type ResourceActions } from "@laget/policy";
+import { decideReferral, type Judgement, type ReferralMover, type ReferralResource, type ReferralStatus, type ResourceActions } from "@laget/policy";
 import type { Selectable } from "kysely";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { policyActor } from "../cases/access.ts";
+import { consentSnapshotColumns, consentSnapshotOf } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import type { ReferralsTable } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
@@ -27,19 +28,11 @@ export async function referralResource({ db, referralId }: { db: Db; referralId:
     db.selectFrom("cases").select("coordinator_user_id").where("id", "=", referral.case_id).executeTakeFirstOrThrow(),
     db
       .selectFrom("consents")
-      .select(["id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
+      .select(consentSnapshotColumns)
       .where("id", "=", referral.consent_id)
       .executeTakeFirst(),
   ]);
-  const snapshot: ConsentSnapshot | undefined = consent && {
-    id: consent.id,
-    version: consent.version,
-    status: consent.status as ConsentSnapshot["status"],
-    managingUnitId: consent.managing_unit_id,
-    periodStart: consent.period_start,
-    periodEnd: consent.period_end,
-    provisions: consent.provisions as Provision[],
-  };
+  const snapshot = consent && consentSnapshotOf(consent);
   return {
     referral,
     resource: {

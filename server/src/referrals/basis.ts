@@ -1,6 +1,7 @@
 import type { CancelReason } from "@laget/domain";
-import { referralConsentCovers, terminalReferralStatuses, type ConsentSnapshot, type Provision, type ReferralStatus } from "@laget/policy";
+import { referralConsentCovers, terminalReferralStatuses, type ConsentSnapshot, type ReferralStatus } from "@laget/policy";
 import { appendAudit } from "../audit/log.ts";
+import { consentSnapshotColumns, consentSnapshotOf } from "../cases/facts.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
@@ -27,27 +28,18 @@ const openStatuses = ["draft", "sent", "received", "accepted", "on_hold", "in_pr
 async function consentById(db: Db, consentId: string): Promise<(ConsentSnapshot & { supersededBy: ConsentSnapshot | null }) | null> {
   const row = await db
     .selectFrom("consents")
-    .select(["id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
+    .select(consentSnapshotColumns)
     .where("id", "=", consentId)
     .executeTakeFirst();
   if (!row) return null;
   const successor = await db
     .selectFrom("consents")
-    .select(["id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
+    .select(consentSnapshotColumns)
     .where("supersedes_id", "=", consentId)
     .where("status", "=", "active")
     .orderBy("version", "desc")
     .executeTakeFirst();
-  const snap = (c: typeof row): ConsentSnapshot => ({
-    id: c.id,
-    version: c.version,
-    status: c.status as ConsentSnapshot["status"],
-    managingUnitId: c.managing_unit_id,
-    periodStart: c.period_start,
-    periodEnd: c.period_end,
-    provisions: c.provisions as Provision[],
-  });
-  return { ...snap(row), supersededBy: row.status === "superseded" && successor ? snap(successor) : null };
+  return { ...consentSnapshotOf(row), supersededBy: row.status === "superseded" && successor ? consentSnapshotOf(successor) : null };
 }
 
 /** Laget's own audit event about a referral (no actor). */

@@ -67,7 +67,12 @@ const reachable = (() => {
   const seen = new Set<ReferralStatus>(["draft"]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const t of referralTransitions) if (seen.has(t.from) && !seen.has(t.to)) (seen.add(t.to), (grew = true));
+    for (const t of referralTransitions) {
+      if (seen.has(t.from) && !seen.has(t.to)) {
+        seen.add(t.to);
+        grew = true;
+      }
+    }
   }
   return seen;
 })();

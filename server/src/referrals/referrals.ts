@@ -6,14 +6,14 @@ import {
   referralTransition,
   type ConsentSnapshot,
   type ReferralMover,
-  type Provision,
   type ReferralResource,
   type ReferralStatus,
 } from "@laget/policy";
 import { randomUUID } from "node:crypto";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
-import { authorizeCase, policyActor, readCase } from "../cases/access.ts";
+import { authorizeCase, policyActor } from "../cases/access.ts";
+import { consentSnapshotColumns, consentSnapshotOf } from "../cases/facts.ts";
 import type { AsActorWithBus } from "../cases/call.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
@@ -41,21 +41,13 @@ const readCaseFor = (db: Db, actor: Actor, caseId: string, auditAction: string, 
 async function consentsInForce(db: Db, caseId: string): Promise<ConsentSnapshot[]> {
   const rows = await db
     .selectFrom("consents")
-    .select(["id", "version", "status", "managing_unit_id", "period_start", "period_end", "provisions"])
+    .select(consentSnapshotColumns)
     .where("case_id", "=", caseId)
     .where("status", "=", "active")
     .orderBy("activated_at", "desc")
     .orderBy("version", "desc")
     .execute();
-  return rows.map((c) => ({
-    id: c.id,
-    version: c.version,
-    status: c.status as ConsentSnapshot["status"],
-    managingUnitId: c.managing_unit_id,
-    periodStart: c.period_start,
-    periodEnd: c.period_end,
-    provisions: c.provisions as Provision[],
-  }));
+  return rows.map(consentSnapshotOf);
 }
 
 /** The referral as the policy would judge it, resting on this consent. */

@@ -34,16 +34,6 @@ export const appEn: Widen<typeof appNb> = {
     logout: "Log out",
     logoutEverywhere: "Log out on all devices",
   },
-  sections: {
-    meetings: {
-      title: "Meetings",
-      body: "Meetings are not available in Laget yet. This is where your flow meetings with invitations and minutes will be.",
-    },
-    referrals: {
-      title: "Referrals",
-      body: "Referrals are not available in Laget yet. This is where the referrals you have sent and received will be.",
-    },
-  },
   notFound: {
     title: "Page not found",
     body: "The page does not exist, or the address is misspelled.",

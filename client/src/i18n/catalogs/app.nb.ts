@@ -31,17 +31,6 @@ export const appNb = {
     logout: "Logg ut",
     logoutEverywhere: "Logg ut på alle PC-er og mobiler",
   },
-  /** Parts of the menu Laget does not offer yet: said plainly, with what they will hold. */
-  sections: {
-    meetings: {
-      title: "Møter",
-      body: "Møter er ikke tatt i bruk i Laget ennå. Her skal flyt-møtene dine med innkalling og referat ligge.",
-    },
-    referrals: {
-      title: "Henvisninger",
-      body: "Henvisninger er ikke tatt i bruk i Laget ennå. Her skal henvisningene du har sendt og mottatt, ligge.",
-    },
-  },
   notFound: {
     title: "Fant ikke siden",
     body: "Siden finnes ikke, eller adressen er skrevet feil.",
