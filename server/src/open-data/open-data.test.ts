@@ -1,6 +1,6 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
@@ -15,23 +15,22 @@ import { osloOffsetHours } from "./hsds.ts";
 // looked for, and none is found).
 
 /**
- * The HSDS 3.0 schemas are not copied into the repository: they are read from
- * `../shared/standards/hsds-3.0/` beside the repository. From a linked git worktree the
- * repository is the main worktree's, found through `.git` (a file naming the git
- * directory, whose `commondir` leads to the main one). A missing directory fails here.
+ * The HSDS 3.0 schemas, copied unchanged into `test/standards/hsds-3.0/` so the test runs
+ * on any clean clone. Where the project's shared copy sits beside the repository
+ * (`../shared/standards/hsds-3.0/`), the copy must be byte-identical to it. A missing
+ * schema fails here.
  */
 function standardsDir(): string {
   const repoRoot = path.resolve(import.meta.dirname, "../../..");
-  const candidates = [path.resolve(repoRoot, "../shared/standards/hsds-3.0")];
-  const dotGit = path.join(repoRoot, ".git");
-  if (existsSync(dotGit) && statSync(dotGit).isFile()) {
-    const gitDir = path.resolve(repoRoot, readFileSync(dotGit, "utf8").replace(/^gitdir:\s*/, "").trim());
-    const commonDir = path.resolve(gitDir, existsSync(path.join(gitDir, "commondir")) ? readFileSync(path.join(gitDir, "commondir"), "utf8").trim() : ".");
-    candidates.push(path.resolve(path.dirname(commonDir), "../shared/standards/hsds-3.0"));
+  const dir = path.resolve(repoRoot, "test/standards/hsds-3.0");
+  if (!existsSync(path.join(dir, "service.json"))) throw new Error(`The HSDS 3.0 schemas are missing: looked for service.json in ${dir}`);
+  const shared = path.resolve(repoRoot, "../shared/standards/hsds-3.0");
+  for (const name of ["service.json", "organization.json"]) {
+    if (existsSync(path.join(shared, name)) && !readFileSync(path.join(shared, name)).equals(readFileSync(path.join(dir, name)))) {
+      throw new Error(`test/standards/hsds-3.0/${name} differs from the shared copy in ${shared}`);
+    }
   }
-  const found = candidates.find((dir) => existsSync(path.join(dir, "service.json")));
-  if (!found) throw new Error(`The HSDS 3.0 schemas are missing: looked for service.json in ${candidates.join(", ")}`);
-  return found;
+  return dir;
 }
 
 // ajv-formats is CommonJS: under Node's ESM its function is the default export's default.
