@@ -16,6 +16,7 @@ import * as userEventsResources from "./0014_user_events_resources.ts";
 import * as meetings from "./0015_meetings.ts";
 import * as minutesCorrection from "./0016_minutes_correction.ts";
 import * as referrals from "./0017_referrals.ts";
+import * as auditChainedInOneStatement from "./0018_audit_chained_in_one_statement.ts";
 
 /** Every migration, in order. Names are permanent: never rename or reorder them. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0015_meetings": meetings,
   "0016_minutes_correction": minutesCorrection,
   "0017_referrals": referrals,
+  "0018_audit_chained_in_one_statement": auditChainedInOneStatement,
 };

@@ -55,6 +55,34 @@ function oursTicks(): number {
   return ticks;
 }
 
+/** CPU seconds a process has used so far (0 once it is gone). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds every PostgreSQL process has used so far (the database's share of a run). */
+export function databaseCpuSeconds(): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (!stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")).startsWith("postgres")) continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended between readdir and read.
+    }
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
 export type CpuWindow = { stop(): { machineCores: number; foreignCores: number; seconds: number } };
 
 /**

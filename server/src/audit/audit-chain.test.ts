@@ -128,3 +128,19 @@ test("the anchor is the key's: verified with another key, an untouched chain fai
     problem: "anchor_mismatch",
   });
 });
+
+test("appends made at the same time outside a transaction are committed together, in one batch", async () => {
+  await Promise.all(Array.from({ length: 20 }, (_, i) => appendAudit(testDb.db, municipalityId, [event(i), event(i + 1)])));
+  // One transaction: one now() for all forty rows.
+  const batches = await sql<{ n: number }>`
+    select count(distinct at)::int as n from audit_events where municipality_id = ${municipalityId} and seq > 13`.execute(testDb.db);
+  expect(batches.rows[0]!.n).toBe(1);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: true, checked: 53 });
+});
+
+test("a bad event fails its own append only: the others in its batch commit", async () => {
+  const bad: AuditEvent = { ...event(0), actorUserId: "not-a-uuid" };
+  const results = await Promise.allSettled([appendAudit(testDb.db, municipalityId, [event(1)]), appendAudit(testDb.db, municipalityId, [bad]), appendAudit(testDb.db, municipalityId, [event(2), event(3)])]);
+  expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: true, checked: 16 });
+});

@@ -1,10 +1,11 @@
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { ConfigError, parseConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
-import { AUDIT_KEY_FILE, resolveAuditKey, testAuditKey } from "./key.ts";
+import { AUDIT_KEY_FILE, mac, resolveAuditKey, testAuditKey } from "./key.ts";
 
 const log = createLogger("silent");
 const dataDir = mkdtempSync(path.join(tmpdir(), "laget-audit-key-"));
@@ -31,4 +32,12 @@ test("production on PostgreSQL refuses to start without AUDIT_KEY, and a short k
   expect(() => parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://db/laget" })).toThrow(/AUDIT_KEY/);
   expect(() => parseConfig({ AUDIT_KEY: "short" })).toThrow(/AUDIT_KEY/);
   expect(parseConfig({ NODE_ENV: "production", DATABASE_URL: "postgres://db/laget", AUDIT_KEY: "k".repeat(32) }).auditKey).toBe("k".repeat(32));
+});
+
+test("the anchor is standard HMAC-SHA256, so anchors written before the pads were cached still verify", () => {
+  for (const key of [Buffer.from("short"), Buffer.from("k".repeat(64)), Buffer.from("a-long-key-".repeat(10)), Buffer.from("ø".repeat(40))]) {
+    for (const text of ["row:m:1:abc", "", "head:æøå:2:" + "f".repeat(64)]) {
+      expect(mac(key, text)).toBe(createHmac("sha256", key).update(text).digest("hex"));
+    }
+  }
 });

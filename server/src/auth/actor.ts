@@ -1,4 +1,5 @@
 import type { Role, UnitKind } from "@laget/domain";
+import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 
 /** The signed-in user as every procedure sees them: who, in which municipality, in which units with which roles. */
@@ -21,33 +22,26 @@ export function isAdmin(actor: Actor): boolean {
   return actor.memberships.some((m) => m.role === "admin");
 }
 
-/** Loads an active user with their memberships in active units of their own municipality. */
+/** Loads an active user with their memberships in active units of their own municipality, in one query (every request pays it). */
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
-  const user = await db
-    .selectFrom("users")
-    .innerJoin("municipalities", "municipalities.id", "users.municipality_id")
-    .select([
-      "users.id",
-      "users.municipality_id",
-      "municipalities.name as municipality_name",
-      "municipalities.consent_max_months",
-      "users.email",
-      "users.display_name",
-      "users.must_change_password",
-    ])
-    .where("users.id", "=", userId)
-    .where("users.deactivated_at", "is", null)
-    .executeTakeFirst();
+  const { rows } = await sql<{
+    id: string;
+    municipality_id: string;
+    municipality_name: string;
+    consent_max_months: number;
+    email: string;
+    display_name: string;
+    must_change_password: boolean;
+    memberships: { id: string; unit_id: string; name: string; kind: UnitKind; role: Role }[];
+  }>`
+    select u.id, u.municipality_id, m.name as municipality_name, m.consent_max_months, u.email, u.display_name, u.must_change_password,
+      coalesce((select json_agg(json_build_object('id', ms.id, 'unit_id', ms.unit_id, 'name', un.name, 'kind', un.kind, 'role', ms.role) order by un.name)
+                from memberships ms join units un on un.id = ms.unit_id
+                where ms.user_id = u.id and un.municipality_id = u.municipality_id and un.valid_to is null), '[]') as memberships
+    from users u join municipalities m on m.id = u.municipality_id
+    where u.id = ${userId} and u.deactivated_at is null`.execute(db);
+  const user = rows[0];
   if (!user) return null;
-  const memberships = await db
-    .selectFrom("memberships")
-    .innerJoin("units", "units.id", "memberships.unit_id")
-    .select(["memberships.id", "memberships.unit_id", "units.name", "units.kind", "memberships.role"])
-    .where("memberships.user_id", "=", userId)
-    .where("units.municipality_id", "=", user.municipality_id)
-    .where("units.valid_to", "is", null)
-    .orderBy("units.name")
-    .execute();
   return {
     id: user.id,
     municipalityId: user.municipality_id,
@@ -56,12 +50,6 @@ export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
     email: user.email,
     displayName: user.display_name,
     mustChangePassword: user.must_change_password,
-    memberships: memberships.map((m) => ({
-      id: m.id,
-      unitId: m.unit_id,
-      unitName: m.name,
-      unitKind: m.kind as UnitKind,
-      role: m.role as Role,
-    })),
+    memberships: user.memberships.map((m) => ({ id: m.id, unitId: m.unit_id, unitName: m.name, unitKind: m.kind, role: m.role })),
   };
 }

@@ -8,6 +8,7 @@ import type {
   Provision,
   Purpose,
 } from "@laget/policy";
+import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 
 /** The columns of a consent the policy judges, and the snapshot it judges (any status: the policy checks it is in force). */
@@ -32,89 +33,77 @@ export function consentSnapshotOf(c: {
   };
 }
 
+type FactsRow = {
+  id: string;
+  municipality_id: string;
+  owning_unit_id: string;
+  coordinator_user_id: string;
+  status: string;
+  participants: { unit_id: string; user_id: string | null }[];
+  consents: { id: string; version: number; status: string; managing_unit_id: string; period_start: string; period_end: string; provisions: unknown }[];
+  disclosures: { id: string; discloser_unit_id: string; recipient_unit_id: string; categories: Category[]; purposes: Purpose[]; valid_until: string | null }[];
+  volunteer_unit_ids: string[];
+};
+
 /**
- * Loads what decide() needs about cases, in five queries however many cases: the
- * case row (with its status: a closed case is read-only), its active participants, its active consents, its disclosures and the
- * municipality's volunteer units (which never get a case, whatever the records say).
- * Only `active` consents are loaded: no other status can ever allow (decide() still
- * checks the period, so a consent past its end denies before the expiry job runs).
+ * Loads what decide() needs about cases, in one query however many cases (every read
+ * path pays it, so one round trip rather than five): the case row (with its status: a
+ * closed case is read-only), its active participants, its active consents, its
+ * disclosures and the municipality's volunteer units (which never get a case, whatever
+ * the records say). Only `active` consents are loaded: no other status can ever allow
+ * (decide() still checks the period, so a consent past its end denies before the expiry
+ * job runs).
  */
 export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseFacts>> {
   const facts = new Map<string, CaseFacts>();
   if (caseIds.length === 0) return facts;
   const ids = [...new Set(caseIds)];
-  const [cases, participants, consents, disclosures, volunteers] = await Promise.all([
-    db
-      .selectFrom("cases")
-      .select(["id", "municipality_id", "owning_unit_id", "coordinator_user_id", "status"])
-      .where("id", "in", ids)
-      .execute(),
-    db
-      .selectFrom("case_participants")
-      .select(["case_id", "unit_id", "user_id"])
-      .where("case_id", "in", ids)
-      .where("removed_at", "is", null)
-      .execute(),
-    db
-      .selectFrom("consents")
-      .select([...consentSnapshotColumns, "case_id"])
-      .where("case_id", "in", ids)
-      .where("status", "=", "active")
-      .execute(),
-    db
-      .selectFrom("disclosures")
-      .select(["id", "case_id", "discloser_unit_id", "recipient_unit_id", "categories", "purposes", "valid_until", "revoked_at"])
-      .where("case_id", "in", ids)
-      .where("revoked_at", "is", null)
-      .execute(),
-    db
-      .selectFrom("units")
-      .innerJoin("cases", "cases.municipality_id", "units.municipality_id")
-      .select(["cases.id as case_id", "units.id"])
-      .where("cases.id", "in", ids)
-      .where("units.kind", "=", "volunteer")
-      .execute(),
-  ]);
-  for (const c of cases) {
+  const { rows } = await sql<FactsRow>`
+    select c.id, c.municipality_id, c.owning_unit_id, c.coordinator_user_id, c.status,
+      coalesce((select json_agg(json_build_object('unit_id', p.unit_id, 'user_id', p.user_id) order by p.id)
+                from case_participants p where p.case_id = c.id and p.removed_at is null), '[]') as participants,
+      coalesce((select json_agg(json_build_object('id', k.id, 'version', k.version, 'status', k.status, 'managing_unit_id', k.managing_unit_id,
+                                                  'period_start', k.period_start, 'period_end', k.period_end, 'provisions', k.provisions))
+                from consents k where k.case_id = c.id and k.status = 'active'), '[]') as consents,
+      coalesce((select json_agg(json_build_object('id', d.id, 'discloser_unit_id', d.discloser_unit_id, 'recipient_unit_id', d.recipient_unit_id,
+                                                  'categories', d.categories, 'purposes', d.purposes, 'valid_until', d.valid_until))
+                from disclosures d where d.case_id = c.id and d.revoked_at is null), '[]') as disclosures,
+      coalesce((select json_agg(u.id) from units u where u.municipality_id = c.municipality_id and u.kind = 'volunteer'), '[]') as volunteer_unit_ids
+    from cases c
+    where c.id = any(${ids}::uuid[])`.execute(db);
+  for (const c of rows) {
+    const participants: (Participant & { userIds: string[] })[] = [];
+    const byUnit = new Map<string, Participant & { userIds: string[] }>();
+    for (const p of c.participants) {
+      let entry = byUnit.get(p.unit_id);
+      if (!entry) {
+        entry = { unitId: p.unit_id, userIds: [] };
+        byUnit.set(p.unit_id, entry);
+        participants.push(entry);
+      }
+      if (p.user_id) entry.userIds.push(p.user_id);
+    }
     facts.set(c.id, {
       caseId: c.id,
       municipalityId: c.municipality_id,
       owningUnitId: c.owning_unit_id,
       coordinatorUserId: c.coordinator_user_id,
       status: c.status as CaseStatus,
-      participants: [],
-      consents: [],
-      disclosures: [],
-      volunteerUnitIds: [],
+      participants,
+      consents: c.consents.map((k) => consentSnapshotOf({ ...k, period_start: new Date(k.period_start), period_end: new Date(k.period_end) })),
+      disclosures: c.disclosures.map(
+        (d): DisclosureSnapshot => ({
+          id: d.id,
+          disclosingUnitId: d.discloser_unit_id,
+          recipientUnitId: d.recipient_unit_id,
+          categories: d.categories,
+          purposes: d.purposes,
+          validUntil: d.valid_until === null ? null : new Date(d.valid_until),
+          revoked: false,
+        }),
+      ),
+      volunteerUnitIds: c.volunteer_unit_ids,
     });
-  }
-  for (const v of volunteers) (facts.get(v.case_id)?.volunteerUnitIds as string[] | undefined)?.push(v.id);
-  const byUnit = new Map<string, Participant & { userIds: string[] }>();
-  for (const p of participants) {
-    const key = `${p.case_id}:${p.unit_id}`;
-    let entry = byUnit.get(key);
-    if (!entry) {
-      entry = { unitId: p.unit_id, userIds: [] };
-      byUnit.set(key, entry);
-      (facts.get(p.case_id)?.participants as Participant[] | undefined)?.push(entry);
-    }
-    if (p.user_id) entry.userIds.push(p.user_id);
-  }
-  for (const c of consents) {
-    const snapshot = consentSnapshotOf(c);
-    (facts.get(c.case_id)?.consents as ConsentSnapshot[] | undefined)?.push(snapshot);
-  }
-  for (const d of disclosures) {
-    const snapshot: DisclosureSnapshot = {
-      id: d.id,
-      disclosingUnitId: d.discloser_unit_id,
-      recipientUnitId: d.recipient_unit_id,
-      categories: d.categories as Category[],
-      purposes: d.purposes as Purpose[],
-      validUntil: d.valid_until,
-      revoked: d.revoked_at !== null,
-    };
-    (facts.get(d.case_id)?.disclosures as DisclosureSnapshot[] | undefined)?.push(snapshot);
   }
   return facts;
 }

@@ -226,10 +226,10 @@ export interface AuditEventsTable {
   case_id: string | null;
   basis: JsonNullable | null;
   purpose: string | null;
-  /** Both set by the audit_events_chain trigger. */
+  /** Both set by appendAudit (audit/log.ts), which chains under the head's lock. */
   prev_hash: ColumnType<string, never, never>;
   hash: ColumnType<string, never, never>;
-  /** HMAC of the hash with the audit key (audit/key.ts), set by appendAudit in the same transaction. */
+  /** HMAC of the hash with the audit key (audit/key.ts), set by appendAudit with the row. */
   mac: string | null;
 }
 

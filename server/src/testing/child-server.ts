@@ -12,11 +12,11 @@ export type ChildServer = { child: ChildProcess; url: string; output: () => stri
  * its own, with the given environment on top of this one; resolves once it listens.
  * For what a test must do to a process rather than to a server object: SIGTERM, SIGKILL.
  */
-export async function startChildServer(env: Record<string, string | undefined>): Promise<ChildServer> {
+export async function startChildServer(env: Record<string, string | undefined>, nodeArgs: readonly string[] = []): Promise<ChildServer> {
   // The test process's audit key, so a child over a test database anchors like the servers in this process.
   const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", AUDIT_KEY: testAuditKey(), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
-  const child = spawn(process.execPath, ["server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, "server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
   // What it printed while starting and after, up to a bound (benchmarks log for minutes).
   let output = "";
   const collect = (d: Buffer) => {
