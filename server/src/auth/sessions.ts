@@ -27,23 +27,27 @@ export async function createSession(db: Db, userId: string): Promise<{ token: st
   return { token: `${id}.${secret}`, session: { id, userId, createdAt: now, lastVerifiedAt: now } };
 }
 
-/**
- * Returns the session for a token, or null for a malformed, unknown, forged or expired one.
- * `refreshed` says the expiry moved, so the cookie should be sent again.
- */
-export async function validateSessionToken(
-  db: Db,
-  token: string,
-  now = new Date(),
-): Promise<{ session: Session; refreshed: boolean } | null> {
+/** A token's two parts, or null for a malformed one. */
+export function parseSessionToken(token: string): { id: string; secret: string } | null {
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1] || token.length > 200) return null;
-  const [id, secret] = parts as [string, string];
-  const row = await db
-    .selectFrom("sessions")
-    .select(["id", "secret_hash", "user_id", "created_at", "last_verified_at"])
-    .where("id", "=", id)
-    .executeTakeFirst();
+  return { id: parts[0], secret: parts[1] };
+}
+
+/** A session's row as stored: what verifySessionRow checks a token's secret against. */
+export type SessionRow = { id: string; secret_hash: string; user_id: string; created_at: Date; last_verified_at: Date };
+
+/**
+ * The session a stored row stands for, given the token's secret: null for a forged or
+ * expired one (an expired one is deleted). `refreshed` says the expiry moved, so the
+ * cookie should be sent again.
+ */
+export async function verifySessionRow(
+  db: Db,
+  row: SessionRow | undefined,
+  secret: string,
+  now = new Date(),
+): Promise<{ session: Session; refreshed: boolean } | null> {
   if (!row) return null;
   const expected = Buffer.from(row.secret_hash, "hex");
   const actual = Buffer.from(sha256Hex(secret), "hex");
@@ -51,15 +55,31 @@ export async function validateSessionToken(
 
   const idle = now.getTime() - row.last_verified_at.getTime();
   if (idle >= SESSION_INACTIVITY_TIMEOUT_MS) {
-    await deleteSession(db, id);
+    await deleteSession(db, row.id);
     return null;
   }
   const refreshed = idle >= SESSION_ACTIVITY_CHECK_INTERVAL_MS;
   if (refreshed) {
-    await db.updateTable("sessions").set({ last_verified_at: now }).where("id", "=", id).execute();
+    await db.updateTable("sessions").set({ last_verified_at: now }).where("id", "=", row.id).execute();
   }
   const lastVerifiedAt = refreshed ? now : row.last_verified_at;
-  return { session: { id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt }, refreshed };
+  return { session: { id: row.id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt }, refreshed };
+}
+
+/** Returns the session for a token, or null for a malformed, unknown, forged or expired one. */
+export async function validateSessionToken(
+  db: Db,
+  token: string,
+  now = new Date(),
+): Promise<{ session: Session; refreshed: boolean } | null> {
+  const parsed = parseSessionToken(token);
+  if (!parsed) return null;
+  const row = await db
+    .selectFrom("sessions")
+    .select(["id", "secret_hash", "user_id", "created_at", "last_verified_at"])
+    .where("id", "=", parsed.id)
+    .executeTakeFirst();
+  return verifySessionRow(db, row, parsed.secret, now);
 }
 
 /** Whether the user's session still stands (not logged out, ended or replaced): live connections opened with it may go on. */

@@ -1,7 +1,7 @@
 import { parse } from "hono/utils/cookie";
 import type { Db } from "../db/connect.ts";
-import { loadActor, type Actor } from "./actor.ts";
-import { validateSessionToken, type Session } from "./sessions.ts";
+import { loadSessionWithActor, type Actor } from "./actor.ts";
+import { parseSessionToken, verifySessionRow, type Session } from "./sessions.ts";
 
 export const SESSION_COOKIE = "laget_session";
 
@@ -17,9 +17,13 @@ export async function authenticateRequest(
   cookieHeader: string | null | undefined,
 ): Promise<{ actor: Actor; session: Session; token: string; refreshed: boolean } | null> {
   const token = sessionTokenOf(cookieHeader);
-  const validated = token ? await validateSessionToken(db, token) : null;
-  const actor = validated ? await loadActor(db, validated.session.userId) : null;
-  return actor && validated && token ? { actor, session: validated.session, token, refreshed: validated.refreshed } : null;
+  const parsed = token ? parseSessionToken(token) : null;
+  if (!token || !parsed) return null;
+  // The session and its actor in one round trip; the actor counts only once the secret matched.
+  const loaded = await loadSessionWithActor(db, parsed.id);
+  const validated = await verifySessionRow(db, loaded?.row, parsed.secret);
+  const actor = validated ? loaded!.actor : null;
+  return actor && validated ? { actor, session: validated.session, token, refreshed: validated.refreshed } : null;
 }
 
 /**
