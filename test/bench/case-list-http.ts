@@ -106,6 +106,8 @@ try {
   await seedDemo(db, { meetings: false });
   const m = await db.selectFrom("municipalities").select("id").executeTakeFirstOrThrow();
   const school = await db.selectFrom("units").select("id").where("name", "=", "Fjellheim skole").executeTakeFirstOrThrow();
+  const nav = await db.selectFrom("units").select("id").where("name", "=", "NAV Fjellheim").executeTakeFirstOrThrow();
+  const health = await db.selectFrom("units").select("id").where("name", "=", "Helsestasjonen").executeTakeFirstOrThrow();
   const teacher = await db.selectFrom("users").select("id").where("email", "=", "koordinator@demo.laget.no").executeTakeFirstOrThrow();
   const user = await db
     .insertInto("users")
@@ -113,11 +115,11 @@ try {
     .returning("id")
     .executeTakeFirstOrThrow();
   await db.insertInto("memberships").values({ user_id: user.id, unit_id: school.id, role: "caseworker" }).execute();
-  // The caseworker coordinates 20 cases; the municipality has OTHER_CASES more they cannot see.
+  // The caseworker coordinates 20 of the school's cases; other units have OTHER_CASES more.
   await sql`
     insert into cases (municipality_id, owning_unit_id, coordinator_user_id, created_by, bti_level, updated_at)
-    select ${m.id}::uuid, ${school.id}::uuid, case when i <= ${MINE} then ${user.id}::uuid else ${teacher.id}::uuid end,
-           ${teacher.id}::uuid, i % 4, now() - i * interval '1 minute'
+    select ${m.id}::uuid, case when i <= ${MINE} then ${school.id}::uuid else (array[${nav.id}::uuid, ${health.id}::uuid])[1 + i % 2] end,
+           case when i <= ${MINE} then ${user.id}::uuid else ${teacher.id}::uuid end, ${teacher.id}::uuid, i % 4, now() - i * interval '1 minute'
     from generate_series(1, ${MINE + OTHER_CASES}) as i`.execute(db);
   await sql`insert into case_subjects (case_id, role, name, birth_year)
             select id, 'child', 'Barn ' || left(id::text, 8), 2014 from cases where id not in (select case_id from case_subjects)`.execute(db);
@@ -148,6 +150,7 @@ try {
     ],
   });
   await stopChildServer(bare.child);
+  if (process.env.LAP) console.log(laget.output().split('\n').filter((l) => l.includes('LAPBATCH')).slice(-15).join('\n'));
   await stopChildServer(laget.child);
 
   const auditAfter = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();

@@ -104,11 +104,8 @@ const sha256 = (text: string) => hash("sha256", text, "hex");
  */
 async function appendAnchored(trx: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
   const key = auditKey();
-  const head = await lockHead(trx, municipalityId);
-  const rows = events.map((e, i) => ({
+  const rows = events.map((e) => ({
     municipality_id: municipalityId,
-    seq: head.last_seq + i + 1,
-    at: head.now,
     actor_user_id: e.actorUserId,
     actor_unit_id: e.actorUnitId,
     action: e.action,
@@ -118,17 +115,34 @@ async function appendAnchored(trx: Db, municipalityId: string, events: readonly 
     basis: e.basis,
     purpose: e.purpose,
   }));
-  const { rows: payloads } = await sql<{ payload: string }>`
-    select audit_event_payload(r) as payload from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb) r
-    order by r.seq`.execute(trx);
-  let prev = head.last_hash;
+  // Locks the head and formats every payload in one round trip. The payload is
+  // audit_event_payload's (migration 0002) with the seq and time this batch gives: verify
+  // recomputes it with that function, so any difference shows as a broken chain in tests.
+  const lockAndFormat = () => sql<{ last_seq: number; last_hash: string; at: string; payload: string }>`
+    with head as (
+      select last_seq, last_hash, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
+      from audit_chain_heads where municipality_id = ${municipalityId} for update)
+    select head.last_seq, head.last_hash, head.at,
+      json_build_array(r.municipality_id, head.last_seq + r.ordinality, head.at, r.actor_user_id, r.actor_unit_id, r.action,
+                       r.resource_type, r.resource_id, r.case_id, r.basis, r.purpose)::text as payload
+    from head, rows from (jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)) with ordinality as r
+    order by r.ordinality`.execute(trx);
+  let { rows: locked } = await lockAndFormat();
+  if (locked.length === 0) {
+    // The municipality's first event: its head starts at genesis.
+    await trx.insertInto("audit_chain_heads").values({ municipality_id: municipalityId, last_seq: 0, last_hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
+    ({ rows: locked } = await lockAndFormat());
+  }
+  const first = locked[0]!;
+  let prev = first.last_hash;
   const chained = rows.map((row, i) => {
-    const hash = sha256(prev + payloads[i]!.payload);
-    const linked = { ...row, prev_hash: prev, hash, mac: rowMac(key, municipalityId, row.seq, hash) };
+    const seq = first.last_seq + i + 1;
+    const hash = sha256(prev + locked[i]!.payload);
+    const linked = { ...row, seq, at: locked[i]!.at, prev_hash: prev, hash, mac: rowMac(key, municipalityId, seq, hash) };
     prev = hash;
     return linked;
   });
-  const lastSeq = head.last_seq + rows.length;
+  const lastSeq = first.last_seq + rows.length;
   await sql`
     with inserted as (
       insert into audit_events (municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac)
@@ -137,20 +151,6 @@ async function appendAnchored(trx: Db, municipalityId: string, events: readonly 
       returning 1)
     update audit_chain_heads set last_seq = ${lastSeq}, last_hash = ${prev}, mac = ${headMac(key, municipalityId, lastSeq, prev)}
     where municipality_id = ${municipalityId}`.execute(trx);
-}
-
-/** Locks the municipality's chain head (creating it at genesis), with the batch's time in the payload's own format. */
-async function lockHead(trx: Db, municipalityId: string): Promise<{ last_seq: number; last_hash: string; now: string }> {
-  const select = async () =>
-    (
-      await sql<{ last_seq: number; last_hash: string; now: string }>`
-        select last_seq, last_hash, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as now
-        from audit_chain_heads where municipality_id = ${municipalityId} for update`.execute(trx)
-    ).rows[0];
-  const head = await select();
-  if (head) return head;
-  await trx.insertInto("audit_chain_heads").values({ municipality_id: municipalityId, last_seq: 0, last_hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
-  return (await select())!;
 }
 
 export type ChainVerification =
