@@ -150,7 +150,6 @@ try {
     ],
   });
   await stopChildServer(bare.child);
-  if (process.env.LAP) console.log(laget.output().split('\n').filter((l) => l.includes('LAPBATCH')).slice(-15).join('\n'));
   await stopChildServer(laget.child);
 
   const auditAfter = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
