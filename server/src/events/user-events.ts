@@ -50,8 +50,8 @@ export function viewOf(event: NewUserEvent, extra: { message?: MessageView } = {
 }
 
 /**
- * Runs items in batches, one batch in flight at a time (a write-ahead log's group commit):
- * items arriving while a batch runs wait for the next one, which takes them all (up to
+ * Runs items in batches, at most `concurrency` batches in flight (a write-ahead log's group
+ * commit): items arriving while they run wait for the next one, which takes them all (up to
  * `maxWeight`). Each item's promise settles with its own result once its batch is done.
  * If a batch fails as a whole, each of its items is run again alone, so one bad item
  * never fails the others.
@@ -60,13 +60,13 @@ export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export function groupCommit<T, R>(
   run: (items: T[]) => Promise<Settled<R>[]>,
-  options: { weight?: (item: T) => number; maxWeight?: number } = {},
+  options: { weight?: (item: T) => number; maxWeight?: number; concurrency?: number } = {},
 ): (item: T) => Promise<R> {
   const weight = options.weight ?? (() => 1);
+  const concurrency = options.concurrency ?? 1;
   const maxWeight = options.maxWeight ?? 200;
   type Waiting = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
   let queue: Waiting[] = [];
-  let running = false;
   const settle = (w: Waiting, s: Settled<R> | undefined) => (s?.ok ? w.resolve(s.value) : w.reject(s ? s.error : new Error("group commit: no result")));
   async function runBatch(batch: Waiting[]) {
     try {
@@ -84,26 +84,33 @@ export function groupCommit<T, R>(
       }
     }
   }
-  async function drain() {
-    running = true;
-    try {
-      while (queue.length > 0) {
-        let total = 0;
-        let n = 0;
-        while (n < queue.length && (n === 0 || total + weight(queue[n]!.item) <= maxWeight)) total += weight(queue[n++]!.item);
-        const batch = queue.slice(0, n);
-        queue = queue.slice(n);
-        await runBatch(batch);
-      }
-    } finally {
-      running = false;
+  let running = 0;
+  let scheduled = false;
+  function pump() {
+    while (running < concurrency && queue.length > 0) {
+      let total = 0;
+      let n = 0;
+      while (n < queue.length && (n === 0 || total + weight(queue[n]!.item) <= maxWeight)) total += weight(queue[n++]!.item);
+      const batch = queue.slice(0, n);
+      queue = queue.slice(n);
+      running++;
+      void runBatch(batch).finally(() => {
+        running--;
+        pump();
+      });
     }
   }
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      // Started on a microtask: what arrives in the same turn joins the first batch.
-      if (!running && queue.length === 1) queueMicrotask(() => void (running ? undefined : drain()));
+      // Started on a microtask: what arrives in the same turn joins the same batch.
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          pump();
+        });
+      }
     });
 }
 

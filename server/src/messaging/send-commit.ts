@@ -164,6 +164,9 @@ export function commitSend(db: Db, send: PendingSend): Promise<CommittedSend> {
       // Bounded by the rows a batch writes (one event per reader).
       weight: (s) => 1 + s.readers.length,
       maxWeight: 2_000,
+      // A few batches at once (their conversations and counters locked in id order): one
+      // slow round trip on a busy database does not hold every send behind it.
+      concurrency: 4,
     });
     commits.set(db, commit);
   }
