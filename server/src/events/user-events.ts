@@ -50,40 +50,141 @@ export function viewOf(event: NewUserEvent, extra: { message?: MessageView } = {
 }
 
 /**
+ * Runs items in batches, at most `concurrency` batches in flight (a write-ahead log's group
+ * commit): items arriving while they run wait for the next one, which takes them all (up to
+ * `maxWeight`). Each item's promise settles with its own result once its batch is done.
+ * If a batch fails as a whole, each of its items is run again alone, so one bad item
+ * never fails the others.
+ */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+export function groupCommit<T, R>(
+  run: (items: T[]) => Promise<Settled<R>[]>,
+  options: { weight?: (item: T) => number; maxWeight?: number; concurrency?: number } = {},
+): (item: T) => Promise<R> {
+  const weight = options.weight ?? (() => 1);
+  const concurrency = options.concurrency ?? 1;
+  const maxWeight = options.maxWeight ?? 200;
+  type Waiting = { item: T; resolve: (r: R) => void; reject: (e: unknown) => void };
+  let queue: Waiting[] = [];
+  const settle = (w: Waiting, s: Settled<R> | undefined) => (s?.ok ? w.resolve(s.value) : w.reject(s ? s.error : new Error("group commit: no result")));
+  async function runBatch(batch: Waiting[]) {
+    try {
+      const results = await run(batch.map((w) => w.item));
+      batch.forEach((w, i) => settle(w, results[i]));
+    } catch (err) {
+      if (batch.length === 1) return batch[0]!.reject(err);
+      // Alone, each item fails (or succeeds) on its own merits.
+      for (const w of batch) {
+        try {
+          settle(w, (await run([w.item]))[0]);
+        } catch (e) {
+          w.reject(e);
+        }
+      }
+    }
+  }
+  let running = 0;
+  let scheduled = false;
+  function pump() {
+    while (running < concurrency && queue.length > 0) {
+      let total = 0;
+      let n = 0;
+      while (n < queue.length && (n === 0 || total + weight(queue[n]!.item) <= maxWeight)) total += weight(queue[n++]!.item);
+      const batch = queue.slice(0, n);
+      queue = queue.slice(n);
+      running++;
+      void runBatch(batch).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  }
+  return (item) =>
+    new Promise<R>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      // Started on a microtask: what arrives in the same turn joins the same batch.
+      if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(() => {
+          scheduled = false;
+          pump();
+        });
+      }
+    });
+}
+
+/** One event to append to some users' logs. */
+export type EventAppend = { userIds: readonly string[]; event: NewUserEvent };
+
+/**
+ * Appends several events, each to its users' logs, in one statement: each user's counter
+ * is bumped once by the number of its events (counter rows locked in user-id order, so
+ * concurrent fan-outs never deadlock) and its events take the ids in the order given.
+ * Returns, per event, each user's new event id.
+ */
+export async function appendUserEventsBatch(db: Db, appends: readonly EventAppend[]): Promise<Map<string, number>[]> {
+  const perEvent = appends.map((a) => [...new Set(a.userIds)].sort());
+  const count = new Map<string, number>();
+  for (const users of perEvent) for (const u of users) count.set(u, (count.get(u) ?? 0) + 1);
+  const results = perEvent.map(() => new Map<string, number>());
+  if (count.size === 0) return results;
+  const users = [...count.keys()].sort();
+  // How far below the user's new head each event's id is: the last event of a user is its head.
+  const seen = new Map<string, number>();
+  const rows = perEvent.flatMap((us, idx) =>
+    us.map((u) => {
+      const ordinal = seen.get(u) ?? 0;
+      seen.set(u, ordinal + 1);
+      return { user: u, back: count.get(u)! - 1 - ordinal, idx };
+    }),
+  );
+  const events = appends.map((a, idx) => {
+    const e = a.event;
+    return sql`(${idx}::int, ${e.type}::text, ${e.resource?.type ?? null}::text, ${e.resource?.id ?? null}::text, ${e.messageId ?? null}::uuid, ${e.data ? JSON.stringify(e.data) : null}::jsonb)`;
+  });
+  const { rows: heads } = await sql<{ user_id: string; last_event_id: number }>`
+    with counters as (
+      insert into user_event_counters (user_id, last_event_id)
+      values ${sql.join(users.map((u) => sql`(${u}::uuid, ${count.get(u)!}::bigint)`))}
+      on conflict (user_id) do update set last_event_id = user_event_counters.last_event_id + excluded.last_event_id
+      returning user_id, last_event_id
+    ), appended as (
+      insert into user_events (user_id, event_id, type, resource_type, resource_id, message_id, data)
+      select r.user_id, c.last_event_id - r.back, e.type, e.resource_type, e.resource_id, e.message_id, e.data
+      from (values ${sql.join(rows.map((r) => sql`(${r.user}::uuid, ${r.back}::bigint, ${r.idx}::int)`))}) as r(user_id, back, idx)
+      join (values ${sql.join(events)}) as e(idx, type, resource_type, resource_id, message_id, data) on e.idx = r.idx
+      join counters c on c.user_id = r.user_id
+    )
+    select user_id::text as user_id, last_event_id from counters`.execute(db);
+  const head = new Map(heads.map((h) => [h.user_id, Number(h.last_event_id)]));
+  for (const r of rows) results[r.idx]!.set(r.user, head.get(r.user)! - r.back);
+  return results;
+}
+
+/** Appends outside a transaction, group-committed: concurrent appends share one statement. */
+const appendsOf = new WeakMap<Db, (a: EventAppend) => Promise<Map<string, number>>>();
+function groupAppend(db: Db) {
+  let append = appendsOf.get(db);
+  if (!append) {
+    append = groupCommit<EventAppend, Map<string, number>>(
+      async (appends) => (await appendUserEventsBatch(db, appends)).map((value) => ({ ok: true, value })),
+      { weight: (a) => Math.max(1, a.userIds.length), maxWeight: 2_000 },
+    );
+    appendsOf.set(db, append);
+  }
+  return append;
+}
+
+/**
  * Appends the same event to each user's log and returns each user's new event id, in one
  * statement. Counter rows are locked in user-id order, so concurrent fan-outs never deadlock.
+ * Outside a transaction concurrent appends are group-committed (still committed when this resolves).
  */
 export async function appendUserEvents(db: Db, userIds: readonly string[], event: NewUserEvent): Promise<Map<string, number>> {
-  const ids = [...new Set(userIds)].sort();
-  const result = new Map<string, number>();
-  if (ids.length === 0) return result;
-  const rows = await db
-    .with("counters", (qb) =>
-      qb
-        .insertInto("user_event_counters")
-        .values(ids.map((user_id) => ({ user_id, last_event_id: 1 })))
-        .onConflict((oc) => oc.column("user_id").doUpdateSet((eb) => ({ last_event_id: eb("user_event_counters.last_event_id", "+", 1) })))
-        .returning(["user_id", "last_event_id"]),
-    )
-    .insertInto("user_events")
-    .columns(["user_id", "event_id", "type", "resource_type", "resource_id", "message_id", "data"])
-    .expression((eb) =>
-      eb
-        .selectFrom("counters")
-        .select([
-          "counters.user_id",
-          "counters.last_event_id",
-          sql<string>`${event.type}::text`.as("type"),
-          sql<string | null>`${event.resource?.type ?? null}::text`.as("resource_type"),
-          sql<string | null>`${event.resource?.id ?? null}::text`.as("resource_id"),
-          sql<string | null>`${event.messageId ?? null}::uuid`.as("message_id"),
-          sql<string | null>`${event.data ? JSON.stringify(event.data) : null}::jsonb`.as("data"),
-        ]),
-    )
-    .returning(["user_id", "event_id"])
-    .execute();
-  for (const r of rows) result.set(r.user_id, r.event_id);
-  return result;
+  if (new Set(userIds).size === 0) return new Map();
+  if (!db.isTransaction) return groupAppend(db)({ userIds, event });
+  return (await appendUserEventsBatch(db, [{ userIds, event }]))[0]!;
 }
 
 /** Appends an event and returns its deliveries, ready to push after commit. */

@@ -1,14 +1,13 @@
 import { MESSAGE_MAX_LENGTH, type SendMessageInput } from "@laget/domain";
 import type { Basis } from "@laget/policy";
-import { sql } from "kysely";
 import type { Actor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { notify } from "../notifications/notifications.ts";
-import { assertCaseOpen, authorizeConversation, caseThreadReadersWithBasis, conversationReaders } from "./access.ts";
+import { assertCaseOpen, authorizeConversation, caseThreadReadersWithBasis } from "./access.ts";
 import { appendAndDeliver, conversationEvent, type Delivery, type Mentions, type MessageView } from "../events/user-events.ts";
 import { messageViews, selectMessages, view } from "./message-views.ts";
+import { commitSend } from "./send-commit.ts";
 
 /** What every messaging procedure gets: the database and who asks. */
 export type Deps = { db: Db; actor: Actor };
@@ -70,84 +69,38 @@ async function auditDeliveries(options: Deps & { readers: CaseReaders; caseId: s
   );
 }
 
-/** Thrown inside a send's transaction to roll it back: the client's id was already used. */
-class DuplicateSend extends Error {}
-
 export async function sendMessage(options: Deps & SendMessageInput): Promise<SendResult> {
   const { db, actor, ...input } = options;
   checkBody(input.body);
   const access = await authorizeConversation({ db, actor, conversationId: input.conversationId, action: "write", auditAction: "message.create" });
   const caseId = access.conversation.case_id;
+  // The case's status is in the facts just loaded for this send: a closed case's thread is read-only.
+  if (access.facts?.status === "closed") throw new AppError("CASE_CLOSED");
   // In a case thread every delivery is a read of case data: each reader's basis is audited with it.
-  const [caseReaders] = await Promise.all([
-    access.facts ? caseThreadReadersWithBasis(db, access.facts) : null,
-    caseId ? assertCaseOpen(db, caseId) : null,
-  ]);
-  const readers = [...new Set([...(caseReaders ? caseReaders.map((r) => r.userId) : await conversationReaders(db, access)), actor.id])];
+  const caseReaders = access.facts ? await caseThreadReadersWithBasis(db, access.facts) : null;
+  const readers = [...new Set([...(caseReaders ? caseReaders.map((r) => r.userId) : access.members!), actor.id])];
   const mentioned = await resolveMentions(db, input.mentions, readers, actor.id);
   const conversationId = access.conversation.id;
   const now = new Date();
   const mentions: Mentions = { userIds: [...new Set(input.mentions.userIds)], unitIds: [...new Set(input.mentions.unitIds)] };
 
-  // Few statements while the conversation's row is locked: the next send to it waits for this commit.
-  const outcome = await db.transaction().execute(async (trx) => {
-    // Bumping last_seq locks the conversation's row, which orders its messages (seq is
-    // last_seq + 1, without gaps). An id already used inserts nothing: roll back, a duplicate.
-    const { rows } = await sql<{ seq: number }>`
-      with bump as (
-        update conversations set last_seq = last_seq + 1, last_message_at = ${now}
-        where id = ${conversationId} returning last_seq
-      )
-      insert into messages (id, conversation_id, seq, author_user_id, reply_to_seq, body, mentions, created_at)
-      select ${input.id}::uuid, ${conversationId}::uuid, last_seq, ${actor.id}::uuid, ${input.replyToSeq ?? null}::bigint,
-             ${input.body}::text, ${JSON.stringify(mentions)}::jsonb, ${now}::timestamptz
-      from bump
-      on conflict (id) do nothing
-      returning seq`.execute(trx);
-    if (rows.length === 0) throw new DuplicateSend();
-    const seq = rows[0]!.seq;
-    if (input.replyToSeq !== undefined && input.replyToSeq >= seq) {
-      throw new AppError("VALIDATION", "The message replied to does not exist");
-    }
-    // Read state in user-id order (no deadlocks): the author has read their own message; each mention counts one.
-    const reads = [
-      { conversation_id: conversationId, user_id: actor.id, last_read_seq: seq, mention_count: 0 },
-      ...mentioned.map((user_id) => ({ conversation_id: conversationId, user_id, last_read_seq: 0, mention_count: 1 })),
-    ].sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
-    await trx
-      .insertInto("conversation_reads")
-      .values(reads)
-      .onConflict((oc) =>
-        oc.columns(["conversation_id", "user_id"]).doUpdateSet({
-          last_read_seq: sql`greatest(conversation_reads.last_read_seq, excluded.last_read_seq)`,
-          mention_count: sql`conversation_reads.mention_count + excluded.mention_count`,
-        }),
-      )
-      .execute();
-    const message: MessageView = {
-      id: input.id,
-      conversationId,
-      seq,
-      authorUserId: actor.id,
-      authorName: actor.displayName,
-      replyToSeq: input.replyToSeq ?? null,
-      body: input.body,
-      mentions,
-      createdAt: now,
-      editedAt: null,
-      deletedAt: null,
-    };
-    const deliveries = await appendAndDeliver(trx, readers, conversationEvent("message.created", conversationId, { messageId: input.id }), { message });
-    if (mentioned.length > 0) {
-      // Neutral: the notification names no one and carries no content, only where to look.
-      deliveries.push(...(await notify(trx, mentioned, "mention", caseId, `mention:${input.id}`, conversationId)));
-    }
-    // Last before commit: the insert holds the municipality's audit chain head until then.
-    await auditDeliveries({ db: trx, actor, readers: caseReaders, caseId, action: "message.deliver", messageId: input.id });
-    return { message, deliveries };
-  }).catch((err: unknown) => {
-    if (err instanceof DuplicateSend) return null;
-    throw err;
+  // Audited first and outside the send's transaction (so it never holds the municipality's
+  // audit chain head): committed before the message is, hence before any reader is pushed it
+  // and before the sender's ack. A delivery that then fails is audited; none goes unaudited.
+  await auditDeliveries({ db, actor, readers: caseReaders, caseId, action: "message.deliver", messageId: input.id });
+  // Written in the next group commit (send-commit.ts); resolves once committed.
+  const outcome = await commitSend(db, {
+    id: input.id,
+    conversationId,
+    authorUserId: actor.id,
+    authorName: actor.displayName,
+    body: input.body,
+    replyToSeq: input.replyToSeq ?? null,
+    mentions,
+    readers,
+    mentioned,
+    caseId,
+    now,
   });
 
   if (!outcome) {

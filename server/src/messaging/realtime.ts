@@ -1,4 +1,5 @@
 import type { Delivery } from "../events/user-events.ts";
+import type { Logger } from "../log.ts";
 
 /**
  * What plain functions (and tRPC procedures) need from the socket gateway: push events
@@ -27,6 +28,19 @@ export function createRealtimeHub(): RealtimeHub {
     leaveConversation: (userIds, conversationId) => target?.leaveConversation(userIds, conversationId),
     membersChanged: (conversationId) => target?.membersChanged(conversationId),
   };
+}
+
+/**
+ * Pushes events already committed: committed means done, so a push that fails cannot make
+ * the request that committed them a failure (readers who miss a push catch up by replay).
+ * Its error is logged, never thrown.
+ */
+export function deliverCommitted(realtime: Realtime, deliveries: readonly Delivery[], log: Logger): void {
+  try {
+    realtime.deliver(deliveries);
+  } catch (err) {
+    log.error({ err }, "pushing committed events failed");
+  }
 }
 
 export { conversationRoom, userRoom } from "@laget/realtime";

@@ -28,7 +28,7 @@ import {
 } from "./conversations.ts";
 import { deleteMessage, editMessage, history, messageEdits, sendMessage } from "./messages.ts";
 import { markRead } from "./read-state.ts";
-import type { Realtime } from "./realtime.ts";
+import { deliverCommitted, type Realtime } from "./realtime.ts";
 
 /**
  * Messaging over tRPC, as two routers: `conversations` (lists, a case's thread, groups and
@@ -68,19 +68,19 @@ export const messagesRouter = router({
   send: userProcedure.input(sendMessageInput).mutation(async ({ ctx, input }) => {
     takeMessageToken(ctx);
     const { deliveries, ...result } = await sendMessage({ ...deps(ctx), ...input });
-    ctx.realtime.deliver(deliveries);
+    deliverCommitted(ctx.realtime, deliveries, ctx.log);
     return result;
   }),
   edit: userProcedure.input(editMessageInput).mutation(async ({ ctx, input }) => {
     takeMessageToken(ctx);
     const { deliveries, message } = await editMessage({ ...deps(ctx), ...input });
-    ctx.realtime.deliver(deliveries);
+    deliverCommitted(ctx.realtime, deliveries, ctx.log);
     return { message };
   }),
   delete: userProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
     takeMessageToken(ctx);
     const { deliveries, message } = await deleteMessage({ ...deps(ctx), ...input });
-    ctx.realtime.deliver(deliveries);
+    deliverCommitted(ctx.realtime, deliveries, ctx.log);
     return { message };
   }),
 });

@@ -24,7 +24,8 @@ import { caseWatchInput, type CaseWatch } from "./case-watch.ts";
 import { deleteMessage, editMessage, sendMessage } from "./messages.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 import { markRead } from "./read-state.ts";
-import type { RealtimeHub } from "./realtime.ts";
+import { deliverCommitted, type RealtimeHub } from "./realtime.ts";
+import type { Delivery } from "../events/user-events.ts";
 import type { LagetSocket } from "./socket-types.ts";
 // The replay judges of the event types this socket's `sync` replays.
 import "./replay.ts";
@@ -84,19 +85,21 @@ export function registerRequests(socket: LagetSocket, ctx: RequestContext): void
     });
   }
 
+  // Committed means sent: the ack follows the commit, whatever the pushes after it do.
+  const deliverAfterCommit = (deliveries: readonly Delivery[]) => deliverCommitted(realtime, deliveries, ctx.log);
   handle("message:send", sendMessageInput, limiters.messages, async (input, actor) => {
     const result = await sendMessage({ db, actor, ...input });
-    realtime.deliver(result.deliveries);
+    deliverAfterCommit(result.deliveries);
     return { message: result.message, duplicate: result.duplicate };
   });
   handle("message:edit", editMessageInput, limiters.messages, async (input, actor) => {
     const result = await editMessage({ db, actor, ...input });
-    realtime.deliver(result.deliveries);
+    deliverAfterCommit(result.deliveries);
     return { message: result.message };
   });
   handle("message:delete", deleteMessageInput, limiters.messages, async (input, actor) => {
     const result = await deleteMessage({ db, actor, ...input });
-    realtime.deliver(result.deliveries);
+    deliverAfterCommit(result.deliveries);
     return { message: result.message };
   });
   handle("conversation:join", conversationIdInput, limiters.other, async (input, actor) => {
