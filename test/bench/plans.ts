@@ -1,19 +1,27 @@
 /**
- * Benchmark (printed, never asserted): live plans under load on one node.
+ * Benchmark (printed, never asserted): live plans under load on one node, against bare
+ * Hocuspocus (no auth, no persistence) in the same run.
  *
- *   node test/bench/plans.ts            (PGlite)   or with DATABASE_URL=… (PostgreSQL)
+ *   node test/bench/plans.ts                                   (PGlite)
+ *   DATABASE_URL=… node test/bench/plans.ts                    (PostgreSQL)
+ *   DATABASE_URL=… BENCH_DATABASES=pglite,postgres node test/bench/plans.ts   (both, one after the other)
  *
  * DOCS documents × CLIENTS clients each, every client writing RATE updates per second
  * for SECONDS: update latency (a write on one client until another client of the
- * same document sees it) p50/p99, the server's memory and CPU; the cost of loading a
- * document with EDITS edits; then the same load against bare Hocuspocus (no auth, no
- * persistence), reported as ratios. Targets: p99 < 50 ms, overhead < 25 %.
+ * same document sees it) p50/p99, the server's memory and CPU. Bare and laget run in
+ * BENCH_PAIRS (>= 3) alternating pairs (harness.ts, comparePairs), each pair's ratios
+ * and their median printed with the machine's foreign CPU load during each run.
+ * Targets: p99 < 50 ms and overhead < 25 % (median ratio of p99 < 1.25) on each database.
  * Under each run it prints the server's event-loop delay and utilization, the client
  * process's own event-loop delay (if that is high, the load generator is the limit, not
- * the server) and, for laget, every onStoreDocument in the window (count, wall time, how
- * many at once). BENCH_PROF=1 writes a CPU profile of each server process.
- * Defaults: 300 × 3 at 2/s for 20 s; lower them on a small machine:
- *   BENCH_DOCS=100 BENCH_CLIENTS=3 BENCH_RATE=2 BENCH_SECONDS=15 BENCH_EDITS=10000
+ * the server) and, for laget, what its snapshot stores cost: how many, each store's own
+ * run time p50/p99/max, the wall time of onStoreDocument (waiting for its turn included),
+ * at most how many ran and waited at once, how many requests were coalesced.
+ * Then, once per database, the cost of loading a document with EDITS edits (0: skipped).
+ * BENCH_PROF=1 writes a CPU profile of each server process (into BENCH_PROF_DIR, default
+ * the working directory).
+ * Defaults: 300 × 3 at 2/s for 20 s, 3 pairs; lower them on a small machine:
+ *   BENCH_DOCS=100 BENCH_CLIENTS=3 BENCH_RATE=2 BENCH_SECONDS=15 BENCH_EDITS=10000 BENCH_PAIRS=3
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -23,25 +31,38 @@ import * as Y from "yjs";
 import { connectPlan, eventually, type PlanClient } from "../../server/src/plans/test-client.ts";
 import { createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
+import { comparePairs, percentile, type Figures } from "./harness.ts";
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 300);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 2);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const EDITS = Number(process.env.BENCH_EDITS ?? 10_000);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const TICKS_PER_SECOND = 100;
+const DATABASES = (process.env.BENCH_DATABASES ?? (process.env.DATABASE_URL ? "postgres" : "pglite")).split(",").map((d) => d.trim());
+for (const d of DATABASES) {
+  if (d !== "pglite" && d !== "postgres") throw new Error(`BENCH_DATABASES: pglite or postgres, not ${d}`);
+  if (d === "postgres" && !process.env.DATABASE_URL) throw new Error("BENCH_DATABASES names postgres: set DATABASE_URL");
+}
 
+type QueueStats = { stores: number; runP50: number; runP99: number; runMax: number; maxRunning: number; maxQueued: number; coalesced: number; failed: number };
 type ServerStats = {
   loopDelayMs: { p50: number; p99: number; max: number };
   eventLoopUtilization: number;
   stores: { count: number; totalMs: number; p50: number; p99: number; max: number; maxConcurrent: number };
+  queue?: QueueStats;
+  now: { documents: number; running: number; queued: number; storing: number };
 };
 type Server = { url: string; child: ChildProcess; /** The server's own figures since the previous call. */ stats(): Promise<ServerStats> };
 
-async function startChild(mode: "laget" | "bare"): Promise<Server> {
-  // BENCH_PROF=1: a CPU profile of the server process (written to the working directory on exit).
-  const flags = process.env.BENCH_PROF ? ["--cpu-prof"] : [];
-  const child = spawn(process.execPath, [...flags, new URL("./plans-server.ts", import.meta.url).pathname, mode], { stdio: ["ignore", "pipe", "inherit"], env: process.env });
+async function startChild(mode: "laget" | "bare", database: string): Promise<Server> {
+  // BENCH_PROF=1: a CPU profile of the server process (written on exit).
+  const flags = process.env.BENCH_PROF ? ["--cpu-prof", ...(process.env.BENCH_PROF_DIR ? ["--cpu-prof-dir", process.env.BENCH_PROF_DIR] : [])] : [];
+  const child = spawn(process.execPath, [...flags, new URL("./plans-server.ts", import.meta.url).pathname, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, BENCH_DB: database },
+  });
   const waiting: ((s: ServerStats) => void)[] = [];
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = "";
@@ -68,14 +89,19 @@ async function startChild(mode: "laget" | "bare"): Promise<Server> {
   };
 }
 
+async function stop(server: Server) {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((r) => server.child.once("exit", r));
+  server.child.kill("SIGTERM");
+  await exited;
+}
+
 function usage(pid: number) {
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   const cpuSeconds = (Number(stat[11]) + Number(stat[12])) / TICKS_PER_SECOND;
   return { rssMb: rssKb / 1024, cpuSeconds };
 }
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 async function load(server: Server, docNames: string[], cookie: string | null) {
   const clients: PlanClient[][] = [];
@@ -125,8 +151,8 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
   latencies.sort((a, b) => a - b);
   return {
     updates: latencies.length,
-    p50: pct(latencies, 50),
-    p99: pct(latencies, 99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
     max: latencies.at(-1) ?? NaN,
     rssMb: after.rssMb,
     cpuPerSecond: (after.cpuSeconds - before.cpuSeconds) / elapsed,
@@ -135,35 +161,46 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
   };
 }
 
-function print(label: string, r: Awaited<ReturnType<typeof load>>) {
-  console.log(
-    `${label.padEnd(10)} updates seen=${r.updates}  p50=${r.p50.toFixed(2)} ms  p99=${r.p99.toFixed(2)} ms  max=${r.max.toFixed(1)} ms  ` +
-      `server rss=${r.rssMb.toFixed(0)} MB  server cpu=${(r.cpuPerSecond * 100).toFixed(0)} % of a core`,
-  );
-  const s = r.server;
-  console.log(
-    `${"".padEnd(10)} server event loop: delay p50=${s.loopDelayMs.p50} p99=${s.loopDelayMs.p99} max=${s.loopDelayMs.max} ms, utilization ${(s.eventLoopUtilization * 100).toFixed(0)} %; ` +
-      `client event loop delay p99=${r.clientLoopDelayMs.p99.toFixed(1)} max=${r.clientLoopDelayMs.max.toFixed(1)} ms` +
-      (s.stores.count ? `; stores ${s.stores.count} (p50 ${s.stores.p50} ms, p99 ${s.stores.p99} ms, max ${s.stores.max} ms, at most ${s.stores.maxConcurrent} at once)` : ""),
-  );
+/** Waits until the server has stored and unloaded what the clients left (the stores on the last editor leaving), so the next run starts quiet. */
+async function settled(server: Server) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = await server.stats();
+    if ((s.now.documents === 0 && s.now.running === 0 && s.now.queued === 0 && s.now.storing === 0) || Date.now() > deadline) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
-console.log(`plans benchmark: ${DOCS} documents × ${CLIENTS} clients × ${RATE} updates/s for ${SECONDS} s; load of a ${EDITS}-edit document`);
+function print(label: string, r: Awaited<ReturnType<typeof load>>) {
+  const s = r.server;
+  const q = s.queue;
+  console.log(
+    `  ${label.padEnd(5)} server event loop: delay p50=${s.loopDelayMs.p50} p99=${s.loopDelayMs.p99} max=${s.loopDelayMs.max} ms, utilization ${(s.eventLoopUtilization * 100).toFixed(0)} %; ` +
+      `client event loop delay p99=${r.clientLoopDelayMs.p99.toFixed(1)} max=${r.clientLoopDelayMs.max.toFixed(1)} ms; rss ${r.rssMb.toFixed(0)} MB`,
+  );
+  if (q) {
+    console.log(
+      `  ${"".padEnd(5)} stores ${q.stores}: run p50 ${q.runP50} ms, p99 ${q.runP99} ms, max ${q.runMax} ms; at most ${q.maxRunning} running and ${q.maxQueued} queued at once; ` +
+        `${q.coalesced} coalesced, ${q.failed} failed; onStoreDocument wall (turn included) p50 ${s.stores.p50} ms, p99 ${s.stores.p99} ms, max ${s.stores.max} ms`,
+    );
+  }
+}
 
-const laget = await startChild("laget");
-try {
-  const teacher = await signedIn(laget.url, "koordinator@demo.laget.no", "laget-demo-2026");
-  const units = await unitIdsByName(teacher);
-  const caseIds: string[] = [];
-  for (let i = 0; i < DOCS + 1; i++) caseIds.push((await createChildCase(teacher, units["Fjellheim skole"]!, `Barn ${i}`)).caseId);
-  const heavyCase = caseIds.pop()!;
-  const idle = usage(laget.child.pid!);
-  console.log(`laget     idle server rss=${idle.rssMb.toFixed(0)} MB`);
-  const lagetResult = await load(laget, caseIds.map((id) => `plan:${id}`), teacher.cookie);
-  print("laget", lagetResult);
+const figures = (r: Awaited<ReturnType<typeof load>>): Figures => ({
+  p50: r.p50,
+  p99: r.p99,
+  max: r.max,
+  updates: r.updates,
+  cpu: r.cpuPerSecond * 100,
+  rssMb: r.rssMb,
+  ...(r.server.queue
+    ? { stores: r.server.queue.stores, storeP50: r.server.queue.runP50, storeP99: r.server.queue.runP99, storeMax: r.server.queue.runMax, storesAtOnce: r.server.queue.maxRunning, storesQueued: r.server.queue.maxQueued, coalesced: r.server.queue.coalesced }
+    : {}),
+});
 
+async function heavyLoad(laget: Server, cookie: string, heavyCase: string) {
   // A document with EDITS edits: written live, stored, unloaded, then loaded cold.
-  const writer = connectPlan(laget.url, teacher.cookie, heavyCase);
+  const writer = connectPlan(laget.url, cookie, heavyCase);
   await writer.ready;
   const ids: string[] = [];
   for (let i = 0; i < 100; i++) ids.push(addMeasure(writer.doc, { title: `Tiltak ${i}` }));
@@ -177,7 +214,7 @@ try {
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    const reader = connectPlan(laget.url, teacher.cookie, heavyCase);
+    const reader = connectPlan(laget.url, cookie, heavyCase);
     await reader.ready;
     loads.push(performance.now() - t);
     if (readPlan(reader.doc).measures.length !== 100) throw new Error("document not restored");
@@ -190,23 +227,59 @@ try {
   const decodeMs = performance.now() - decode;
   loads.sort((a, b) => a - b);
   console.log(
-    `load      ${EDITS} edits: state ${(stateBytes / 1024).toFixed(1)} KiB; cold open (connect→synced, from the database) median ${pct(loads, 50).toFixed(1)} ms, max ${loads.at(-1)!.toFixed(1)} ms; Yjs decode alone ${decodeMs.toFixed(1)} ms`,
+    `load      ${EDITS} edits: state ${(stateBytes / 1024).toFixed(1)} KiB; cold open (connect→synced, from the database) median ${percentile(loads, 50).toFixed(1)} ms, max ${loads.at(-1)!.toFixed(1)} ms; Yjs decode alone ${decodeMs.toFixed(1)} ms`,
   );
-  laget.child.kill("SIGTERM");
-
-  const bare = await startChild("bare");
-  try {
-    const bareResult = await load(bare, caseIds.map((id) => `plan:${id}`), null);
-    print("bare", bareResult);
-    const ratio = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(0)} %`;
-    console.log(
-      `overhead  laget vs bare: p50 ${ratio(lagetResult.p50, bareResult.p50)}, p99 ${ratio(lagetResult.p99, bareResult.p99)}, ` +
-        `server cpu ${ratio(lagetResult.cpuPerSecond, bareResult.cpuPerSecond)}, rss ${ratio(lagetResult.rssMb, bareResult.rssMb)} (includes the database engine when PGlite)`,
-    );
-  } finally {
-    bare.child.kill("SIGTERM");
-  }
-} finally {
-  if (laget.child.exitCode === null) laget.child.kill("SIGTERM");
 }
+
+console.log(`plans benchmark: ${DOCS} documents × ${CLIENTS} clients × ${RATE} updates/s for ${SECONDS} s, ${PAIRS} pairs; on ${DATABASES.join(" and ")}; load of a ${EDITS}-edit document`);
+
+const summary: string[] = [];
+for (const database of DATABASES) {
+  const laget = await startChild("laget", database);
+  const bare = await startChild("bare", database);
+  try {
+    const teacher = await signedIn(laget.url, "koordinator@demo.laget.no", "laget-demo-2026");
+    const units = await unitIdsByName(teacher);
+    const caseIds: string[] = [];
+    for (let i = 0; i < DOCS + 1; i++) caseIds.push((await createChildCase(teacher, units["Fjellheim skole"]!, `Barn ${i}`)).caseId);
+    const heavyCase = caseIds.pop()!;
+    const names = caseIds.map((id) => `plan:${id}`);
+    console.log(`\n${database}: laget idle server rss=${usage(laget.child.pid!).rssMb.toFixed(0)} MB, bare ${usage(bare.child.pid!).rssMb.toFixed(0)} MB`);
+
+    const result = await comparePairs({
+      title: `plans on ${database}, ${DOCS} × ${CLIENTS} × ${RATE}/s for ${SECONDS} s`,
+      pairs: PAIRS,
+      bare: async () => {
+        const r = await load(bare, names, null);
+        print("bare", r);
+        await settled(bare);
+        return figures(r);
+      },
+      laget: async () => {
+        const r = await load(laget, names, teacher.cookie);
+        print("laget", r);
+        await settled(laget);
+        return figures(r);
+      },
+      ratios: [
+        { key: "p99", better: "lower" },
+        { key: "p50", better: "lower" },
+        { key: "cpu", better: "lower" },
+      ],
+    });
+    const p99 = result.medianLaget.p99!;
+    const overhead = result.medianRatios.p99! - 1;
+    const foreign = Math.max(...result.pairs.flatMap((p) => [p.bare.foreignCores!, p.laget.foreignCores!]));
+    const verdict =
+      `${database}: median laget p99 ${p99.toFixed(1)} ms (target < 50: ${p99 < 50 ? "met" : "NOT met"}), ` +
+      `p99 overhead over bare ${(overhead * 100).toFixed(0)} % (target < 25 %: ${overhead < 0.25 ? "met" : "NOT met"}), ` +
+      `p50 overhead ${((result.medianRatios.p50! - 1) * 100).toFixed(0)} %; foreign load up to ${foreign.toFixed(2)} cores`;
+    console.log(verdict);
+    summary.push(verdict);
+    if (EDITS > 0) await heavyLoad(laget, teacher.cookie!, heavyCase);
+  } finally {
+    await Promise.all([stop(laget), stop(bare)]);
+  }
+}
+console.log(`\n${summary.join("\n")}`);
 process.exit(0);

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { Redis } from "@hocuspocus/extension-redis";
 import { Hocuspocus, type Document, type Extension } from "@hocuspocus/server";
+import { sql } from "kysely";
 import { WebSocketServer, type WebSocket } from "ws";
 import * as Y from "yjs";
 import type { Actor } from "../auth/actor.ts";
@@ -18,6 +19,7 @@ import { COLLAB_PATH, type CollabContext, type DocState } from "./context.ts";
 import { DocumentRefusal, type DocumentKinds } from "./kinds.ts";
 import { clearDeadline, persistenceExtension } from "./persistence.ts";
 import { createRevocation, type InvalidationScope } from "./revocation.ts";
+import { createStoreQueue, type StoreQueue } from "./store-queue.ts";
 import { createUpdateLog } from "./update-log.ts";
 
 /**
@@ -60,6 +62,8 @@ export type LiveDocuments = {
   transact(options: TransactOptions): Promise<void>;
   /** Judges every matching connection again, on every node; resolves once each node has. */
   invalidate(scope: InvalidationScope, reason: string): Promise<void>;
+  /** Every snapshot store of this node waits its turn here (its stats are what the bench prints). */
+  storeQueue: StoreQueue;
   /** Persists everything pending now. */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -97,10 +101,24 @@ export function createLiveDocuments(options: {
    * 0 leaves only Hocuspocus' own maxDebounce. Default 0.4.
    */
   storeJitter?: number;
+  /**
+   * How many snapshot stores may run at once. Default: 3 on PostgreSQL (each holds a
+   * pooled connection and the document's row lock), 1 on PGlite (one transaction at a
+   * time in any case; a second only waits there, in front of the write-ahead log's appends).
+   */
+  storeConcurrency?: number;
 }): LiveDocuments {
   const { db, bus, log, kinds } = options;
   const docs = new Map<string, DocState>();
   const updateLog = createUpdateLog(db);
+  // One until the database says what it is: PGlite reports itself in version().
+  const storeQueue = createStoreQueue({ concurrency: options.storeConcurrency ?? 1 });
+  if (options.storeConcurrency === undefined) {
+    sql<{ version: string }>`select version() as version`
+      .execute(db)
+      .then((r) => storeQueue.setConcurrency(/PGlite/.test(r.rows[0]?.version ?? "") ? 1 : 3))
+      .catch((err: unknown) => log.warn({ err }, "could not tell the database engine: one snapshot store at a time"));
+  }
   const maxDebounceMs = options.maxDebounceMs ?? 10_000;
   const storeJitter = Math.min(Math.max(options.storeJitter ?? 0.4, 0), 1);
   const revocation = createRevocation({
@@ -115,7 +133,7 @@ export function createLiveDocuments(options: {
 
   const extensions: Extension[] = [
     authenticationExtension({ db, kinds, revocation, lapses: options.lapses }),
-    persistenceExtension({ db, log, kinds, updateLog, docs, hocuspocus: () => hocuspocus, maxDebounceMs, storeJitter }),
+    persistenceExtension({ db, log, kinds, updateLog, docs, storeQueue, hocuspocus: () => hocuspocus, maxDebounceMs, storeJitter }),
   ];
   if (options.redisUrl) extensions.push(new Redis({ ...redisConfig(options.redisUrl), prefix: "laget:collab" }));
 
@@ -205,7 +223,8 @@ export function createLiveDocuments(options: {
       if (!document.isLoading && hocuspocus.debouncer.isDebounced(id)) pending.push(Promise.resolve(hocuspocus.debouncer.executeNow(id)));
     }
     await Promise.allSettled(pending);
-    // Wait for stores already running.
+    // Wait for stores already queued or running.
+    await storeQueue.drain();
     await Promise.allSettled([...hocuspocus.documents.values()].map((d: Document) => d.saveMutex.waitForUnlock()));
   }
 
@@ -213,6 +232,7 @@ export function createLiveDocuments(options: {
   return {
     hocuspocus,
     kinds,
+    storeQueue,
     handleUpgrade,
     attach(server) {
       server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {

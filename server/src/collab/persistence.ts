@@ -1,10 +1,11 @@
-import { type Extension, type Hocuspocus, isTransactionOrigin, shouldSkipStoreHooks } from "@hocuspocus/server";
+import { type Document, type Extension, type Hocuspocus, isTransactionOrigin, shouldSkipStoreHooks } from "@hocuspocus/server";
 import * as Y from "yjs";
 import type { Db } from "../db/connect.ts";
 import type { Logger } from "../log.ts";
 import { contextOf, type CollabContext, type DocState } from "./context.ts";
 import { DocumentRefusal, type DocumentKinds } from "./kinds.ts";
 import { applyLoggedUpdate, loadSnapshot, storeSnapshot } from "./store.ts";
+import type { StoreQueue } from "./store-queue.ts";
 import type { UpdateLog } from "./update-log.ts";
 
 /**
@@ -15,7 +16,10 @@ import type { UpdateLog } from "./update-log.ts";
  * audit and revisions in one transaction (store.ts); loading replays what the log still
  * holds. Under constant edits each document is stored at a deadline of its own, drawn
  * anew every time between 60 % and 100 % of the 10 s, so documents opened together do
- * not all store at the same moment.
+ * not all store at the same moment. Every store waits its turn in the node's store queue
+ * (store-queue.ts: a few at once, never two of one document), holding the document's save
+ * mutex meanwhile, so the document is not unloaded before it is stored and a later store
+ * of it waits for this one; what it writes is read when its turn comes.
  */
 
 /** y-protocols sync message types that carry changes (step 1 is only a state vector). */
@@ -30,12 +34,13 @@ export function persistenceExtension(options: {
   kinds: DocumentKinds;
   updateLog: UpdateLog;
   docs: Map<string, DocState>;
+  storeQueue: StoreQueue;
   hocuspocus: () => Hocuspocus<CollabContext>;
   maxDebounceMs: number;
   /** See createLiveDocuments. */
   storeJitter: number;
 }): Extension {
-  const { db, log, kinds, updateLog, docs, maxDebounceMs, storeJitter } = options;
+  const { db, log, kinds, updateLog, docs, storeQueue, maxDebounceMs, storeJitter } = options;
 
   // Runs the document's pending store (if any) early, through Hocuspocus' own debouncer,
   // so unloading, flush() and the save mutex work exactly as for its maxDebounce.
@@ -130,34 +135,7 @@ export function persistenceExtension(options: {
       if (!state) return;
       // Changes from here on are pending again, with a deadline of their own.
       clearDeadline(state);
-      const { editors, revisionEditors, restore } = state;
-      state.editors = new Map();
-      state.revisionEditors = new Set();
-      state.restore = undefined;
-      try {
-        const result = await storeSnapshot(db, {
-          kind: state.kind,
-          id: state.id,
-          documentName,
-          municipalityId: state.municipalityId,
-          doc: document,
-          knownVersion: state.version,
-          editors,
-          revisionEditors,
-          lastEditorLeft: document.getConnectionsCount() === 0,
-          restore,
-          previousProjection: state.projection,
-        });
-        state.version = result.version;
-        state.projection = result.projection;
-      } catch (err) {
-        // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
-        for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);
-        for (const e of revisionEditors) state.revisionEditors.add(e);
-        state.restore ??= restore;
-        log.error({ err, documentName }, "storing a live document failed");
-        throw err;
-      }
+      await storeQueue.request(documentName, () => store(documentName, document, state));
     },
     async afterUnloadDocument({ documentName, instance }) {
       if (instance.documents.has(documentName)) return;
@@ -166,6 +144,38 @@ export function persistenceExtension(options: {
       docs.delete(documentName);
     },
   };
+
+  /** One store, when its turn in the queue comes: what is pending then is what it writes. */
+  async function store(documentName: string, document: Document, state: DocState) {
+    const { editors, revisionEditors, restore } = state;
+    state.editors = new Map();
+    state.revisionEditors = new Set();
+    state.restore = undefined;
+    try {
+      const result = await storeSnapshot(db, {
+        kind: state.kind,
+        id: state.id,
+        documentName,
+        municipalityId: state.municipalityId,
+        doc: document,
+        knownVersion: state.version,
+        editors,
+        revisionEditors,
+        lastEditorLeft: document.getConnectionsCount() === 0,
+        restore,
+        previousProjection: state.projection,
+      });
+      state.version = result.version;
+      state.projection = result.projection;
+    } catch (err) {
+      // Keep what is pending, so the next store writes it; Hocuspocus keeps the document in memory.
+      for (const [k, v] of editors) if (!state.editors.has(k)) state.editors.set(k, v);
+      for (const e of revisionEditors) state.revisionEditors.add(e);
+      state.restore ??= restore;
+      log.error({ err, documentName }, "storing a live document failed");
+      throw err;
+    }
+  }
 }
 
 export function clearDeadline(state: DocState) {
