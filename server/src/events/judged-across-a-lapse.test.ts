@@ -42,8 +42,8 @@ vi.mock(import("../auth/sessions.ts"), async (importOriginal) => {
   const mod = await importOriginal();
   return {
     ...mod,
-    validateSessionToken: async (...args: Parameters<typeof mod.validateSessionToken>) => {
-      const validated = await mod.validateSessionToken(...args);
+    verifySessionRow: async (...args: Parameters<typeof mod.verifySessionRow>) => {
+      const validated = await mod.verifySessionRow(...args);
       const hold = seams.holds.get("session");
       if (hold) {
         seams.holds.delete("session");
@@ -58,9 +58,9 @@ vi.mock(import("../auth/actor.ts"), async (importOriginal) => {
   const mod = await importOriginal();
   return {
     ...mod,
-    loadActor: async (...args: Parameters<typeof mod.loadActor>) => {
+    loadSessionWithActor: async (...args: Parameters<typeof mod.loadSessionWithActor>) => {
       if (seams.slowActorMs) await new Promise((r) => setTimeout(r, seams.slowActorMs));
-      return mod.loadActor(...args);
+      return mod.loadSessionWithActor(...args);
     },
   };
 });
