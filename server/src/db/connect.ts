@@ -40,6 +40,20 @@ export function describeTarget(target: DatabaseTarget): string {
   return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
+/**
+ * PGlite runs PostgreSQL inside this process, so its memory is the server's memory.
+ * Its defaults (initdb's shared_buffers of 128 MB, sized for a dedicated server, and
+ * max_connections 100 for a single connection) set an idle embedded server at about
+ * 450-500 MB RSS; these keep one connection's worth. Measured by `pnpm bench:idle`.
+ * PGlite replaces its default start parameters with ours, so we extend them.
+ */
+export const pgliteSettings: Record<string, string> = {
+  shared_buffers: "16MB",
+  // One connection (the dialect queues transactions); shared memory is sized by this.
+  max_connections: "5",
+  temp_buffers: "2MB",
+};
+
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({
@@ -56,7 +70,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   // PGlite is a single connection; the dialect queues transactions one at a time.
-  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir });
+  const startParams = [...PGlite.defaultStartParams, ...Object.entries(pgliteSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
+  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir, startParams });
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
 }
 
