@@ -38,7 +38,9 @@ function oursTicks(): number {
       const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       // After the name: state, ppid, …; utime and stime are the 14th and 15th fields of the line.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      procs.set(Number(entry), { ppid: Number(fields[1]), name, ticks: Number(fields[11]) + Number(fields[12]) });
+      // This process also counts what its exited children used (cutime, cstime): a server a run stopped is still ours.
+      const reaped = Number(entry) === process.pid ? Number(fields[13]) + Number(fields[14]) : 0;
+      procs.set(Number(entry), { ppid: Number(fields[1]), name, ticks: Number(fields[11]) + Number(fields[12]) + reaped });
     } catch {
       // The process ended between readdir and read.
     }
