@@ -41,10 +41,17 @@ export async function appendAudit(db: Db, municipalityId: string, events: readon
 
 type Waiting = { events: readonly AuditEvent[]; resolve: () => void; reject: (err: unknown) => void };
 
-/** One per database (pool): per municipality, the batch being written and the appends waiting for the next. */
+/**
+ * Batches written at once per municipality: the second waits on the head's lock in the
+ * database while the first commits, so it starts the moment the head is free instead of
+ * a round trip later; the database's lock, not this count, orders the chain.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
+/** One per database (pool): per municipality, the batches being written and the appends waiting for the next. */
 class GroupCommitter {
   private readonly waiting = new Map<string, Waiting[]>();
-  private readonly writing = new Set<string>();
+  private readonly writing = new Map<string, number>();
 
   private readonly db: Db;
 
@@ -57,12 +64,12 @@ class GroupCommitter {
       const queue = this.waiting.get(municipalityId);
       if (queue) queue.push({ events, resolve, reject });
       else this.waiting.set(municipalityId, [{ events, resolve, reject }]);
-      if (!this.writing.has(municipalityId)) void this.write(municipalityId);
+      if ((this.writing.get(municipalityId) ?? 0) < BATCHES_IN_FLIGHT) void this.write(municipalityId);
     });
   }
 
   private async write(municipalityId: string): Promise<void> {
-    this.writing.add(municipalityId);
+    this.writing.set(municipalityId, (this.writing.get(municipalityId) ?? 0) + 1);
     // Appends made in the same turn of the event loop join this first batch.
     await new Promise<void>((r) => setImmediate(r));
     try {
@@ -77,7 +84,9 @@ class GroupCommitter {
         }
       }
     } finally {
-      this.writing.delete(municipalityId);
+      const left = this.writing.get(municipalityId)! - 1;
+      if (left > 0) this.writing.set(municipalityId, left);
+      else this.writing.delete(municipalityId);
     }
   }
 
