@@ -169,13 +169,19 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
     lastId = pageIds[pageIds.length - 1]!;
   }
   if (ids.length === 0) return [];
-  const [rows, subjects] = await Promise.all([
-    caseHeaders(db).where("cases.id", "in", ids).orderBy("cases.updated_at", "desc").execute(),
-    loadSubjects(db, ids),
-  ]);
+  // Headers and subjects in one query: a list is read on every visit to the start page.
+  const rows = await caseHeaders(db)
+    .select(
+      sql<{ id: string; role: string; name: string; birth_date: string | null; birth_year: number | null }[]>`coalesce((
+        select json_agg(json_build_object('id', s.id, 'role', s.role, 'name', s.name, 'birth_date', s.birth_date, 'birth_year', s.birth_year) order by s.created_at)
+        from case_subjects s where s.case_id = cases.id), '[]')`.as("subjects"),
+    )
+    .where("cases.id", "in", ids)
+    .orderBy("cases.updated_at", "desc")
+    .execute();
   return rows.map((r) => ({
     id: r.id,
-    subjects: subjects.get(r.id) ?? [],
+    subjects: r.subjects.map((x): CaseSubject => ({ id: x.id, role: x.role as SubjectRole, name: x.name, birthDate: x.birth_date, birthYear: x.birth_year })),
     owningUnitName: r.unit_name,
     coordinatorName: r.coordinator_name,
     isCoordinator: r.coordinator_user_id === actor.id,

@@ -39,3 +39,11 @@ test("cases the user cannot see never push a visible case out of the list, howev
   const audited = await app.db.selectFrom("audit_events").select("case_id").where("action", "=", "case.list").execute();
   expect(audited.map((a) => a.case_id)).toEqual([own]);
 });
+
+test("each listed case carries its own subjects, with their names and birth years", async () => {
+  const { caseId } = await createChildCase(nurse, units["Helsestasjonen"]!, "Liste Navnesen");
+  const list = await nurse.queryOk<{ id: string; subjects: { name: string; role: string; birthYear: number | null }[] }[]>("cases.list", {});
+  const listed = list.find((c) => c.id === caseId)!;
+  expect(listed.subjects).toEqual([expect.objectContaining({ name: "Liste Navnesen", role: "child" })]);
+  for (const c of list) expect(c.subjects.length).toBeGreaterThan(0);
+});
