@@ -144,3 +144,15 @@ test("a bad event fails its own append only: the others in its batch commit", as
   expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
   expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: true, checked: 16 });
 });
+
+test("an append whose transaction rolled back leaves nothing, and the next append chains from the real head", async () => {
+  await testDb.db
+    .transaction()
+    .execute(async (trx) => {
+      await appendAudit(trx, municipalityId, [event(30), event(31)]);
+      throw new Error("rolled back");
+    })
+    .catch(() => undefined);
+  await appendAudit(testDb.db, municipalityId, [event(32)]);
+  expect(await verifyAuditChain(testDb.db, municipalityId)).toEqual({ ok: true, checked: 14 });
+});

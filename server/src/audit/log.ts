@@ -3,6 +3,7 @@ import { hash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { auditKey, headMac, rowMac } from "./key.ts";
+import { auditPayload, payloadTime } from "./payload.ts";
 
 /**
  * The audit log: one hash chain per municipality. Each event's hash covers the previous
@@ -15,8 +16,8 @@ import { auditKey, headMac, rowMac } from "./key.ts";
  * not match.
  *
  * Appends are group-committed: appends outside a transaction that arrive while one batch
- * of a municipality is being written wait and go together in the next batch, a few
- * statements for any number of events, each caller answered once its batch committed.
+ * of a municipality is being written wait and go together in the next batch, one
+ * statement for any number of events, each caller answered once its batch committed.
  * An append inside a caller's transaction commits with the write it records instead.
  */
 export const GENESIS_HASH = "0".repeat(64);
@@ -41,17 +42,10 @@ export async function appendAudit(db: Db, municipalityId: string, events: readon
 
 type Waiting = { events: readonly AuditEvent[]; resolve: () => void; reject: (err: unknown) => void };
 
-/**
- * Batches written at once per municipality: the second waits on the head's lock in the
- * database while the first commits, so it starts the moment the head is free instead of
- * a round trip later; the database's lock, not this count, orders the chain.
- */
-const BATCHES_IN_FLIGHT = 2;
-
-/** One per database (pool): per municipality, the batches being written and the appends waiting for the next. */
+/** One per database (pool): per municipality, the batch being written and the appends waiting for the next. */
 class GroupCommitter {
   private readonly waiting = new Map<string, Waiting[]>();
-  private readonly writing = new Map<string, number>();
+  private readonly writing = new Set<string>();
 
   private readonly db: Db;
 
@@ -64,29 +58,27 @@ class GroupCommitter {
       const queue = this.waiting.get(municipalityId);
       if (queue) queue.push({ events, resolve, reject });
       else this.waiting.set(municipalityId, [{ events, resolve, reject }]);
-      if ((this.writing.get(municipalityId) ?? 0) < BATCHES_IN_FLIGHT) void this.write(municipalityId);
+      if (!this.writing.has(municipalityId)) void this.write(municipalityId);
     });
   }
 
   private async write(municipalityId: string): Promise<void> {
-    this.writing.set(municipalityId, (this.writing.get(municipalityId) ?? 0) + 1);
+    this.writing.add(municipalityId);
     // Appends made in the same turn of the event loop join this first batch.
     await new Promise<void>((r) => setImmediate(r));
     try {
       for (let batch = this.take(municipalityId); batch.length > 0; batch = this.take(municipalityId)) {
         try {
-          await this.db.transaction().execute((trx) => appendAnchored(trx, municipalityId, batch.flatMap((w) => w.events)));
+          await appendAnchored(this.db, municipalityId, batch.flatMap((w) => w.events));
           for (const w of batch) w.resolve();
         } catch (err) {
           // One caller's bad event must not fail the others: each alone, in order.
           if (batch.length === 1) batch[0]!.reject(err);
-          else for (const w of batch) await this.db.transaction().execute((trx) => appendAnchored(trx, municipalityId, w.events)).then(w.resolve, w.reject);
+          else for (const w of batch) await appendAnchored(this.db, municipalityId, w.events).then(w.resolve, w.reject);
         }
       }
     } finally {
-      const left = this.writing.get(municipalityId)! - 1;
-      if (left > 0) this.writing.set(municipalityId, left);
-      else this.writing.delete(municipalityId);
+      this.writing.delete(municipalityId);
     }
   }
 
@@ -106,60 +98,72 @@ function groupCommitter(db: Db): GroupCommitter {
 
 const sha256 = (text: string) => hash("sha256", text, "hex");
 
-/**
- * Chains and anchors a batch under the head's row lock, held until the transaction ends:
- * the database formats each event's payload (the text its hash covers), the server chains
- * and signs, and every row is inserted complete with the head moved once.
- */
-async function appendAnchored(trx: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
-  const key = auditKey();
-  const rows = events.map((e) => ({
-    municipality_id: municipalityId,
-    actor_user_id: e.actorUserId,
-    actor_unit_id: e.actorUnitId,
-    action: e.action,
-    resource_type: e.resourceType,
-    resource_id: e.resourceId,
-    case_id: e.caseId,
-    basis: e.basis,
-    purpose: e.purpose,
-  }));
-  // Locks the head and formats every payload in one round trip. The payload is
-  // audit_event_payload's (migration 0002) with the seq and time this batch gives: verify
-  // recomputes it with that function, so any difference shows as a broken chain in tests.
-  const lockAndFormat = () => sql<{ last_seq: number; last_hash: string; at: string; payload: string }>`
-    with head as (
-      select last_seq, last_hash, to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as at
-      from audit_chain_heads where municipality_id = ${municipalityId} for update)
-    select head.last_seq, head.last_hash, head.at,
-      json_build_array(r.municipality_id, head.last_seq + r.ordinality, head.at, r.actor_user_id, r.actor_unit_id, r.action,
-                       r.resource_type, r.resource_id, r.case_id, r.basis, r.purpose)::text as payload
-    from head, rows from (jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)) with ordinality as r
-    order by r.ordinality`.execute(trx);
-  let { rows: locked } = await lockAndFormat();
-  if (locked.length === 0) {
+/** The head this process last wrote or read, per municipality: a guess that saves a read, checked by every write. */
+const knownHeads = new Map<string, { seq: number; hash: string }>();
+
+async function readHead(db: Db, municipalityId: string): Promise<{ seq: number; hash: string }> {
+  const select = () => db.selectFrom("audit_chain_heads").select(["last_seq", "last_hash"]).where("municipality_id", "=", municipalityId).executeTakeFirst();
+  let head = await select();
+  if (!head) {
     // The municipality's first event: its head starts at genesis.
-    await trx.insertInto("audit_chain_heads").values({ municipality_id: municipalityId, last_seq: 0, last_hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
-    ({ rows: locked } = await lockAndFormat());
+    await db.insertInto("audit_chain_heads").values({ municipality_id: municipalityId, last_seq: 0, last_hash: GENESIS_HASH }).onConflict((oc) => oc.doNothing()).execute();
+    head = (await select())!;
   }
-  const first = locked[0]!;
-  let prev = first.last_hash;
-  const chained = rows.map((row, i) => {
-    const seq = first.last_seq + i + 1;
-    const hash = sha256(prev + locked[i]!.payload);
-    const linked = { ...row, seq, at: locked[i]!.at, prev_hash: prev, hash, mac: rowMac(key, municipalityId, seq, hash) };
-    prev = hash;
-    return linked;
-  });
-  const lastSeq = first.last_seq + rows.length;
-  await sql`
-    with inserted as (
+  return { seq: head.last_seq, hash: head.last_hash };
+}
+
+/**
+ * Chains, anchors and writes a batch in one statement: the server formats each payload
+ * (payload.ts, the same text as audit_event_payload), chains and signs from the head it
+ * knows, and the statement moves the head only if it is still there, inserting the rows
+ * only then. Another writer (another node, a caller's transaction) having moved it means
+ * nothing was written: read the head and chain again. Moving the head locks it until the
+ * transaction ends, so the chain's order is the database's.
+ */
+async function appendAnchored(db: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
+  const key = auditKey();
+  const at = payloadTime(new Date());
+  for (let attempt = 0; ; attempt++) {
+    const head = knownHeads.get(municipalityId) ?? (await readHead(db, municipalityId));
+    let prev = head.hash;
+    const rows = events.map((e, i) => {
+      const fields = {
+        municipality_id: municipalityId,
+        seq: head.seq + i + 1,
+        at,
+        actor_user_id: e.actorUserId?.toLowerCase() ?? null,
+        actor_unit_id: e.actorUnitId?.toLowerCase() ?? null,
+        action: e.action,
+        resource_type: e.resourceType,
+        resource_id: e.resourceId,
+        case_id: e.caseId?.toLowerCase() ?? null,
+        basis: e.basis,
+        purpose: e.purpose,
+      };
+      const hash = sha256(prev + auditPayload(fields));
+      const row = { ...fields, prev_hash: prev, hash, mac: rowMac(key, municipalityId, fields.seq, hash) };
+      prev = hash;
+      return row;
+    });
+    const lastSeq = head.seq + rows.length;
+    const { rows: inserted } = await sql<{ id: number }>`
+      with moved as (
+        update audit_chain_heads set last_seq = ${lastSeq}, last_hash = ${prev}, mac = ${headMac(key, municipalityId, lastSeq, prev)}
+        where municipality_id = ${municipalityId} and last_seq = ${head.seq} and last_hash = ${head.hash}
+        returning 1)
       insert into audit_events (municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac)
       select municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac
-      from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(chained)}::jsonb)
-      returning 1)
-    update audit_chain_heads set last_seq = ${lastSeq}, last_hash = ${prev}, mac = ${headMac(key, municipalityId, lastSeq, prev)}
-    where municipality_id = ${municipalityId}`.execute(trx);
+      from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)
+      where exists (select 1 from moved)
+      returning id`.execute(db);
+    if (inserted.length === rows.length) {
+      // Inside a caller's transaction this is a guess until it commits; a wrong guess costs one retry.
+      knownHeads.set(municipalityId, { seq: lastSeq, hash: prev });
+      return;
+    }
+    knownHeads.delete(municipalityId);
+    if (attempt >= 100) throw new Error("The audit chain's head kept moving: gave up after 100 attempts");
+  }
 }
 
 export type ChainVerification =
