@@ -10,7 +10,6 @@
  * Knobs: BENCH_CONCURRENCY (50), BENCH_SECONDS (10), BENCH_PAIRS (3), BENCH_CASES (10,000
  * other cases in the municipality), BENCH_PROF (a directory for the server's CPU profile). Targets: ≥ 1,500 req/s and p99 < 50 ms, audit intact.
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
 import { sql } from "kysely";
@@ -19,7 +18,7 @@ import { createSession } from "../../server/src/auth/sessions.ts";
 import { seedDemo } from "../../server/src/demo/seed.ts";
 import { startChildServer, stopChildServer, type ChildServer } from "../../server/src/testing/child-server.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
-import { comparePairs, databaseCpuSeconds, percentile, processCpuSeconds, type Figures } from "./harness.ts";
+import { comparePairs, databaseCpuSeconds, percentile, processCpuSeconds, startBareProcess, type Figures } from "./harness.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -86,17 +85,7 @@ async function load(server: ChildServer, cookies: readonly string[], urlPath: st
 
 /** The bare baseline: Hono on @hono/node-server answering with the same bytes, in a process of its own. */
 async function startBareHono(body: string): Promise<ChildServer> {
-  const script = path.join(import.meta.dirname, "bare-hono.ts");
-  const child = spawn(process.execPath, [script], { env: { ...process.env, BARE_BODY: body }, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`bare Hono exited with ${code}`)));
-  });
+  const { child, url } = await startBareProcess([path.join(import.meta.dirname, "bare-hono.ts")], { BARE_BODY: body });
   return { child, url, output: () => "" };
 }
 

@@ -4,6 +4,7 @@
  * the ratio (not the absolute figure, which a noisy neighbour moves) is what a run says.
  * Printed, never asserted.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 
@@ -158,4 +159,19 @@ export async function comparePairs(options: {
   console.log(`median bare  ${line(out.medianBare)}`);
   console.log(`median ratio ${line(out.medianRatios)}`);
   return out;
+}
+
+/** A bare baseline in a process of its own (a script printing "listening on <url>"): resolves with its URL once it listens. */
+export async function startBareProcess(args: readonly string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d;
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`bare baseline ${args.join(" ")} exited with ${code}`)));
+  });
+  return { child, url };
 }

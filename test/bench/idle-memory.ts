@@ -12,7 +12,7 @@
  * 250 MB after 30 s idle. Alternating pairs, with the machine's foreign CPU load.
  * Knobs: BENCH_IDLE_SECONDS (30), BENCH_PAIRS (3).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
@@ -20,7 +20,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
-import { comparePairs, type Figures } from "./harness.ts";
+import { comparePairs, startBareProcess, type Figures } from "./harness.ts";
 
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
@@ -77,16 +77,7 @@ async function laget(): Promise<Figures> {
 }
 
 async function bare(): Promise<Figures> {
-  const child = spawn(process.execPath, [import.meta.filename, "bare"], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`bare server exited with ${code}`)));
-  });
+  const { child, url } = await startBareProcess([import.meta.filename, "bare"]);
   try {
     return await idle(child, async () => {
       await (await fetch(url)).text();
