@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Db } from "../db/connect.ts";
+import { loadSessionWithActor, type Actor } from "./actor.ts";
 
 /**
  * Sessions as Lucia's guide describes them: the token is `id.secret`, the id is the
@@ -28,7 +29,7 @@ export async function createSession(db: Db, userId: string): Promise<{ token: st
 }
 
 /** A token's two parts, or null for a malformed one. */
-export function parseSessionToken(token: string): { id: string; secret: string } | null {
+function parseSessionToken(token: string): { id: string; secret: string } | null {
   const parts = token.split(".");
   if (parts.length !== 2 || !parts[0] || !parts[1] || token.length > 200) return null;
   return { id: parts[0], secret: parts[1] };
@@ -42,7 +43,7 @@ export type SessionRow = { id: string; secret_hash: string; user_id: string; cre
  * expired one (an expired one is deleted). `refreshed` says the expiry moved, so the
  * cookie should be sent again.
  */
-export async function verifySessionRow(
+async function verifySessionRow(
   db: Db,
   row: SessionRow | undefined,
   secret: string,
@@ -66,20 +67,21 @@ export async function verifySessionRow(
   return { session: { id: row.id, userId: row.user_id, createdAt: row.created_at, lastVerifiedAt }, refreshed };
 }
 
-/** Returns the session for a token, or null for a malformed, unknown, forged or expired one. */
+/**
+ * Returns the session for a token with its user as an actor (null when deactivated), or
+ * null for a malformed, unknown, forged or expired one: one query, what every request pays.
+ */
 export async function validateSessionToken(
   db: Db,
   token: string,
   now = new Date(),
-): Promise<{ session: Session; refreshed: boolean } | null> {
+): Promise<{ session: Session; refreshed: boolean; actor: Actor | null } | null> {
   const parsed = parseSessionToken(token);
   if (!parsed) return null;
-  const row = await db
-    .selectFrom("sessions")
-    .select(["id", "secret_hash", "user_id", "created_at", "last_verified_at"])
-    .where("id", "=", parsed.id)
-    .executeTakeFirst();
-  return verifySessionRow(db, row, parsed.secret, now);
+  const loaded = await loadSessionWithActor(db, parsed.id);
+  // The actor the row carries counts only once the token's secret matched it.
+  const validated = await verifySessionRow(db, loaded?.row, parsed.secret, now);
+  return validated && { ...validated, actor: loaded!.actor };
 }
 
 /** Whether the user's session still stands (not logged out, ended or replaced): live connections opened with it may go on. */

@@ -1,7 +1,7 @@
 import { parse } from "hono/utils/cookie";
 import type { Db } from "../db/connect.ts";
-import { loadSessionWithActor, type Actor } from "./actor.ts";
-import { parseSessionToken, verifySessionRow, type Session } from "./sessions.ts";
+import type { Actor } from "./actor.ts";
+import { validateSessionToken, type Session } from "./sessions.ts";
 
 export const SESSION_COOKIE = "laget_session";
 
@@ -17,13 +17,8 @@ export async function authenticateRequest(
   cookieHeader: string | null | undefined,
 ): Promise<{ actor: Actor; session: Session; token: string; refreshed: boolean } | null> {
   const token = sessionTokenOf(cookieHeader);
-  const parsed = token ? parseSessionToken(token) : null;
-  if (!token || !parsed) return null;
-  // The session and its actor in one round trip; the actor counts only once the secret matched.
-  const loaded = await loadSessionWithActor(db, parsed.id);
-  const validated = await verifySessionRow(db, loaded?.row, parsed.secret);
-  const actor = validated ? loaded!.actor : null;
-  return actor && validated ? { actor, session: validated.session, token, refreshed: validated.refreshed } : null;
+  const validated = token ? await validateSessionToken(db, token) : null;
+  return validated?.actor && token ? { actor: validated.actor, session: validated.session, token, refreshed: validated.refreshed } : null;
 }
 
 /**

@@ -42,8 +42,8 @@ vi.mock(import("../auth/sessions.ts"), async (importOriginal) => {
   const mod = await importOriginal();
   return {
     ...mod,
-    verifySessionRow: async (...args: Parameters<typeof mod.verifySessionRow>) => {
-      const validated = await mod.verifySessionRow(...args);
+    validateSessionToken: async (...args: Parameters<typeof mod.validateSessionToken>) => {
+      const validated = await mod.validateSessionToken(...args);
       const hold = seams.holds.get("session");
       if (hold) {
         seams.holds.delete("session");

@@ -112,11 +112,6 @@ export async function caseThreadReadersWithBasis(db: Db, facts: CaseFacts): Prom
   return (await caseReadersWithBasis(db, facts, CASE_THREAD.category)).map(({ userId, basis }) => ({ userId, basis }));
 }
 
-/** Everyone who may read the conversation now. */
-export async function conversationReaders(db: Db, access: ConversationAccess): Promise<string[]> {
-  return access.facts ? caseThreadReaders(db, access.facts) : access.members;
-}
-
 /**
  * The conversations the actor may read now, without auditing (nothing is shown):
  * used to join socket rooms. Each candidate is put to the judge.
