@@ -2,6 +2,7 @@ import type { Basis, Purpose } from "@laget/policy";
 import { hash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
+import { groupCommit } from "../db/group-commit.ts";
 import { auditKey, headMac, rowMac } from "./key.ts";
 import { auditPayload, payloadTime } from "./payload.ts";
 
@@ -37,63 +38,26 @@ export type AuditEvent = {
 export async function appendAudit(db: Db, municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   if (db.isTransaction) await appendAnchored(db, municipalityId, events);
-  else await groupCommitter(db).append(municipalityId, events);
+  else await groupCommitter(db, municipalityId)(events);
 }
 
-type Waiting = { events: readonly AuditEvent[]; resolve: () => void; reject: (err: unknown) => void };
-
-/** One per database (pool): per municipality, the batch being written and the appends waiting for the next. */
-class GroupCommitter {
-  private readonly waiting = new Map<string, Waiting[]>();
-  private readonly writing = new Set<string>();
-
-  private readonly db: Db;
-
-  constructor(db: Db) {
-    this.db = db;
+/** Per database (pool) and municipality: the group commit its appends outside a transaction join. */
+const committers = new WeakMap<Db, Map<string, (events: readonly AuditEvent[]) => Promise<void>>>();
+function groupCommitter(db: Db, municipalityId: string): (events: readonly AuditEvent[]) => Promise<void> {
+  let byMunicipality = committers.get(db);
+  if (!byMunicipality) committers.set(db, (byMunicipality = new Map()));
+  let commit = byMunicipality.get(municipalityId);
+  if (!commit) {
+    commit = groupCommit<readonly AuditEvent[], void>(
+      async (appends) => {
+        await appendAnchored(db, municipalityId, appends.flat());
+        return appends.map(() => ({ ok: true, value: undefined }));
+      },
+      { weight: (events) => events.length, maxWeight: 5_000 },
+    );
+    byMunicipality.set(municipalityId, commit);
   }
-
-  append(municipalityId: string, events: readonly AuditEvent[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const queue = this.waiting.get(municipalityId);
-      if (queue) queue.push({ events, resolve, reject });
-      else this.waiting.set(municipalityId, [{ events, resolve, reject }]);
-      if (!this.writing.has(municipalityId)) void this.write(municipalityId);
-    });
-  }
-
-  private async write(municipalityId: string): Promise<void> {
-    this.writing.add(municipalityId);
-    // Appends made in the same turn of the event loop join this first batch.
-    await new Promise<void>((r) => setImmediate(r));
-    try {
-      for (let batch = this.take(municipalityId); batch.length > 0; batch = this.take(municipalityId)) {
-        try {
-          await appendAnchored(this.db, municipalityId, batch.flatMap((w) => w.events));
-          for (const w of batch) w.resolve();
-        } catch (err) {
-          // One caller's bad event must not fail the others: each alone, in order.
-          if (batch.length === 1) batch[0]!.reject(err);
-          else for (const w of batch) await appendAnchored(this.db, municipalityId, w.events).then(w.resolve, w.reject);
-        }
-      }
-    } finally {
-      this.writing.delete(municipalityId);
-    }
-  }
-
-  private take(municipalityId: string): Waiting[] {
-    const batch = this.waiting.get(municipalityId) ?? [];
-    this.waiting.delete(municipalityId);
-    return batch;
-  }
-}
-
-const committers = new WeakMap<Db, GroupCommitter>();
-function groupCommitter(db: Db): GroupCommitter {
-  let committer = committers.get(db);
-  if (!committer) committers.set(db, (committer = new GroupCommitter(db)));
-  return committer;
+  return commit;
 }
 
 const sha256 = (text: string) => hash("sha256", text, "hex");

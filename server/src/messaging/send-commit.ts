@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { appendUserEventsBatch, conversationEvent, deliveriesFor, groupCommit, viewOf, type Delivery, type Mentions, type MessageView, type Settled } from "../events/user-events.ts";
+import { groupCommit, type Settled } from "../db/group-commit.ts";
+import { appendUserEventsBatch, conversationEvent, deliveriesFor, viewOf, type Delivery, type Mentions, type MessageView } from "../events/user-events.ts";
 import { notify } from "../notifications/notifications.ts";
 
 /**
