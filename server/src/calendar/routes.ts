@@ -44,7 +44,7 @@ export function calendarRoutes({ db, log, feedLimiter = createRateLimiter(feedLi
     ]);
     log.debug({ tokenId: token.id, seriesCount }, "calendar feed served");
     return new Response(ics, {
-      headers: { "content-type": ICS_TYPE, "cache-control": "private, no-cache", "content-disposition": 'inline; filename="laget.ics"' },
+      headers: { "content-type": ICS_TYPE, "cache-control": "private, no-store", "content-disposition": 'inline; filename="laget.ics"' },
     });
   });
 

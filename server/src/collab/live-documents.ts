@@ -145,7 +145,7 @@ export function createLiveDocuments(options: {
     extensions,
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 10 * 1024 * 1024, perMessageDeflate: false });
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);

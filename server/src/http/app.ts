@@ -1,11 +1,8 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { serveStatic } from "@hono/node-server/serve-static";
 import { trpcServer } from "@hono/trpc-server";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
+import { compress } from "hono/compress";
 import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import { SESSION_INACTIVITY_TIMEOUT_MS } from "../auth/sessions.ts";
 import { authenticateRequest, SESSION_COOKIE } from "../auth/upgrade.ts";
 import { calendarRoutes } from "../calendar/routes.ts";
@@ -19,7 +16,10 @@ import type { LiveDocuments } from "../collab/live-documents.ts";
 import type { Context as TrpcContext } from "../trpc/init.ts";
 import { appRouter } from "../trpc/router.ts";
 import { version } from "../version.ts";
+import { clientBuild } from "./client-build.ts";
+import { clientDelivery } from "./client-delivery.ts";
 import { requireSameOrigin, type PublicOrigin } from "./origin.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 export { SESSION_COOKIE };
 
@@ -41,6 +41,20 @@ export type AppDeps = {
 
 type Env = { Variables: { log: Logger; requestId: string } };
 
+/**
+ * API responses are personal data: never stored by a browser or a proxy, unless the
+ * route says otherwise (the open-data directory is public and cacheable). JSON above
+ * 1 KB is compressed. The realtime paths (socket.io, /collab) never pass through here:
+ * they are served beside Hono on the same HTTP server, uncompressed.
+ */
+const apiResponses: MiddlewareHandler[] = [
+  async (c, next) => {
+    await next();
+    if (!c.res.headers.has("cache-control")) c.header("Cache-Control", "no-store");
+  },
+  compress({ threshold: 1024 }),
+];
+
 export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, publicOrigin, log, secureCookies, clientDist }: AppDeps) {
   const app = new Hono<Env>();
 
@@ -56,8 +70,12 @@ export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, pu
       "request",
     );
   });
-  app.use(secureHeaders());
+  const client = clientBuild(clientDist);
+  app.use(securityHeaders({ publicOrigin, client }));
   app.use(requireSameOrigin(publicOrigin));
+  app.use("/trpc/*", ...apiResponses);
+  app.use("/api/*", ...apiResponses);
+  app.use("/health", ...apiResponses);
 
   app.get("/health", async (c) => {
     const database = (await isReachable(db)) ? "up" : "down";
@@ -100,15 +118,11 @@ export function createApp({ db, bus, realtime, liveDocuments, messageLimiter, pu
   // The offers directory as open data (HSDS 3.0): no session, public caching.
   app.route("/api", openDataRoutes({ db }));
 
-  // The built client, with the SPA fallback for client-side routes (read per request,
-  // so a rebuilt client is served without a restart).
-  app.use("*", serveStatic({ root: clientDist }));
-  app.get("*", async (c) => {
-    const html = await readFile(path.join(clientDist, "index.html"), "utf8").catch(
-      () => "<!doctype html><title>Laget</title><p>The web client is not built: run <code>pnpm build</code>.</p>",
-    );
-    return c.html(html);
-  });
+  // An unknown API path is a JSON 404, never the app's page.
+  app.all("/api/*", (c) => c.json({ error: { code: "NOT_FOUND", message: "No such API path" } }, 404));
+
+  // The built client: pre-compressed, cached by kind, client-side routes answered with index.html.
+  app.route("/", clientDelivery(client));
 
   app.onError((err, c) => {
     (c.get("log") ?? log).error({ err }, "unhandled error");

@@ -96,6 +96,11 @@ export async function attachGateway(options: {
     destroyUpgrade: false,
     // A message is at most 10,000 characters; anything far larger is not ours.
     maxHttpBufferSize: 128 * 1024,
+    // Realtime traffic is never compressed: long-polling bodies and WebSocket frames go
+    // out as they are (latency first; compressing secrets next to attacker-chosen text
+    // also invites BREACH-style guessing).
+    httpCompression: false,
+    perMessageDeflate: false,
     allowRequest: (req, callback) => {
       const allowed = originAllowed(req, options.publicOrigin());
       callback(allowed ? null : "Cross-site request refused", allowed);

@@ -13,6 +13,8 @@ export type TestServerOptions = {
   /** PUBLIC_URL; by default the server's own http://localhost:PORT. */
   publicUrl?: string;
   socketLimits?: Partial<GatewayLimits>;
+  /** The built client to serve; by default client/dist. */
+  clientDist?: string;
 };
 
 /** A real server on a free port over a database of its own, seeded with the demo municipality. */
@@ -42,5 +44,5 @@ export async function startServerOn(testDb: TestDb, options: TestServerOptions =
     PUBLIC_URL: options.publicUrl,
   });
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
-  return startServer({ config, log, db: testDb.db, socketLimits: options.socketLimits });
+  return startServer({ config, log, db: testDb.db, socketLimits: options.socketLimits, clientDist: options.clientDist });
 }
