@@ -34,6 +34,7 @@ export default defineConfig({
         test: {
           name: "browser",
           include: ["test/e2e/**/*.test.ts"],
+          setupFiles: ["test/support/security-policy-setup.ts"],
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,

@@ -5,9 +5,45 @@ import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import type { RunningServer } from "../../server/src/server.ts";
 import { startServerOn, startTestServer, type TestServer, type TestServerOptions } from "../../server/src/testing/test-server.ts";
 
-/** Debian's Chromium, never a downloaded browser; the flags keep it off the closed network. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * What the Content-Security-Policy watch found in every page this test file opened: a
+ * `securitypolicyviolation` the page reported, or an HTML document that came without a
+ * CSP header. The browser project's setup (security-policy-setup.ts) fails the test in
+ * which one appears.
+ */
+export const securityPolicyFindings: string[] = [];
+
+const CSP_REPORT_BINDING = "__lagetReportCspViolation";
+
+async function watchSecurityPolicy(context: BrowserContext): Promise<void> {
+  await context.exposeBinding(CSP_REPORT_BINDING, ({ page }, report: string) => {
+    securityPolicyFindings.push(`${page.url()}: ${report}`);
+  });
+  // An init script runs before the page's own scripts and is not subject to its CSP.
+  await context.addInitScript((binding) => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => {
+        const report = (window as unknown as Record<string, (text: string) => void>)[binding];
+        report?.(`${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`);
+      },
+      true,
+    );
+  }, CSP_REPORT_BINDING);
+  context.on("response", (response) => {
+    const isHtml = /text\/html/.test(response.headers()["content-type"] ?? "");
+    if (response.request().resourceType() === "document" && isHtml && !response.headers()["content-security-policy"]) {
+      securityPolicyFindings.push(`${response.url()}: an HTML document without a Content-Security-Policy header`);
+    }
+  });
+}
+
+/**
+ * Debian's Chromium, never a downloaded browser; the flags keep it off the closed network.
+ * Every context it opens (newPage opens one too) is watched for CSP violations.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
       "--headless",
@@ -20,6 +56,13 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    await watchSecurityPolicy(context);
+    return context;
+  };
+  return browser;
 }
 
 /** Every page a browser test visits: no serious or critical axe-core violations (WCAG 2.1 AA). */

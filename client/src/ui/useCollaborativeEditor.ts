@@ -6,6 +6,7 @@ import StarterKit from "@tiptap/starter-kit";
 import { useEffect } from "react";
 import type * as Y from "yjs";
 import { colorFor } from "../plans/presence.ts";
+import "./editor.css";
 
 /** Another person's caret: a coloured bar with their name above it (hidden from screen readers, which have the presence list). */
 function renderCaret(user: Record<string, unknown>): HTMLElement {
@@ -51,6 +52,8 @@ export function useCollaborativeEditor(options: {
         }),
       ],
       editable: !readOnly,
+      // Its base styles come from editor.css: an injected <style> is refused by the CSP.
+      injectCSS: false,
       editorProps: {
         attributes: { class: className, role: "textbox", "aria-multiline": "true", "aria-labelledby": labelledBy, "aria-describedby": describedBy },
       },

@@ -1,3 +1,4 @@
+import "./jitless.ts";
 export * from "./org.ts";
 export * from "./auth.ts";
 export * from "./errors.ts";
