@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompileMessages } from "./build/messages.ts";
 import { budget, headTags, inlineEntryCss, precompress } from "./build/plugins.ts";
 import { everyRoute, limits, routes } from "./build/routes.ts";
 import { appNb } from "./src/i18n/catalogs/app.nb.ts";
@@ -11,9 +12,10 @@ import { appNb } from "./src/i18n/catalogs/app.nb.ts";
 // same-origin check sees Origin and Host agree.
 const api = { target: "http://localhost:3000", changeOrigin: false };
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [
     react(),
+    precompileMessages(),
     // index.html is in bokmål (lang="nb"); its description is the catalog's.
     headTags(appNb.app.metaDescription, "#0b4f7c"),
     inlineEntryCss(),
@@ -26,7 +28,11 @@ export default defineConfig({
   },
   resolve: {
     // @laget/domain's zod schemas are the server's; the client only reads its constants.
-    alias: { zod: fileURLToPath(new URL("./src/zod-stub.ts", import.meta.url)) },
+    alias: [
+      { find: /^zod$/, replacement: fileURLToPath(new URL("./src/zod-stub.ts", import.meta.url)) },
+      // Every message is precompiled in the build (build/messages.ts): the app needs no ICU parser.
+      ...(command === "build" ? [{ find: /^@formatjs\/icu-messageformat-parser$/, replacement: "@formatjs/icu-messageformat-parser/no-parser.js" }] : []),
+    ],
   },
   server: {
     proxy: {
@@ -34,4 +40,4 @@ export default defineConfig({
       "/health": api,
     },
   },
-});
+}));
