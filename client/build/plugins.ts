@@ -115,10 +115,23 @@ export function inlineEntryCss(): Plugin {
         if (!asset || asset.type !== "asset") throw new Error(`index.html links ${fileName}, which the bundle does not hold`);
         const css = String(asset.source);
         if (/<\/style/i.test(css)) throw new Error(`${fileName} contains "</style": it cannot be inlined`);
-        return html.replace(tag, () => `<style>${css}</style>`);
+        const out = html.replace(tag, () => `<style>${css}</style>`);
+        assertStrictCspHtml(out);
+        return out;
       },
     },
   };
+}
+
+/**
+ * What the server's Content-Security-Policy (hashes of the inline <style> elements only)
+ * would block: an inline script, an inline event handler, a style attribute.
+ */
+export function assertStrictCspHtml(html: string): void {
+  const withoutStyles = html.replace(/<style>[\s\S]*?<\/style>/g, "");
+  if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(withoutStyles)) throw new Error("index.html has an inline <script>, which the Content-Security-Policy blocks");
+  if (/<[^>]+\son[a-z]+\s*=/i.test(withoutStyles)) throw new Error("index.html has an inline event handler, which the Content-Security-Policy blocks");
+  if (/<[^>]+\sstyle\s*=/i.test(withoutStyles)) throw new Error("index.html has a style attribute, which the Content-Security-Policy blocks");
 }
 
 /** Head tags of index.html that the app's own code never changes: description, icons, manifest. */
