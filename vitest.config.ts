@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           // On PostgreSQL when DATABASE_URL is set (as CI does), otherwise on PGlite.
           name: "unit",
-          include: ["packages/**/*.test.ts", "server/**/*.test.ts", "test/*.test.ts"],
+          include: ["packages/**/*.test.ts", "server/**/*.test.ts", "client/build/**/*.test.ts", "test/*.test.ts"],
           ...integration,
         },
       },

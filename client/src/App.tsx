@@ -1,53 +1,87 @@
-import type { ReactElement } from "react";
-import { Navigate, Route, Routes } from "react-router";
-import { AdminArea } from "./admin/AdminArea.tsx";
-import { UnitsPage } from "./admin/UnitsPage.tsx";
-import { UsersPage } from "./admin/UsersPage.tsx";
-import { AccessLogTab } from "./cases/AccessLogTab.tsx";
-import { CasePage } from "./cases/CasePage.tsx";
-import { CasesPage } from "./cases/CasesPage.tsx";
-import { ConsentTab } from "./cases/ConsentTab.tsx";
-import { DisclosureTab } from "./cases/DisclosureTab.tsx";
-import { HandoverTab } from "./cases/HandoverTab.tsx";
-import { NewCasePage } from "./cases/NewCasePage.tsx";
-import { NotesTab } from "./cases/NotesTab.tsx";
-import { OverviewTab } from "./cases/OverviewTab.tsx";
-import { CalendarPage } from "./calendar/CalendarPage.tsx";
-import { CaseConversationTab } from "./messaging/CaseConversationTab.tsx";
-import { MessagesPage } from "./messaging/MessagesPage.tsx";
-import { MyMeasuresPage, PlanPrintView, PlanTab } from "./plans/routes.tsx";
-import { EditSeriesPage, MeetingByIdPage, MeetingPrintView, MeetingsPage, NewSeriesPage, OccurrencePage } from "./meetings/routes.tsx";
-import { ReviewPage } from "./review/ReviewPage.tsx";
-import { CaseReferralsTab } from "./referrals/CaseReferralsTab.tsx";
-import { ReferralPage } from "./referrals/ReferralPage.tsx";
-import { ReferralsPage } from "./referrals/ReferralsPage.tsx";
-import { BrochurePage, EditOfferPage, NewOfferPage, OfferPage, OffersPage } from "./offers/routes.tsx";
-import { FiguresPage } from "./referrals/figures/FiguresPage.tsx";
-import { ChangePasswordPage } from "./auth/ChangePasswordPage.tsx";
-import { LoginPage } from "./auth/LoginPage.tsx";
+import { isValidElement, type ReactElement, type ReactNode } from "react";
+import { createRoutesFromChildren, matchRoutes, Navigate, Route, Routes, useLocation } from "react-router";
 import { useLogout, useMe, type Actor } from "./auth/session.ts";
 import { useT } from "./i18n/I18nProvider.tsx";
-import { Layout } from "./shell/Layout.tsx";
 import { NotFoundPage } from "./shell/pages.tsx";
 import { PublicLayout } from "./shell/PublicLayout.tsx";
 import { startPathFor, worksOnCases } from "./shell/sections.ts";
+import { lazyPage } from "./ui/lazyPage.tsx";
 import { ErrorMessage, LoadFailed } from "./ui/messages.tsx";
+
+// Every page is loaded when first opened (client/build/routes.ts lists them for the build's
+// budget): the login page brings no case pages, the case list no editor, and the signed-in
+// shell (with its realtime socket) comes only after signing in.
+const LoginPage = lazyPage(() => import("./auth/LoginPage.tsx"), "LoginPage", <PublicLoading />);
+const ChangePasswordPage = lazyPage(() => import("./auth/ChangePasswordPage.tsx"), "ChangePasswordPage");
+const Layout = lazyPage(() => import("./shell/Layout.tsx"), "Layout", <PublicLoading />);
+const CasesPage = lazyPage(() => import("./cases/CasesPage.tsx"), "CasesPage");
+const NewCasePage = lazyPage(() => import("./cases/NewCasePage.tsx"), "NewCasePage");
+const CasePage = lazyPage(() => import("./cases/CasePage.tsx"), "CasePage");
+const OverviewTab = lazyPage(() => import("./cases/OverviewTab.tsx"), "OverviewTab");
+const NotesTab = lazyPage(() => import("./cases/NotesTab.tsx"), "NotesTab");
+const ConsentTab = lazyPage(() => import("./cases/ConsentTab.tsx"), "ConsentTab");
+const HandoverTab = lazyPage(() => import("./cases/HandoverTab.tsx"), "HandoverTab");
+const DisclosureTab = lazyPage(() => import("./cases/DisclosureTab.tsx"), "DisclosureTab");
+const AccessLogTab = lazyPage(() => import("./cases/AccessLogTab.tsx"), "AccessLogTab");
+const CaseConversationTab = lazyPage(() => import("./messaging/CaseConversationTab.tsx"), "CaseConversationTab");
+const CaseReferralsTab = lazyPage(() => import("./referrals/CaseReferralsTab.tsx"), "CaseReferralsTab");
+const PlanTab = lazyPage(() => import("./plans/PlanTab.tsx"), "PlanTab");
+const PlanPrintView = lazyPage(() => import("./plans/PlanPrintView.tsx"), "PlanPrintView");
+const MyMeasuresPage = lazyPage(() => import("./plans/MyMeasuresPage.tsx"), "MyMeasuresPage");
+const ReviewPage = lazyPage(() => import("./review/ReviewPage.tsx"), "ReviewPage");
+const MessagesPage = lazyPage(() => import("./messaging/MessagesPage.tsx"), "MessagesPage");
+const MeetingsPage = lazyPage(() => import("./meetings/MeetingsPage.tsx"), "MeetingsPage");
+const NewSeriesPage = lazyPage(() => import("./meetings/SeriesEditor.tsx"), "NewSeriesPage");
+const EditSeriesPage = lazyPage(() => import("./meetings/SeriesEditor.tsx"), "EditSeriesPage");
+const OccurrencePage = lazyPage(() => import("./meetings/MeetingPage.tsx"), "OccurrencePage");
+const MeetingByIdPage = lazyPage(() => import("./meetings/MeetingPage.tsx"), "MeetingByIdPage");
+const MeetingPrintView = lazyPage(() => import("./meetings/PrintView.tsx"), "MeetingPrintView");
+const ReferralsPage = lazyPage(() => import("./referrals/ReferralsPage.tsx"), "ReferralsPage");
+const FiguresPage = lazyPage(() => import("./referrals/figures/FiguresPage.tsx"), "FiguresPage");
+const ReferralPage = lazyPage(() => import("./referrals/ReferralPage.tsx"), "ReferralPage");
+const CalendarPage = lazyPage(() => import("./calendar/CalendarPage.tsx"), "CalendarPage");
+const OffersPage = lazyPage(() => import("./offers/OffersPage.tsx"), "OffersPage");
+const NewOfferPage = lazyPage(() => import("./offers/OfferEditor.tsx"), "NewOfferPage");
+const EditOfferPage = lazyPage(() => import("./offers/OfferEditor.tsx"), "EditOfferPage");
+const BrochurePage = lazyPage(() => import("./offers/BrochurePage.tsx"), "BrochurePage");
+const OfferPage = lazyPage(() => import("./offers/OfferPage.tsx"), "OfferPage");
+const AdminArea = lazyPage(() => import("./admin/AdminArea.tsx"), "AdminArea");
+const UnitsPage = lazyPage(() => import("./admin/UnitsPage.tsx"), "UnitsPage");
+const UsersPage = lazyPage(() => import("./admin/UsersPage.tsx"), "UsersPage");
+
+/** What the app shows while the first page's code arrives: the same as while `auth.me` is on its way. */
+function PublicLoading() {
+  const t = useT();
+  return (
+    <PublicLayout>
+      <p role="status">{t("app.loading")}</p>
+    </PublicLayout>
+  );
+}
+
+/**
+ * Routes whose pages are lazy, with the code of every page the address matches (the shell,
+ * the case page, its tab) requested at once rather than each after its parent has rendered.
+ */
+function LazyRoutes({ children }: { children: ReactNode }) {
+  const location = useLocation();
+  for (const match of matchRoutes(createRoutesFromChildren(children), location) ?? []) {
+    const element = match.route.element;
+    if (isValidElement(element) && typeof element.type === "function" && "preload" in element.type) {
+      void (element.type as { preload(): Promise<unknown> }).preload();
+    }
+  }
+  return <Routes location={location}>{children}</Routes>;
+}
 
 /**
  * What the app shows follows from `auth.me` alone: signed out → login; holding a
  * one-time password → only the change-password page; otherwise the app.
  */
 export function App() {
-  const t = useT();
   const me = useMe();
 
-  if (me.isPending) {
-    return (
-      <PublicLayout>
-        <p role="status">{t("app.loading")}</p>
-      </PublicLayout>
-    );
-  }
+  if (me.isPending) return <PublicLoading />;
   if (me.isError) {
     return (
       <PublicLayout>
@@ -59,10 +93,10 @@ export function App() {
   const actor = me.data;
   if (!actor) {
     return (
-      <Routes>
+      <LazyRoutes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="*" element={<Navigate to="/login" replace />} />
-      </Routes>
+      </LazyRoutes>
     );
   }
   if (actor.mustChangePassword) return <ForcedPasswordChange actor={actor} />;
@@ -71,7 +105,7 @@ export function App() {
   const start = startPathFor(actor.memberships);
   const casesOr = (page: ReactElement) => (worksOnCases(actor.memberships) ? page : <Navigate to={start} replace />);
   return (
-    <Routes>
+    <LazyRoutes>
       <Route path="/login" element={<Navigate to={start} replace />} />
       <Route element={<Layout actor={actor} />}>
         <Route index element={<Navigate to={start} replace />} />
@@ -119,7 +153,7 @@ export function App() {
         </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>
-    </Routes>
+    </LazyRoutes>
   );
 }
 

@@ -1,6 +1,6 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { formatsFor, type Formats } from "./format.ts";
-import { translate } from "./messages.ts";
+import { isLoaded, loadLanguage, translate } from "./catalog.ts";
 import { languages, type Language, type TFunction } from "./types.ts";
 
 export { localeFor } from "./types.ts";
@@ -20,8 +20,28 @@ function storedLanguage(): Language {
 type I18nValue = { language: Language; setLanguage(language: Language): void; t: TFunction };
 const I18nContext = createContext<I18nValue | null>(null);
 
+/**
+ * The UI language. Only a loaded catalog is ever shown: a language remembered from the last
+ * visit holds back the app until its catalog has arrived (bokmål if it cannot be loaded),
+ * and a switch takes effect once the chosen language's catalog is there.
+ */
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(storedLanguage);
+  const [ready, setReady] = useState(() => isLoaded(language));
+  // The language asked for last: a slower load that finishes after another choice loses.
+  const wanted = useRef(language);
+
+  useEffect(() => {
+    if (ready) return;
+    loadLanguage(wanted.current).then(
+      () => setReady(true),
+      () => {
+        wanted.current = "nb";
+        setLanguageState("nb");
+        setReady(true);
+      },
+    );
+  }, [ready]);
 
   // Screen readers pick pronunciation from <html lang>, so keep it in step with the UI.
   useEffect(() => {
@@ -29,19 +49,53 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [language]);
 
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next);
-    try {
-      localStorage.setItem(STORAGE_KEY, next);
-    } catch {
-      // Not persisted; the choice still holds for this visit.
-    }
+    wanted.current = next;
+    loadLanguage(next).then(
+      () => {
+        if (wanted.current !== next) return;
+        setLanguageState(next);
+        try {
+          localStorage.setItem(STORAGE_KEY, next);
+        } catch {
+          // Not persisted; the choice still holds for this visit.
+        }
+      },
+      () => {
+        // Not loaded (offline): the UI stays in the language it has.
+      },
+    );
   }, []);
 
   const value = useMemo<I18nValue>(
     () => ({ language, setLanguage, t: (key, params) => translate(language, key, params) }),
     [language, setLanguage],
   );
+  if (!ready) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+/**
+ * Whether a language's catalog is loaded, loading it if not: for a page shown in another
+ * language than the UI's (the brochure).
+ */
+export function useLanguageLoaded(language: Language): boolean {
+  const [loadedNow, setLoadedNow] = useState(() => isLoaded(language));
+  useEffect(() => {
+    if (isLoaded(language)) {
+      setLoadedNow(true);
+      return;
+    }
+    setLoadedNow(false);
+    let current = true;
+    loadLanguage(language).then(
+      () => current && setLoadedNow(true),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [language]);
+  return loadedNow && isLoaded(language);
 }
 
 export function useI18n(): I18nValue {

@@ -1,4 +1,4 @@
-import { messageText } from "./messages.ts";
+import { messageText } from "./catalog.ts";
 import type { MessageKey, TFunction } from "./types.ts";
 
 /**

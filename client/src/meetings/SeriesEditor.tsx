@@ -3,7 +3,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } fr
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import type { Actor } from "../auth/session.ts";
 import { useFormat, useT } from "../i18n/I18nProvider.tsx";
-import { messageText } from "../i18n/messages.ts";
+import { messageText } from "../i18n/catalog.ts";
 import type { MessageKey, TFunction } from "../i18n/types.ts";
 import { PeopleChooser } from "../messaging/PeopleChooser.tsx";
 import { usePlanDirectory } from "../plans/shared.ts";

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router";
-import { useI18n } from "../i18n/I18nProvider.tsx";
-import { translate } from "../i18n/messages.ts";
+import { translate } from "../i18n/catalog.ts";
+import { useI18n, useLanguageLoaded } from "../i18n/I18nProvider.tsx";
 import { languages, type Language } from "../i18n/types.ts";
 import { trpc } from "../trpc.ts";
 import { SelectField } from "../ui/FormField.tsx";
@@ -24,6 +24,7 @@ export function BrochurePage() {
   const requested = params.get("lang");
   const lang: Language = requested && (languages as readonly string[]).includes(requested) ? (requested as Language) : uiLanguage;
   const tr: Tr = (key, values) => translate(lang, key, values);
+  const langLoaded = useLanguageLoaded(lang);
   const offers = useQuery(trpc.offers.list.queryOptions(filters));
   const directory = paramsFromFilters(filters).toString();
 
@@ -54,7 +55,7 @@ export function BrochurePage() {
           </button>
         </div>
       </div>
-      {offers.isPending ? (
+      {offers.isPending || !langLoaded ? (
         <Loading />
       ) : offers.isError ? (
         <LoadFailed error={offers.error} onRetry={() => void offers.refetch()} />

@@ -9,6 +9,7 @@ export const appEn: Widen<typeof appNb> = {
     loading: "Loading …",
     skipToMain: "Skip to main content",
     homeLink: "Laget, to the front page",
+    metaDescription: "Laget is the municipality's tool for coordinating the services around children, young people and families.",
   },
   language: {
     label: "Language",

@@ -6,6 +6,7 @@ export const appNb = {
     loading: "Laster …",
     skipToMain: "Hopp til hovedinnhold",
     homeLink: "Laget, til forsiden",
+    metaDescription: "Laget er kommunens verktøy for å samordne tjenestene rundt barn, unge og familier.",
   },
   language: {
     label: "Språk",
