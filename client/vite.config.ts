@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 import { precompileMessages } from "./build/messages.ts";
@@ -27,9 +26,7 @@ export default defineConfig(({ command }) => ({
     sourcemap: "hidden",
   },
   resolve: {
-    // @laget/domain's zod schemas are the server's; the client only reads its constants.
     alias: [
-      { find: /^zod$/, replacement: fileURLToPath(new URL("./src/zod-stub.ts", import.meta.url)) },
       // Every message is precompiled in the build (build/messages.ts): the app needs no ICU parser.
       ...(command === "build" ? [{ find: /^@formatjs\/icu-messageformat-parser$/, replacement: "@formatjs/icu-messageformat-parser/no-parser.js" }] : []),
     ],

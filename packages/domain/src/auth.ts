@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { emailSchema } from "./org.ts";
 
 /** Minimum length follows NSM's and NIST SP 800-63B's advice: length over complexity rules. */

@@ -1,5 +1,5 @@
 import { caseStatuses, categories, purposes, provisionActions } from "@laget/policy";
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { idSchema } from "./org.ts";
 import { calendarDate, instant, optionalText, text } from "./text.ts";
 

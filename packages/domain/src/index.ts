@@ -1,4 +1,3 @@
-import "./jitless.ts";
 export * from "./org.ts";
 export * from "./auth.ts";
 export * from "./errors.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { idSchema } from "./org.ts";
 import { costPeriods, offerCategories, supportSchemes } from "./referrals.ts";
 import { calendarDate, optionalText, text } from "./text.ts";

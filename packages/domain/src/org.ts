@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { text } from "./text.ts";
 
 /** Agency unit kinds (tjenestetyper), DESIGN.md §2. */

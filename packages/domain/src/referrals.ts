@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.ts";
 import { idSchema } from "./org.ts";
 import { referralStatuses, type ReferralStatus } from "@laget/policy";
 import { calendarDate, optionalText, text } from "./text.ts";

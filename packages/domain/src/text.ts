@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.ts";
 
 /**
  * Text and dates as every boundary accepts them (DESIGN.md §9), defined once: every
