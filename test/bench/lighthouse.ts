@@ -15,9 +15,9 @@
  * Everything is on localhost: it runs offline. BENCH_RUNS=N (default 1) runs it all N
  * times and prints medians.
  *
- * Every load is cold: Lighthouse's storage reset empties the HTTP cache, service workers
- * and cache storage before each page but never cookies (its documented default, spelled
- * out in CLEAR_STORAGE), so the session survives; a run that lands on another path than
+ * Every load is cold: Lighthouse's storage reset empties the HTTP cache, service workers,
+ * cache storage (and here IndexedDB) before each page but never cookies (its documented
+ * default, spelled out in CLEAR_STORAGE), so the session survives; a run that lands on another path than
  * the one asked for (the login page) fails. `disableStorageReset` would keep the session
  * too, but also the HTTP cache: every page after the first would load its bundle from
  * cache. BENCH_WARM=1 measures that way (a returning visitor), for comparison.
@@ -43,8 +43,10 @@ const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 const WARM = process.env.BENCH_WARM === "1";
-/** Lighthouse's own default list: what it clears before a page. Not cookies. */
-const CLEAR_STORAGE: NonNullable<Flags["clearStorageTypes"]> = ["file_systems", "shader_cache", "service_workers", "cache_storage"];
+/** Lighthouse's own default list, what it clears before a page, and IndexedDB (where the plan tab keeps plans offline). Not cookies. */
+const CLEAR_STORAGE: NonNullable<Flags["clearStorageTypes"]> = ["file_systems", "shader_cache", "service_workers", "cache_storage", "indexeddb"];
+/** Lighthouse asks to be run again when its trace went wrong (NO_NAVSTART and the like): it is, this often. */
+const ATTEMPTS = 3;
 const CLIENT_DIST = path.resolve(import.meta.dirname, "../../client/dist/index.html");
 
 type FormFactor = "mobile" | "desktop";
@@ -139,10 +141,15 @@ async function demoCaseWithPlan(baseUrl: string): Promise<string> {
 async function audit(port: number, url: string, formFactor: FormFactor): Promise<Result> {
   const flags: Flags = { port, logLevel: "error", output: "json", onlyCategories: [...CATEGORIES], disableStorageReset: WARM, clearStorageTypes: CLEAR_STORAGE };
   const config: Config | undefined = formFactor === "desktop" ? desktopConfig : undefined;
-  const result = await lighthouse(url, flags, config);
-  if (!result) throw new Error(`Lighthouse returned nothing for ${url} (${formFactor})`);
-  const lhr = result.lhr;
-  if (lhr.runtimeError) throw new Error(`Lighthouse on ${url} (${formFactor}): ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
+  let lhr: Result | undefined;
+  for (let attempt = 1; ; attempt++) {
+    lhr = (await lighthouse(url, flags, config))?.lhr;
+    if (!lhr) throw new Error(`Lighthouse returned nothing for ${url} (${formFactor})`);
+    if (!lhr.runtimeError) break;
+    const error = `Lighthouse on ${url} (${formFactor}): ${lhr.runtimeError.code} ${lhr.runtimeError.message}`;
+    if (attempt === ATTEMPTS) throw new Error(error);
+    console.warn(`  ${error}: again`);
+  }
   // A session that did not survive shows as the login page instead of the page asked for.
   const landed = new URL(lhr.finalDisplayedUrl).pathname;
   if (landed !== new URL(url).pathname) throw new Error(`Lighthouse on ${url} (${formFactor}) ended on ${landed}`);
