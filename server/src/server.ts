@@ -83,7 +83,7 @@ export async function startServer(options: {
   const publicOrigin = () => origin;
   // Bases that end in time close live access at that moment, on each node for its own connections.
   const lapses = createLapseTimer({ db, bus, log });
-  const liveDocuments = createLiveDocuments({ db, bus, log, kinds: createDocumentKinds([planKind, minutesKind]), publicOrigin, redisUrl: config.redisUrl, lapses });
+  const liveDocuments = await createLiveDocuments({ db, bus, log, kinds: createDocumentKinds([planKind, minutesKind]), publicOrigin, redisUrl: config.redisUrl, lapses });
 
   const realtime = createRealtimeHub();
   // One bucket per user for sends, edits and deletes, whether over the socket or HTTP.

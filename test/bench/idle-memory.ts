@@ -6,10 +6,16 @@
  * `laget` is the real entry point (server/src/main.ts, what `pnpm start` runs) on the
  * embedded default: no DATABASE_URL, PGlite in-process in a fresh data directory, the
  * demo municipality seeded. It logs in once as the demo coordinator (so the usual startup
- * paths are warm), then stays idle. `bare` is a minimal Hono server over an in-memory
- * PGlite with PGlite's defaults and nothing else. For each: RSS when listening, the peak
- * (VmHWM) and RSS after the idle time, from /proc/<pid>/status. Target: laget under
- * 250 MB after 30 s idle. Alternating pairs, with the machine's foreign CPU load.
+ * paths are warm), then stays idle; then it is stopped and started again on the same data
+ * directory (a restart: no initdb, no migrations, no seeding), logs in and stays idle again.
+ * `bare` is a minimal Hono server over an in-memory PGlite with PGlite's defaults and
+ * nothing else. For each: RSS when listening, the peak (VmHWM) and RSS after the idle time,
+ * from /proc/<pid>/status, and at the end of the idle time what process.memoryUsage() says
+ * inside the process (heapUsed, external, arrayBuffers; PGlite's WebAssembly memory is
+ * external), read through a preloaded SIGUSR2 handler (memory-probe.ts). laget's figures
+ * without a prefix are the fresh start's, `restart…` the restart's. Target: laget under
+ * 250 MB after 30 s idle, both fresh and restarted. Alternating pairs, with the machine's
+ * foreign CPU load.
  * Knobs: BENCH_IDLE_SECONDS (30), BENCH_PAIRS (3).
  */
 import type { ChildProcess } from "node:child_process";
@@ -17,7 +23,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
 import { comparePairs, startBareProcess, type Figures } from "./harness.ts";
@@ -53,35 +59,74 @@ function memory(pid: number) {
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-async function idle(child: ChildProcess, warm: () => Promise<void>): Promise<Figures> {
+const probe = fileURLToPath(new URL("./memory-probe.ts", import.meta.url));
+const MB = 1024 * 1024;
+
+/** process.memoryUsage() inside the child, in MB, through memory-probe.ts (the child's output since `read`). */
+async function usageOf(child: ChildProcess, read: () => string): Promise<Figures> {
+  const from = read().length;
+  child.kill("SIGUSR2");
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const m = /memory-usage (\{.*\})/.exec(read().slice(from));
+    if (m) {
+      const u = JSON.parse(m[1]!) as NodeJS.MemoryUsage;
+      return { heapUsedMb: u.heapUsed / MB, heapTotalMb: u.heapTotal / MB, externalMb: u.external / MB, arrayBuffersMb: u.arrayBuffers / MB };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no memory-usage line from the probe within 5 s");
+}
+
+async function idle(child: ChildProcess, warm: () => Promise<void>, read?: () => string): Promise<Figures> {
   const pid = child.pid!;
   const startMb = memory(pid).rssMb;
   await warm();
   await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
   const after = memory(pid);
-  return { startMb, peakMb: after.peakMb, idleMb: after.rssMb };
+  return { startMb, peakMb: after.peakMb, idleMb: after.rssMb, ...(read ? await usageOf(child, read) : {}) };
+}
+
+/** One start of the real entry point on `dataDir`, logged in once, idle. */
+async function lagetRun(dataDir: string): Promise<Figures> {
+  const { child, url, output } = await startChildServer({ DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, LAGET_DEMO: "1" }, ["--import", probe]);
+  try {
+    return await idle(
+      child,
+      async () => {
+        const client = await signedIn(url, "koordinator@demo.laget.no", "laget-demo-2026");
+        void client;
+      },
+      output,
+    );
+  } finally {
+    await stopChildServer(child);
+  }
 }
 
 async function laget(): Promise<Figures> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "laget-idle-"));
-  const { child, url } = await startChildServer({ DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, LAGET_DEMO: "1" });
   try {
-    return await idle(child, async () => {
-      const client = await signedIn(url, "koordinator@demo.laget.no", "laget-demo-2026");
-      void client;
-    });
+    const fresh = await lagetRun(dataDir);
+    const restart = await lagetRun(dataDir);
+    const prefixed = Object.entries(restart).map(([k, v]) => [`restart${k[0]!.toUpperCase()}${k.slice(1)}`, v]);
+    return { ...fresh, ...Object.fromEntries(prefixed) };
   } finally {
-    await stopChildServer(child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 async function bare(): Promise<Figures> {
-  const { child, url } = await startBareProcess([import.meta.filename, "bare"]);
+  const { child, url } = await startBareProcess(["--import", probe, import.meta.filename, "bare"]);
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d));
   try {
-    return await idle(child, async () => {
-      await (await fetch(url)).text();
-    });
+    return await idle(
+      child,
+      async () => {
+        await (await fetch(url)).text();
+      },
+      () => out,
+    );
   } finally {
     await stopChildServer(child);
   }
@@ -92,7 +137,7 @@ if (process.argv[2] === "bare") {
 } else {
   console.log(`Idle embedded server: RSS when listening, peak (VmHWM) and after ${IDLE_SECONDS} s idle, in MB; target < ${TARGET_MB} MB`);
   const result = await comparePairs({
-    title: `idle memory after ${IDLE_SECONDS} s (laget: pnpm start's entry point on embedded PGlite with the demo; bare: Hono + in-memory PGlite)`,
+    title: `idle memory after ${IDLE_SECONDS} s (laget: pnpm start's entry point on embedded PGlite with the demo, fresh then restarted; bare: Hono + in-memory PGlite)`,
     pairs: PAIRS,
     bare,
     laget,
@@ -101,7 +146,13 @@ if (process.argv[2] === "bare") {
       { key: "peakMb", better: "lower" },
     ],
   });
-  const idleMb = result.medianLaget.idleMb!;
-  console.log(`\nlaget idle after ${IDLE_SECONDS} s: median ${idleMb.toFixed(0)} MB (max ${Math.max(...result.pairs.map((p) => p.laget.idleMb!)).toFixed(0)} MB) against the target ${TARGET_MB} MB: ${idleMb < TARGET_MB ? "met" : "NOT met"}`);
-  console.log(`laget peak: median ${result.medianLaget.peakMb!.toFixed(0)} MB`);
+  const m = result.medianLaget;
+  console.log();
+  for (const [label, prefix] of [["fresh start", ""], ["restart", "restart"]] as const) {
+    const key = (k: string) => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
+    const idleMb = m[key("idleMb")]!;
+    const maxIdle = Math.max(...result.pairs.map((p) => p.laget[key("idleMb")]!));
+    console.log(`laget ${label} idle after ${IDLE_SECONDS} s: median ${idleMb.toFixed(0)} MB (max ${maxIdle.toFixed(0)} MB) against the target ${TARGET_MB} MB: ${idleMb < TARGET_MB ? "met" : "NOT met"}`);
+    console.log(`  peak ${m[key("peakMb")]!.toFixed(0)} MB; at ${IDLE_SECONDS} s: rss ${idleMb.toFixed(0)}, heapUsed ${m[key("heapUsedMb")]!.toFixed(0)}, heapTotal ${m[key("heapTotalMb")]!.toFixed(0)}, external ${m[key("externalMb")]!.toFixed(0)}, arrayBuffers ${m[key("arrayBuffersMb")]!.toFixed(0)} MB (medians)`);
+  }
 }

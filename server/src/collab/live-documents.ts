@@ -1,6 +1,5 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { Redis } from "@hocuspocus/extension-redis";
 import { Hocuspocus, type Document, type Extension } from "@hocuspocus/server";
 import { sql } from "kysely";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -82,7 +81,7 @@ function redisConfig(url: string) {
   };
 }
 
-export function createLiveDocuments(options: {
+export async function createLiveDocuments(options: {
   db: Db;
   bus: EventBus;
   log: Logger;
@@ -107,7 +106,10 @@ export function createLiveDocuments(options: {
    * time in any case; a second only waits there, in front of the write-ahead log's appends).
    */
   storeConcurrency?: number;
-}): LiveDocuments {
+}): Promise<LiveDocuments> {
+  // Loaded only with Redis, like the event bus's client: a single node does without it (and ioredis).
+  // First, so that everything below is set up synchronously as before.
+  const redis = options.redisUrl ? await import("@hocuspocus/extension-redis") : undefined;
   const { db, bus, log, kinds } = options;
   const docs = new Map<string, DocState>();
   const updateLog = createUpdateLog(db);
@@ -135,7 +137,7 @@ export function createLiveDocuments(options: {
     authenticationExtension({ db, kinds, revocation, lapses: options.lapses }),
     persistenceExtension({ db, log, kinds, updateLog, docs, storeQueue, hocuspocus: () => hocuspocus, maxDebounceMs, storeJitter }),
   ];
-  if (options.redisUrl) extensions.push(new Redis({ ...redisConfig(options.redisUrl), prefix: "laget:collab" }));
+  if (options.redisUrl && redis) extensions.push(new redis.Redis({ ...redisConfig(options.redisUrl), prefix: "laget:collab" }));
 
   const hocuspocus = new Hocuspocus<CollabContext>({
     name: "laget",

@@ -1,4 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
@@ -54,6 +57,28 @@ export const pgliteSettings: Record<string, string> = {
   temp_buffers: "2MB",
 };
 
+/** PGlite's start parameters with ours. */
+export function pgliteStartParams(): string[] {
+  return [...PGlite.defaultStartParams, ...Object.entries(pgliteSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
+}
+
+const initdbScript = fileURLToPath(new URL("./pglite-initdb.ts", import.meta.url));
+
+/**
+ * Creates the embedded database in `dataDir` in a short-lived child process (see
+ * pglite-initdb.ts) unless it holds one already, so this process only ever opens an
+ * initialised directory.
+ */
+export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
+  if (existsSync(path.join(dataDir, "PG_VERSION"))) return;
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [initdbScript, dataDir], { maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`could not create the embedded database in ${dataDir}: ${err.message}${stderr ? `\n${stderr}` : ""}`));
+      else resolve();
+    });
+  });
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({
@@ -68,10 +93,12 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     pool.on("error", () => {});
     return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  if (target.dataDir) {
+    mkdirSync(target.dataDir, { recursive: true });
+    if (!target.loadDataDir) await initEmbeddedDataDir(target.dataDir);
+  }
   // PGlite is a single connection; the dialect queues transactions one at a time.
-  const startParams = [...PGlite.defaultStartParams, ...Object.entries(pgliteSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
-  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir, startParams });
+  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir, startParams: pgliteStartParams() });
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
 }
 

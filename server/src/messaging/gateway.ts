@@ -1,9 +1,8 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { PresenceStatus } from "@laget/domain";
 import { conversationOfRoom, conversationRoom, userRoom } from "@laget/realtime";
-import { createAdapter } from "@socket.io/redis-streams-adapter";
-import { createClient } from "redis";
-import { Server } from "socket.io";
+import type { createClient } from "redis";
+import { Server, type ServerOptions } from "socket.io";
 import { loadActor, type Actor } from "../auth/actor.ts";
 import { sessionStands } from "../auth/sessions.ts";
 import { authenticateUpgrade } from "../auth/upgrade.ts";
@@ -83,10 +82,14 @@ export async function attachGateway(options: {
   const limits = { ...defaultLimits, ...options.limits };
 
   let redis: ReturnType<typeof createClient> | undefined;
+  let adapter: Partial<ServerOptions> = {};
   if (options.redisUrl) {
-    redis = createClient({ url: options.redisUrl });
+    // Loaded only with Redis (as in the event bus): a single node does without the client library.
+    const [{ createClient: createRedisClient }, { createAdapter }] = await Promise.all([import("redis"), import("@socket.io/redis-streams-adapter")]);
+    redis = createRedisClient({ url: options.redisUrl });
     redis.on("error", (err) => log.error({ err }, "socket.io redis error"));
     await redis.connect();
+    adapter = { adapter: createAdapter(redis) };
   }
 
   const io: LagetServer = new Server(options.server, {
@@ -107,7 +110,7 @@ export async function attachGateway(options: {
     },
     // A speedup only: the per-user event log is what makes reconnects lossless.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-    ...(redis ? { adapter: createAdapter(redis) } : {}),
+    ...adapter,
   });
   guardRecovery(io, db, log);
 
