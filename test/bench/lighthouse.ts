@@ -252,6 +252,7 @@ try {
   console.log(`${RUNS > 1 ? `medians of ${RUNS} runs; ` : ""}scores 0–100, LCP and TBT simulated (mobile: Lighthouse's throttled phone; desktop: its desktop config)`);
   if (notes.length) console.log(`\nfailing audits (first run):\n  ${notes.join("\n  ")}`);
   console.log("\ngoal: mobile performance ≥ 90 and accessibility 100 on every page");
+  console.log("seo: is-crawlable fails by design (robots.txt disallows all: Laget is not for search engines)");
 } finally {
   if (chrome) await stopChromium(chrome);
   if (server) await stopChildServer(server.child);
