@@ -35,6 +35,7 @@ import { createChildCase, unitIdsByName } from "../../server/src/testing/case-fi
 import { startChildServer, stopChildServer, type ChildServer } from "../../server/src/testing/child-server.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
 import { createTestDb, type TestDb } from "../../server/src/testing/test-db.ts";
+import { signInThroughLoginPage } from "../support/login-page.ts";
 import { median } from "./harness.ts";
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 1));
@@ -107,11 +108,7 @@ async function setSession(port: number, baseUrl: string, signIn: boolean): Promi
     await context.clearCookies();
     if (!signIn) return;
     const page = await context.newPage();
-    await page.goto(`${baseUrl}/login`);
-    await page.getByLabel("E-post", { exact: true }).fill(COORDINATOR);
-    await page.getByLabel("Passord", { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole("button", { name: "Logg inn" }).click();
-    await page.getByRole("navigation", { name: "Hovedmeny" }).waitFor();
+    await signInThroughLoginPage(page, { baseUrl, email: COORDINATOR, password: DEMO_PASSWORD });
     await page.close();
     if (!(await context.cookies(baseUrl)).some((c) => c.name === "laget_session")) throw new Error("signed in, but no session cookie");
   } finally {

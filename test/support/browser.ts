@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
+import { signInThroughLoginPage } from "./login-page.ts";
 import { DEMO_PASSWORD } from "../../server/src/demo/seed.ts";
 import type { RunningServer } from "../../server/src/server.ts";
 import { startServerOn, startTestServer, type TestServer, type TestServerOptions } from "../../server/src/testing/test-server.ts";
@@ -84,12 +85,7 @@ export async function signInInNewContext(
 ): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({ viewport, locale: "nb-NO" });
   const page = await context.newPage();
-  await page.goto(`${baseUrl}/login`);
-  await page.getByLabel("E-post", { exact: true }).fill(email);
-  await page.getByLabel("Passord", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Logg inn" }).click();
-  // Laget opens where the person's roles say: Saker for case work, the inbox for a volunteer contact, Møter for SLT.
-  await page.getByRole("navigation", { name: "Hovedmeny" }).waitFor();
+  await signInThroughLoginPage(page, { baseUrl, email, password });
   await page.locator("main h1").first().waitFor();
   return { page, context };
 }
