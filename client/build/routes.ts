@@ -17,7 +17,7 @@ export const routes: Record<string, readonly string[]> = {
   "/saker/:id/overlevering": [...casePage, "src/cases/HandoverTab.tsx"],
   "/saker/:id/opplysninger": [...casePage, "src/cases/DisclosureTab.tsx"],
   "/saker/:id/samtale": [...casePage, "src/messaging/CaseConversationTab.tsx"],
-  "/saker/:id/plan": [...casePage, "src/plans/PlanTab.tsx"],
+  "/saker/:id/plan": [...casePage, "src/plans/PlanTab.tsx", "src/plans/NotesEditor.tsx"],
   "/saker/:id/plan/utskrift": [...casePage, "src/plans/PlanPrintView.tsx"],
   "/saker/:id/tilgangslogg": [...casePage, "src/cases/AccessLogTab.tsx"],
   "/saker/:id/henvisninger": [...casePage, "src/referrals/CaseReferralsTab.tsx"],

@@ -10,11 +10,15 @@ import { Loading, StatusMessage } from "../ui/messages.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 import { GoalCard } from "./GoalCard.tsx";
 import { MeasureCard } from "./MeasureCard.tsx";
-import { NotesEditor } from "./NotesEditor.tsx";
 import { PlanGate } from "./PlanGate.tsx";
 import { ConnectionBadge, Presence } from "./PlanStatus.tsx";
 import { RevisionsPanel } from "./RevisionsPanel.tsx";
 import { tryWrite, usePlanAudience, usePlanDirectory } from "./shared.ts";
+import { lazyPage } from "../ui/lazyPage.tsx";
+
+// The notes editor (TipTap, ProseMirror) sits below the goals and measures: its code comes
+// after the plan has been shown, so the plan is on screen sooner on a phone.
+const NotesEditor = lazyPage(() => import("./NotesEditor.tsx"), "NotesEditor");
 import { usePlanDocument, type PlanSession } from "./usePlanDocument.ts";
 
 /**
