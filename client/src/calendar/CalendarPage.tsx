@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { useFormat, useT } from "../i18n/I18nProvider.tsx";
 import { apiErrorOf, trpc } from "../trpc.ts";
 import { ConfirmButton } from "../ui/ConfirmButton.tsx";
@@ -7,8 +7,8 @@ import { FormActions } from "../ui/FormActions.tsx";
 import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
+import { SecretPanel } from "../ui/SecretPanel.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
-import { useCopyText } from "../ui/useCopyText.ts";
 
 const NAME_MAX = 100;
 
@@ -114,40 +114,27 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: Created) => void 
 /** The new address, once: copy it, and how to add it in Outlook and Google. */
 function CreatedPanel({ created, onClose }: { created: Created; onClose: () => void }) {
   const t = useT();
-  const panelRef = useRef<HTMLDivElement>(null);
-  const { codeRef, copy, copyText } = useCopyText();
-
-  useEffect(() => {
-    panelRef.current?.focus();
-  }, [created]);
-
-
-
   return (
-    <div ref={panelRef} role="status" tabIndex={-1} className="otp-panel">
-      <h2 className="otp-panel__heading">{t("calendar.createdHeading")}</h2>
-      <p>{t("calendar.urlLabel", { name: created.name })}</p>
-      <p className="otp-panel__password">
-        <code ref={codeRef} data-testid="calendar-url" translate="no">
-          {created.url}
-        </code>
-      </p>
-      <div className="form__actions">
-        <button type="button" className="button button--small" onClick={() => void copyText(created.url)}>
-          {t("calendar.copy")}
-        </button>
-        {copy && <span className="otp-panel__copy">{t(copy === "copied" ? "calendar.copied" : "calendar.copyFailed")}</span>}
-      </div>
-      <p className="otp-panel__note">{t("calendar.createdNote")}</p>
+    <SecretPanel
+      secret={created.url}
+      testId="calendar-url"
+      labels={{
+        heading: t("calendar.createdHeading"),
+        intro: t("calendar.urlLabel", { name: created.name }),
+        copy: t("calendar.copy"),
+        copied: t("calendar.copied"),
+        copyFailed: t("calendar.copyFailed"),
+        note: t("calendar.createdNote"),
+        close: t("calendar.close"),
+      }}
+      onClose={onClose}
+    >
       <h3>{t("calendar.howToHeading")}</h3>
       <ul>
         <li>{t("calendar.howToOutlook")}</li>
         <li>{t("calendar.howToGoogle")}</li>
       </ul>
-      <button type="button" className="button button--secondary button--small" onClick={onClose}>
-        {t("calendar.close")}
-      </button>
-    </div>
+    </SecretPanel>
   );
 }
 
