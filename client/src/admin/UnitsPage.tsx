@@ -7,6 +7,7 @@ import { FormActions } from "../ui/FormActions.tsx";
 import { SelectField, TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
+import { StackTable } from "../ui/StackTable.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 import { UnitOptions } from "./options.tsx";
 import { refreshOrganisation, type Unit } from "./queries.ts";
@@ -141,105 +142,90 @@ function UnitsTable({ units, labelledBy, onStatus }: { units: Unit[]; labelledBy
     setOpen((o) => (o?.unitId === unitId && o.panel === panel ? null : { unitId, panel }));
 
   return (
-    // Wide screens: a table that may scroll sideways (focusable, so keyboard users can scroll it).
-    // Narrow screens: the CSS stacks each row into a block, labelled via data-label.
-    <div className="table-scroll" role="region" aria-labelledby={labelledBy} tabIndex={0}>
-      <table className="table table--stack">
-        <thead>
-          <tr>
-            <th scope="col">{t("units.colName")}</th>
-            <th scope="col">{t("units.colKind")}</th>
-            <th scope="col">{t("units.colParent")}</th>
-            <th scope="col">{t("units.colStatus")}</th>
-            <th scope="col">{t("units.colActions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {units.map((unit) => {
-            const isOpen = (panel: Panel) => open?.unitId === unit.id && open.panel === panel;
-            return (
-              <Fragment key={unit.id}>
-                <tr className={unit.active ? undefined : "is-inactive"}>
-                  <th scope="row">{unit.name}</th>
-                  <td data-label={t("units.colKind")}>{t(`unitKind.${unit.kind}`)}</td>
-                  <td data-label={t("units.colParent")}>{(unit.parentUnitId && nameOf.get(unit.parentUnitId)) || t("units.noParent")}</td>
-                  <td data-label={t("units.colStatus")}>
-                    <span className={unit.active ? "badge badge--ok" : "badge badge--off"}>
-                      {unit.active ? t("units.active") : t("units.inactive")}
-                    </span>
-                  </td>
-                  <td className="table__actions">
-                    <div className="row-actions">
-                      {unit.active && (
-                        <button
-                          ref={toggleRef(`${unit.id}:rename`)}
-                          type="button"
-                          className="button button--secondary button--small"
-                          aria-label={t("units.renameFor", { name: unit.name })}
-                          aria-expanded={isOpen("rename")}
-                          onClick={() => toggle(unit.id, "rename")}
-                        >
-                          {t("units.rename")}
-                        </button>
-                      )}
-                      {unit.active && (
-                        <button
-                          ref={toggleRef(`${unit.id}:deactivate`)}
-                          type="button"
-                          className="button button--secondary button--small"
-                          aria-label={t("units.deactivateFor", { name: unit.name })}
-                          aria-expanded={isOpen("deactivate")}
-                          onClick={() => toggle(unit.id, "deactivate")}
-                        >
-                          {t("units.deactivate")}
-                        </button>
-                      )}
-                      <button
-                        ref={toggleRef(`${unit.id}:history`)}
-                        type="button"
-                        className="button button--secondary button--small"
-                        aria-label={t("units.historyFor", { name: unit.name })}
-                        aria-expanded={isOpen("history")}
-                        onClick={() => toggle(unit.id, "history")}
-                      >
-                        {t("units.history")}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-                {open?.unitId === unit.id && (
-                  <tr className="row-detail">
-                    <td colSpan={5}>
-                      {open.panel === "rename" && (
-                        <RenameUnitForm
-                          unit={unit}
-                          onCancel={() => closeAndFocus(`${unit.id}:rename`)}
-                          onDone={(name) => {
-                            onStatus(t("units.renamed", { name }));
-                            closeAndFocus(`${unit.id}:rename`);
-                          }}
-                        />
-                      )}
-                      {open.panel === "deactivate" && (
-                        <ConfirmDeactivate
-                          unit={unit}
-                          onCancel={() => closeAndFocus(`${unit.id}:deactivate`)}
-                          onDone={() => {
-                            onStatus(t("units.deactivated", { name: unit.name }));
-                            closeAndFocus(`${unit.id}:history`);
-                          }}
-                        />
-                      )}
-                      {open.panel === "history" && <UnitHistory unit={unit} />}
-                    </td>
-                  </tr>
-                )}
-              </Fragment>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <StackTable columns={[t("units.colName"), t("units.colKind"), t("units.colParent"), t("units.colStatus"), t("units.colActions")]} labelledBy={labelledBy}>
+      {units.map((unit) => {
+        const isOpen = (panel: Panel) => open?.unitId === unit.id && open.panel === panel;
+        return (
+          <Fragment key={unit.id}>
+            <tr className={unit.active ? undefined : "is-inactive"}>
+              <th scope="row">{unit.name}</th>
+              <td data-label={t("units.colKind")}>{t(`unitKind.${unit.kind}`)}</td>
+              <td data-label={t("units.colParent")}>{(unit.parentUnitId && nameOf.get(unit.parentUnitId)) || t("units.noParent")}</td>
+              <td data-label={t("units.colStatus")}>
+                <span className={unit.active ? "badge badge--ok" : "badge badge--off"}>
+                  {unit.active ? t("units.active") : t("units.inactive")}
+                </span>
+              </td>
+              <td className="table__actions">
+                <div className="row-actions">
+                  {unit.active && (
+                    <button
+                      ref={toggleRef(`${unit.id}:rename`)}
+                      type="button"
+                      className="button button--secondary button--small"
+                      aria-label={t("units.renameFor", { name: unit.name })}
+                      aria-expanded={isOpen("rename")}
+                      onClick={() => toggle(unit.id, "rename")}
+                    >
+                      {t("units.rename")}
+                    </button>
+                  )}
+                  {unit.active && (
+                    <button
+                      ref={toggleRef(`${unit.id}:deactivate`)}
+                      type="button"
+                      className="button button--secondary button--small"
+                      aria-label={t("units.deactivateFor", { name: unit.name })}
+                      aria-expanded={isOpen("deactivate")}
+                      onClick={() => toggle(unit.id, "deactivate")}
+                    >
+                      {t("units.deactivate")}
+                    </button>
+                  )}
+                  <button
+                    ref={toggleRef(`${unit.id}:history`)}
+                    type="button"
+                    className="button button--secondary button--small"
+                    aria-label={t("units.historyFor", { name: unit.name })}
+                    aria-expanded={isOpen("history")}
+                    onClick={() => toggle(unit.id, "history")}
+                  >
+                    {t("units.history")}
+                  </button>
+                </div>
+              </td>
+            </tr>
+            {open?.unitId === unit.id && (
+              <tr className="row-detail">
+                <td colSpan={5}>
+                  {open.panel === "rename" && (
+                    <RenameUnitForm
+                      unit={unit}
+                      onCancel={() => closeAndFocus(`${unit.id}:rename`)}
+                      onDone={(name) => {
+                        onStatus(t("units.renamed", { name }));
+                        closeAndFocus(`${unit.id}:rename`);
+                      }}
+                    />
+                  )}
+                  {open.panel === "deactivate" && (
+                    <ConfirmDeactivate
+                      unit={unit}
+                      onCancel={() => closeAndFocus(`${unit.id}:deactivate`)}
+                      onDone={() => {
+                        onStatus(t("units.deactivated", { name: unit.name }));
+                        closeAndFocus(`${unit.id}:history`);
+                      }}
+                    />
+                  )}
+                  {open.panel === "history" && <UnitHistory unit={unit} />}
+                </td>
+              </tr>
+            )}
+          </Fragment>
+        );
+      })}
+    </StackTable>
   );
 }
 

@@ -8,6 +8,7 @@ import { TextField } from "../ui/FormField.tsx";
 import { ErrorMessage, LoadFailed, Loading, StatusMessage } from "../ui/messages.tsx";
 import { PageHeading } from "../ui/PageHeading.tsx";
 import { SecretPanel } from "../ui/SecretPanel.tsx";
+import { StackTable } from "../ui/StackTable.tsx";
 import { focusFirstInvalid } from "../ui/validation.ts";
 
 const NAME_MAX = 100;
@@ -148,43 +149,30 @@ function TokensTable({ tokens, labelledBy, onRevoked }: { tokens: Token[]; label
   return (
     <>
       <ErrorMessage error={revoke.error} />
-      <div className="table-scroll" role="region" aria-labelledby={labelledBy} tabIndex={0}>
-        <table className="table table--stack">
-          <thead>
-            <tr>
-              <th scope="col">{t("calendar.colName")}</th>
-              <th scope="col">{t("calendar.colCreated")}</th>
-              <th scope="col">{t("calendar.colLastUsed")}</th>
-              <th scope="col">{t("calendar.colStatus")}</th>
-              <th scope="col">{t("calendar.colActions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((token) => (
-              <tr key={token.id} className={token.revoked ? "is-inactive" : undefined}>
-                <th scope="row">{token.name}</th>
-                <td data-label={t("calendar.colCreated")}>{format.dateTime(token.createdAt)}</td>
-                <td data-label={t("calendar.colLastUsed")}>{token.lastUsedAt ? format.dateTime(token.lastUsedAt) : t("calendar.neverUsed")}</td>
-                <td data-label={t("calendar.colStatus")}>
-                  <span className={token.revoked ? "badge badge--off" : "badge badge--ok"}>{token.revoked ? t("calendar.revoked") : t("calendar.active")}</span>
-                </td>
-                <td className="table__actions">
-                  {!token.revoked && (
-                    <ConfirmButton
-                      label={t("calendar.revoke")}
-                      accessibleLabel={t("calendar.revokeFor", { name: token.name })}
-                      question={t("calendar.revokeQuestion", { name: token.name })}
-                      confirmLabel={t("calendar.revokeConfirm")}
-                      disabled={revoke.isPending}
-                      onConfirm={() => revoke.mutate({ tokenId: token.id }, { onSuccess: () => onRevoked(token.name) })}
-                    />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <StackTable columns={[t("calendar.colName"), t("calendar.colCreated"), t("calendar.colLastUsed"), t("calendar.colStatus"), t("calendar.colActions")]} labelledBy={labelledBy}>
+        {tokens.map((token) => (
+          <tr key={token.id} className={token.revoked ? "is-inactive" : undefined}>
+            <th scope="row">{token.name}</th>
+            <td data-label={t("calendar.colCreated")}>{format.dateTime(token.createdAt)}</td>
+            <td data-label={t("calendar.colLastUsed")}>{token.lastUsedAt ? format.dateTime(token.lastUsedAt) : t("calendar.neverUsed")}</td>
+            <td data-label={t("calendar.colStatus")}>
+              <span className={token.revoked ? "badge badge--off" : "badge badge--ok"}>{token.revoked ? t("calendar.revoked") : t("calendar.active")}</span>
+            </td>
+            <td className="table__actions">
+              {!token.revoked && (
+                <ConfirmButton
+                  label={t("calendar.revoke")}
+                  accessibleLabel={t("calendar.revokeFor", { name: token.name })}
+                  question={t("calendar.revokeQuestion", { name: token.name })}
+                  confirmLabel={t("calendar.revokeConfirm")}
+                  disabled={revoke.isPending}
+                  onConfirm={() => revoke.mutate({ tokenId: token.id }, { onSuccess: () => onRevoked(token.name) })}
+                />
+              )}
+            </td>
+          </tr>
+        ))}
+      </StackTable>
     </>
   );
 }
