@@ -1,5 +1,6 @@
+import type { Weekday } from "@laget/domain";
 import type { Db } from "../db/connect.ts";
-import { rruleOf, type Weekday } from "../meetings/recurrence.ts";
+import { rruleOf } from "../meetings/rrule-text.ts";
 import { localDateOf } from "../meetings/time.ts";
 
 const WEEKDAYS: Weekday[] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];

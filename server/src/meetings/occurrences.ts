@@ -7,8 +7,9 @@ import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import { authorizeMeeting, authorizeSeries, recordMeetingAccess, visibleSeriesIds, type Meeting, type Series } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
-import { expandSeries, isOccurrence, type OccurrenceOverride, instantOfLocal } from "./recurrence.ts";
-import { FieldError, kindNameOf, kindsOf, participantsOf, seriesHeadOf, specOf } from "./series.ts";
+import { instantOfLocal } from "./local-time.ts";
+import { expandSeries, isOccurrence, type OccurrenceOverride } from "./recurrence.ts";
+import { FieldError, kindNameOf, kindsOf, participantsOf, seriesHeadOf, specOf } from "./series-values.ts";
 import { addMinutes } from "./time.ts";
 
 /**
