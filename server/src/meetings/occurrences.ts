@@ -1,3 +1,4 @@
+import type { MeetingStatus, OccurrenceSummary } from "@laget/domain";
 import { decideMeeting, type ResourceActions } from "@laget/policy";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
@@ -17,23 +18,6 @@ import { addMinutes } from "./time.ts";
  * when something is recorded for them (a move, a cancellation, attendance, an agenda),
  * keyed by their original local start (RECURRENCE-ID).
  */
-
-export type MeetingStatus = "planned" | "held" | "cancelled";
-export type OccurrenceSummary = {
-  seriesId: string;
-  recurrenceId: string;
-  meetingId: string | null;
-  kind: string;
-  kindName: string | null;
-  title: string;
-  start: string;
-  end: string;
-  status: MeetingStatus;
-  moved: boolean;
-  place: string | null;
-  videoLink: string | null;
-  organiserUnitId: string;
-};
 
 /** The longest range one list may ask for. */
 export const MAX_LIST_DAYS = 400;
