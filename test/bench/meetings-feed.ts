@@ -16,7 +16,8 @@ import { loadActor } from "../../server/src/auth/actor.ts";
 import { buildFeed } from "../../server/src/calendar/feed.ts";
 import { createToken } from "../../server/src/calendar/tokens.ts";
 import { seedDemo } from "../../server/src/demo/seed.ts";
-import { expandSeries, instantOfLocal } from "../../server/src/meetings/recurrence.ts";
+import { instantOfLocal } from "../../server/src/meetings/local-time.ts";
+import { expandSeries } from "../../server/src/meetings/recurrence.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
 import { startServerOn } from "../../server/src/testing/test-server.ts";
 

@@ -6,25 +6,7 @@
  */
 
 export { attendanceStatuses, holidayPolicies, weekdays } from "@laget/domain";
-export type { AttendanceStatus, HolidayPolicy, MeetingStatus, RecurrenceEnd, RecurrenceInput, Weekday } from "@laget/domain";
-import type { MeetingStatus } from "@laget/domain";
-
-/** One meeting in a calendar view (meetings.list). */
-export type OccurrenceSummary = {
-  seriesId: string;
-  recurrenceId: string;
-  meetingId: string | null;
-  kind: string;
-  kindName: string | null;
-  title: string;
-  start: string;
-  end: string;
-  status: MeetingStatus;
-  moved: boolean;
-  place: string | null;
-  videoLink: string | null;
-  organiserUnitId: string;
-};
+export type { AttendanceStatus, HolidayPolicy, MeetingStatus, OccurrenceSummary, RecurrenceEnd, RecurrenceInput, Weekday } from "@laget/domain";
 
 /** One date of the series editor's preview (meetings.preview). */
 export type PreviewOccurrence = {

@@ -12,6 +12,23 @@ export type MeetingStatus = (typeof meetingStatuses)[number];
 export const attendanceStatuses = ["present", "absent", "excused"] as const;
 export type AttendanceStatus = (typeof attendanceStatuses)[number];
 
+/** One meeting in a calendar view, as `meetings.list` returns it and the calendar shows it. */
+export type OccurrenceSummary = {
+  seriesId: string;
+  recurrenceId: string;
+  meetingId: string | null;
+  kind: string;
+  kindName: string | null;
+  title: string;
+  start: string;
+  end: string;
+  status: MeetingStatus;
+  moved: boolean;
+  place: string | null;
+  videoLink: string | null;
+  organiserUnitId: string;
+};
+
 export type RecurrenceEnd = { kind: "never" } | { kind: "count"; count: number } | { kind: "until"; date: string /* YYYY-MM-DD local */ };
 /** What the series editor sends; the server turns it into RRULE text. */
 export type RecurrenceInput =

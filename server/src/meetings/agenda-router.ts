@@ -12,17 +12,9 @@ import {
   updateAgendaItemInput,
 } from "@laget/domain";
 import { router, userProcedure } from "../trpc/init.ts";
-import {
-  addAgendaItem,
-  agendaEligibility,
-  agendaOfCase,
-  carryOver,
-  listAgenda,
-  promoteAgendaItem,
-  removeAgendaItem,
-  reorderAgenda,
-  updateAgendaItem,
-} from "./agenda.ts";
+import { carryOver, promoteAgendaItem } from "./agenda-follow-up.ts";
+import { agendaOfCase, listAgenda } from "./agenda-views.ts";
+import { addAgendaItem, agendaEligibility, removeAgendaItem, reorderAgenda, updateAgendaItem } from "./agenda.ts";
 import { minutesVersions, setMinutesState } from "./minutes.ts";
 import { addOutcome, removeOutcome, toMeasure } from "./outcomes.ts";
 import { printMinutes } from "./print.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { CallerClient } from "../testing/caller-client.ts";
 import { startTestApp, type TestApp } from "../testing/test-app.ts";
-import type { AgendaItemView } from "./agenda.ts";
+import type { AgendaItemView } from "./agenda-views.ts";
 import type { PrintedMinutes } from "./print.ts";
 import { agendaWorld, type AgendaWorld } from "./testing.ts";
 

@@ -2,7 +2,7 @@ import type { AsActor } from "../auth/actor.ts";
 import type { EventBus } from "../events/bus.ts";
 import { authorizeMeeting, recordMeetingAccess } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
-import { FieldError } from "./series.ts";
+import { FieldError } from "./series-values.ts";
 
 export type AttendanceStatus = "present" | "absent" | "excused";
 export type AttendanceEntry = ({ userId: string } | { externalParticipantId: string }) & { status: AttendanceStatus };

@@ -7,7 +7,7 @@ import { applyLoggedUpdate, loadSnapshot } from "../collab/store.ts";
 import type { Db } from "../db/connect.ts";
 import type { Actor } from "../auth/actor.ts";
 import { AppError } from "../errors.ts";
-import { itemAccess } from "./agenda.ts";
+import { itemAccess } from "./agenda-access.ts";
 
 /**
  * The minutes of one agenda item as a kind of live document: `minutes:<agenda item id in

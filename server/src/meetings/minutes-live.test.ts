@@ -6,7 +6,7 @@ import { connectPlan, eventually, type PlanClient } from "../plans/test-client.t
 import { demoActor } from "../testing/case-fixtures.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
-import type { AgendaItemView } from "./agenda.ts";
+import type { AgendaItemView } from "./agenda-views.ts";
 import { minutesFragment, minutesText } from "./minutes-kind.ts";
 import type { PrintedMinutes } from "./print.ts";
 import { agendaWorld, type AgendaWorld } from "./testing.ts";

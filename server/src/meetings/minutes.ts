@@ -4,7 +4,8 @@ import { appendAudit } from "../audit/log.ts";
 import { AppError } from "../errors.ts";
 import type { EventBus } from "../events/bus.ts";
 import { authorizeMeeting } from "./access.ts";
-import { invalidateMinutes, visibleItems } from "./agenda.ts";
+import { visibleItems } from "./agenda-access.ts";
+import { invalidateMinutes } from "./agenda.ts";
 import { readMinutesText } from "./minutes-kind.ts";
 
 /**

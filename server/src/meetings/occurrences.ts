@@ -1,3 +1,4 @@
+import type { MeetingStatus, OccurrenceSummary } from "@laget/domain";
 import { decideMeeting, type ResourceActions } from "@laget/policy";
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
@@ -7,8 +8,9 @@ import type { EventBus } from "../events/bus.ts";
 import { AppError } from "../errors.ts";
 import { authorizeMeeting, authorizeSeries, recordMeetingAccess, visibleSeriesIds, type Meeting, type Series } from "./access.ts";
 import { publishMeetingEvent, seriesAudience } from "./events.ts";
-import { expandSeries, isOccurrence, type OccurrenceOverride, instantOfLocal } from "./recurrence.ts";
-import { FieldError, kindNameOf, kindsOf, participantsOf, seriesHeadOf, specOf } from "./series.ts";
+import { instantOfLocal } from "./local-time.ts";
+import { expandSeries, isOccurrence, type OccurrenceOverride } from "./recurrence.ts";
+import { FieldError, kindNameOf, kindsOf, participantsOf, seriesHeadOf, specOf } from "./series-values.ts";
 import { addMinutes } from "./time.ts";
 
 /**
@@ -16,23 +18,6 @@ import { addMinutes } from "./time.ts";
  * when something is recorded for them (a move, a cancellation, attendance, an agenda),
  * keyed by their original local start (RECURRENCE-ID).
  */
-
-export type MeetingStatus = "planned" | "held" | "cancelled";
-export type OccurrenceSummary = {
-  seriesId: string;
-  recurrenceId: string;
-  meetingId: string | null;
-  kind: string;
-  kindName: string | null;
-  title: string;
-  start: string;
-  end: string;
-  status: MeetingStatus;
-  moved: boolean;
-  place: string | null;
-  videoLink: string | null;
-  organiserUnitId: string;
-};
 
 /** The longest range one list may ask for. */
 export const MAX_LIST_DAYS = 400;

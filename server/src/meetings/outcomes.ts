@@ -6,7 +6,7 @@ import { decisionFor } from "../cases/access.ts";
 import type { LiveDocuments } from "../collab/live-documents.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { itemAccess, type ItemRow } from "./agenda.ts";
+import { itemAccess, type ItemRow } from "./agenda-access.ts";
 
 /**
  * What an agenda item concluded (DESIGN.md §6): information, a decision, or an action (what,

@@ -1,9 +1,10 @@
 import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import { authorizeMeeting } from "./access.ts";
-import { itemViews, namedItemEvent, visibleItems, type AgendaItemView } from "./agenda.ts";
+import { namedItemEvent, visibleItems } from "./agenda-access.ts";
+import { itemViews, type AgendaItemView } from "./agenda-views.ts";
+import { instantOfLocal } from "./local-time.ts";
 import { readMinutesText } from "./minutes-kind.ts";
-import { instantOfLocal } from "./recurrence.ts";
 
 /**
  * The printable minutes of a meeting for one reader (DESIGN.md §6): the items that reader

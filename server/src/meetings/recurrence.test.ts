@@ -2,17 +2,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import Holidays from "date-holidays";
 import { describe, expect, test } from "vitest";
-import {
-  expandSeries,
-  isOccurrence,
-  RecurrenceError,
-  recurrenceInputOf,
-  rruleOf,
-  splitSeries,
-  type Occurrence,
-  type RecurrenceInput,
-  type RecurrenceSpec,
-} from "./recurrence.ts";
+import { RecurrenceError } from "./local-time.ts";
+import { expandSeries, isOccurrence, splitSeries, type Occurrence, type RecurrenceInput, type RecurrenceSpec } from "./recurrence.ts";
+import { recurrenceInputOf, rruleOf } from "./rrule-text.ts";
 
 // The recurrence engine of meeting series. Expected local times are checked with Intl (the
 // platform's own tz database), not with the Temporal code under test.

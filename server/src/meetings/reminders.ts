@@ -10,7 +10,7 @@ import { seriesResource } from "./access.ts";
 import { seriesAudience } from "./events.ts";
 import { overrideOf } from "./occurrences.ts";
 import { expandSeries } from "./recurrence.ts";
-import { specOf } from "./series.ts";
+import { specOf } from "./series-values.ts";
 import { localDateOf } from "./time.ts";
 
 /**

@@ -2,7 +2,7 @@ import { Temporal } from "temporal-polyfill";
 
 /**
  * Instants as wall-clock time in a series' zone, on Temporal (never the host's TZ). The
- * other way (local → instant, RFC 5545's gap and fold rules) is recurrence.ts's instantOfLocal.
+ * other way (local → instant, RFC 5545's gap and fold rules) is local-time.ts's instantOfLocal.
  */
 
 /** The instant as local "YYYY-MM-DDTHH:MM:SS" in the zone. */
