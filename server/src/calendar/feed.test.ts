@@ -9,7 +9,8 @@ import { HttpClient } from "../testing/http-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
 import { createLogger } from "../log.ts";
 import { createRateLimiter } from "../messaging/rate-limit.ts";
-import { feedRrule, parseExdates, specOf } from "./feed.ts";
+import { exdatesOf, specOf } from "../meetings/series-values.ts";
+import { feedRrule } from "./feed.ts";
 import { calendarRoutes } from "./routes.ts";
 
 /**
@@ -433,8 +434,8 @@ describe("a single meeting as .ics", () => {
 });
 
 test("exdates are read from jsonb as they are stored", () => {
-  expect(parseExdates(["2026-01-01T09:00:00", 3, null])).toEqual(["2026-01-01T09:00:00"]);
-  expect(parseExdates(null)).toEqual([]);
+  expect(exdatesOf({ exdates: ["2026-01-01T09:00:00", 3, null] })).toEqual(["2026-01-01T09:00:00"]);
+  expect(exdatesOf({ exdates: null })).toEqual([]);
 });
 
 test("UNTIL goes to the feed in UTC whatever form it is stored in (RFC 5545 with a zoned DTSTART)", () => {

@@ -6,7 +6,9 @@ import type { AsActor } from "../auth/actor.ts";
 import type { Db } from "../db/connect.ts";
 import { policyActor } from "../cases/access.ts";
 import { authorizeMeeting, visibleSeriesIds, type Meeting, type Series } from "../meetings/access.ts";
-import { expandSeries, type HolidayPolicy, type Occurrence, type OccurrenceOverride, type RecurrenceSpec } from "../meetings/recurrence.ts";
+import { overrideOf } from "../meetings/occurrences.ts";
+import { expandSeries, type Occurrence, type RecurrenceSpec } from "../meetings/recurrence.ts";
+import { specOf } from "../meetings/series-values.ts";
 import { CALENDAR_NAME, summaryOfKind } from "./labels.ts";
 
 /**
@@ -35,25 +37,6 @@ import { CALENDAR_NAME, summaryOfKind } from "./labels.ts";
  */
 export const HOLIDAY_HORIZON_DAYS = 2 * 366;
 const EXPANSION_LIMIT = 5_000;
-
-export function parseExdates(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
-}
-
-export function specOf(series: Series): RecurrenceSpec {
-  return {
-    dtstartLocal: series.dtstart_local,
-    tzid: series.tzid,
-    rrule: series.rrule,
-    exdates: parseExdates(series.exdates),
-    holidayPolicy: series.holiday_policy as HolidayPolicy,
-    durationMinutes: series.duration_minutes,
-  };
-}
-
-function overrideOf(m: Meeting): OccurrenceOverride {
-  return { recurrenceId: m.recurrence_id, movedToLocal: m.moved_to_local, durationMinutes: m.duration_minutes, status: m.status as OccurrenceOverride["status"] };
-}
 
 const zoned = (local: string, tzid: string) => Temporal.PlainDateTime.from(local).toZonedDateTime(tzid);
 const zonedInstant = (at: Date, tzid: string) => Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(tzid);

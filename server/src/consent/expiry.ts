@@ -81,14 +81,14 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
 
 /** Runs the consent jobs every minute on whichever node holds the lock. */
 export function scheduleConsentJobs(db: Db, bus: EventBus, log: Logger, intervalMs = 60_000): () => void {
-  return scheduleExclusiveJob(
+  return scheduleExclusiveJob({
     db,
     log,
-    "consent-jobs",
-    async (conn) => {
+    name: "consent-jobs",
+    run: async (conn) => {
       const result = await runConsentJobs(conn, bus);
       if (result.expired) log.info(result, "consents expired");
     },
     intervalMs,
-  );
+  });
 }

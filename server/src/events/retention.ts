@@ -38,14 +38,14 @@ export async function pruneUserEvents(db: Db, now = new Date(), options: { reten
 
 /** Prunes the event log every hour on whichever node holds the lock (like the consent jobs). */
 export function scheduleEventRetention(db: Db, log: Logger, intervalMs = 60 * 60_000): () => void {
-  return scheduleExclusiveJob(
+  return scheduleExclusiveJob({
     db,
     log,
-    "user-event-retention",
-    async (conn) => {
+    name: "user-event-retention",
+    run: async (conn) => {
       const deleted = await pruneUserEvents(conn);
       if (deleted) log.info({ deleted }, "old user events pruned");
     },
     intervalMs,
-  );
+  });
 }

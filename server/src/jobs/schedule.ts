@@ -7,13 +7,20 @@ import type { Logger } from "../log.ts";
  * lock, so it runs once across nodes (in-process on the embedded database). The work
  * gets the locked connection; a tick still running is not started again.
  */
-export function scheduleExclusiveJob(
-  db: Db,
-  log: Logger,
-  name: string,
-  run: (conn: Db) => Promise<void>,
+export function scheduleExclusiveJob({
+  db,
+  log,
+  name,
+  run,
   intervalMs = 60_000,
-): () => void {
+}: {
+  db: Db;
+  log: Logger;
+  /** Names the advisory lock and the log lines. */
+  name: string;
+  run: (conn: Db) => Promise<void>;
+  intervalMs?: number;
+}): () => void {
   const lockKey = `laget:${name}`;
   let running = false;
   const tick = async () => {

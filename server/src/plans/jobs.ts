@@ -81,14 +81,14 @@ export async function runPlanJobs({ db, bus, now = new Date() }: { db: Db; bus: 
 
 /** Runs the plan jobs every minute on whichever node holds the lock (like the consent jobs). */
 export function schedulePlanJobs({ db, bus, log, intervalMs = 60_000 }: { db: Db; bus: EventBus; log: Logger; intervalMs?: number }): () => void {
-  return scheduleExclusiveJob(
+  return scheduleExclusiveJob({
     db,
     log,
-    "plan-jobs",
-    async (conn) => {
+    name: "plan-jobs",
+    run: async (conn) => {
       const result = await runPlanJobs({ db: conn, bus });
       if (result.due || result.evaluation || result.overdue) log.info(result, "plan reminders sent");
     },
     intervalMs,
-  );
+  });
 }

@@ -45,14 +45,14 @@ export async function runReferralEscalation({ db, bus, now = new Date() }: { db:
 
 /** Scans every minute on whichever node holds the job's lock (the guarded stamp makes each escalation once anyway). */
 export function scheduleReferralEscalation({ db, bus, log, intervalMs = 60_000 }: { db: Db; bus: EventBus; log: Logger; intervalMs?: number }): () => void {
-  return scheduleExclusiveJob(
+  return scheduleExclusiveJob({
     db,
     log,
-    "referral-escalation",
-    async (conn) => {
+    name: "referral-escalation",
+    run: async (conn) => {
       const result = await runReferralEscalation({ db: conn, bus });
       if (result.escalated) log.info(result, "unanswered referrals escalated");
     },
     intervalMs,
-  );
+  });
 }
