@@ -1,3 +1,4 @@
+import "./runtime-flags.ts";
 import { ConfigError, parseConfig } from "./config.ts";
 import { createLogger, drainLogs } from "./log.ts";
 import { startServer } from "./server.ts";

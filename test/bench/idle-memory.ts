@@ -86,9 +86,16 @@ async function idle(child: ChildProcess, warm: () => Promise<void>, read?: () =>
   return { startMb, peakMb: after.peakMb, idleMb: after.rssMb, ...(read ? await usageOf(child, read) : {}) };
 }
 
+/** The environment `pnpm start` puts before `node` (MALLOC_ARENA_MAX), read from its script so the two cannot drift. */
+function startScriptEnv(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { scripts: { start: string } };
+  const command = pkg.scripts.start.split("&&").at(-1)!.trim();
+  return Object.fromEntries([...command.matchAll(/(?:^|\s)([A-Z_]+)=(\S+)(?=\s)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
 /** One start of the real entry point on `dataDir`, logged in once, idle. */
 async function lagetRun(dataDir: string): Promise<Figures> {
-  const { child, url, output } = await startChildServer({ DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, LAGET_DEMO: "1" }, ["--import", probe]);
+  const { child, url, output } = await startChildServer({ ...startScriptEnv(), DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir, LAGET_DEMO: "1" }, ["--import", probe]);
   try {
     return await idle(
       child,
