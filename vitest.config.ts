@@ -52,12 +52,15 @@ export default defineConfig({
           name: "browser",
           include: ["test/e2e/**/*.test.ts"],
           setupFiles: ["test/support/security-policy-setup.ts"],
-          fileParallelism: false,
+          // Each file has its own server, database and browser, so files may run side by
+          // side; they mostly wait on the browser (about a third of a core each), so
+          // `pnpm test` runs them in a vitest of their own beside the other projects.
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
       },
     ],
+    // Two cores. `pnpm test` runs the browser project in a second vitest beside this one.
     maxWorkers: 2,
   },
 });
