@@ -5,7 +5,24 @@ const integration = {
   hookTimeout: 60_000,
 };
 
-// Two cores: the browser tests run one file at a time after the rest.
+/**
+ * Server test files that never reach the default database target (DATABASE_URL, or
+ * PGlite without it): pure logic, or PGlite opened explicitly. A second run in
+ * unit-pglite would repeat exactly the first.
+ */
+const databaseFree = [
+  "server/src/audit/csv.test.ts",
+  "server/src/audit/key.test.ts",
+  "server/src/collab/store-queue.test.ts",
+  "server/src/config.test.ts",
+  "server/src/db/pglite-initdb.test.ts",
+  "server/src/events/user-events-migration.test.ts",
+  "server/src/meetings/holidays.test.ts",
+  "server/src/meetings/recurrence.test.ts",
+  "server/src/messaging/judge.test.ts",
+  "server/src/referrals/working-days.test.ts",
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -25,7 +42,7 @@ export default defineConfig({
           // processes are left out; the rest choose PGlite when DATABASE_URL is empty.
           name: "unit-pglite",
           include: ["server/src/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "server/src/**/multi-node.test.ts"],
+          exclude: [...configDefaults.exclude, "server/src/**/multi-node.test.ts", ...databaseFree],
           env: { DATABASE_URL: "" },
           ...integration,
         },
@@ -35,12 +52,15 @@ export default defineConfig({
           name: "browser",
           include: ["test/e2e/**/*.test.ts"],
           setupFiles: ["test/support/security-policy-setup.ts"],
-          fileParallelism: false,
+          // Each file has its own server, database and browser, so files may run side by
+          // side; they mostly wait on the browser (about a third of a core each), so
+          // `pnpm test` runs them in a vitest of their own beside the other projects.
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
       },
     ],
+    // Two cores. `pnpm test` runs the browser project in a second vitest beside this one.
     maxWorkers: 2,
   },
 });
