@@ -1,4 +1,4 @@
-import { referralDataFields, type FeedbackRating, type ReferralData, type ReferralHistoryEntry, type ReferralSummary, type ReferralView, type SupportScheme } from "@laget/domain";
+import { lagetCancelReasons, referralDataFields, type FeedbackRating, type ReferralData, type ReferralHistoryEntry, type ReferralSummary, type ReferralView, type SupportScheme } from "@laget/domain";
 import { decideReferral, referralMovesFrom, type ReferralResource, type ReferralStatus } from "@laget/policy";
 import type { Actor } from "../auth/actor.ts";
 import { policyActor } from "../cases/access.ts";
@@ -54,6 +54,13 @@ export function minimumData(stored: unknown): ReferralData | null {
 
 const pick = <T,>(map: Map<string, T>, id: string | null) => (id === null ? null : (map.get(id) ?? null));
 
+/**
+ * A reason as the recipient may read it. Laget's own cancel reasons (the consent withdrawn
+ * or expired, the case closed) would tell an organisation that a case and a consent exist;
+ * the recipient learns only that the referral was withdrawn (`withdrawn`).
+ */
+const reasonForRecipient = (reason: string | null) => (reason !== null && (lagetCancelReasons as readonly string[]).includes(reason) ? null : reason);
+
 /** The view of one referral for the actor (the side decided by moverOf). */
 export async function referralView({ db, actor, referral, resource }: { db: Db; actor: Actor; referral: Referral; resource: ReferralResource }): Promise<ReferralView> {
   const [events, feedback] = await Promise.all([
@@ -72,7 +79,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     fhirStatus: e.fhir_status,
     at: e.at,
     by: pick(people, e.actor_user_id),
-    reason: e.reason,
+    reason: recipientSide ? reasonForRecipient(e.reason) : e.reason,
   }));
   const offer = (id: string | null) => (id === null ? null : { id, title: offers.get(id) ?? "" });
   const view: ReferralView = {
@@ -86,7 +93,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     supportScheme: referral.support_scheme as SupportScheme | null,
     referredBy: { name: people.get(referral.referred_by) ?? "" },
     claimedBy: referral.claimed_by ? { id: referral.claimed_by, name: people.get(referral.claimed_by) ?? "" } : null,
-    statusReason: referral.status_reason,
+    statusReason: recipientSide ? reasonForRecipient(referral.status_reason) : referral.status_reason,
     statusReasonText: referral.status_reason_text,
     suggestedOffer: offer(referral.suggested_offer_id),
     resumeOn: referral.resume_on,

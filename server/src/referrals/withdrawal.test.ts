@@ -49,8 +49,11 @@ test("withdrawing the consent cancels the open referral before the call returns;
   expect(last).toMatchObject({ from_status: "received", to_status: "cancelled", actor_user_id: null, reason: "consent_withdrawn" });
 
   const seen = await ivar.queryOk<ReferralView>("referrals.get", { referralId });
-  expect(seen).toMatchObject({ status: "cancelled", data: null, withdrawn: true, statusReason: "consent_withdrawn" });
+  // Withdrawn, and nothing more: Laget's reason would tell the organisation that a consent existed.
+  expect(seen).toMatchObject({ status: "cancelled", data: null, withdrawn: true, statusReason: null });
+  expect(seen.history.at(-1)).toMatchObject({ to: "cancelled", reason: null });
   expect(JSON.stringify(seen)).not.toContain("Mira");
+  expect(JSON.stringify(seen)).not.toContain("consent");
   const inbox = await ivar.queryOk<ReferralSummary[]>("referrals.list", { box: "inbox" });
   expect(inbox.find((r) => r.id === referralId)).toMatchObject({ firstName: null, withdrawn: true });
   expect(JSON.stringify(inbox)).not.toContain("Mira");
@@ -72,6 +75,11 @@ test("closing the case cancels its open referrals, drafts too, with reason case_
     { id: draft, status: "cancelled", status_reason: "case_closed", data: null },
   ]);
   await kariLive.until(() => changes(kariLive, sent).some((e) => e.data?.status === "cancelled"));
+  // The referrer reads why; the organisation only that it was withdrawn, not that a case was closed.
+  expect(await kari.queryOk<ReferralView>("referrals.get", { referralId: sent })).toMatchObject({ statusReason: "case_closed" });
+  const seen = await ivar.queryOk<ReferralView>("referrals.get", { referralId: sent });
+  expect(seen).toMatchObject({ status: "cancelled", withdrawn: true, statusReason: null });
+  expect(JSON.stringify(seen)).not.toContain("case_closed");
 });
 
 test("a new consent version that still covers the recipient carries the referral over; one that does not cancels it", async () => {
