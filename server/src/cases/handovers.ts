@@ -60,7 +60,7 @@ export async function proposeHandover({ db, realtime, actor, ...input }: AsActor
       if (isUniqueViolation(err, "case_handovers_one_open")) throw new AppError("INVALID_STATE");
       throw err;
     });
-  realtime.deliver(await notify(db, [input.toUserId], "handover_proposed", input.caseId));
+  realtime.deliver(await notify({ db, userIds: [input.toUserId], kind: "handover_proposed", caseId: input.caseId }));
   return { handoverId: handover.id };
 }
 
@@ -110,7 +110,7 @@ async function decideHandover({ db, realtime, actor, handoverId }: AsActorWithRe
       purpose: "coordination",
     },
   ]);
-  if (status === "declined") realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
+  if (status === "declined") realtime.deliver(await notify({ db, userIds: [h.from_user_id], kind: "handover_answered", caseId: h.case_id }));
 }
 
 type HandoverCall = AsActorWithRealtime & { handoverId: string };
@@ -134,7 +134,7 @@ export async function acceptHandover({ db, bus, realtime, actor, handoverId }: H
     // The new coordinator takes part by name through the unit that gave them access.
     await ensureParticipant({ db: trx, caseId: h.case_id, unitId: access.basis.unitId, userId: actor.id, addedBy: actor.id });
   });
-  realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
+  realtime.deliver(await notify({ db, userIds: [h.from_user_id], kind: "handover_answered", caseId: h.case_id }));
   // The former coordinator may lose what only the baton gave them.
   await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }

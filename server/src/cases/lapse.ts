@@ -69,7 +69,7 @@ export async function casesReadableBy(db: Db, userIds: readonly string[], at = n
 }
 
 async function notifyEnded(db: Db, bus: EventBus, lost: Iterable<[caseId: string, userIds: Iterable<string>]>, dedupeKey?: string): Promise<void> {
-  for (const [caseId, userIds] of lost) await notifyNow(db, bus, [...userIds], "case_access_ended", caseId, dedupeKey);
+  for (const [caseId, userIds] of lost) await notifyNow({ db, bus, userIds: [...userIds], kind: "case_access_ended", caseId, dedupeKey });
 }
 
 export type CaseLapse = {

@@ -259,7 +259,7 @@ export async function transitionConsent({
   if (t.to === "active" || narrowed) {
     // Invited only if the invitation can be followed: a provision without `identity` opens no case.
     const told = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : couldOpen;
-    await notifyNow(db, bus, told.filter((id) => id !== actor.id), t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    await notifyNow({ db, bus, userIds: told.filter((id) => id !== actor.id), kind: t.to === "active" ? "case_invited" : "consent_ended", caseId: consent.case_id });
   }
 }
 

@@ -54,7 +54,7 @@ async function remind(db: Db, bus: EventBus, kind: ReminderKind, subjectKey: str
       .onConflict((oc) => oc.columns(["kind", "subject_key", "user_id"]).doNothing())
       .returning("user_id")
       .execute();
-    return notify(trx, inserted.map((r) => r.user_id), notificationOf[kind], null);
+    return notify({ db: trx, userIds: inserted.map((r) => r.user_id), kind: notificationOf[kind], caseId: null });
   });
   if (deliveries.length) await bus.publish({ type: "userEventsCommitted", deliveries });
   return deliveries.length;

@@ -171,11 +171,11 @@ export async function announceMove({ db, bus, referral, from, actorUserId }: { d
         .execute()
     ).map((u) => u.id);
   const except = (ids: string[]) => ids.filter((id) => id !== actorUserId);
-  if (to === "sent") await notifyNow(db, bus, except(await members()), "referral_received", null);
-  else if (to === "cancelled" && from !== "draft") await notifyNow(db, bus, except(await members()), "referral_withdrawn", null);
+  if (to === "sent") await notifyNow({ db, bus, userIds: except(await members()), kind: "referral_received", caseId: null });
+  else if (to === "cancelled" && from !== "draft") await notifyNow({ db, bus, userIds: except(await members()), kind: "referral_withdrawn", caseId: null });
   else if (["accepted", "declined", "on_hold", "completed", "failed"].includes(to)) {
     const kase = await db.selectFrom("cases").select("coordinator_user_id").where("id", "=", referral.case_id).executeTakeFirstOrThrow();
-    await notifyNow(db, bus, except([referral.referred_by, kase.coordinator_user_id]), "referral_answered", referral.case_id);
+    await notifyNow({ db, bus, userIds: except([referral.referred_by, kase.coordinator_user_id]), kind: "referral_answered", caseId: referral.case_id });
   }
 }
 
