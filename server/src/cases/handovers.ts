@@ -1,5 +1,5 @@
 import { caseWorkRoles, mayAnswerHandover, type HandoverAnswer } from "@laget/policy";
-import type { Actor, AsActor } from "../auth/actor.ts";
+import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/errors.ts";
@@ -65,7 +65,7 @@ export async function proposeHandover({ db, realtime, actor, ...input }: AsActor
 }
 
 /** The proposed handover the actor answers, if the policy lets them give that answer (mayAnswerHandover). */
-async function openHandover(db: Db, actor: Actor, handoverId: string, answer: HandoverAnswer) {
+async function openHandover({ db, actor, handoverId, answer }: AsActor & { handoverId: string; answer: HandoverAnswer }) {
   const h = await db
     .selectFrom("case_handovers")
     .innerJoin("cases", "cases.id", "case_handovers.case_id")
@@ -93,7 +93,7 @@ async function answer(db: Db, handoverId: string, status: "accepted" | "declined
 }
 
 async function decideHandover({ db, realtime, actor, handoverId }: AsActorWithRealtime & { handoverId: string }, status: "declined" | "withdrawn") {
-  const h = await openHandover(db, actor, handoverId, status === "declined" ? "decline" : "withdraw");
+  const h = await openHandover({ db, actor, handoverId, answer: status === "declined" ? "decline" : "withdraw" });
   await answer(db, handoverId, status);
   // A decline or withdrawal is an answer, not a refused access: it carries the basis on
   // which the person sees the case (none if they no longer do, still not a refusal).
@@ -118,7 +118,7 @@ export const declineHandover = (call: HandoverCall) => decideHandover(call, "dec
 export const withdrawHandover = (call: HandoverCall) => decideHandover(call, "withdrawn");
 
 export async function acceptHandover({ db, bus, realtime, actor, handoverId }: HandoverCall & AsActorWithBus) {
-  const h = await openHandover(db, actor, handoverId, "accept");
+  const h = await openHandover({ db, actor, handoverId, answer: "accept" });
   const access = await authorizeCase(db, actor, h.case_id, {
     category: "identity",
     action: "read",
