@@ -104,7 +104,7 @@ export async function addParticipant({ db, bus, actor, ...input }: AsActorWithBu
     : anyoneIn(facts, input.unitId);
   const access: ParticipantAccess = accessOf(subject, facts);
   // Invited once, and only if the invitation can be followed: no notification about a case the user cannot open.
-  if (added && input.userId && access.canSee) await notifyNow(db, bus, [input.userId], "case_invited", input.caseId);
+  if (added && input.userId && access.canSee) await notifyNow({ db, bus, userIds: [input.userId], kind: "case_invited", caseId: input.caseId });
   await lapse?.publish(bus, accessChanged(input.caseId, actor.municipalityId, "participant_narrowed", [input.unitId]));
   return { access };
 }

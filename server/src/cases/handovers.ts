@@ -1,5 +1,5 @@
 import { caseWorkRoles, mayAnswerHandover, type HandoverAnswer } from "@laget/policy";
-import type { Actor, AsActor } from "../auth/actor.ts";
+import type { AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { isUniqueViolation } from "../db/errors.ts";
@@ -60,12 +60,12 @@ export async function proposeHandover({ db, realtime, actor, ...input }: AsActor
       if (isUniqueViolation(err, "case_handovers_one_open")) throw new AppError("INVALID_STATE");
       throw err;
     });
-  realtime.deliver(await notify(db, [input.toUserId], "handover_proposed", input.caseId));
+  realtime.deliver(await notify({ db, userIds: [input.toUserId], kind: "handover_proposed", caseId: input.caseId }));
   return { handoverId: handover.id };
 }
 
 /** The proposed handover the actor answers, if the policy lets them give that answer (mayAnswerHandover). */
-async function openHandover(db: Db, actor: Actor, handoverId: string, answer: HandoverAnswer) {
+async function openHandover({ db, actor, handoverId, answer }: AsActor & { handoverId: string; answer: HandoverAnswer }) {
   const h = await db
     .selectFrom("case_handovers")
     .innerJoin("cases", "cases.id", "case_handovers.case_id")
@@ -93,7 +93,7 @@ async function answer(db: Db, handoverId: string, status: "accepted" | "declined
 }
 
 async function decideHandover({ db, realtime, actor, handoverId }: AsActorWithRealtime & { handoverId: string }, status: "declined" | "withdrawn") {
-  const h = await openHandover(db, actor, handoverId, status === "declined" ? "decline" : "withdraw");
+  const h = await openHandover({ db, actor, handoverId, answer: status === "declined" ? "decline" : "withdraw" });
   await answer(db, handoverId, status);
   // A decline or withdrawal is an answer, not a refused access: it carries the basis on
   // which the person sees the case (none if they no longer do, still not a refusal).
@@ -110,7 +110,7 @@ async function decideHandover({ db, realtime, actor, handoverId }: AsActorWithRe
       purpose: "coordination",
     },
   ]);
-  if (status === "declined") realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
+  if (status === "declined") realtime.deliver(await notify({ db, userIds: [h.from_user_id], kind: "handover_answered", caseId: h.case_id }));
 }
 
 type HandoverCall = AsActorWithRealtime & { handoverId: string };
@@ -118,7 +118,7 @@ export const declineHandover = (call: HandoverCall) => decideHandover(call, "dec
 export const withdrawHandover = (call: HandoverCall) => decideHandover(call, "withdrawn");
 
 export async function acceptHandover({ db, bus, realtime, actor, handoverId }: HandoverCall & AsActorWithBus) {
-  const h = await openHandover(db, actor, handoverId, "accept");
+  const h = await openHandover({ db, actor, handoverId, answer: "accept" });
   const access = await authorizeCase(db, actor, h.case_id, {
     category: "identity",
     action: "read",
@@ -134,7 +134,7 @@ export async function acceptHandover({ db, bus, realtime, actor, handoverId }: H
     // The new coordinator takes part by name through the unit that gave them access.
     await ensureParticipant({ db: trx, caseId: h.case_id, unitId: access.basis.unitId, userId: actor.id, addedBy: actor.id });
   });
-  realtime.deliver(await notify(db, [h.from_user_id], "handover_answered", h.case_id));
+  realtime.deliver(await notify({ db, userIds: [h.from_user_id], kind: "handover_answered", caseId: h.case_id }));
   // The former coordinator may lose what only the baton gave them.
   await lapse.publish(bus, accessChanged(h.case_id, actor.municipalityId, "coordinator_changed"));
 }

@@ -68,8 +68,8 @@ export async function casesReadableBy(db: Db, userIds: readonly string[], at = n
   return result;
 }
 
-async function notifyEnded(db: Db, bus: EventBus, lost: Iterable<[caseId: string, userIds: Iterable<string>]>, dedupeKey?: string): Promise<void> {
-  for (const [caseId, userIds] of lost) await notifyNow(db, bus, [...userIds], "case_access_ended", caseId, dedupeKey);
+async function notifyEnded({ db, bus, lost, dedupeKey }: { db: Db; bus: EventBus; lost: Iterable<[caseId: string, userIds: Iterable<string>]>; dedupeKey?: string }): Promise<void> {
+  for (const [caseId, userIds] of lost) await notifyNow({ db, bus, userIds: [...userIds], kind: "case_access_ended", caseId, dedupeKey });
 }
 
 export type CaseLapse = {
@@ -94,12 +94,12 @@ export async function caseLapse(db: Db, caseIds: readonly string[], options: { b
     async publish(bus, event) {
       const lost = await lostNow(event.caseId);
       await bus.publish({ ...event, lostUserIds: lost });
-      await notifyEnded(db, bus, [[event.caseId, lost]]);
+      await notifyEnded({ db, bus, lost: [[event.caseId, lost]] });
       return lost;
     },
     async notify(bus, caseId, dedupeKey) {
       const lost = await lostNow(caseId);
-      await notifyEnded(db, bus, [[caseId, lost]], dedupeKey);
+      await notifyEnded({ db, bus, lost: [[caseId, lost]], dedupeKey });
       return lost;
     },
   };
@@ -124,7 +124,7 @@ export async function userLapse(db: Db, userIds: readonly string[]): Promise<Use
           lostByCase.set(caseId, [...(lostByCase.get(caseId) ?? []), userId]);
         }
       }
-      await notifyEnded(db, bus, lostByCase);
+      await notifyEnded({ db, bus, lost: lostByCase });
       return lostByCase;
     },
   };

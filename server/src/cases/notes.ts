@@ -1,7 +1,6 @@
 import { mayEditNote, type Category } from "@laget/policy";
-import type { Actor, AsActor } from "../auth/actor.ts";
+import type { AsActor } from "../auth/actor.ts";
 import { appendAudit, type AuditEvent } from "../audit/log.ts";
-import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
 import { authorizeCase, decisionFor, policyActor, readCase, readableCategories, readableFromOtherUnits, recordAccess, ruleRefusal, visibilityBasis } from "./access.ts";
 
@@ -89,7 +88,7 @@ export async function listNotes({ db, actor, caseId }: AsActor & { caseId: strin
   };
 }
 
-async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditAction: string) {
+async function authorizeOwnNote({ db, actor, noteId, auditAction }: AsActor & { noteId: string; auditAction: string }) {
   const note = await db
     .selectFrom("case_notes")
     .innerJoin("cases", "cases.id", "case_notes.case_id")
@@ -112,7 +111,7 @@ async function authorizeOwnNote(db: Db, actor: Actor, noteId: string, auditActio
 
 /** Only the author edits; the previous text is kept as a version. */
 export async function editNote({ db, actor, ...input }: AsActor & { noteId: string; category: Category; body: string; version?: number }) {
-  const note = await authorizeOwnNote(db, actor, input.noteId, "note.edit");
+  const note = await authorizeOwnNote({ db, actor, noteId: input.noteId, auditAction: "note.edit" });
   const verdict = mayEditNote(policyActor(actor), note.facts, { authorUserId: note.author_user_id });
   if (!verdict.allow) throw ruleRefusal(verdict.reason);
   if (input.version !== undefined && input.version !== note.version) throw new AppError("INVALID_STATE", "The note was changed in the meantime");
@@ -143,7 +142,7 @@ export async function editNote({ db, actor, ...input }: AsActor & { noteId: stri
  * unit sees every version, numbered as stored.
  */
 export async function noteHistory({ db, actor, noteId }: AsActor & { noteId: string }) {
-  const note = await authorizeOwnNote(db, actor, noteId, "note.history");
+  const note = await authorizeOwnNote({ db, actor, noteId, auditAction: "note.history" });
   const rows = await db
     .selectFrom("case_note_versions as v")
     .innerJoin("users", "users.id", "v.edited_by")

@@ -84,7 +84,21 @@ function termsColumns(terms: ConsentTerms) {
   };
 }
 
-async function recordHistory(db: Db, consentId: string, actorId: string | null, from: ConsentStatus | null, to: ConsentStatus, reason?: string | null) {
+async function recordHistory({
+  db,
+  consentId,
+  actorId,
+  from,
+  to,
+  reason,
+}: {
+  db: Db;
+  consentId: string;
+  actorId: string | null;
+  from: ConsentStatus | null;
+  to: ConsentStatus;
+  reason?: string | null;
+}) {
   await db.insertInto("consent_history").values({ consent_id: consentId, actor_user_id: actorId, from_status: from, to_status: to, reason: reason ?? null }).execute();
 }
 
@@ -92,7 +106,7 @@ async function recordHistory(db: Db, consentId: string, actorId: string | null, 
 const changeRecordedBelow = { recordAllowed: false };
 
 /** A consent change, audited with the basis on which the coordinator acts on the case (whatever it is). */
-async function auditConsent(db: Db, actor: Actor, caseId: string, consentId: string, action: string, basis: Basis) {
+async function auditConsent({ db, actor, caseId, consentId, action, basis }: { db: Db; actor: Actor; caseId: string; consentId: string; action: string; basis: Basis }) {
   await appendAudit(db, actor.municipalityId, [
     {
       actorUserId: actor.id,
@@ -117,8 +131,8 @@ export async function createConsent({ db, actor, caseId, ...terms }: AsActor & {
       .insertInto("consents")
       .values({ id, series_id: id, version: 1, case_id: caseId, managing_unit_id: access.facts.owningUnitId, recorded_by: actor.id, ...termsColumns(terms) })
       .execute();
-    await recordHistory(trx, id, actor.id, null, "draft");
-    await auditConsent(trx, actor, caseId, id, "consent.create", access.basis);
+    await recordHistory({ db: trx, consentId: id, actorId: actor.id, from: null, to: "draft" });
+    await auditConsent({ db: trx, actor, caseId, consentId: id, action: "consent.create", basis: access.basis });
   });
   return { consentId: id };
 }
@@ -145,8 +159,8 @@ export async function reviseConsent({ db, actor, consentId, ...terms }: AsActor 
         ...termsColumns(terms),
       })
       .execute();
-    await recordHistory(trx, id, actor.id, null, "draft", `new version of ${old.id}`);
-    await auditConsent(trx, actor, old.case_id, id, "consent.revise", access.basis);
+    await recordHistory({ db: trx, consentId: id, actorId: actor.id, from: null, to: "draft", reason: `new version of ${old.id}` });
+    await auditConsent({ db: trx, actor, caseId: old.case_id, consentId: id, action: "consent.revise", basis: access.basis });
   });
   return { consentId: id };
 }
@@ -226,7 +240,7 @@ export async function transitionConsent({
       .where("status", "=", from)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw new AppError("INVALID_STATE");
-    await recordHistory(trx, consentId, actor.id, from, t.to, reason);
+    await recordHistory({ db: trx, consentId, actorId: actor.id, from, to: t.to, reason });
     if (t.to === "active") {
       if (consent.supersedes_id) {
         const old = await trx
@@ -237,7 +251,7 @@ export async function transitionConsent({
           .returning("id")
           .executeTakeFirst();
         if (old) {
-          await recordHistory(trx, old.id, actor.id, "active", "superseded", `superseded by version ${consent.version}`);
+          await recordHistory({ db: trx, consentId: old.id, actorId: actor.id, from: "active", to: "superseded", reason: `superseded by version ${consent.version}` });
           superseded = old.id;
         }
       }
@@ -247,7 +261,7 @@ export async function transitionConsent({
         await ensureParticipant({ db: trx, caseId: consent.case_id, unitId, userId: null, addedBy: actor.id });
       }
     }
-    await auditConsent(trx, actor, consent.case_id, consentId, `consent.${name}`, access.basis);
+    await auditConsent({ db: trx, actor, caseId: consent.case_id, consentId, action: `consent.${name}`, basis: access.basis });
   });
 
   // Referrals resting on a consent that ended (or was superseded by one that no longer covers their recipient) are cancelled before this returns.
@@ -259,7 +273,7 @@ export async function transitionConsent({
   if (t.to === "active" || narrowed) {
     // Invited only if the invitation can be followed: a provision without `identity` opens no case.
     const told = t.to === "active" ? await whoCanOpenCase(db, consent.case_id, await namedInProvisions()) : couldOpen;
-    await notifyNow(db, bus, told.filter((id) => id !== actor.id), t.to === "active" ? "case_invited" : "consent_ended", consent.case_id);
+    await notifyNow({ db, bus, userIds: told.filter((id) => id !== actor.id), kind: t.to === "active" ? "case_invited" : "consent_ended", caseId: consent.case_id });
   }
 }
 
@@ -271,7 +285,7 @@ export async function deleteDraftConsent({ db, actor, consentId }: AsActor & { c
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom("consent_history").where("consent_id", "=", consentId).execute();
     await trx.deleteFrom("consents").where("id", "=", consentId).execute();
-    await auditConsent(trx, actor, consent.case_id, consentId, "consent.delete_draft", access.basis);
+    await auditConsent({ db: trx, actor, caseId: consent.case_id, consentId, action: "consent.delete_draft", basis: access.basis });
   });
 }
 

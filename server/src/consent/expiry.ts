@@ -42,7 +42,7 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
     lapses.delete(r.case_id);
     if (lapse) await lapse.publish(bus, event);
     else await bus.publish(event);
-    await notifyNow(db, bus, [c.coordinator_user_id], "consent_ended", r.case_id, `consent-ended:${r.id}`);
+    await notifyNow({ db, bus, userIds: [c.coordinator_user_id], kind: "consent_ended", caseId: r.case_id, dedupeKey: `consent-ended:${r.id}` });
     // Referrals sent under it are cancelled with it.
     await cancelReferralsWithoutBasis({ db, bus, caseId: r.case_id, reason: "consent_expired", now });
   }
@@ -72,7 +72,7 @@ export async function runConsentJobs(db: Db, bus: EventBus, now = new Date()): P
       .where("consents.period_end", "<=", new Date(now.getTime() + days * DAY))
       .execute();
     for (const d of due) {
-      await notifyNow(db, bus, [d.coordinator_user_id], "consent_expiring", d.case_id, `consent-expiring-${days}:${d.id}`);
+      await notifyNow({ db, bus, userIds: [d.coordinator_user_id], kind: "consent_expiring", caseId: d.case_id, dedupeKey: `consent-expiring-${days}:${d.id}` });
       reminded++;
     }
   }

@@ -105,7 +105,7 @@ export async function createDisclosure({
     .where("unit_id", "=", discloserUnit)
     .where("role", "=", "leader")
     .execute();
-  realtime.deliver(await notify(db, leaders.map((l) => l.user_id), "disclosure_to_review", null, `disclosure-review:${disclosure.id}`));
+  realtime.deliver(await notify({ db, userIds: leaders.map((l) => l.user_id), kind: "disclosure_to_review", caseId: null, dedupeKey: `disclosure-review:${disclosure.id}` }));
   return { disclosureId: disclosure.id };
 }
 

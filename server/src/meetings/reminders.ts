@@ -43,7 +43,7 @@ const notificationOf: Record<ReminderKind, NotificationKind> = {
 export type ReminderCounts = Record<ReminderKind, number>;
 
 /** Records the reminder for those not yet reminded and notifies exactly them; returns how many. */
-async function remind(db: Db, bus: EventBus, kind: ReminderKind, subjectKey: string, userIds: readonly string[]): Promise<number> {
+async function remind({ db, bus, kind, subjectKey, userIds }: { db: Db; bus: EventBus; kind: ReminderKind; subjectKey: string; userIds: readonly string[] }): Promise<number> {
   // Sorted: concurrent scans lock the same rows in the same order.
   const unique = [...new Set(userIds)].sort();
   if (unique.length === 0) return 0;
@@ -54,7 +54,7 @@ async function remind(db: Db, bus: EventBus, kind: ReminderKind, subjectKey: str
       .onConflict((oc) => oc.columns(["kind", "subject_key", "user_id"]).doNothing())
       .returning("user_id")
       .execute();
-    return notify(trx, inserted.map((r) => r.user_id), notificationOf[kind], null);
+    return notify({ db: trx, userIds: inserted.map((r) => r.user_id), kind: notificationOf[kind], caseId: null });
   });
   if (deliveries.length) await bus.publish({ type: "userEventsCommitted", deliveries });
   return deliveries.length;
@@ -86,7 +86,7 @@ export async function runReminders({ db, bus, now = new Date() }: { db: Db; bus:
       if (o.start.getTime() - now.getTime() <= MEETING_SOON_MS) {
         audience ??= await seriesAudience({ db, seriesId: s.id });
         // Keyed by where it is now too: a meeting moved after its reminder is reminded again.
-        counts.meeting_soon += await remind(db, bus, "meeting_soon", `${key}/${o.startLocal}`, audience);
+        counts.meeting_soon += await remind({ db, bus, kind: "meeting_soon", subjectKey: `${key}/${o.startLocal}`, userIds: audience });
       }
       const row = rows.find((r) => r.recurrence_id === o.recurrenceId);
       const items = row
@@ -110,7 +110,7 @@ export async function runReminders({ db, bus, now = new Date() }: { db: Db; bus:
         .where("users.deactivated_at", "is", null)
         .execute();
       const chair = s.chair_user_id ? await db.selectFrom("users").select("id").where("id", "=", s.chair_user_id).where("deactivated_at", "is", null).execute() : [];
-      counts.agenda_empty += await remind(db, bus, "agenda_empty", key, [...coordinators, ...chair].map((u) => u.id));
+      counts.agenda_empty += await remind({ db, bus, kind: "agenda_empty", subjectKey: key, userIds: [...coordinators, ...chair].map((u) => u.id) });
     }
   }
 
@@ -146,7 +146,7 @@ export async function runReminders({ db, bus, now = new Date() }: { db: Db; bus:
     const actor = actors.get(userId);
     const found = await seriesResource({ db, seriesId: a.series_id });
     if (!actor || !found || !decideMeeting(policyActor(actor), found.resource, "read").allow) continue;
-    counts.action_due += await remind(db, bus, "action_due", `${a.id}/${a.deadline}`, [userId]);
+    counts.action_due += await remind({ db, bus, kind: "action_due", subjectKey: `${a.id}/${a.deadline}`, userIds: [userId] });
   }
   return counts;
 }

@@ -149,7 +149,7 @@ async function commitBatch(db: Db, sends: readonly PendingSend[]): Promise<Settl
     for (const { index, send } of written) {
       if (send.mentioned.length === 0) continue;
       const result = results[index] as { ok: true; value: { deliveries: Delivery[] } };
-      result.value.deliveries.push(...(await notify(trx, send.mentioned, "mention", send.caseId, `mention:${send.id}`, send.conversationId)));
+      result.value.deliveries.push(...(await notify({ db: trx, userIds: send.mentioned, kind: "mention", caseId: send.caseId, dedupeKey: `mention:${send.id}`, conversationId: send.conversationId })));
     }
     return results;
   });

@@ -41,15 +41,22 @@ export const notificationKinds = [
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
-export async function notify(
-  db: Db,
-  userIds: readonly string[],
-  kind: NotificationKind,
-  caseId: string | null,
-  dedupeKey?: string,
+export async function notify({
+  db,
+  userIds,
+  kind,
+  caseId,
+  dedupeKey,
+  conversationId = null,
+}: {
+  db: Db;
+  userIds: readonly string[];
+  kind: NotificationKind;
+  caseId: string | null;
+  dedupeKey?: string;
   /** A mention: the conversation it was made in (direct and group conversations have no case). */
-  conversationId: string | null = null,
-): Promise<Delivery[]> {
+  conversationId?: string | null;
+}): Promise<Delivery[]> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return [];
   const created = await db
@@ -65,15 +72,22 @@ export async function notify(
 }
 
 /** notify(), outside a transaction, with the new notifications pushed at once to the users' sockets on every node. */
-export async function notifyNow(
-  db: Db,
-  bus: EventBus,
-  userIds: readonly string[],
-  kind: NotificationKind,
-  caseId: string | null,
-  dedupeKey?: string,
-): Promise<void> {
-  const deliveries = await notify(db, userIds, kind, caseId, dedupeKey);
+export async function notifyNow({
+  db,
+  bus,
+  userIds,
+  kind,
+  caseId,
+  dedupeKey,
+}: {
+  db: Db;
+  bus: EventBus;
+  userIds: readonly string[];
+  kind: NotificationKind;
+  caseId: string | null;
+  dedupeKey?: string;
+}): Promise<void> {
+  const deliveries = await notify({ db, userIds, kind, caseId, dedupeKey });
   if (deliveries.length > 0) await bus.publish({ type: "userEventsCommitted", deliveries });
 }
 

@@ -63,17 +63,17 @@ export async function runPlanJobs({ db, bus, now = new Date() }: { db: Db; bus: 
   const counts = { due: 0, evaluation: 0, overdue: 0 };
   for (const r of due) {
     if (!(await mayRead(responsible(r), r.case_id))) continue;
-    await notifyNow(db, bus, [responsible(r)], "measure_due", r.case_id, `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    await notifyNow({ db, bus, userIds: [responsible(r)], kind: "measure_due", caseId: r.case_id, dedupeKey: `measure-due:${r.case_id}:${r.measure_id}:${r.deadline}` });
     counts.due++;
   }
   for (const r of evaluation) {
     if (!(await mayRead(responsible(r), r.case_id))) continue;
-    await notifyNow(db, bus, [responsible(r)], "measure_evaluation", r.case_id, `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}`);
+    await notifyNow({ db, bus, userIds: [responsible(r)], kind: "measure_evaluation", caseId: r.case_id, dedupeKey: `measure-evaluation:${r.case_id}:${r.measure_id}:${r.evaluation_date}` });
     counts.evaluation++;
   }
   for (const r of overdue) {
     if (!(await mayRead(r.coordinator_user_id, r.case_id))) continue;
-    await notifyNow(db, bus, [r.coordinator_user_id], "measure_overdue", r.case_id, `measure-overdue:${r.case_id}:${r.measure_id}:${r.deadline}`);
+    await notifyNow({ db, bus, userIds: [r.coordinator_user_id], kind: "measure_overdue", caseId: r.case_id, dedupeKey: `measure-overdue:${r.case_id}:${r.measure_id}:${r.deadline}` });
     counts.overdue++;
   }
   return counts;

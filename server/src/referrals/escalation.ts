@@ -35,7 +35,7 @@ export async function runReferralEscalation({ db, bus, now = new Date() }: { db:
     const coordinatorOf = new Map(cases.map((c) => [c.id, c.coordinator_user_id]));
     for (const r of claimed) {
       const coordinator = coordinatorOf.get(r.case_id);
-      if (coordinator) deliveries.push(...(await notify(trx, [coordinator], "referral_unanswered", r.case_id, `referral-unanswered:${r.id}`)));
+      if (coordinator) deliveries.push(...(await notify({ db: trx, userIds: [coordinator], kind: "referral_unanswered", caseId: r.case_id, dedupeKey: `referral-unanswered:${r.id}` })));
     }
     return claimed.length;
   });

@@ -34,7 +34,7 @@ import { referralSummaries, referralView } from "./projection.ts";
 const NO_ID = "00000000-0000-0000-0000-000000000000";
 
 /** Reading the case to refer from: its identity, for coordination (audited as `auditAction`). */
-const readCaseFor = (db: Db, actor: Actor, caseId: string, auditAction: string, recordAllowed = true) =>
+const readCaseFor = ({ db, actor, caseId, auditAction, recordAllowed = true }: AsActor & { caseId: string; auditAction: string; recordAllowed?: boolean }) =>
   authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction, resourceType: "case", recordAllowed });
 
 /** The case's consents in force now, newest first, as the policy sees them. */
@@ -66,7 +66,7 @@ export async function coveringConsent({ db, caseId, resource, at = new Date() }:
 }
 
 /** A draft's resource before it exists (to judge sending it). */
-function draftResource(actor: Actor, facts: { caseId: string; coordinatorUserId: string }, referringUnitId: string, recipientUnitId: string): ReferralResource {
+function draftResource({ actor, facts, referringUnitId, recipientUnitId }: { actor: Actor; facts: { caseId: string; coordinatorUserId: string }; referringUnitId: string; recipientUnitId: string }): ReferralResource {
   return {
     kind: "referral",
     referralId: NO_ID,
@@ -110,12 +110,12 @@ async function recipientUnits(db: Db, municipalityId: string, unitId?: string) {
 }
 
 export async function listRecipients({ db, actor, caseId }: AsActor & { caseId: string }): Promise<ReferralRecipient[]> {
-  const access = await readCaseFor(db, actor, caseId, "referral.recipients");
+  const access = await readCaseFor({ db, actor, caseId, auditAction: "referral.recipients" });
   const units = await recipientUnits(db, actor.municipalityId);
   const consents = await consentsInForce(db, caseId);
   const now = new Date();
   return units.map((u) => {
-    const resource = draftResource(actor, access.facts, access.basis.unitId, u.unitId);
+    const resource = draftResource({ actor, facts: access.facts, referringUnitId: access.basis.unitId, recipientUnitId: u.unitId });
     const consent = consents.find((c) => referralConsentCovers(withConsent(resource, c), now)) ?? null;
     return { ...u, consent: consent ? { consentId: consent.id, consentVersion: consent.version } : null };
   });
@@ -133,7 +133,7 @@ function ageToday(subject: { birth_date: string | null; birth_year: number | nul
 
 /** The form's first name and age, from the case's subject (read as its identity). */
 export async function prefillReferral({ db, actor, caseId, subjectId }: AsActor & { caseId: string; subjectId: string }): Promise<{ firstName: string; age: number | null }> {
-  await readCaseFor(db, actor, caseId, "referral.prefill");
+  await readCaseFor({ db, actor, caseId, auditAction: "referral.prefill" });
   const subject = await db.selectFrom("case_subjects").select(["name", "birth_date", "birth_year"]).where("id", "=", subjectId).where("case_id", "=", caseId).executeTakeFirst();
   if (!subject) throw new AppError("NOT_FOUND");
   return { firstName: subject.name.trim().split(/\s+/)[0] ?? "", age: ageToday(subject) };
@@ -171,16 +171,16 @@ export async function announceMove({ db, bus, referral, from, actorUserId }: { d
         .execute()
     ).map((u) => u.id);
   const except = (ids: string[]) => ids.filter((id) => id !== actorUserId);
-  if (to === "sent") await notifyNow(db, bus, except(await members()), "referral_received", null);
-  else if (to === "cancelled" && from !== "draft") await notifyNow(db, bus, except(await members()), "referral_withdrawn", null);
+  if (to === "sent") await notifyNow({ db, bus, userIds: except(await members()), kind: "referral_received", caseId: null });
+  else if (to === "cancelled" && from !== "draft") await notifyNow({ db, bus, userIds: except(await members()), kind: "referral_withdrawn", caseId: null });
   else if (["accepted", "declined", "on_hold", "completed", "failed"].includes(to)) {
     const kase = await db.selectFrom("cases").select("coordinator_user_id").where("id", "=", referral.case_id).executeTakeFirstOrThrow();
-    await notifyNow(db, bus, except([referral.referred_by, kase.coordinator_user_id]), "referral_answered", referral.case_id);
+    await notifyNow({ db, bus, userIds: except([referral.referred_by, kase.coordinator_user_id]), kind: "referral_answered", caseId: referral.case_id });
   }
 }
 
 /** A recipient that takes referrals, and an offer of its own (else REFERRAL_RECIPIENT_INVALID). */
-async function checkRecipient(db: Db, municipalityId: string, recipientUnitId: string, offerId: string | undefined) {
+async function checkRecipient({ db, municipalityId, recipientUnitId, offerId }: { db: Db; municipalityId: string; recipientUnitId: string; offerId: string | undefined }) {
   const [unit] = await recipientUnits(db, municipalityId, recipientUnitId);
   if (!unit) throw new AppError("REFERRAL_RECIPIENT_INVALID");
   if (offerId && !unit.offers.some((o) => o.id === offerId)) throw new AppError("REFERRAL_RECIPIENT_INVALID");
@@ -193,12 +193,12 @@ async function checkRecipient(db: Db, municipalityId: string, recipientUnitId: s
  */
 export async function createReferral({ db, bus, actor, ...input }: AsActorWithBus & CreateReferralInput): Promise<{ referralId: string }> {
   const data = referralDataSchema.parse(input.data);
-  const access = await readCaseFor(db, actor, input.caseId, "referral.create", false);
+  const access = await readCaseFor({ db, actor, caseId: input.caseId, auditAction: "referral.create", recordAllowed: false });
   if (access.facts.status === "closed") throw new AppError("CASE_CLOSED");
   const subject = await db.selectFrom("case_subjects").select("id").where("id", "=", input.subjectId).where("case_id", "=", input.caseId).executeTakeFirst();
   if (!subject) throw new AppError("NOT_FOUND");
-  await checkRecipient(db, actor.municipalityId, input.recipientUnitId, input.offerId);
-  const base = draftResource(actor, access.facts, access.basis.unitId, input.recipientUnitId);
+  await checkRecipient({ db, municipalityId: actor.municipalityId, recipientUnitId: input.recipientUnitId, offerId: input.offerId });
+  const base = draftResource({ actor, facts: access.facts, referringUnitId: access.basis.unitId, recipientUnitId: input.recipientUnitId });
   const consent = await coveringConsent({ db, caseId: input.caseId, resource: base });
   if (!consent) throw new AppError("REFERRAL_CONSENT_MISSING");
   const resource = withConsent(base, consent);
@@ -245,7 +245,7 @@ export async function createReferral({ db, bus, actor, ...input }: AsActorWithBu
  * against a decline). That is REFERRAL_ALREADY_ANSWERED whether the other answer
  * committed before this one was read or while it was applied; any other is `refusal`.
  */
-async function lostRace(db: Db, referralId: string, to: ReferralStatus, by: ReferralMover, refusal: AppError): Promise<AppError> {
+async function lostRace({ db, referralId, to, by, refusal }: { db: Db; referralId: string; to: ReferralStatus; by: ReferralMover; refusal: AppError }): Promise<AppError> {
   if (refusal.code !== "INVALID_STATE") return refusal;
   const passed = await db.selectFrom("referral_events").select("from_status").where("referral_id", "=", referralId).where("from_status", "is not", null).execute();
   return passed.some((e) => referralTransition(e.from_status as ReferralStatus, to, by)) ? new AppError("REFERRAL_ALREADY_ANSWERED") : refusal;
@@ -268,8 +268,8 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   }
   const action = by === "recipient" ? "respond" : move.to === "sent" ? "send" : "update";
   const judgement = decideReferral(subject, resource, action);
-  if (!judgement.allow) throw await lostRace(db, referralId, move.to, by, referralRefusal(judgement));
-  if (!referralTransition(from, move.to, by)) throw await lostRace(db, referralId, move.to, by, new AppError("INVALID_STATE"));
+  if (!judgement.allow) throw await lostRace({ db, referralId, to: move.to, by, refusal: referralRefusal(judgement) });
+  if (!referralTransition(from, move.to, by)) throw await lostRace({ db, referralId, to: move.to, by, refusal: new AppError("INVALID_STATE") });
   if (move.to === "declined" && move.suggestedOfferId) {
     const offer = await db
       .selectFrom("offers")
@@ -310,7 +310,7 @@ export async function getReferral({ db, actor, referralId }: AsActor & { referra
 }
 
 /** Audits each referral listed (one append for the lot). */
-async function recordListed(db: Db, actor: Actor, referrals: readonly Referral[], action: string) {
+async function recordListed({ db, actor, referrals, action }: AsActor & { referrals: readonly Referral[]; action: string }) {
   if (referrals.length === 0) return;
   const unitOf = (r: Referral) =>
     actor.memberships.find((m) => m.unitId === r.recipient_unit_id)?.unitId ?? actor.memberships.find((m) => m.unitId === r.referring_unit_id)?.unitId ?? actor.memberships[0]?.unitId ?? null;
@@ -351,13 +351,13 @@ export async function listReferrals({ db, actor, box, statuses }: AsActor & { bo
     );
   if (statuses) query = query.where("r.status", "in", statuses.length ? statuses : ["none"]);
   const rows = await query.orderBy("r.updated_at", "desc").orderBy("r.id").limit(LIST_LIMIT).execute();
-  await recordListed(db, actor, rows, "referral.list");
+  await recordListed({ db, actor, referrals: rows, action: "referral.list" });
   return referralSummaries(db, rows);
 }
 
 /** The referrals made from one case, for those on its referring side (the case read first). */
 export async function referralsForCase({ db, actor, caseId }: AsActor & { caseId: string }): Promise<ReferralView[]> {
-  await readCaseFor(db, actor, caseId, "referral.for_case");
+  await readCaseFor({ db, actor, caseId, auditAction: "referral.for_case" });
   const rows = await db
     .selectFrom("referrals as r")
     .innerJoin("cases as c", "c.id", "r.case_id")
@@ -375,6 +375,6 @@ export async function referralsForCase({ db, actor, caseId }: AsActor & { caseId
     listed.push(found.referral);
     views.push(await referralView({ db, actor, referral: found.referral, resource: found.resource }));
   }
-  await recordListed(db, actor, listed, "referral.for_case");
+  await recordListed({ db, actor, referrals: listed, action: "referral.for_case" });
   return views;
 }
