@@ -52,9 +52,11 @@ export default defineConfig({
           name: "browser",
           include: ["test/e2e/**/*.test.ts"],
           setupFiles: ["test/support/security-policy-setup.ts"],
-          // Each file has its own server, database and browser, so files may run side by
-          // side; they mostly wait on the browser (about a third of a core each), so
-          // `pnpm test` runs them in a vitest of their own beside the other projects.
+          // Each file has its own server, database and browser. They mostly wait on the
+          // browser (about a third of a core each), so `pnpm test` runs them in a vitest of
+          // their own beside the other projects, one file at a time: two at once beside two
+          // unit workers on two cores pushed a 30 s page wait over its limit.
+          fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,
         },
