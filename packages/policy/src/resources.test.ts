@@ -117,6 +117,8 @@ const referralArb: fc.Arbitrary<ReferralResource> = caseArb.chain((c) =>
     consentVersion: fc.constant(1),
     consent: fc.option(consentArb(c.owningUnitId).map((x) => ({ ...x, id: "c1", version: 1 })), { nil: undefined }),
     status: fc.constantFrom(...referralStatuses),
+    // Drawn apart from the status: a cancelled draft is never sent, and the rule holds whatever the pair.
+    sent: fc.boolean(),
   }),
 );
 
@@ -157,7 +159,7 @@ function oracleParty(actor: PolicyActor, r: Resource): boolean {
     case "agenda_item":
       return oracleParty(actor, r.meeting);
     case "referral":
-      return inUnits([r.referringUnitId]) || actor.userId === r.caseCoordinatorUserId || (inUnits([r.recipientUnitId]) && r.status !== "draft");
+      return inUnits([r.referringUnitId]) || actor.userId === r.caseCoordinatorUserId || (inUnits([r.recipientUnitId]) && r.sent && r.status !== "draft");
     case "offer":
       return r.published || inUnits([r.ownerUnitId]);
     case "slt_plan":
@@ -346,6 +348,21 @@ describe("resources beside the case (properties)", () => {
     );
   });
 
+  it("a referral is read by its maker in the referring unit, the case's coordinator, and the recipient unit only once it was sent (never a draft, nor a draft cancelled unsent)", () => {
+    fc.assert(
+      fc.property(actorArb, referralArb, (actor, referral) => {
+        const referrer = (actor.userId === referral.referredByUserId && actor.unitIds.includes(referral.referringUnitId)) || actor.userId === referral.caseCoordinatorUserId;
+        const recipient = actor.unitIds.includes(referral.recipientUnitId) && referral.sent && referral.status !== "draft";
+        expect(judge(actor, referral, "read", AT).allow).toBe(actor.municipalityId === M && (referrer || recipient));
+        // The recipient side alone moves it, so only once sent.
+        if (actor.municipalityId === M && !referrer && actor.unitIds.includes(referral.recipientUnitId) && !referral.sent) {
+          for (const action of actionsOf.referral) expect(judge(actor, referral, action, AT)).toEqual({ allow: false, reason: "not_party" });
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it("feedback is recorded only by the referring side (its maker in the referring unit, or the case's coordinator), only once completed", () => {
     fc.assert(
       fc.property(actorArb, referralArb, (actor, referral) => {
@@ -494,20 +511,24 @@ describe("resources (examples)", () => {
       consentVersion: 1,
       consent: facts.consents[0]!,
       status: "draft",
+      sent: false,
     };
     const ana: PolicyActor = { userId: "ana", municipalityId: M, unitIds: ["u-school"] };
     const vera: PolicyActor = { userId: "vera", municipalityId: M, unitIds: [VOLUNTEER] };
     expect(judge(ana, referral, "send", AT).allow).toBe(true);
     expect(judge(vera, referral, "read", AT).allow).toBe(false);
-    expect(judge(vera, { ...referral, status: "sent" }, "read", AT).allow).toBe(true);
-    expect(judge(vera, { ...referral, status: "sent" }, "respond", AT).allow).toBe(true);
-    expect(judge(vera, { ...referral, status: "completed" }, "respond", AT)).toEqual({ allow: false, reason: "wrong_state" });
+    expect(judge(vera, { ...referral, status: "sent", sent: true }, "read", AT).allow).toBe(true);
+    expect(judge(vera, { ...referral, status: "sent", sent: true }, "respond", AT).allow).toBe(true);
+    expect(judge(vera, { ...referral, status: "completed", sent: true }, "respond", AT)).toEqual({ allow: false, reason: "wrong_state" });
+    // A draft cancelled before it was sent stays the referring side's: the volunteer never learns of it.
+    expect(judge(vera, { ...referral, status: "cancelled" }, "read", AT)).toEqual({ allow: false, reason: "not_party" });
+    expect(judge(ana, { ...referral, status: "cancelled" }, "read", AT)).toEqual({ allow: true });
     expect(decide(vera, { case: facts, category: "identity" }, "read", "referral", AT).allow).toBe(false);
     expect(judge(ana, { ...referral, consent: { ...facts.consents[0]!, status: "withdrawn" } }, "send", AT)).toEqual({ allow: false, reason: "no_basis" });
     // Feedback: the referrer once completed; the volunteer reads it but never records it.
-    expect(judge(ana, { ...referral, status: "completed" }, "recordFeedback", AT)).toEqual({ allow: true });
-    expect(judge(ana, { ...referral, status: "in_progress" }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_state" });
-    expect(judge(vera, { ...referral, status: "completed" }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_role" });
+    expect(judge(ana, { ...referral, status: "completed", sent: true }, "recordFeedback", AT)).toEqual({ allow: true });
+    expect(judge(ana, { ...referral, status: "in_progress", sent: true }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_state" });
+    expect(judge(vera, { ...referral, status: "completed", sent: true }, "recordFeedback", AT)).toEqual({ allow: false, reason: "wrong_role" });
   });
 
   it("the volunteer unit's figures: its own members and the leaders, not the school's coordinator", () => {

@@ -78,6 +78,11 @@ export type ReferralResource = {
   /** The consent it was sent under, when loaded: sending needs it in force for purpose `referral`. */
   consent?: ConsentSnapshot;
   status: ReferralStatus;
+  /**
+   * Whether it was ever sent (the server's `sent_at` is set). A draft cancelled before it
+   * was sent is `cancelled` but never sent: the recipient unit never learns of it.
+   */
+  sent: boolean;
 };
 
 export type OfferResource = {
@@ -290,16 +295,20 @@ export function referralConsentCovers(referral: ReferralResource, at: Date = new
 /**
  * A referral is seen by the person who made it (while in the referring unit) and the
  * case's coordinator, never by the rest of the referring unit (case membership narrows
- * who in a unit sees a case), and (once sent) by the recipient unit's members. It carries its own minimum data: judging
- * it never looks at, and never opens, the case (decide() refuses purpose `referral`).
- * The referring side sends a draft under a covering consent and changes or cancels it
- * until it ends; the recipient moves it along once sent.
+ * who in a unit sees a case), and by the recipient unit's members only once it was sent
+ * (`sent`): a draft, and a draft cancelled before it was ever sent, are the referring
+ * side's alone, so the recipient unit never learns of them, even once over. (A draft is
+ * never the recipient's even if `sent` said otherwise: contradictory facts deny.) It
+ * carries its own minimum data: judging it never looks at, and never opens, the case
+ * (decide() refuses purpose `referral`). The referring side sends a draft under a
+ * covering consent and changes or cancels it until it ends; the recipient moves it along
+ * once sent.
  */
 export function decideReferral(actor: PolicyActor, referral: ReferralResource, action: ResourceActions["referral"], at: Date = new Date()): Judgement {
   if (actor.municipalityId !== referral.municipalityId) return deny("other_municipality");
   const referrer =
     (actor.userId === referral.referredByUserId && actor.unitIds.includes(referral.referringUnitId)) || actor.userId === referral.caseCoordinatorUserId;
-  const recipient = actor.unitIds.includes(referral.recipientUnitId) && referral.status !== "draft";
+  const recipient = actor.unitIds.includes(referral.recipientUnitId) && referral.sent && referral.status !== "draft";
   if (!referrer && !recipient) return deny("not_party");
   const over = terminalReferralStatuses.includes(referral.status);
   switch (action) {

@@ -47,6 +47,7 @@ export async function referralResource({ db, referralId }: { db: Db; referralId:
       consentVersion: referral.consent_version,
       ...(snapshot ? { consent: snapshot } : {}),
       status: referral.status as ReferralStatus,
+      sent: referral.sent_at !== null,
     },
   };
 }
@@ -66,19 +67,13 @@ export function referralRefusal(judgement: Judgement & { allow: false }): AppErr
 }
 
 /**
- * The policy's view of a referral for judging who reads it: one never sent (a draft, or a
- * draft cancelled before sending) is the referring side's alone, so the recipient unit
- * never learns of it, even once it is over.
+ * Which side of the referral the actor is on (the recipient side wins for one in both
+ * units); null: neither. Each side is the policy's own: decideReferral read with the
+ * other side's people taken out (so the recipient side only once it was sent).
  */
-export function readerResource(referral: Pick<Referral, "sent_at">, resource: ReferralResource): ReferralResource {
-  return referral.sent_at === null ? { ...resource, recipientUnitId: NO_ID } : resource;
-}
-
-/** Which side of the referral the actor is on (the recipient side wins for one in both units); null: neither. */
-export function moverOf(actor: Actor, resource: ReferralResource, referral?: Pick<Referral, "sent_at">): ReferralMover | null {
+export function moverOf(actor: Actor, resource: ReferralResource): ReferralMover | null {
   const subject = policyActor(actor);
-  const neverSent = referral ? referral.sent_at === null : false;
-  if (subject.unitIds.includes(resource.recipientUnitId) && resource.status !== "draft" && !neverSent) return "recipient";
+  if (decideReferral(subject, { ...resource, referredByUserId: NO_ID, caseCoordinatorUserId: NO_ID }, "read").allow) return "recipient";
   if (decideReferral(subject, { ...resource, recipientUnitId: NO_ID }, "read").allow) return "referrer";
   return null;
 }
@@ -90,7 +85,7 @@ export async function authorizeReferral({ db, actor, referralId, action, audit }
   const found = await referralResource({ db, referralId });
   if (!found || found.referral.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const subject = policyActor(actor);
-  if (!decideReferral(subject, readerResource(found.referral, found.resource), "read").allow) throw new AppError("NOT_FOUND");
+  if (!decideReferral(subject, found.resource, "read").allow) throw new AppError("NOT_FOUND");
   const judgement = decideReferral(subject, found.resource, action);
   if (!judgement.allow) {
     throw referralRefusal(judgement);
@@ -126,8 +121,10 @@ export async function recordReferralAccess({ db, actor, referral, action }: AsAc
 
 /**
  * The ids of the referrals the actor may read, as a subquery to filter in SQL before any
- * limit: the same parties `decideReferral` admits (recipient unit once sent, `readerResource`; the one who
- * made it while in the referring unit; the case's coordinator), in the actor's municipality.
+ * limit: the same parties `decideReferral` admits (the recipient unit once it was sent; the
+ * one who made it while in the referring unit; the case's coordinator), in the actor's
+ * municipality. `sent_at is not null` is the SQL form of the policy's `sent` fact (a
+ * draft cancelled unsent is never the recipient's), so the list is cut before its limit.
  */
 export function visibleReferralIds({ db, actor }: AsActor) {
   const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];

@@ -4,7 +4,7 @@ import type { Db } from "../db/connect.ts";
 import type { EventBus } from "../events/bus.ts";
 import { registerEventJudge, shownAs, type EventJudge } from "../events/replay.ts";
 import { publishUserEvent, type UserEvent } from "../events/user-events.ts";
-import { readerResource, referralResource } from "./access.ts";
+import { referralResource } from "./access.ts";
 
 /**
  * A referral's changes reach both sides live through their per-user event streams
@@ -55,7 +55,7 @@ export async function referralAudience({ db, resource }: { db: Db; resource: Ref
 export async function publishReferralChanged({ db, bus, referralId, exceptUserId }: { db: Db; bus: EventBus; referralId: string; exceptUserId: string | null }): Promise<void> {
   const found = await referralResource({ db, referralId });
   if (!found) return;
-  const userIds = (await referralAudience({ db, resource: readerResource(found.referral, found.resource) })).filter((id) => id !== exceptUserId);
+  const userIds = (await referralAudience({ db, resource: found.resource })).filter((id) => id !== exceptUserId);
   if (userIds.length === 0) return;
   await publishUserEvent({ db, bus, userIds, event: { type: "referral.changed", resource: { type: "referral", id: referralId }, data: { status: found.resource.status } } });
 }
@@ -66,7 +66,7 @@ export const replayReferralEvents: EventJudge = async ({ db, actor, events }) =>
   const readable = new Set<string>();
   for (const referralId of new Set(events.flatMap((e) => (e.resourceType === "referral" && e.resourceId ? [e.resourceId] : [])))) {
     const found = await referralResource({ db, referralId });
-    if (found && found.referral.municipality_id === actor.municipalityId && decideReferral(subject, readerResource(found.referral, found.resource), "read").allow) readable.add(referralId);
+    if (found && found.referral.municipality_id === actor.municipalityId && decideReferral(subject, found.resource, "read").allow) readable.add(referralId);
   }
   const shown = new Map<number, UserEvent>();
   for (const e of events) if (e.resourceType === "referral" && readable.has(e.resourceId!)) shown.set(e.eventId, shownAs(e));

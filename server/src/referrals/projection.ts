@@ -36,9 +36,9 @@ const unitNames = async (db: Db, ids: readonly string[]) => {
 };
 
 /** The moves the actor may make from here: the table's rows for their side, while the policy lets them act at all. */
-export function abilitiesOf(actor: Actor, resource: ReferralResource, referral: Referral, hasFeedback: boolean): ReferralView["abilities"] {
+export function abilitiesOf(actor: Actor, resource: ReferralResource, hasFeedback: boolean): ReferralView["abilities"] {
   const subject = policyActor(actor);
-  const by = moverOf(actor, resource, referral);
+  const by = moverOf(actor, resource);
   let moves: ReferralStatus[] = [];
   if (by === "recipient" && decideReferral(subject, resource, "respond").allow) moves = referralMovesFrom(resource.status, "recipient");
   if (by === "referrer" && decideReferral(subject, resource, "update").allow) moves = referralMovesFrom(resource.status, "referrer");
@@ -67,7 +67,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     db.selectFrom("referral_events").selectAll().where("referral_id", "=", referral.id).orderBy("at").orderBy("id").execute(),
     db.selectFrom("referral_feedback").select(["rating", "words"]).where("referral_id", "=", referral.id).executeTakeFirst(),
   ]);
-  const recipientSide = moverOf(actor, resource, referral) === "recipient";
+  const recipientSide = moverOf(actor, resource) === "recipient";
   const shownEvents = recipientSide ? events.filter((e) => e.to_status !== "draft") : events;
   const [people, offers, units] = await Promise.all([
     names(db, [referral.referred_by, referral.claimed_by, ...shownEvents.map((e) => e.actor_user_id)]),
@@ -104,7 +104,7 @@ export async function referralView({ db, actor, referral, resource }: { db: Db; 
     updatedAt: referral.updated_at,
     history,
     feedback: feedback ? { rating: feedback.rating as FeedbackRating, words: feedback.words } : null,
-    abilities: abilitiesOf(actor, resource, referral, feedback !== undefined),
+    abilities: abilitiesOf(actor, resource, feedback !== undefined),
   };
   if (recipientSide) return view;
   return {

@@ -78,6 +78,7 @@ function draftResource({ actor, facts, referringUnitId, recipientUnitId }: { act
     consentId: NO_ID,
     consentVersion: 0,
     status: "draft",
+    sent: false,
   };
 }
 
@@ -256,7 +257,7 @@ export async function moveReferral({ db, bus, actor, referralId, move }: AsActor
   const found = await referralResource({ db, referralId });
   if (!found || found.referral.municipality_id !== actor.municipalityId) throw new AppError("NOT_FOUND");
   const subject = policyActor(actor);
-  const by = moverOf(actor, found.resource, found.referral);
+  const by = moverOf(actor, found.resource);
   if (!by) throw new AppError("NOT_FOUND");
   const from = found.resource.status;
   let resource = found.resource;
@@ -344,6 +345,7 @@ export async function listReferrals({ db, actor, box, statuses }: AsActor & { bo
     .selectAll("r")
     .where("r.id", "in", visibleReferralIds({ db, actor }))
     .where("r.municipality_id", "=", actor.municipalityId);
+  // The inbox is the policy's recipient side in SQL: sent (`sent_at`, the policy's `sent`) and not a draft.
   if (box === "inbox") query = query.where("r.recipient_unit_id", "in", units.length ? units : [NO_ID]).where("r.status", "!=", "draft").where("r.sent_at", "is not", null);
   else
     query = query.where((eb) =>
@@ -371,7 +373,7 @@ export async function referralsForCase({ db, actor, caseId }: AsActor & { caseId
   const listed: Referral[] = [];
   for (const { id } of rows) {
     const found = await referralResource({ db, referralId: id });
-    if (!found || moverOf(actor, found.resource, found.referral) !== "referrer") continue;
+    if (!found || moverOf(actor, found.resource) !== "referrer") continue;
     listed.push(found.referral);
     views.push(await referralView({ db, actor, referral: found.referral, resource: found.resource }));
   }

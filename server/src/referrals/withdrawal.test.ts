@@ -1,10 +1,12 @@
 import type { ReferralSummary, ReferralView } from "@laget/domain";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { loadActor } from "../auth/actor.ts";
 import { runConsentJobs } from "../consent/expiry.ts";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { signedIn, type HttpClient } from "../testing/http-client.ts";
 import { connectLive, type LiveClient } from "../testing/live-client.ts";
 import { startTestServer, type TestServer } from "../testing/test-server.ts";
+import { replayReferralEvents } from "./events.ts";
 import { IDRETTSLAG, KOORDINATOR, referralCase, referralConsentTerms, sendReferral } from "./testing.ts";
 
 // When a referral's basis ends, Laget cancels it inside the call that ended it: the
@@ -103,4 +105,41 @@ test("a consent's expiry cancels its referrals with reason consent_expired", asy
   await runConsentJobs(server.db, server.bus, new Date(end.period_end.getTime() + 1000));
   const row = await server.db.selectFrom("referrals").select(["status", "status_reason", "data"]).where("id", "=", referralId).executeTakeFirstOrThrow();
   expect(row).toEqual({ status: "cancelled", status_reason: "consent_expired", data: null });
+});
+
+test("a draft cancelled before it was ever sent (by the referrer, or by Laget as its consent ends) reaches the recipient unit nowhere: not by id, list, live, replay or notification", async () => {
+  const ivarId = (await server.db.selectFrom("users").select("id").where("email", "=", IDRETTSLAG).executeTakeFirstOrThrow()).id;
+  const withdrawnBefore = (await ivar.queryOk<{ kind: string }[]>("notifications.list")).filter((n) => n.kind === "referral_withdrawn").length;
+  const replayFrom = ivarLive.lastEventId();
+  const c = await referralCase(kari, "Siri Usendt");
+  const byReferrer = await sendReferral(kari, c, "Siri", { send: false });
+  await kari.mutationOk("referrals.move", { referralId: byReferrer, move: { to: "cancelled", reasonText: "" } });
+  const ended = await referralCase(kari, "Sander Usendt");
+  const byLaget = await sendReferral(kari, ended, "Sander", { send: false });
+  await kari.mutationOk("consents.withdraw", { consentId: ended.consentId, reason: "Familien trakk samtykket" });
+  const drafts = [byReferrer, byLaget];
+  expect(await server.db.selectFrom("referrals").select("status").where("id", "in", drafts).execute()).toEqual([{ status: "cancelled" }, { status: "cancelled" }]);
+  // The sentinel: a referral sent to the same unit afterwards reaches Ivar live, so his stream is past both cancels.
+  const sentinel = await sendReferral(kari, c, "Siri");
+  await ivarLive.until(() => changes(ivarLive, sentinel).length > 0);
+  const inbox = (await ivar.queryOk<ReferralSummary[]>("referrals.list", { box: "inbox" })).map((r) => r.id);
+  expect(inbox).toContain(sentinel);
+  for (const referralId of drafts) {
+    expect(changes(ivarLive, referralId), "live").toEqual([]);
+    const got = await ivar.query("referrals.get", { referralId });
+    expect(got.ok ? "read" : got.error.data.appCode, "by id").toBe("NOT_FOUND");
+    expect(inbox, "inbox").not.toContain(referralId);
+  }
+  expect((await ivar.queryOk<{ kind: string }[]>("notifications.list")).filter((n) => n.kind === "referral_withdrawn").length, "no withdrawal notice").toBe(withdrawnBefore);
+  // Replayed from before the drafts (the sentinel again marks the end), and judged directly as if an event about them were stored.
+  const replay = await connectLive(server.url, ivar.cookie!, { lastEventId: replayFrom });
+  try {
+    await replay.until(() => changes(replay, sentinel).length > 0);
+    for (const referralId of drafts) expect(changes(replay, referralId), "replay").toEqual([]);
+  } finally {
+    replay.close();
+  }
+  const stored = drafts.map((referralId, i) => ({ eventId: i + 1, type: "referral.changed", resourceType: "referral", resourceId: referralId, messageId: null, data: { status: "cancelled" } }));
+  const shown = await replayReferralEvents({ db: server.db, actor: (await loadActor(server.db, ivarId))!, events: stored });
+  expect([...shown.keys()], "the replay judge").toEqual([]);
 });
