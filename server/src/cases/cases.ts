@@ -5,7 +5,8 @@ import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { listVisibleCasesAudited, policyActor, readCase, readableCategories, readableFromOtherUnits } from "./access.ts";
+import { judgeVisibleCasesAudited, policyActor, readCase, readableCategories, readableFromOtherUnits } from "./access.ts";
+import { loadCaseFactsOf } from "./facts.ts";
 import { knownPeople, participantsFor } from "./participants.ts";
 
 /** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
@@ -153,17 +154,17 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
   // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
   // first, keyset on updated_at and id) until enough are visible, so cases the actor
   // cannot see never push visible ones out of the list.
+  // Each page's candidates come with their facts, in one statement.
   const ids: string[] = [];
   let lastId: string | null = null;
   for (;;) {
-    const pageIds: string[] = (
-      await (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
-        .orderBy("cases.updated_at", "desc")
-        .orderBy("cases.id", "desc")
-        .limit(LIST_PAGE)
-        .execute()
-    ).map((c) => c.id);
-    const visible = await listVisibleCasesAudited(db, actor, pageIds, "coordination", "case.list", LIST_LIMIT - ids.length);
+    const page = (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
+      .orderBy("cases.updated_at", "desc")
+      .orderBy("cases.id", "desc")
+      .limit(LIST_PAGE);
+    const facts = await loadCaseFactsOf(db, { idsQuery: page, orderBy: sql`c.updated_at desc, c.id desc` });
+    const pageIds = [...facts.keys()];
+    const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - ids.length });
     ids.push(...pageIds.filter((id) => visible.has(id)));
     if (ids.length >= LIST_LIMIT || pageIds.length < LIST_PAGE) break;
     lastId = pageIds[pageIds.length - 1]!;
