@@ -153,34 +153,45 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
   }
   // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
   // first, keyset on updated_at and id) until enough are visible, so cases the actor
-  // cannot see never push visible ones out of the list.
-  // Each page's candidates come with their facts, in one statement.
-  const ids: string[] = [];
+  // cannot see never push visible ones out of the list. Each page comes in one statement:
+  // the candidates with their facts and what the list shows of them, used only for those
+  // decide() lets the actor see (the others' rows are dropped unread).
+  const summaries: CaseSummary[] = [];
   let lastId: string | null = null;
   for (;;) {
-    const page = (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
+    const page: typeof query = (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
       .orderBy("cases.updated_at", "desc")
       .orderBy("cases.id", "desc")
       .limit(LIST_PAGE);
-    const facts = await loadCaseFactsOf(db, { idsQuery: page, orderBy: sql`c.updated_at desc, c.id desc` });
-    const pageIds = [...facts.keys()];
-    const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - ids.length });
-    ids.push(...pageIds.filter((id) => visible.has(id)));
-    if (ids.length >= LIST_LIMIT || pageIds.length < LIST_PAGE) break;
-    lastId = pageIds[pageIds.length - 1]!;
+    const { facts, extras } = await loadCaseFactsOf<ListRow>(db, { idsQuery: page, orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
+    const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - summaries.length });
+    for (const [id, row] of extras) if (visible.has(id)) summaries.push(summaryOf(row, actor));
+    if (summaries.length >= LIST_LIMIT || facts.size < LIST_PAGE) break;
+    lastId = [...facts.keys()].pop()!;
   }
-  if (ids.length === 0) return [];
-  // Headers and subjects in one query: a list is read on every visit to the start page.
-  const rows = await caseHeaders(db)
-    .select(
-      sql<{ id: string; role: string; name: string; birth_date: string | null; birth_year: number | null }[]>`coalesce((
-        select json_agg(json_build_object('id', s.id, 'role', s.role, 'name', s.name, 'birth_date', s.birth_date, 'birth_year', s.birth_year) order by s.created_at)
-        from case_subjects s where s.case_id = cases.id), '[]')`.as("subjects"),
-    )
-    .where("cases.id", "in", ids)
-    .orderBy("cases.updated_at", "desc")
-    .execute();
-  return rows.map((r) => ({
+  return summaries;
+}
+
+/** What a list shows of a case `c` (beside its facts): caseHeaders' names, and its subjects. */
+type ListRow = {
+  id: string;
+  coordinator_user_id: string;
+  status: string;
+  bti_level: number;
+  updated_at: Date;
+  unit_name: string;
+  coordinator_name: string;
+  subjects: { id: string; role: string; name: string; birth_date: string | null; birth_year: number | null }[];
+};
+const listColumns = sql`c.bti_level, c.updated_at,
+  (select un.name from units un where un.id = c.owning_unit_id) as unit_name,
+  (select us.display_name from users us where us.id = c.coordinator_user_id) as coordinator_name,
+  coalesce((
+    select json_agg(json_build_object('id', s.id, 'role', s.role, 'name', s.name, 'birth_date', s.birth_date, 'birth_year', s.birth_year) order by s.created_at)
+    from case_subjects s where s.case_id = c.id), '[]') as subjects`;
+
+function summaryOf(r: ListRow, actor: Actor): CaseSummary {
+  return {
     id: r.id,
     subjects: r.subjects.map((x): CaseSubject => ({ id: x.id, role: x.role as SubjectRole, name: x.name, birthDate: x.birth_date, birthYear: x.birth_year })),
     owningUnitName: r.unit_name,
@@ -189,7 +200,7 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
     btiLevel: r.bti_level,
     status: r.status as CaseStatus,
     updatedAt: r.updated_at,
-  }));
+  };
 }
 
 export async function getCase({ db, actor, caseId }: AsActor & { caseId: string }) {

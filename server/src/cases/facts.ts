@@ -76,13 +76,17 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
 /**
  * The facts of the cases a query selects (one column, `id`; it may order and limit), in
  * the query's order by `orderBy` (the same key it orders by): a list's page of
- * candidates and their facts in one round trip instead of two.
+ * candidates and their facts in one round trip instead of two. With `extraColumns`
+ * (over the case `c`), each case's row with them too, for the caller to use only for
+ * the cases decide() lets it show.
  */
-export async function loadCaseFactsOf(
+export async function loadCaseFactsOf<Extra extends object = object>(
   db: Db,
-  { idsQuery, orderBy }: { idsQuery: Expression<unknown>; orderBy: RawBuilder<unknown> },
-): Promise<Map<string, CaseFacts>> {
-  return factsOf(await sql<FactsRow>`select ${factsColumns} from cases c where c.id in (${idsQuery}) order by ${orderBy}`.execute(db));
+  { idsQuery, orderBy, extraColumns }: { idsQuery: Expression<unknown>; orderBy: RawBuilder<unknown>; extraColumns?: RawBuilder<unknown> },
+): Promise<{ facts: Map<string, CaseFacts>; extras: Map<string, Extra> }> {
+  const result = await sql<FactsRow & Extra>`
+    select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c where c.id in (${idsQuery}) order by ${orderBy}`.execute(db);
+  return { facts: factsOf(result), extras: new Map(result.rows.map((r) => [r.id, r])) };
 }
 
 function factsOf({ rows }: { rows: FactsRow[] }): Map<string, CaseFacts> {
