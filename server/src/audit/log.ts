@@ -110,17 +110,20 @@ async function appendAnchored(db: Db, municipalityId: string, events: readonly A
       return row;
     });
     const lastSeq = head.seq + rows.length;
-    const { rows: inserted } = await sql<{ id: number }>`
+    // The count of rows written, not their ids: one row back however large the batch.
+    const { rows: written } = await sql<{ n: number }>`
       with moved as (
         update audit_chain_heads set last_seq = ${lastSeq}, last_hash = ${prev}, mac = ${headMac(key, municipalityId, lastSeq, prev)}
         where municipality_id = ${municipalityId} and last_seq = ${head.seq} and last_hash = ${head.hash}
         returning 1)
-      insert into audit_events (municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac)
-      select municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac
-      from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)
-      where exists (select 1 from moved)
-      returning id`.execute(db);
-    if (inserted.length === rows.length) {
+      , inserted as (
+        insert into audit_events (municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac)
+        select municipality_id, seq, at, actor_user_id, actor_unit_id, action, resource_type, resource_id, case_id, basis, purpose, prev_hash, hash, mac
+        from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)
+        where exists (select 1 from moved)
+        returning 1)
+      select count(*)::int as n from inserted`.execute(db);
+    if (written[0]?.n === rows.length) {
       // Inside a caller's transaction this is a guess until it commits; a wrong guess costs one retry.
       knownHeads.set(municipalityId, { seq: lastSeq, hash: prev });
       return;

@@ -42,3 +42,20 @@ test("the server formats every event's payload exactly as the database's audit_e
     { numRuns: 60 },
   );
 });
+
+// Every key the server writes is ASCII, which payload.ts orders without encoding: keys of
+// every length and order, beside non-ASCII ones.
+const asciiKey = fc.string({ unit: fc.constantFrom("a", "b", "z", "A", "_", "0", "~", " ", "\u007f", "ø"), maxLength: 4 });
+test("a basis with ASCII keys is ordered exactly as jsonb orders it", async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.array(fields, { minLength: 1, maxLength: 10 }), fc.array(fc.dictionary(asciiKey, json, { maxKeys: 6 }), { minLength: 10, maxLength: 10 }), async (events, bases) => {
+      const withBases = events.map((e, i) => ({ ...e, basis: bases[i]! }));
+      const { rows } = await sql<{ payload: string }>`
+        select audit_event_payload(jsonb_populate_record(null::audit_events, x.e)) as payload
+        from jsonb_array_elements(${JSON.stringify(withBases)}::jsonb) with ordinality as x(e, n)
+        order by x.n`.execute(testDb.db);
+      expect(withBases.map(auditPayload)).toEqual(rows.map((r) => r.payload));
+    }),
+    { numRuns: 40 },
+  );
+});

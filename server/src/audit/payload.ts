@@ -22,8 +22,15 @@ export type PayloadFields = {
 
 const text = (value: string | null) => (value === null ? "null" : JSON.stringify(value));
 
-function byteCompare(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** jsonb's key order: by length in bytes, then bytes. ASCII keys (every key the server writes) without encoding them. */
+function jsonbKeyOrder(a: string, b: string): number {
+  if (isAscii(a) && isAscii(b)) return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+  return Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
 /** A JSON value as PostgreSQL's jsonb prints it. */
@@ -39,7 +46,7 @@ export function jsonbText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(jsonbText).join(", ")}]`;
   if (typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => Buffer.byteLength(a) - Buffer.byteLength(b) || byteCompare(a, b));
+    entries.sort(([a], [b]) => jsonbKeyOrder(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonbText(v)}`).join(", ")}}`;
   }
   throw new TypeError(`audit basis holds a value JSON cannot: ${typeof value}`);

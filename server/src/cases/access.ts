@@ -157,12 +157,36 @@ export async function listVisibleCasesAudited(
   limit = Infinity,
 ): Promise<Map<string, CaseAccess>> {
   const facts = await loadCaseFacts(db, caseIds);
+  const ordered = caseIds.flatMap((id) => facts.get(id) ?? []);
+  return judgeVisibleCasesAudited({ db, actor, facts: ordered, purpose, auditAction, limit });
+}
+
+/**
+ * listVisibleCasesAudited on facts already loaded (in the order to keep), for a list that
+ * loads its candidates' facts with the candidates: every case judged by decide(), each one
+ * seen audited, the limit applied to the visible ones.
+ */
+export async function judgeVisibleCasesAudited({
+  db,
+  actor,
+  facts,
+  purpose,
+  auditAction,
+  limit = Infinity,
+}: {
+  db: Db;
+  actor: Actor;
+  facts: Iterable<CaseFacts>;
+  purpose: Purpose;
+  auditAction: string;
+  limit?: number;
+}): Promise<Map<string, CaseAccess>> {
   const subject = policyActor(actor);
   const visible = new Map<string, CaseAccess>();
   const events: AuditEvent[] = [];
-  for (const caseId of caseIds) {
-    const f = facts.get(caseId);
-    if (!f || visible.has(caseId)) continue;
+  for (const f of facts) {
+    const caseId = f.caseId;
+    if (visible.has(caseId)) continue;
     if (visible.size >= limit) break;
     const d = decide(subject, { case: f, category: "identity" }, "read", purpose);
     if (!d.allow) continue;

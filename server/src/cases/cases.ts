@@ -1,11 +1,12 @@
 import type { CaseStatus, CreateCaseInput, ListCasesInput, SubjectRole } from "@laget/domain";
-import { caseAbilities, caseWorkRoles } from "@laget/policy";
-import { sql } from "kysely";
+import { caseAbilities, caseWorkRoles, type CaseFacts } from "@laget/policy";
+import { sql, type RawBuilder } from "kysely";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
 import { AppError } from "../errors.ts";
-import { listVisibleCasesAudited, policyActor, readCase, readableCategories, readableFromOtherUnits } from "./access.ts";
+import { judgeVisibleCasesAudited, policyActor, readCase, readableCategories, readableFromOtherUnits } from "./access.ts";
+import { loadCaseFactsOf } from "./facts.ts";
 import { knownPeople, participantsFor } from "./participants.ts";
 
 /** At most this many cases in a list (the newest visible ones), judged this many candidates at a time. */
@@ -121,65 +122,64 @@ function caseHeaders(db: Db) {
  */
 export async function listCases({ db, actor, ...filters }: AsActor & ListCasesInput): Promise<CaseSummary[]> {
   const unitIds = [...new Set(actor.memberships.map((m) => m.unitId))];
-  // Candidates through the two indexed paths in: being the coordinator, or a unit taking part.
-  const throughUnits = db
-    .selectFrom("case_participants as p")
-    .select("p.case_id")
-    .where("p.unit_id", "in", unitIds.length ? unitIds : [actor.id])
-    .where("p.removed_at", "is", null)
-    .where((w) => w.or([w("p.user_id", "is", null), w("p.user_id", "=", actor.id)]));
-  const asCoordinator = db.selectFrom("cases as c").select("c.id as case_id").where("c.coordinator_user_id", "=", actor.id);
-  let query = db
-    .with("candidates", () => throughUnits.union(asCoordinator))
-    .selectFrom("cases")
-    .innerJoin("candidates", "candidates.case_id", "cases.id")
-    .select("cases.id")
-    .where("cases.municipality_id", "=", actor.municipalityId);
-  if (filters.status) query = query.where("cases.status", "=", filters.status);
-  if (filters.btiLevel !== undefined) query = query.where("cases.bti_level", "=", filters.btiLevel);
-  if (filters.mine) query = query.where("cases.coordinator_user_id", "=", actor.id);
+  // Candidates through the two indexed paths in: being the coordinator, or a unit taking
+  // part. Written as SQL, not built with the query builder: building it cost more than
+  // the rest of the request's own work, on every visit to the start page.
+  const conditions = [sql`cases.municipality_id = ${actor.municipalityId}`];
+  if (filters.status) conditions.push(sql`cases.status = ${filters.status}`);
+  if (filters.btiLevel !== undefined) conditions.push(sql`cases.bti_level = ${filters.btiLevel}`);
+  if (filters.mine) conditions.push(sql`cases.coordinator_user_id = ${actor.id}`);
   if (filters.search) {
     const pattern = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("case_subjects as s")
-          .select(sql.lit(1).as("one"))
-          .whereRef("s.case_id", "=", "cases.id")
-          .where("s.name", "ilike", pattern),
-      ),
-    );
+    conditions.push(sql`exists (select 1 from case_subjects s where s.case_id = cases.id and s.name ilike ${pattern})`);
   }
+  const candidatesPage = (after: string | null): RawBuilder<unknown> => sql`
+    with candidates as (
+      select p.case_id from case_participants p
+      where p.unit_id = any(${unitIds.length ? unitIds : [actor.id]}::uuid[]) and p.removed_at is null and (p.user_id is null or p.user_id = ${actor.id})
+      union
+      select c.id as case_id from cases c where c.coordinator_user_id = ${actor.id})
+    select cases.id from cases join candidates on candidates.case_id = cases.id
+    where ${sql.join(after === null ? conditions : [...conditions, sql`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${after})`], sql` and `)}
+    order by cases.updated_at desc, cases.id desc
+    limit ${LIST_PAGE}`;
   // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
   // first, keyset on updated_at and id) until enough are visible, so cases the actor
-  // cannot see never push visible ones out of the list.
-  const ids: string[] = [];
+  // cannot see never push visible ones out of the list. Each page comes in one statement:
+  // the candidates with their facts and what the list shows of them, used only for those
+  // decide() lets the actor see (the others' rows are dropped unread).
+  const summaries: CaseSummary[] = [];
   let lastId: string | null = null;
   for (;;) {
-    const pageIds: string[] = (
-      await (lastId === null ? query : query.where(sql<boolean>`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${lastId})`))
-        .orderBy("cases.updated_at", "desc")
-        .orderBy("cases.id", "desc")
-        .limit(LIST_PAGE)
-        .execute()
-    ).map((c) => c.id);
-    const visible = await listVisibleCasesAudited(db, actor, pageIds, "coordination", "case.list", LIST_LIMIT - ids.length);
-    ids.push(...pageIds.filter((id) => visible.has(id)));
-    if (ids.length >= LIST_LIMIT || pageIds.length < LIST_PAGE) break;
-    lastId = pageIds[pageIds.length - 1]!;
+    const { facts, extras }: { facts: Map<string, CaseFacts>; extras: Map<string, ListRow> } = await loadCaseFactsOf<ListRow>(db, { idsQuery: candidatesPage(lastId), orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
+    const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - summaries.length });
+    for (const [id, row] of extras) if (visible.has(id)) summaries.push(summaryOf(row, actor));
+    if (summaries.length >= LIST_LIMIT || facts.size < LIST_PAGE) break;
+    lastId = [...facts.keys()].pop()!;
   }
-  if (ids.length === 0) return [];
-  // Headers and subjects in one query: a list is read on every visit to the start page.
-  const rows = await caseHeaders(db)
-    .select(
-      sql<{ id: string; role: string; name: string; birth_date: string | null; birth_year: number | null }[]>`coalesce((
-        select json_agg(json_build_object('id', s.id, 'role', s.role, 'name', s.name, 'birth_date', s.birth_date, 'birth_year', s.birth_year) order by s.created_at)
-        from case_subjects s where s.case_id = cases.id), '[]')`.as("subjects"),
-    )
-    .where("cases.id", "in", ids)
-    .orderBy("cases.updated_at", "desc")
-    .execute();
-  return rows.map((r) => ({
+  return summaries;
+}
+
+/** What a list shows of a case `c` (beside its facts): caseHeaders' names, and its subjects. */
+type ListRow = {
+  id: string;
+  coordinator_user_id: string;
+  status: string;
+  bti_level: number;
+  updated_at: Date;
+  unit_name: string;
+  coordinator_name: string;
+  subjects: { id: string; role: string; name: string; birth_date: string | null; birth_year: number | null }[];
+};
+const listColumns = sql`c.bti_level, c.updated_at,
+  (select un.name from units un where un.id = c.owning_unit_id) as unit_name,
+  (select us.display_name from users us where us.id = c.coordinator_user_id) as coordinator_name,
+  coalesce((
+    select json_agg(json_build_object('id', s.id, 'role', s.role, 'name', s.name, 'birth_date', s.birth_date, 'birth_year', s.birth_year) order by s.created_at)
+    from case_subjects s where s.case_id = c.id), '[]') as subjects`;
+
+function summaryOf(r: ListRow, actor: Actor): CaseSummary {
+  return {
     id: r.id,
     subjects: r.subjects.map((x): CaseSubject => ({ id: x.id, role: x.role as SubjectRole, name: x.name, birthDate: x.birth_date, birthYear: x.birth_year })),
     owningUnitName: r.unit_name,
@@ -188,7 +188,7 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
     btiLevel: r.bti_level,
     status: r.status as CaseStatus,
     updatedAt: r.updated_at,
-  }));
+  };
 }
 
 export async function getCase({ db, actor, caseId }: AsActor & { caseId: string }) {

@@ -1,5 +1,4 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { isAdmin, type Actor } from "../auth/actor.ts";
 import type { Session } from "../auth/sessions.ts";
 import type { Db } from "../db/connect.ts";
@@ -10,6 +9,7 @@ import type { RateLimiter } from "../messaging/rate-limit.ts";
 import type { Realtime } from "../messaging/realtime.ts";
 import type { LiveDocuments } from "../collab/live-documents.ts";
 import { appCodeOf, fieldErrorsOf, toTRPCError } from "./errors.ts";
+import { transformer } from "./transformer.ts";
 
 export type Context = {
   db: Db;
@@ -29,8 +29,8 @@ export type Context = {
 };
 
 const t = initTRPC.context<Context>().create({
-  // Dates cross the wire as Dates.
-  transformer: superjson,
+  // Dates cross the wire as Dates: superjson, serialized faster (transformer.ts).
+  transformer,
   errorFormatter({ shape, error }) {
     const fieldErrors = error.code === "BAD_REQUEST" ? fieldErrorsOf(error.cause) : null;
     let message = shape.message;
