@@ -109,7 +109,7 @@ async function reviewCaseRefs(db: Db, actor: Actor, caseIds: readonly string[]):
   const ids = [...new Set(caseIds)];
   const refs = new Map<string, ReviewCaseRef>();
   if (ids.length === 0) return refs;
-  const visible = await listVisibleCasesAudited(db, actor, ids, "coordination", "audit.access_review");
+  const visible = await listVisibleCasesAudited({ db, actor, caseIds: ids, purpose: "coordination", auditAction: "audit.access_review" });
   const subjects = await loadSubjects(db, [...visible.keys()]);
   let hidden = 0;
   for (const id of ids) {

@@ -121,12 +121,12 @@ export function ruleRefusal(reason: RuleDenyReason): AppError {
  * Reads a case as a whole (its identity, for coordination), audited as `auditAction`:
  * the first step of every read that then decides its own categories.
  */
-export function readCase(db: Db, actor: Actor, caseId: string, auditAction: string, resourceType = "case"): Promise<CaseAccess> {
+export function readCase({ db, actor, caseId, auditAction, resourceType = "case" }: { db: Db; actor: Actor; caseId: string; auditAction: string; resourceType?: string }): Promise<CaseAccess> {
   return authorizeCase(db, actor, caseId, { category: "identity", action: "read", purpose: "coordination", auditAction, resourceType });
 }
 
 /** Records an access allowed earlier with `recordAllowed: false`, once the step has happened. */
-export async function recordAccess(db: Db, actor: Actor, caseId: string, req: AccessRequest, basis: Basis): Promise<void> {
+export async function recordAccess({ db, actor, caseId, req, basis }: { db: Db; actor: Actor; caseId: string; req: AccessRequest; basis: Basis }): Promise<void> {
   await appendAudit(db, actor.municipalityId, [auditEvent(actor, caseId, req, basis)]);
 }
 
@@ -148,14 +148,21 @@ export async function visibilityBasis(db: Db, actor: Actor, caseId: string): Pro
  * reveal them. With `limit`, only the first that many visible cases (in the order of
  * `caseIds`) are kept and audited.
  */
-export async function listVisibleCasesAudited(
-  db: Db,
-  actor: Actor,
-  caseIds: readonly string[],
-  purpose: Purpose,
-  auditAction: string,
+export async function listVisibleCasesAudited({
+  db,
+  actor,
+  caseIds,
+  purpose,
+  auditAction,
   limit = Infinity,
-): Promise<Map<string, CaseAccess>> {
+}: {
+  db: Db;
+  actor: Actor;
+  caseIds: readonly string[];
+  purpose: Purpose;
+  auditAction: string;
+  limit?: number;
+}): Promise<Map<string, CaseAccess>> {
   const facts = await loadCaseFacts(db, caseIds);
   const ordered = caseIds.flatMap((id) => facts.get(id) ?? []);
   return judgeVisibleCasesAudited({ db, actor, facts: ordered, purpose, auditAction, limit });

@@ -192,7 +192,7 @@ function summaryOf(r: ListRow, actor: Actor): CaseSummary {
 }
 
 export async function getCase({ db, actor, caseId }: AsActor & { caseId: string }) {
-  const access = await readCase(db, actor, caseId, "case.read");
+  const access = await readCase({ db, actor, caseId, auditAction: "case.read" });
   const [row, subjects, participants, handover] = await Promise.all([
     caseHeaders(db).where("cases.id", "=", caseId).executeTakeFirstOrThrow(),
     loadSubjects(db, [caseId]),

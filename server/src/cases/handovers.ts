@@ -140,7 +140,7 @@ export async function acceptHandover({ db, bus, realtime, actor, handoverId }: H
 }
 
 export async function handoverHistory({ db, actor, caseId }: AsActor & { caseId: string }) {
-  const { facts } = await readCase(db, actor, caseId, "case.handover.history");
+  const { facts } = await readCase({ db, actor, caseId, auditAction: "case.handover.history" });
   const rows = await db
     .selectFrom("case_handovers as h")
     .innerJoin("users as f", "f.id", "h.from_user_id")

@@ -32,14 +32,14 @@ export async function addNote({ db, actor, ...input }: AsActor & { caseId: strin
       .returning("id")
       .executeTakeFirstOrThrow();
     await trx.updateTable("cases").set({ updated_at: new Date() }).where("id", "=", input.caseId).execute();
-    await recordAccess(trx, actor, input.caseId, { ...write, resourceId: note.id }, basis);
+    await recordAccess({ db: trx, actor, caseId: input.caseId, req: { ...write, resourceId: note.id }, basis });
     return { noteId: note.id };
   });
 }
 
 /** The notes the actor may read, each read audited; the rest are left out without a trace. */
 export async function listNotes({ db, actor, caseId }: AsActor & { caseId: string }) {
-  const { facts } = await readCase(db, actor, caseId, "case.read");
+  const { facts } = await readCase({ db, actor, caseId, auditAction: "case.read" });
   const rows = await db
     .selectFrom("case_notes as n")
     .innerJoin("units", "units.id", "n.unit_id")

@@ -296,7 +296,7 @@ export async function deleteDraftConsent({ db, actor, consentId }: AsActor & { c
  * reasons; a consent that does not name the actor's units is not listed.
  */
 export async function listConsents({ db, actor, caseId }: AsActor & { caseId: string }) {
-  const { facts } = await readCase(db, actor, caseId, "consent.list", "consent");
+  const { facts } = await readCase({ db, actor, caseId, auditAction: "consent.list", resourceType: "consent" });
   const [rows, history] = await Promise.all([
     db
       .selectFrom("consents as c")

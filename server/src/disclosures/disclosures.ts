@@ -133,7 +133,7 @@ export async function revokeDisclosure({ db, bus, actor, disclosureId }: AsActor
  * (mayReadDisclosure). That a disclosure to child welfare exists is itself confidential.
  */
 export async function listCaseDisclosures({ db, actor, caseId }: AsActor & { caseId: string }) {
-  const { facts } = await readCase(db, actor, caseId, "disclosure.list", "disclosure");
+  const { facts } = await readCase({ db, actor, caseId, auditAction: "disclosure.list", resourceType: "disclosure" });
   const rows = await disclosureRows(db).where("d.case_id", "=", caseId).execute();
   const subject = policyActor(actor);
   const viewer = { ...subject, leaderOf: ledUnitIds(subject) };

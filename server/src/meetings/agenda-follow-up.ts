@@ -115,7 +115,7 @@ export async function promoteAgendaItem({ db, bus, actor, agendaItemId, caseId }
     .where("id", "=", agendaItemId)
     .where("kind", "=", "anonymous")
     .execute();
-  await recordAccess(db, actor, caseId, { ...req, resourceId: agendaItemId }, basis);
+  await recordAccess({ db, actor, caseId, req: { ...req, resourceId: agendaItemId }, basis });
   // Open minutes are judged again, now as the case's: a later withdrawal closes them.
   await invalidateMinutes(bus, [agendaItemId], "agenda_item_named");
   return { agendaItemId };

@@ -31,7 +31,7 @@ export async function agendaEligibility({ db, actor, meetingId, caseId }: AsActo
   const req = namedCaseRequest("agenda.eligibility");
   const { facts, basis } = await authorizeCase(db, actor, caseId, req);
   requireRunsCase(actor, facts);
-  await recordAccess(db, actor, caseId, { ...req, resourceId: meetingId, resourceType: "meeting" }, basis);
+  await recordAccess({ db, actor, caseId, req: { ...req, resourceId: meetingId, resourceType: "meeting" }, basis });
   const lacking = await lackingUnits(db, facts, access.resource);
   return { allowed: lacking.length === 0, lackingUnits: lacking };
 }
@@ -96,7 +96,7 @@ export async function addAgendaItem({
     .values({ ...values, position: await nextPosition(db, meetingId) })
     .returning("id")
     .executeTakeFirstOrThrow();
-  if (audited) await recordAccess(db, actor, audited.caseId, { ...audited.req, resourceId: row.id }, audited.basis);
+  if (audited) await recordAccess({ db, actor, caseId: audited.caseId, req: { ...audited.req, resourceId: row.id }, basis: audited.basis });
   return { agendaItemId: row.id };
 }
 

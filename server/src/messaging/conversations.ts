@@ -125,7 +125,7 @@ export async function listConversations({ db, actor }: Deps): Promise<Conversati
     candidateCaseThreads(db, actor, unitIds),
   ]);
   // Case threads: the case must be visible (audited as a list read), then the judge allow its thread.
-  const visible = await listVisibleCasesAudited(db, actor, threads.map((t) => t.case_id), "coordination", "conversation.list");
+  const visible = await listVisibleCasesAudited({ db, actor, caseIds: threads.map((t) => t.case_id), purpose: "coordination", auditAction: "conversation.list" });
   const readable = threads.filter((t) => {
     const access = visible.get(t.case_id);
     return access && mayReadConversation({ actor, conversation: { ...t, kind: "case" }, facts: access.facts, members: null }).allow;

@@ -94,7 +94,7 @@ export async function myMeasures({ db, actor, filter, now = new Date() }: AsActo
   for (let offset = 0; readable.length < MY_MEASURES_LIMIT; offset += MY_MEASURES_LIMIT) {
     const rows = await ordered.limit(MY_MEASURES_LIMIT).offset(offset).execute();
     const unjudged = [...new Set(rows.map((r) => r.case_id))].filter((id) => !planReadable.has(id));
-    const visible = await listVisibleCasesAudited(db, actor, unjudged, "coordination", "plan.my_measures");
+    const visible = await listVisibleCasesAudited({ db, actor, caseIds: unjudged, purpose: "coordination", auditAction: "plan.my_measures" });
     for (const id of unjudged) {
       const access = visible.get(id);
       planReadable.set(id, access !== undefined && decisionFor(actor, access.facts, "plan", "read", "coordination").allow);
