@@ -113,7 +113,8 @@ test("two people edit one plan live: goals, measures, presence, notes with curso
   const hanneCard = measureCard(hanne);
   await expect.poll(valueOf(hanneCard.getByLabel("Frist", { exact: true }))).toBe(isoDay(7));
   await expect.poll(valueOf(hanneCard.getByLabel("Ansvarlig person", { exact: true }))).not.toBe("");
-  expect(await hanneCard.getByText("Mangler:").count()).toBe(0);
+  // The evaluation date and the goal were set after the deadline: they may reach her a moment later.
+  await expect.poll(() => hanneCard.getByText("Mangler:").count()).toBe(0);
   await expectAccessible(hanne, "plan with a goal and a measure (nurse)");
   await fitsNarrow(hanne, "plan with a goal and a measure (nurse)");
 
