@@ -145,6 +145,19 @@ function UnitsTable({ units, labelledBy, onStatus }: { units: Unit[]; labelledBy
     <StackTable columns={[t("units.colName"), t("units.colKind"), t("units.colParent"), t("units.colStatus"), t("units.colActions")]} labelledBy={labelledBy}>
       {units.map((unit) => {
         const isOpen = (panel: Panel) => open?.unitId === unit.id && open.panel === panel;
+        // The row's buttons that open one of its panels below it (and say whether it is open).
+        const panelButton = (panel: Panel, label: string, ariaLabel: string) => (
+          <button
+            ref={toggleRef(`${unit.id}:${panel}`)}
+            type="button"
+            className="button button--secondary button--small"
+            aria-label={ariaLabel}
+            aria-expanded={isOpen(panel)}
+            onClick={() => toggle(unit.id, panel)}
+          >
+            {label}
+          </button>
+        );
         return (
           <Fragment key={unit.id}>
             <tr className={unit.active ? undefined : "is-inactive"}>
@@ -158,40 +171,9 @@ function UnitsTable({ units, labelledBy, onStatus }: { units: Unit[]; labelledBy
               </td>
               <td className="table__actions">
                 <div className="row-actions">
-                  {unit.active && (
-                    <button
-                      ref={toggleRef(`${unit.id}:rename`)}
-                      type="button"
-                      className="button button--secondary button--small"
-                      aria-label={t("units.renameFor", { name: unit.name })}
-                      aria-expanded={isOpen("rename")}
-                      onClick={() => toggle(unit.id, "rename")}
-                    >
-                      {t("units.rename")}
-                    </button>
-                  )}
-                  {unit.active && (
-                    <button
-                      ref={toggleRef(`${unit.id}:deactivate`)}
-                      type="button"
-                      className="button button--secondary button--small"
-                      aria-label={t("units.deactivateFor", { name: unit.name })}
-                      aria-expanded={isOpen("deactivate")}
-                      onClick={() => toggle(unit.id, "deactivate")}
-                    >
-                      {t("units.deactivate")}
-                    </button>
-                  )}
-                  <button
-                    ref={toggleRef(`${unit.id}:history`)}
-                    type="button"
-                    className="button button--secondary button--small"
-                    aria-label={t("units.historyFor", { name: unit.name })}
-                    aria-expanded={isOpen("history")}
-                    onClick={() => toggle(unit.id, "history")}
-                  >
-                    {t("units.history")}
-                  </button>
+                  {unit.active && panelButton("rename", t("units.rename"), t("units.renameFor", { name: unit.name }))}
+                  {unit.active && panelButton("deactivate", t("units.deactivate"), t("units.deactivateFor", { name: unit.name }))}
+                  {panelButton("history", t("units.history"), t("units.historyFor", { name: unit.name }))}
                 </div>
               </td>
             </tr>

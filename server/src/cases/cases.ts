@@ -95,7 +95,7 @@ export async function loadSubjects(db: Db, caseIds: readonly string[]): Promise<
   return bySubject;
 }
 
-/** A case's own fields with its owning unit's and coordinator's names: what lists and the case page show. */
+/** A case's own fields with its owning unit's and coordinator's names: what the case page shows (a list takes them with its facts, listColumns). */
 function caseHeaders(db: Db) {
   return db
     .selectFrom("cases")
@@ -160,7 +160,7 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
   return summaries;
 }
 
-/** What a list shows of a case `c` (beside its facts): caseHeaders' names, and its subjects. */
+/** What a list shows of a case `c` (beside its facts): the names caseHeaders gives the case page, and its subjects. */
 type ListRow = {
   id: string;
   coordinator_user_id: string;
