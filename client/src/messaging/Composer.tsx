@@ -142,6 +142,7 @@ export function Composer({
     if (body.trim().length === 0) return setError(new SocketRequestError("MESSAGE_EMPTY"));
     if (body.length > MESSAGE_MAX_LENGTH) return setError(new SocketRequestError("MESSAGE_TOO_LONG"));
     // The same id until it is delivered: trying again after a lost answer never sends twice.
+    const retry = pendingId.current !== null;
     pendingId.current ??= newMessageId();
     const used = chosen.filter((c) => body.includes(`@${c.name}`));
     setSending(true);
@@ -154,6 +155,7 @@ export function Composer({
         body,
         ...(reply ? { replyToSeq: reply.seq } : {}),
         mentions: { userIds: used.filter((c) => c.kind === "user").map((c) => c.id), unitIds: used.filter((c) => c.kind === "unit").map((c) => c.id) },
+        retry,
       });
       rt.addMessage(messageFromWire(res.message));
       pendingId.current = null;

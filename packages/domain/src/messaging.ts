@@ -31,6 +31,11 @@ export const sendMessageInput = z.strictObject({
   body,
   replyToSeq: seq.min(1).optional(),
   mentions: mentionsInput,
+  /**
+   * The client sent this id before (its answer was lost). Only a hint: the server then
+   * looks the id up and audits the delivery again only if the message is not there.
+   */
+  retry: z.boolean().default(false),
 });
 export type SendMessageInput = z.infer<typeof sendMessageInput>;
 

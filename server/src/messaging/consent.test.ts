@@ -69,6 +69,25 @@ test("under consent: the nurse opens the case thread, joins its room and receive
   expect(received(live.barnevern!, "Før tilbaketrekking")).toBe(false);
 });
 
+test("a retried send is audited once; a first send that calls itself a retry is audited all the same", async () => {
+  const deliveriesToNurse = async () =>
+    (await http.koordinator!.queryOk<{ actorName: string; action: string }[]>("audit.caseLog", { caseId })).filter(
+      (e) => e.actorName === "Hanne Helsesykepleier" && e.action === "message.deliver",
+    ).length;
+  const before = await deliveriesToNurse();
+  const sendAs = (id: string, body: string, retry: boolean) =>
+    live.koordinator!.request<{ duplicate: boolean }>("message:send", { id, conversationId, body, retry });
+
+  const id = randomUUID();
+  expect(await sendAs(id, "Sendt to ganger", false)).toMatchObject({ ok: true, duplicate: false });
+  // The answer was lost: the same id again, now as a retry.
+  expect(await sendAs(id, "Sendt to ganger", true)).toMatchObject({ ok: true, duplicate: true });
+  expect(await deliveriesToNurse()).toBe(before + 1);
+
+  expect(await sendAs(randomUUID(), "Første gang, merket som nytt forsøk", true)).toMatchObject({ ok: true, duplicate: false });
+  expect(await deliveriesToNurse()).toBe(before + 2);
+});
+
 test("after withdrawal: the nurse's socket is told and leaves the room, gets no further message, and history and replay are refused", async () => {
   const revoked = live.helsesykepleier!.next<{ conversationId: string }>("conversation:revoked");
   await http.koordinator!.mutationOk("consents.withdraw", { consentId, reason: "Foreldrene trakk samtykket" });

@@ -69,6 +69,8 @@ async function auditDeliveries(options: Deps & { readers: CaseReaders; caseId: s
   );
 }
 
+const messageExists = async (db: Deps["db"], id: string) => (await db.selectFrom("messages").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+
 export async function sendMessage(options: Deps & SendMessageInput): Promise<SendResult> {
   const { db, actor, ...input } = options;
   checkBody(input.body);
@@ -87,7 +89,10 @@ export async function sendMessage(options: Deps & SendMessageInput): Promise<Sen
   // Audited first and outside the send's transaction (so it never holds the municipality's
   // audit chain head): committed before the message is, hence before any reader is pushed it
   // and before the sender's ack. A delivery that then fails is audited; none goes unaudited.
-  await auditDeliveries({ db, actor, readers: caseReaders, caseId, action: "message.deliver", messageId: input.id });
+  // A retry of a message already committed delivers nothing new, so it is not audited twice;
+  // the flag alone skips nothing (a first send marked as a retry is still audited).
+  const alreadySent = input.retry && caseReaders !== null && (await messageExists(db, input.id));
+  if (!alreadySent) await auditDeliveries({ db, actor, readers: caseReaders, caseId, action: "message.deliver", messageId: input.id });
   // Written in the next group commit (send-commit.ts); resolves once committed.
   const outcome = await commitSend(db, {
     id: input.id,
