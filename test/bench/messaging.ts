@@ -19,6 +19,7 @@
  * 100 ms or the acks fall behind, printing the highest rate with p99 < 100 ms (goal ≥ 800).
  * BENCH_TWO_NODES=1 (with REDIS_URL): also one run on two nodes sharing PostgreSQL and Redis.
  * BENCH_CPU_PROF=<dir>: the Laget nodes write a CPU profile there (node --cpu-prof).
+ * BENCH_QUERY_TIME=1: each Laget node prints its database wall time by statement shape on exit.
  * Targets (issue 13): p99 < 100 ms, 0 lost, 0 false failures at 500 msg/s.
  *
  * The clients all live in this one process; their CPU and event-loop delay are printed
@@ -74,7 +75,11 @@ type Target = {
 };
 type Recorder = (messageId: string) => void;
 
-const cpuProf = process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {};
+const nodeOptions = [
+  ...(process.env.BENCH_CPU_PROF ? [`--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ...(process.env.BENCH_QUERY_TIME ? [`--import ${new URL("../../server/src/testing/query-time.ts", import.meta.url).pathname}`] : []),
+];
+const cpuProf = nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(" ") } : {};
 const startNode = (databaseUrl: string, withRedis: boolean) =>
   startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info", ...cpuProf });
 
@@ -144,7 +149,10 @@ try {
         clients[user]!.request("message:send", { id, conversationId: conversations[c]!.id, body }).then((ack) => ack.ok),
       close: async () => {
         for (const c of clients) c.close();
-        for (const n of nodes) await stopChildServer(n.child);
+        for (const n of nodes) {
+          await stopChildServer(n.child);
+          if (process.env.BENCH_QUERY_TIME) console.log(n.output().slice(n.output().indexOf("  database wall time")));
+        }
       },
     };
   }
