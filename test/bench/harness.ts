@@ -8,6 +8,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 
+/**
+ * BENCH_QUERY_TIME=1: the node flags that load server/src/testing/query-time.ts into a Laget
+ * server process, which then prints its database wall time by statement when it exits.
+ */
+export const queryTimeFlags: readonly string[] = process.env.BENCH_QUERY_TIME
+  ? ["--import", new URL("../../server/src/testing/query-time.ts", import.meta.url).pathname]
+  : [];
+
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : Number.NaN;
 }

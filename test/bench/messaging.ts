@@ -35,7 +35,7 @@ import { seedDemo } from "../../server/src/demo/seed.ts";
 import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { connectLive, type LiveClient } from "../../server/src/testing/live-client.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
-import { comparePairs, percentile, watchCpu, type Figures } from "./harness.ts";
+import { comparePairs, percentile, queryTimeFlags, watchCpu, type Figures } from "./harness.ts";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const USERS = num("BENCH_USERS", num("BENCH_CLIENTS", 5000));
@@ -75,13 +75,9 @@ type Target = {
 };
 type Recorder = (messageId: string) => void;
 
-const nodeOptions = [
-  ...(process.env.BENCH_CPU_PROF ? [`--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-  ...(process.env.BENCH_QUERY_TIME ? [`--import ${new URL("../../server/src/testing/query-time.ts", import.meta.url).pathname}`] : []),
-];
-const cpuProf = nodeOptions.length ? { NODE_OPTIONS: nodeOptions.join(" ") } : {};
+const nodeFlags = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...queryTimeFlags];
 const startNode = (databaseUrl: string, withRedis: boolean) =>
-  startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info", ...cpuProf });
+  startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info" }, nodeFlags);
 
 async function inBatches<T>(count: number, make: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];
@@ -151,7 +147,8 @@ try {
         for (const c of clients) c.close();
         for (const n of nodes) {
           await stopChildServer(n.child);
-          if (process.env.BENCH_QUERY_TIME) console.log(n.output().slice(n.output().indexOf("  database wall time")));
+          const queryTimes = n.output().indexOf("  database wall time");
+          if (queryTimes >= 0) console.log(n.output().slice(queryTimes));
         }
       },
     };
