@@ -108,8 +108,11 @@ export async function attachGateway(options: {
       const allowed = originAllowed(req, options.publicOrigin());
       callback(allowed ? null : "Cross-site request refused", allowed);
     },
-    // A speedup only: the per-user event log is what makes reconnects lossless.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    // A speedup only: the per-user event log is what makes reconnects lossless. Only with
+    // Redis, where the missed packets wait in the stream: socket.io's in-memory adapter
+    // would keep every packet of the last two minutes in this node's heap (at 500 sends/s,
+    // hundreds of thousands), and marking that heap stalled deliveries (bench:messaging).
+    ...(redis ? { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
     ...adapter,
   });
   guardRecovery(io, db, log);
