@@ -47,6 +47,7 @@ const SWEEP = process.env.BENCH_SWEEP === "1";
 const SWEEP_RATES = (process.env.BENCH_SWEEP_RATES ?? "400,600,800,1000,1200,1400").split(",").map(Number);
 const SWEEP_SECONDS = num("BENCH_SWEEP_SECONDS", 15);
 const TWO_NODES = process.env.BENCH_TWO_NODES === "1";
+const TIMELINE = process.env.BENCH_TIMELINE === "1";
 const DRAIN_MS = 5_000;
 const ACK_TIMEOUT_MS = 10_000;
 const LOOP_SAMPLE_MS = 10;
@@ -75,7 +76,7 @@ type Target = {
 };
 type Recorder = (messageId: string) => void;
 
-const nodeFlags = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...queryTimeFlags];
+const nodeFlags = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...queryTimeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
 const startNode = (databaseUrl: string, withRedis: boolean) =>
   startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info" }, nodeFlags);
 
@@ -194,17 +195,22 @@ try {
     let sentAt = new Map<string, number>();
     let deliveredTo = new Map<string, number>();
     let latencies: number[] = [];
+    // BENCH_TIMELINE=1: (sent at, latency) of every delivery, to print p99 per second.
+    let timeline: [number, number][] = [];
+    let runStart = 0;
     return {
       deliver: (id) => {
         const t = sentAt.get(id);
         if (t === undefined) return;
         latencies.push(performance.now() - t);
+        if (TIMELINE) timeline.push([t - runStart, performance.now() - t]);
         deliveredTo.set(id, (deliveredTo.get(id) ?? 0) + 1);
       },
       drive: async (target, rate, seconds, label, checkDb) => {
         sentAt = new Map();
         deliveredTo = new Map();
         latencies = [];
+        timeline = [];
         const acks: number[] = [];
         const failed: string[] = [];
         const conversationOf = new Map<string, number>();
@@ -214,6 +220,7 @@ try {
         const total = Math.round(rate * seconds);
         let sent = 0;
         const started = performance.now();
+        runStart = started;
         const inFlight: Promise<void>[] = [];
         // Paced by the clock, in 10 ms ticks, so a slow ack never slows the offered load.
         while (sent < total) {
@@ -277,9 +284,25 @@ try {
             `delivery p50=${figures.p50!.toFixed(1)} p99=${figures.p99!.toFixed(1)} max=${figures.max!.toFixed(1)} ms; ack p99=${figures.ackP99!.toFixed(1)} ms; ` +
             `clients' process ${figures.clientCpu!.toFixed(0)} % of a core, loop delay p99 ${figures.clientLoopP99!.toFixed(1)} ms`,
         );
+        if (TIMELINE) printTimeline(timeline, started);
         return figures;
       },
     };
+  }
+
+  /** Delivery p50/p99 by the second the message was sent in: a tail at the start, or spread over the run. */
+  function printTimeline(points: readonly [number, number][], startedAt: number) {
+    const bySecond = new Map<number, number[]>();
+    for (const [at, latency] of points) {
+      const s = Math.floor(at / 1000);
+      const list = bySecond.get(s) ?? bySecond.set(s, []).get(s)!;
+      list.push(latency);
+    }
+    const line = [...bySecond.keys()].sort((a, b) => a - b).map((s) => {
+      const sorted = bySecond.get(s)!.sort((a, b) => a - b);
+      return `${s}s ${percentile(sorted, 50).toFixed(0)}/${percentile(sorted, 99).toFixed(0)}`;
+    });
+    console.log(`  delivery p50/p99 ms by second sent (from ${new Date(Date.now() - performance.now() + startedAt).toISOString()}): ${line.join(", ")}`);
   }
 
   /** One timed run against a fresh server and freshly connected clients. */
