@@ -250,12 +250,15 @@ export async function attachGateway(options: {
     });
   });
 
-  /** Pushes to the users' sockets on this node only (skipping users with none here). */
+  /**
+   * Pushes to the users' sockets on this node only (skipping users with none here). Each
+   * event is one user's, so it is emitted on their sockets directly: a room broadcast
+   * would build room sets and a pre-encoded frame for every single delivery.
+   */
   function deliverLocally(deliveries: readonly Delivery[]) {
-    const rooms = io.of("/").adapter.rooms;
+    const { adapter, sockets } = io.of("/");
     for (const d of deliveries) {
-      const room = userRoom(d.userId);
-      if (rooms.has(room)) io.local.to(room).emit("event", d.event);
+      for (const id of adapter.rooms.get(userRoom(d.userId)) ?? []) sockets.get(id)?.emit("event", d.event);
     }
   }
   // One inter-node message per send carries all its deliveries (rather than one per
