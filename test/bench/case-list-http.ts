@@ -8,7 +8,8 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pnpm bench:cases-http
  *
  * Knobs: BENCH_CONCURRENCY (50), BENCH_SECONDS (10), BENCH_PAIRS (3), BENCH_CASES (10,000
- * other cases in the municipality), BENCH_PROF (a directory for the server's CPU profile). Targets: ≥ 1,500 req/s and p99 < 50 ms, audit intact.
+ * other cases in the municipality), BENCH_PROF (a directory for the server's CPU profile),
+ * BENCH_QUERY_TIME=1 (the server's database wall time by statement). Targets: ≥ 1,500 req/s and p99 < 50 ms, audit intact.
  */
 import http from "node:http";
 import path from "node:path";
@@ -18,7 +19,7 @@ import { createSession } from "../../server/src/auth/sessions.ts";
 import { seedDemo } from "../../server/src/demo/seed.ts";
 import { startChildServer, stopChildServer, type ChildServer } from "../../server/src/testing/child-server.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
-import { comparePairs, databaseCpuSeconds, percentile, processCpuSeconds, startBareProcess, type Figures } from "./harness.ts";
+import { comparePairs, databaseCpuSeconds, percentile, processCpuSeconds, queryTimeFlags, startBareProcess, type Figures } from "./harness.ts";
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -118,7 +119,7 @@ try {
   await sql`analyze`.execute(db);
   const cookies = await Promise.all(Array.from({ length: CONCURRENCY }, async () => `laget_session=${(await createSession(db, user.id)).token}`));
 
-  const laget = await startChildServer({ DATABASE_URL: testDb.url!, NODE_ENV: "production", LAGET_DEMO: "off", LOG_LEVEL: "info" }, PROFILE);
+  const laget = await startChildServer({ DATABASE_URL: testDb.url!, NODE_ENV: "production", LAGET_DEMO: "off", LOG_LEVEL: "info" }, [...PROFILE, ...queryTimeFlags]);
   const sample = await fetch(laget.url + LIST_PATH, { headers: { cookie: cookies[0]! } });
   const body = await sample.text();
   const { data } = (JSON.parse(body) as { result: { data: { json: unknown[] } } }).result;
@@ -140,6 +141,8 @@ try {
   });
   await stopChildServer(bare.child);
   await stopChildServer(laget.child);
+  const queryTimes = laget.output().indexOf("  database wall time");
+  if (queryTimes >= 0) console.log(laget.output().slice(queryTimes));
 
   const auditAfter = await db.selectFrom("audit_events").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
   const verified = await verifyAuditChain(db, m.id);

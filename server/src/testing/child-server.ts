@@ -17,10 +17,13 @@ export async function startChildServer(env: Record<string, string | undefined>, 
   const merged: Record<string, string | undefined> = { ...process.env, PORT: "0", AUDIT_KEY: testAuditKey(), ...env };
   for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
   const child = spawn(process.execPath, [...nodeArgs, "server/src/main.ts"], { cwd: root, env: merged, stdio: ["ignore", "pipe", "pipe"] });
-  // What it printed while starting and after, up to a bound (benchmarks log for minutes).
+  // What it printed while starting and the last of what it printed after, within a bound
+  // (benchmarks log for minutes, and print their figures at exit).
   let output = "";
+  let tail = "";
   const collect = (d: Buffer) => {
     if (output.length < 100_000) output += d;
+    else tail = (tail + d).slice(-100_000);
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
@@ -37,7 +40,7 @@ export async function startChildServer(env: Record<string, string | undefined>, 
     child.stderr!.on("data", onData);
     child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output}`)));
   });
-  return { child, url, output: () => output };
+  return { child, url, output: () => (tail ? `${output}\n…\n${tail}` : output) };
 }
 
 /** Sends the signal and resolves when the process has exited. */
