@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { PreparingClient } from "./prepared.ts";
 import type { DB } from "./schema.ts";
 
 export type Db = Kysely<DB>;
@@ -84,6 +85,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
+      // Hot statements are prepared once per connection (prepared.ts).
+      Client: PreparingClient,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           pgParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
