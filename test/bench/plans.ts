@@ -20,7 +20,8 @@
  * Then, once per database, the cost of loading a document with EDITS edits (0: skipped).
  * BENCH_PROF=1 writes a CPU profile of each server process (into BENCH_PROF_DIR, default
  * the working directory); BENCH_QUERY_TIME=1 prints each laget server's database wall time
- * by statement when it stops (server/src/testing/query-time.ts).
+ * by statement when it stops (server/src/testing/query-time.ts); BENCH_NODE_FLAGS="…" passes
+ * Node flags to the laget server (a GC or stall logger, heap flags).
  * Defaults: 300 × 3 at 2/s for 20 s, 3 pairs; lower them on a small machine:
  *   BENCH_DOCS=100 BENCH_CLIENTS=3 BENCH_RATE=2 BENCH_SECONDS=15 BENCH_EDITS=10000 BENCH_PAIRS=3
  */
@@ -60,7 +61,7 @@ type Server = { url: string; child: ChildProcess; /** The server's own figures s
 async function startChild(mode: "laget" | "bare", database: string): Promise<Server> {
   // BENCH_PROF=1: a CPU profile of the server process (written on exit).
   const flags = process.env.BENCH_PROF ? ["--cpu-prof", ...(process.env.BENCH_PROF_DIR ? ["--cpu-prof-dir", process.env.BENCH_PROF_DIR] : [])] : [];
-  if (mode === "laget") flags.push(...queryTimeFlags);
+  if (mode === "laget") flags.push(...queryTimeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []));
   const child = spawn(process.execPath, [...flags, new URL("./plans-server.ts", import.meta.url).pathname, mode], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, BENCH_DB: database },
