@@ -16,6 +16,9 @@ export const queryTimeFlags: readonly string[] = process.env.BENCH_QUERY_TIME
   ? ["--import", new URL("../../server/src/testing/query-time.ts", import.meta.url).pathname]
   : [];
 
+/** BENCH_NODE_FLAGS="…": more Node flags for a Laget server process (a GC or stall logger, heap flags). */
+export const extraNodeFlags: readonly string[] = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : Number.NaN;
 }

@@ -35,7 +35,7 @@ import { seedDemo } from "../../server/src/demo/seed.ts";
 import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { connectLive, type LiveClient } from "../../server/src/testing/live-client.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
-import { comparePairs, percentile, queryTimeFlags, watchCpu, type Figures } from "./harness.ts";
+import { comparePairs, percentile, queryTimeFlags, extraNodeFlags, watchCpu, type Figures } from "./harness.ts";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const USERS = num("BENCH_USERS", num("BENCH_CLIENTS", 5000));
@@ -76,7 +76,7 @@ type Target = {
 };
 type Recorder = (messageId: string) => void;
 
-const nodeFlags = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...queryTimeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
+const nodeFlags = [...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...queryTimeFlags, ...extraNodeFlags];
 const startNode = (databaseUrl: string, withRedis: boolean) =>
   startChildServer({ DATABASE_URL: databaseUrl, REDIS_URL: withRedis ? redisUrl : undefined, NODE_ENV: "test", LAGET_DEMO: "off", LOG_LEVEL: "info" }, nodeFlags);
 

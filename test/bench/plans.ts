@@ -33,7 +33,7 @@ import * as Y from "yjs";
 import { connectPlan, eventually, type PlanClient } from "../../server/src/plans/test-client.ts";
 import { createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
-import { comparePairs, percentile, queryTimeFlags, type Figures } from "./harness.ts";
+import { comparePairs, extraNodeFlags, percentile, queryTimeFlags, type Figures } from "./harness.ts";
 
 const DOCS = Number(process.env.BENCH_DOCS ?? 300);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 3);
@@ -61,7 +61,7 @@ type Server = { url: string; child: ChildProcess; /** The server's own figures s
 async function startChild(mode: "laget" | "bare", database: string): Promise<Server> {
   // BENCH_PROF=1: a CPU profile of the server process (written on exit).
   const flags = process.env.BENCH_PROF ? ["--cpu-prof", ...(process.env.BENCH_PROF_DIR ? ["--cpu-prof-dir", process.env.BENCH_PROF_DIR] : [])] : [];
-  if (mode === "laget") flags.push(...queryTimeFlags, ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []));
+  if (mode === "laget") flags.push(...queryTimeFlags, ...extraNodeFlags);
   const child = spawn(process.execPath, [...flags, new URL("./plans-server.ts", import.meta.url).pathname, mode], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, BENCH_DB: database },
