@@ -16,6 +16,7 @@ const databaseFree = [
   "server/src/collab/store-queue.test.ts",
   "server/src/config.test.ts",
   "server/src/db/pglite-initdb.test.ts",
+  "server/src/db/pglite-thread.test.ts",
   "server/src/events/user-events-migration.test.ts",
   "server/src/meetings/holidays.test.ts",
   "server/src/meetings/recurrence.test.ts",

@@ -2,37 +2,16 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
+import { PGliteThread } from "./pglite-thread.ts";
+import { typeParsers } from "./pglite-options.ts";
 import { PreparingClient } from "./prepared.ts";
 import type { DB } from "./schema.ts";
 
 export type Db = Kysely<DB>;
-
-/**
- * PostgreSQL type OIDs whose parsing differs between `pg` and PGlite by default.
- * We parse them the same way on both so that behaviour and types match:
- * bigint as a JS number (ids and counters stay far below 2^53), numeric as a string
- * (no silent precision loss), date as the plain "YYYY-MM-DD" string (no time zone shift).
- */
-const INT8 = 20;
-const NUMERIC = 1700;
-const DATE = 1082;
-
-function parseInt8(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${value} exceeds Number.MAX_SAFE_INTEGER`);
-  return n;
-}
-const identity = (value: string) => value;
-
-const pgParsers: Record<number, (value: string) => unknown> = {
-  [INT8]: parseInt8,
-  [NUMERIC]: identity,
-  [DATE]: identity,
-};
 
 export type DatabaseTarget =
   | { kind: "postgres"; url: string; poolSize?: number }
@@ -42,25 +21,6 @@ export function describeTarget(target: DatabaseTarget): string {
   if (target.kind === "pglite") return `embedded PGlite (${target.dataDir ?? "in memory"})`;
   const url = new URL(target.url);
   return `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`;
-}
-
-/**
- * PGlite runs PostgreSQL inside this process, so its memory is the server's memory.
- * Its defaults (initdb's shared_buffers of 128 MB, sized for a dedicated server, and
- * max_connections 100 for a single connection) set an idle embedded server at about
- * 450-500 MB RSS; these keep one connection's worth. Measured by `pnpm bench:idle`.
- * PGlite replaces its default start parameters with ours, so we extend them.
- */
-export const pgliteSettings: Record<string, string> = {
-  shared_buffers: "16MB",
-  // One connection (the dialect queues transactions); shared memory is sized by this.
-  max_connections: "5",
-  temp_buffers: "2MB",
-};
-
-/** PGlite's start parameters with ours. */
-export function pgliteStartParams(): string[] {
-  return [...PGlite.defaultStartParams, ...Object.entries(pgliteSettings).flatMap(([k, v]) => ["-c", `${k}=${v}`])];
 }
 
 const initdbScript = fileURLToPath(new URL("./pglite-initdb.ts", import.meta.url));
@@ -89,7 +49,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
       Client: PreparingClient,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
-          pgParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+          typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
     });
     // An idle client losing its connection must not crash the process.
@@ -100,9 +60,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<Db> {
     mkdirSync(target.dataDir, { recursive: true });
     if (!target.loadDataDir) await initEmbeddedDataDir(target.dataDir);
   }
-  // PGlite is a single connection; the dialect queues transactions one at a time.
-  const pglite = await PGlite.create(target.dataDir, { parsers: pgParsers, loadDataDir: target.loadDataDir, startParams: pgliteStartParams() });
-  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  // PGlite is a single connection; the dialect queues transactions one at a time. It
+  // calls only query() and close(), which the embedded database's thread answers.
+  const pglite = await PGliteThread.open({ dataDir: target.dataDir, loadDataDir: target.loadDataDir });
+  return new Kysely<DB>({ dialect: new PGliteDialect(pglite as unknown as PGlite) });
 }
 
 export async function isReachable(db: Db): Promise<boolean> {

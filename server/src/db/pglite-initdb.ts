@@ -8,7 +8,7 @@
  * here, its peak at ~1.2 GB and ~860 MB; the first start takes ~0.7 s longer.
  */
 import { PGlite } from "@electric-sql/pglite";
-import { pgliteStartParams } from "./connect.ts";
+import { pgliteStartParams } from "./pglite-options.ts";
 
 const dataDir = process.argv[2];
 if (!dataDir) {

@@ -7,6 +7,7 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
+import { PGliteThread } from "../db/pglite-thread.ts";
 
 type Totals = { count: number; ms: number };
 const byShape = new Map<string, Totals>();
@@ -38,6 +39,7 @@ function timed<A extends unknown[], R>(original: (this: unknown, ...args: A) => 
 
 PGlite.prototype.query = timed(PGlite.prototype.query as never) as never;
 PGlite.prototype.exec = timed(PGlite.prototype.exec as never) as never;
+PGliteThread.prototype.query = timed(PGliteThread.prototype.query as never) as never;
 pg.Client.prototype.query = timed(pg.Client.prototype.query as never) as never;
 
 process.on("exit", () => {
