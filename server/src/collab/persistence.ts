@@ -4,14 +4,15 @@ import type { Db } from "../db/connect.ts";
 import type { Logger } from "../log.ts";
 import { contextOf, type CollabContext, type DocState } from "./context.ts";
 import { DocumentRefusal, type DocumentKinds } from "./kinds.ts";
+import { createHeldAcks } from "./held-acks.ts";
 import { applyLoggedUpdate, loadSnapshot, storeSnapshot } from "./store.ts";
 import type { StoreQueue } from "./store-queue.ts";
 import type { UpdateLog } from "./update-log.ts";
 
 /**
- * Persistence, generic by document name: every update a client sends is first appended
- * to the write-ahead log (update-log.ts, group-committed) and only then applied and
- * acknowledged, so even a crash loses nothing acknowledged; a debounced snapshot
+ * Persistence, generic by document name: every update a client sends is appended to the
+ * write-ahead log (update-log.ts, group-committed) as it is applied and relayed, and
+ * acknowledged only once committed (held-acks.ts), so even a crash loses nothing acknowledged; a debounced snapshot
  * (Hocuspocus' debounce, 2 s, at most 10 s) folds the log in, with the kind's projection,
  * audit and revisions in one transaction (store.ts); loading replays what the log still
  * holds. Under constant edits each document is stored at a deadline of its own, drawn
@@ -41,6 +42,7 @@ export function persistenceExtension(options: {
   storeJitter: number;
 }): Extension {
   const { db, log, kinds, updateLog, docs, storeQueue, maxDebounceMs, storeJitter } = options;
+  const heldAcks = createHeldAcks(log);
 
   // Runs the document's pending store (if any) early, through Hocuspocus' own debouncer,
   // so unloading, flush() and the save mutex work exactly as for its maxDebounce.
@@ -102,17 +104,16 @@ export function persistenceExtension(options: {
         lastTransactionOrigin: { source: "local" },
       });
     },
-    // Write-ahead: Hocuspocus awaits this before applying the update and acknowledging it.
-    // Only on the node a client sends to (the Redis extension applies without a connection).
+    // Write-ahead: Hocuspocus applies the update right after this, and relays it; its ack
+    // waits for the append's commit (held-acks.ts). Only on the node a client sends to (the
+    // Redis extension applies without a connection).
     async beforeSync({ connection, type, payload, documentName }) {
       if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return;
       // Read-only connections' writes are dropped by Hocuspocus right after this: never logged.
+      // Nothing here awaits, so a revocation cannot make it read-only in between.
       if (connection.readOnly || isEmptyUpdate(payload)) return;
       const ctx = contextOf(connection);
-      const entry = { documentName, update: payload, userId: ctx.userId, basis: ctx.basis };
-      const id = await updateLog.append(entry);
-      // Made read-only while waiting (a revocation): Hocuspocus drops the update, so must the log.
-      if (connection.readOnly) await updateLog.discard(id, entry);
+      heldAcks.holdNextAck(connection, updateLog.append({ documentName, update: payload, userId: ctx.userId, basis: ctx.basis }));
     },
     async onChange({ documentName, transactionOrigin }) {
       const state = docs.get(documentName);

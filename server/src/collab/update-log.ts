@@ -4,8 +4,8 @@ import { encodeState } from "./store.ts";
 
 /**
  * The write-ahead log of live documents (table `live_document_updates`). A client's update
- * (or a server-side transact) is appended here, committed, and only then applied and
- * acknowledged; the next snapshot folds the logged rows in and deletes them (store.ts), and loading a document
+ * is appended here as it is applied, and acknowledged once committed (held-acks.ts); a
+ * server-side transact is committed here before it is applied; the next snapshot folds the logged rows in and deletes them (store.ts), and loading a document
  * replays what is left on top of its snapshot.
  *
  * Appends are group-committed: those arriving in the same event-loop turn go into one
@@ -20,8 +20,6 @@ export type LoggedUpdate = { documentName: string; update: Uint8Array; userId: s
 export type UpdateLog = {
   /** Resolves with the row id once the update is committed. */
   append(entry: LoggedUpdate): Promise<number>;
-  /** Removes a logged update that Hocuspocus then dropped (its connection became read-only meanwhile). */
-  discard(id: number, entry: LoggedUpdate): Promise<void>;
 };
 
 type Row = { document_name: string; update: string; user_id: string | null; basis: string | null };
@@ -70,13 +68,6 @@ export function createUpdateLog(db: Db, options: { maxBatch?: number; maxConcurr
         queue.push({ row, resolve, reject });
         schedule();
       });
-    },
-    async discard(id, entry) {
-      // The content check guards against any mix-up of ids within a batch.
-      await db
-        .deleteFrom("live_document_updates")
-        .where("id", "=", id)
-        .where("document_name", "=", entry.documentName).where("update", "=", encodeState(entry.update)).execute();
     },
   };
 }

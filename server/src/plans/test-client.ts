@@ -1,6 +1,7 @@
 import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
 import { planDocumentName } from "@laget/plan";
 import * as Y from "yjs";
+import { syncStatusOf } from "../collab/held-acks.ts";
 
 /**
  * A plan client in Node for tests and benchmarks: @hocuspocus/provider over Node 24's
@@ -82,30 +83,6 @@ export function connectPlan(baseUrl: string, cookie: string | null, caseId: stri
       socket.destroy();
     },
   };
-}
-
-/**
- * Hocuspocus answers every update a client sends with a SyncStatus message (type 8):
- * 1 applied, 0 refused (a read-only connection). Its layout: the document name as a
- * varString, the type as a varUint, the answer as a varUint.
- */
-function syncStatusOf(data: Uint8Array): boolean | null {
-  let pos = 0;
-  const varUint = () => {
-    let n = 0;
-    let shift = 0;
-    let byte: number;
-    do {
-      byte = data[pos++] ?? 0;
-      n += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (byte & 0x80 && pos < data.length);
-    return n;
-  };
-  const nameLength = varUint();
-  pos += nameLength;
-  if (pos >= data.length || varUint() !== 8) return null;
-  return varUint() === 1;
 }
 
 /** Polls until the check passes (or throws its last error after the timeout). */
