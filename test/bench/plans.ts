@@ -8,7 +8,8 @@
  *
  * DOCS documents × CLIENTS clients each, every client writing RATE updates per second
  * for SECONDS: update latency (a write on one client until another client of the
- * same document sees it) p50/p99, the server's memory and CPU. Bare and laget run in
+ * same document sees it) p50/p99, the ack latency (a write until its sender is told it is
+ * saved: on laget once committed, collab/held-acks.ts) p50/p99, the server's memory and CPU. Bare and laget run in
  * BENCH_PAIRS (>= 3) alternating pairs (harness.ts, comparePairs), each pair's ratios
  * and their median printed with the machine's foreign CPU load during each run.
  * Targets: p99 < 50 ms and overhead < 25 % (median ratio of p99 < 1.25) on each database.
@@ -30,6 +31,7 @@ import { readFileSync } from "node:fs";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { addMeasure, readPlan, updateMeasure } from "@laget/plan";
 import * as Y from "yjs";
+import { syncStatusOf } from "../../server/src/collab/held-acks.ts";
 import { connectPlan, eventually, type PlanClient } from "../../server/src/plans/test-client.ts";
 import { createChildCase, unitIdsByName } from "../../server/src/testing/case-fixtures.ts";
 import { signedIn } from "../../server/src/testing/http-client.ts";
@@ -116,8 +118,22 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
     if (clients.length % 25 === 0) await Promise.all(clients.slice(-25).flat().map((c) => c.ready));
   }
   await Promise.all(clients.flat().map((c) => c.ready));
+  // The handshake's own acks first, so that each ack from here on answers one write.
+  await eventually(() => {
+    if (clients.flat().some((c) => c.provider.hasUnsyncedChanges)) throw new Error("handshake acks outstanding");
+  }, 60_000);
 
   const latencies: number[] = [];
+  // A write until its sender's ack (the server's SyncStatus: on laget, once it is committed).
+  const ackLatencies: number[] = [];
+  const sentAt = clients.flat().map(() => [] as number[]);
+  clients.flat().forEach((c, i) => {
+    c.provider.on("message", ({ event }: { event: MessageEvent }) => {
+      if (syncStatusOf(new Uint8Array(event.data as ArrayBuffer)) === null) return;
+      const sent = sentAt[i]!.shift();
+      if (sent !== undefined) ackLatencies.push(performance.now() - sent);
+    });
+  });
   for (const group of clients) {
     for (const c of group) {
       const bench = c.doc.getMap<number>("bench");
@@ -139,7 +155,9 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
     const key = `c${i}`;
     const bench = c.doc.getMap<number>("bench");
     return setTimeout(function tick() {
-      bench.set(key, performance.now());
+      const now = performance.now();
+      sentAt[i]!.push(now);
+      bench.set(key, now);
       timers[i] = setTimeout(tick, interval);
     }, Math.random() * interval);
   });
@@ -152,7 +170,10 @@ async function load(server: Server, docNames: string[], cookie: string | null) {
   const serverStats = await server.stats();
   for (const c of clients.flat()) c.destroy();
   latencies.sort((a, b) => a - b);
+  ackLatencies.sort((a, b) => a - b);
   return {
+    ackP50: percentile(ackLatencies, 50),
+    ackP99: percentile(ackLatencies, 99),
     updates: latencies.length,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -193,6 +214,8 @@ const figures = (r: Awaited<ReturnType<typeof load>>): Figures => ({
   p50: r.p50,
   p99: r.p99,
   max: r.max,
+  ackP50: r.ackP50,
+  ackP99: r.ackP99,
   updates: r.updates,
   cpu: r.cpuPerSecond * 100,
   rssMb: r.rssMb,
