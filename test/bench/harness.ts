@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
+import { sql } from "kysely";
+import type { Db } from "../../server/src/db/connect.ts";
 
 /**
  * BENCH_QUERY_TIME=1: the node flags that load server/src/testing/query-time.ts into a Laget
@@ -18,6 +20,21 @@ export const queryTimeFlags: readonly string[] = process.env.BENCH_QUERY_TIME
 
 /** BENCH_NODE_FLAGS="…": more Node flags for a Laget server process (a GC or stall logger, heap flags). */
 export const extraNodeFlags: readonly string[] = process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+
+/**
+ * Before each run on PostgreSQL: the earlier runs' dead rows vacuumed and their dirty pages
+ * written now, so that no run pays for another. This PostgreSQL runs without autovacuum,
+ * and a spread checkpoint of an earlier run's writes (minutes long) otherwise lands in the
+ * middle of a later one. BENCH_SETTLE=0 leaves the database as the runs leave it.
+ */
+export async function settleDatabase(db: Db): Promise<void> {
+  if (process.env.BENCH_SETTLE === "0") return;
+  const started = performance.now();
+  await sql`vacuum analyze`.execute(db);
+  // A superuser's statement; without the right the runs go on unsettled.
+  const checkpointed = await sql`checkpoint`.execute(db).then(() => true, () => false);
+  console.log(`  database settled in ${((performance.now() - started) / 1000).toFixed(1)} s (vacuum analyze${checkpointed ? ", checkpoint" : "; checkpoint not permitted"})`);
+}
 
 export function percentile(sorted: readonly number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : Number.NaN;

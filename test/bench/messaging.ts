@@ -20,6 +20,7 @@
  * BENCH_TWO_NODES=1 (with REDIS_URL): also one run on two nodes sharing PostgreSQL and Redis.
  * BENCH_CPU_PROF=<dir>: the Laget nodes write a CPU profile there (node --cpu-prof).
  * BENCH_QUERY_TIME=1: each Laget node prints its database wall time by statement shape on exit.
+ * Before every run the database is settled (harness.ts settleDatabase; BENCH_SETTLE=0: not).
  * Targets (issue 13): p99 < 100 ms, 0 lost, 0 false failures at 500 msg/s.
  *
  * The clients all live in this one process; their CPU and event-loop delay are printed
@@ -35,7 +36,7 @@ import { seedDemo } from "../../server/src/demo/seed.ts";
 import { startChildServer, stopChildServer } from "../../server/src/testing/child-server.ts";
 import { connectLive, type LiveClient } from "../../server/src/testing/live-client.ts";
 import { createTestDb } from "../../server/src/testing/test-db.ts";
-import { comparePairs, percentile, queryTimeFlags, extraNodeFlags, watchCpu, type Figures } from "./harness.ts";
+import { comparePairs, percentile, queryTimeFlags, extraNodeFlags, settleDatabase, watchCpu, type Figures } from "./harness.ts";
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const USERS = num("BENCH_USERS", num("BENCH_CLIENTS", 5000));
@@ -307,6 +308,7 @@ try {
 
   /** One timed run against a fresh server and freshly connected clients. */
   async function once(kind: "laget" | "bare", rate: number, seconds: number, nodeCount = 1): Promise<Figures> {
+    await settleDatabase(db);
     const run = createRun();
     const connectStart = performance.now();
     const target = kind === "laget" ? await laget(run.deliver, nodeCount) : await bare(run.deliver);
