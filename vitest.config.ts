@@ -13,6 +13,7 @@ const integration = {
 const databaseFree = [
   "server/src/audit/csv.test.ts",
   "server/src/audit/key.test.ts",
+  "server/src/collab/held-acks.test.ts",
   "server/src/collab/store-queue.test.ts",
   "server/src/config.test.ts",
   "server/src/db/pglite-initdb.test.ts",

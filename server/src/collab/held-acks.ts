@@ -12,8 +12,11 @@ import type { Logger } from "../log.ts";
  *
  * Hocuspocus sends a connection's ack right after applying each of its sync messages
  * (one at a time per connection); acks of one connection leave in order. If an append
- * fails, the connection is reset without its ack, so the provider syncs anew.
+ * fails, the connection is reset without its ack, so the provider syncs anew. A
+ * connection with MAX_HELD acks waiting is read no further until its oldest commits:
+ * a client sending faster than the log commits is slowed, not buffered without end.
  */
+export const MAX_HELD = 64;
 
 /** Hocuspocus' own close for "reconnect and sync anew" (ResetConnection in @hocuspocus/common). */
 const RESET_CONNECTION = { code: 4205, reason: "Reset Connection" };
@@ -40,13 +43,20 @@ export function syncStatusOf(message: Uint8Array): boolean | null {
   return varUint() === 1;
 }
 
-type Hold = { waiting: Promise<unknown>[]; chain: Promise<void>; failed: boolean };
+type Hold = {
+  /** Commits whose ack Hocuspocus has not sent yet: the next ack sent takes the first. */
+  waiting: Promise<unknown>[];
+  /** Commits not settled yet, oldest first (what room() counts). */
+  uncommitted: Promise<unknown>[];
+  chain: Promise<void>;
+  failed: boolean;
+};
 
 export function createHeldAcks(log: Logger) {
   const holds = new WeakMap<Connection, Hold>();
 
   function install(connection: Connection): Hold {
-    const hold: Hold = { waiting: [], chain: Promise.resolve(), failed: false };
+    const hold: Hold = { waiting: [], uncommitted: [], chain: Promise.resolve(), failed: false };
     const send = connection.send.bind(connection);
     connection.send = (message: Uint8Array) => {
       if (syncStatusOf(message) === null) return send(message);
@@ -70,11 +80,19 @@ export function createHeldAcks(log: Logger) {
   }
 
   return {
+    /** Resolves when the connection may have another ack held (at once, below MAX_HELD). */
+    async room(connection: Connection): Promise<void> {
+      const uncommitted = holds.get(connection)?.uncommitted;
+      while (uncommitted && uncommitted.length >= MAX_HELD) await uncommitted[0]!.catch(() => {});
+    },
     /** The connection's next ack waits for `committed`. */
     holdNextAck(connection: Connection, committed: Promise<unknown>) {
-      // Awaited by the ack; a rejection that no ack awaits (the update then failed to apply) is not unhandled.
-      committed.catch(() => {});
-      (holds.get(connection) ?? install(connection)).waiting.push(committed);
+      const hold = holds.get(connection) ?? install(connection);
+      hold.waiting.push(committed);
+      hold.uncommitted.push(committed);
+      // Also what keeps a rejection that no ack awaits (the update then failed to apply) from being unhandled.
+      const settled = () => void hold.uncommitted.splice(hold.uncommitted.indexOf(committed), 1);
+      committed.then(settled, settled);
     },
   };
 }

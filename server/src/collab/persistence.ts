@@ -109,8 +109,9 @@ export function persistenceExtension(options: {
     // Redis extension applies without a connection).
     async beforeSync({ connection, type, payload, documentName }) {
       if (type !== SYNC_STEP_2 && type !== SYNC_UPDATE) return;
+      await heldAcks.room(connection);
       // Read-only connections' writes are dropped by Hocuspocus right after this: never logged.
-      // Nothing here awaits, so a revocation cannot make it read-only in between.
+      // Nothing awaits from here on, so a revocation cannot make it read-only in between.
       if (connection.readOnly || isEmptyUpdate(payload)) return;
       const ctx = contextOf(connection);
       heldAcks.holdNextAck(connection, updateLog.append({ documentName, update: payload, userId: ctx.userId, basis: ctx.basis }));
