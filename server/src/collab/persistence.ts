@@ -12,8 +12,8 @@ import type { UpdateLog } from "./update-log.ts";
 /**
  * Persistence, generic by document name: every update a client sends is appended to the
  * write-ahead log (update-log.ts, group-committed) as it is applied and relayed, and
- * acknowledged only once committed (held-acks.ts), so even a crash loses nothing acknowledged; a debounced snapshot
- * (Hocuspocus' debounce, 2 s, at most 10 s) folds the log in, with the kind's projection,
+ * acknowledged only once committed (held-acks.ts), so even a crash loses nothing
+ * acknowledged; a debounced snapshot (Hocuspocus' debounce, 2 s, at most 10 s) folds the log in, with the kind's projection,
  * audit and revisions in one transaction (store.ts); loading replays what the log still
  * holds. Under constant edits each document is stored at a deadline of its own, drawn
  * anew every time between 60 % and 100 % of the 10 s, so documents opened together do

@@ -5,8 +5,9 @@ import { encodeState } from "./store.ts";
 /**
  * The write-ahead log of live documents (table `live_document_updates`). A client's update
  * is appended here as it is applied, and acknowledged once committed (held-acks.ts); a
- * server-side transact is committed here before it is applied; the next snapshot folds the logged rows in and deletes them (store.ts), and loading a document
- * replays what is left on top of its snapshot.
+ * server-side transact is committed here before it is applied. The next snapshot folds
+ * the logged rows in and deletes them (store.ts), and loading a document replays what is
+ * left on top of its snapshot.
  *
  * Appends are group-committed: those arriving in the same event-loop turn go into one
  * INSERT, and once `maxConcurrentWrites` INSERTs are in flight, all that arrive meanwhile

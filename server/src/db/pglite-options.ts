@@ -1,8 +1,9 @@
 import { PGlite } from "@electric-sql/pglite";
 
 /**
- * What both the embedded database's thread (pglite-worker.ts) and its creation
- * (pglite-initdb.ts) open PGlite with; kept apart from connect.ts so neither loads pg or Kysely.
+ * What the embedded database's thread (pglite-worker.ts) and its creation (pglite-initdb.ts)
+ * open PGlite with, kept apart from connect.ts so that neither loads pg or Kysely; the type
+ * parsers serve connect.ts's `pg` pool too.
  */
 
 /**
