@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { Temporal } from "temporal-polyfill";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { openDatabase, type Db } from "./connect.ts";
 import { isUniqueViolation } from "./errors.ts";
@@ -39,4 +40,13 @@ test("rows, parameters and transactions cross intact", async () => {
     return (await sql<{ n: number; d: string; b: Uint8Array }>`select count(*)::int8 as n, '2027-03-01'::date as d, ${new Uint8Array([1, 2, 3])}::bytea as b from thread_probe`.execute(trx)).rows[0];
   });
   expect(row).toEqual({ n: 2, d: "2027-03-01", b: new Uint8Array([1, 2, 3]) });
+});
+
+test("a class instance as a parameter goes as its text, as PGlite makes it in this thread; an uncloneable one fails alone", async () => {
+  const date = Temporal.PlainDate.from("2027-03-01");
+  const { rows } = await sql<{ d: string }>`select ${date}::text as d`.execute(db);
+  expect(rows).toEqual([{ d: "2027-03-01" }]);
+  const symbol = sql`select ${Symbol("no") as unknown as string}::text`.execute(db);
+  await expect(symbol).rejects.toThrow();
+  expect((await sql<{ one: number }>`select 1::int as one`.execute(db)).rows).toEqual([{ one: 1 }]);
 });

@@ -23,6 +23,17 @@ type Pending = { resolve(reply: ThreadReply & { ok: true }): void; reject(err: E
 
 const workerFile = new URL("./pglite-worker.ts", import.meta.url);
 
+/**
+ * A parameter as it crosses: a class instance (a Temporal date, say) would arrive as a bare
+ * object without its methods, so it goes as the text PGlite makes of it in this thread
+ * (its toString()); plain values, plain objects, arrays, dates and bytes cross as they are.
+ */
+function cloneable(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || value instanceof Date || ArrayBuffer.isView(value) || Array.isArray(value)) return value;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null ? value : String(value);
+}
+
 export class PGliteThread {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
@@ -53,7 +64,8 @@ export class PGliteThread {
 
   async query(sql: string, params: unknown[] = []): Promise<{ rows: unknown[]; affectedRows?: number }> {
     const id = this.#nextId++;
-    const { rows, affectedRows } = await this.#request(id, () => this.#worker.postMessage({ op: "query", id, sql, params } satisfies ThreadRequest));
+    const message = { op: "query", id, sql, params: params.map(cloneable) } satisfies ThreadRequest;
+    const { rows, affectedRows } = await this.#request(id, () => this.#worker.postMessage(message));
     return { rows, affectedRows };
   }
 
@@ -69,7 +81,12 @@ export class PGliteThread {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
-      send();
+      try {
+        send();
+      } catch (err) {
+        // Nothing was sent (a value that cannot be cloned): nothing is left waiting.
+        this.#settle({ ok: false, id, message: err instanceof Error ? err.message : String(err), name: "DataCloneError", fields: {} });
+      }
     });
   }
 
