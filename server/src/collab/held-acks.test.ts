@@ -25,6 +25,11 @@ function deferred() {
   return { promise, resolve, reject };
 }
 const log = createLogger("silent");
+/** An edit as Hocuspocus handles it: its commit held, then its ack sent. */
+function edit(acks: ReturnType<typeof createHeldAcks>, connection: Connection, committed: Promise<void>) {
+  acks.holdNextAck(connection, committed);
+  connection.send(ack());
+}
 /** Lets every settled promise's callbacks run. */
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -32,10 +37,8 @@ test("an ack leaves once its commit is done, in order; other messages pass at on
   const { connection, sent } = fakeConnection();
   const acks = createHeldAcks(log);
   const [first, second] = [deferred(), deferred()];
-  acks.holdNextAck(connection, first.promise);
-  connection.send(ack());
-  acks.holdNextAck(connection, second.promise);
-  connection.send(ack());
+  edit(acks, connection, first.promise);
+  edit(acks, connection, second.promise);
   connection.send(other());
   await flush();
   expect(sent.map(syncStatusOf)).toEqual([null]);
@@ -52,10 +55,8 @@ test("a failed commit resets the connection and no later ack leaves", async () =
   const { connection, sent, closed } = fakeConnection();
   const acks = createHeldAcks(log);
   const [failing, later] = [deferred(), deferred()];
-  acks.holdNextAck(connection, failing.promise);
-  connection.send(ack());
-  acks.holdNextAck(connection, later.promise);
-  connection.send(ack());
+  edit(acks, connection, failing.promise);
+  edit(acks, connection, later.promise);
   failing.reject(new Error("disk full"));
   later.resolve();
   await flush();
