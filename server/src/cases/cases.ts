@@ -1,6 +1,6 @@
 import type { CaseStatus, CreateCaseInput, ListCasesInput, SubjectRole } from "@laget/domain";
 import { caseAbilities, caseWorkRoles, type CaseFacts } from "@laget/policy";
-import { sql, type RawBuilder } from "kysely";
+import { sql } from "kysely";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
 import type { Db } from "../db/connect.ts";
@@ -133,7 +133,11 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
     const pattern = `%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     conditions.push(sql`exists (select 1 from case_subjects s where s.case_id = cases.id and s.name ilike ${pattern})`);
   }
-  const candidatesPage = (after: string | null): RawBuilder<unknown> => sql`
+  // A page of candidate ids alone: planned for its parameters every time (the right plan
+  // depends on how many cases the actor's units take part in), which is cheap for this
+  // statement and was not for the facts beside it (loadCaseFactsOf).
+  const candidatesPage = async (after: string | null): Promise<string[]> => {
+    const { rows } = await sql<{ id: string }>`
     with candidates as (
       select p.case_id from case_participants p
       where p.unit_id = any(${unitIds.length ? unitIds : [actor.id]}::uuid[]) and p.removed_at is null and (p.user_id is null or p.user_id = ${actor.id})
@@ -142,20 +146,23 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
     select cases.id from cases join candidates on candidates.case_id = cases.id
     where ${sql.join(after === null ? conditions : [...conditions, sql`(cases.updated_at, cases.id) < (select c2.updated_at, c2.id from cases c2 where c2.id = ${after})`], sql` and `)}
     order by cases.updated_at desc, cases.id desc
-    limit ${LIST_PAGE}`;
+    limit ${LIST_PAGE}`.execute(db);
+    return rows.map((r) => r.id);
+  };
   // The newest LIST_LIMIT *visible* cases: candidates are judged page by page (newest
   // first, keyset on updated_at and id) until enough are visible, so cases the actor
-  // cannot see never push visible ones out of the list. Each page comes in one statement:
-  // the candidates with their facts and what the list shows of them, used only for those
-  // decide() lets the actor see (the others' rows are dropped unread).
+  // cannot see never push visible ones out of the list. Each page's candidates come with
+  // their facts and what the list shows of them, used only for those decide() lets the
+  // actor see (the others' rows are dropped unread).
   const summaries: CaseSummary[] = [];
   let lastId: string | null = null;
   for (;;) {
-    const { facts, extras }: { facts: Map<string, CaseFacts>; extras: Map<string, ListRow> } = await loadCaseFactsOf<ListRow>(db, { idsQuery: candidatesPage(lastId), orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
+    const caseIds = await candidatesPage(lastId);
+    const { facts, extras }: { facts: Map<string, CaseFacts>; extras: Map<string, ListRow> } = await loadCaseFactsOf<ListRow>(db, { caseIds, orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
     const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - summaries.length });
     for (const [id, row] of extras) if (visible.has(id)) summaries.push(summaryOf(row, actor));
-    if (summaries.length >= LIST_LIMIT || facts.size < LIST_PAGE) break;
-    lastId = [...facts.keys()].pop()!;
+    if (summaries.length >= LIST_LIMIT || caseIds.length < LIST_PAGE) break;
+    lastId = caseIds.at(-1)!;
   }
   return summaries;
 }

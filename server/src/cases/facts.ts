@@ -8,7 +8,7 @@ import type {
   Provision,
   Purpose,
 } from "@laget/policy";
-import { sql, type Expression, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Db } from "../db/connect.ts";
 
 /** The columns of a consent the policy judges, and the snapshot it judges (any status: the policy checks it is in force). */
@@ -74,18 +74,19 @@ export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise
 }
 
 /**
- * The facts of the cases a query selects (one column, `id`; it may order and limit), in
- * the query's order by `orderBy` (the same key it orders by): a list's page of
- * candidates and their facts in one round trip instead of two. With `extraColumns`
- * (over the case `c`), each case's row with them too, for the caller to use only for
- * the cases decide() lets it show.
+ * The facts of the given cases in the order `orderBy` gives (over the case `c`), and with
+ * `extraColumns` (over `c`) each case's row with them too, for the caller to use only for
+ * the cases decide() lets it show: a list's page in one statement. Its text never varies,
+ * so PostgreSQL plans it once per connection (a generic plan, by primary key) rather than
+ * on every call, as it did while the page's candidates were a subquery of it.
  */
 export async function loadCaseFactsOf<Extra extends object = object>(
   db: Db,
-  { idsQuery, orderBy, extraColumns }: { idsQuery: Expression<unknown>; orderBy: RawBuilder<unknown>; extraColumns?: RawBuilder<unknown> },
+  { caseIds, orderBy, extraColumns }: { caseIds: readonly string[]; orderBy: RawBuilder<unknown>; extraColumns?: RawBuilder<unknown> },
 ): Promise<{ facts: Map<string, CaseFacts>; extras: Map<string, Extra> }> {
+  if (caseIds.length === 0) return { facts: new Map(), extras: new Map() };
   const result = await sql<FactsRow & Extra>`
-    select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c where c.id in (${idsQuery}) order by ${orderBy}`.execute(db);
+    select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c where c.id = any(${caseIds}::uuid[]) order by ${orderBy}`.execute(db);
   return { facts: factsOf(result), extras: new Map(result.rows.map((r) => [r.id, r])) };
 }
 
