@@ -68,25 +68,24 @@ const factsColumns = sql`
  * job runs).
  */
 export async function loadCaseFacts(db: Db, caseIds: readonly string[]): Promise<Map<string, CaseFacts>> {
-  if (caseIds.length === 0) return new Map();
-  const ids = [...new Set(caseIds)];
-  return factsOf(await sql<FactsRow>`select ${factsColumns} from cases c where c.id = any(${ids}::uuid[])`.execute(db));
+  return (await loadCaseFactsOf(db, { caseIds })).facts;
 }
 
 /**
- * The facts of the given cases in the order `orderBy` gives (over the case `c`), and with
- * `extraColumns` (over `c`) each case's row with them too, for the caller to use only for
- * the cases decide() lets it show: a list's page in one statement. Its text never varies,
- * so PostgreSQL plans it once per connection (a generic plan, by primary key) rather than
- * on every call, as it did while the page's candidates were a subquery of it.
+ * loadCaseFacts in the order `orderBy` gives (over the case `c`), and with `extraColumns`
+ * (over `c`) each case's row with them too, for the caller to use only for the cases
+ * decide() lets it show: a list's page in one statement. Its text never varies with the
+ * ids, so PostgreSQL plans it once per connection (a generic plan, by primary key) rather
+ * than on every call, as it did while a list's candidates were a subquery of it.
  */
 export async function loadCaseFactsOf<Extra extends object = object>(
   db: Db,
-  { caseIds, orderBy, extraColumns }: { caseIds: readonly string[]; orderBy: RawBuilder<unknown>; extraColumns?: RawBuilder<unknown> },
+  { caseIds, orderBy, extraColumns }: { caseIds: readonly string[]; orderBy?: RawBuilder<unknown>; extraColumns?: RawBuilder<unknown> },
 ): Promise<{ facts: Map<string, CaseFacts>; extras: Map<string, Extra> }> {
   if (caseIds.length === 0) return { facts: new Map(), extras: new Map() };
   const result = await sql<FactsRow & Extra>`
-    select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c where c.id = any(${caseIds}::uuid[]) order by ${orderBy}`.execute(db);
+    select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c
+    where c.id = any(${[...new Set(caseIds)]}::uuid[])${orderBy ? sql` order by ${orderBy}` : sql``}`.execute(db);
   return { facts: factsOf(result), extras: new Map(result.rows.map((r) => [r.id, r])) };
 }
 
