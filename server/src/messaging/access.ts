@@ -23,28 +23,19 @@ export type Conversation = {
   last_seq: number;
 };
 
-const conversationColumns = ["c.id", "c.municipality_id", "c.kind", "c.case_id", "c.group_kind", "c.title", "c.owner_user_id", "c.last_seq"] as const;
-
 /**
  * The conversation with its current members who are active users (for a group or direct
- * conversation: its readers, the actor among them or not). One round trip.
+ * conversation: its readers, the actor among them or not). One round trip, on every send
+ * and read: written as SQL, since building it with the query builder cost more than the
+ * rest of authorizing a send.
  */
-async function loadConversation(db: Db, conversationId: string) {
-  const row = await db
-    .selectFrom("conversations as c")
-    .select(conversationColumns)
-    .select((eb) =>
-      sql<string[]>`array(${eb
-        .selectFrom("conversation_members as m")
-        .innerJoin("users as u", "u.id", "m.user_id")
-        .select(sql`m.user_id::text`.as("user_id"))
-        .whereRef("m.conversation_id", "=", "c.id")
-        .where("m.left_at", "is", null)
-        .where("u.deactivated_at", "is", null)})`.as("member_ids"),
-    )
-    .where("c.id", "=", conversationId)
-    .executeTakeFirst();
-  return row as (Conversation & { member_ids: string[] }) | undefined;
+async function loadConversation(db: Db, conversationId: string): Promise<(Conversation & { member_ids: string[] }) | undefined> {
+  const { rows } = await sql<Conversation & { member_ids: string[] }>`
+    select c.id, c.municipality_id, c.kind, c.case_id, c.group_kind, c.title, c.owner_user_id, c.last_seq,
+      array(select m.user_id::text from conversation_members m join users u on u.id = m.user_id
+            where m.conversation_id = c.id and m.left_at is null and u.deactivated_at is null) as member_ids
+    from conversations c where c.id = ${conversationId}`.execute(db);
+  return rows[0];
 }
 
 /** A case thread is read by whom decide() allows (`facts`); any other conversation by its `members`. */
