@@ -1,5 +1,5 @@
 import type { CaseStatus, CreateCaseInput, ListCasesInput, SubjectRole } from "@laget/domain";
-import { caseAbilities, caseWorkRoles, type CaseFacts } from "@laget/policy";
+import { caseAbilities, caseWorkRoles } from "@laget/policy";
 import { sql } from "kysely";
 import type { Actor, AsActor } from "../auth/actor.ts";
 import { appendAudit } from "../audit/log.ts";
@@ -158,7 +158,7 @@ export async function listCases({ db, actor, ...filters }: AsActor & ListCasesIn
   let lastId: string | null = null;
   for (;;) {
     const caseIds = await candidatesPage(lastId);
-    const { facts, extras }: { facts: Map<string, CaseFacts>; extras: Map<string, ListRow> } = await loadCaseFactsOf<ListRow>(db, { caseIds, orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
+    const { facts, extras } = await loadCaseFactsOf<ListRow>(db, { caseIds, orderBy: sql`c.updated_at desc, c.id desc`, extraColumns: listColumns });
     const visible = await judgeVisibleCasesAudited({ db, actor, facts: facts.values(), purpose: "coordination", auditAction: "case.list", limit: LIST_LIMIT - summaries.length });
     for (const [id, row] of extras) if (visible.has(id)) summaries.push(summaryOf(row, actor));
     if (summaries.length >= LIST_LIMIT || caseIds.length < LIST_PAGE) break;

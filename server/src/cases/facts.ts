@@ -86,7 +86,8 @@ export async function loadCaseFactsOf<Extra extends object = object>(
   const result = await sql<FactsRow & Extra>`
     select ${factsColumns}${extraColumns ? sql`, ${extraColumns}` : sql``} from cases c
     where c.id = any(${[...new Set(caseIds)]}::uuid[])${orderBy ? sql` order by ${orderBy}` : sql``}`.execute(db);
-  return { facts: factsOf(result), extras: new Map(result.rows.map((r) => [r.id, r])) };
+  // Every read path comes here for its facts alone: the rows by id only for a caller that asked for more.
+  return { facts: factsOf(result), extras: new Map(extraColumns ? result.rows.map((r) => [r.id, r]) : []) };
 }
 
 function factsOf({ rows }: { rows: FactsRow[] }): Map<string, CaseFacts> {
