@@ -12,6 +12,9 @@ import { createTestDb, type TestDb } from "./testing/test-db.ts";
 // The real entry point in a child process must be gone within 10 s of SIGTERM, whatever
 // state its surroundings are in.
 const DEADLINE_MS = 10_000;
+// Each test starts the real server in a child process (migrations, the demo seed) before
+// it measures anything: tens of seconds on a slow, busy CI machine.
+const CHILD_SERVER_TEST = { timeout: 120_000 };
 
 /**
  * A TCP proxy in front of PostgreSQL that can turn into a black hole: connections stay
@@ -54,7 +57,7 @@ afterAll(async () => {
   await testDb?.close();
 });
 
-test.skipIf(!process.env.DATABASE_URL)("exits within 10 s of SIGTERM after its database vanished, with a live plan and a socket open", async () => {
+test.skipIf(!process.env.DATABASE_URL)("exits within 10 s of SIGTERM after its database vanished, with a live plan and a socket open", CHILD_SERVER_TEST, async () => {
   const proxy = blackHoleProxy(new URL(testDb!.url!));
   const port = await proxy.listen();
   const viaProxy = new URL(testDb!.url!);
@@ -83,7 +86,7 @@ test.skipIf(!process.env.DATABASE_URL)("exits within 10 s of SIGTERM after its d
   }
 });
 
-test("keeps serving and exits within 10 s of SIGTERM when its stdout is a full pipe nobody reads", { timeout: 120_000 }, async () => {
+test("keeps serving and exits within 10 s of SIGTERM when its stdout is a full pipe nobody reads", CHILD_SERVER_TEST, async () => {
   const server = await startChildServer({ NODE_ENV: "test", LAGET_DEMO: "on", DATABASE_URL: testDb?.url, REDIS_URL: undefined, LOG_LEVEL: "debug" });
   children.push(server);
   // Stop reading: once the kernel's buffers are full, every write to stdout would block.
@@ -99,7 +102,7 @@ test("keeps serving and exits within 10 s of SIGTERM when its stdout is a full p
   expect(ms).toBeLessThan(DEADLINE_MS);
 });
 
-test("exits within 10 s of SIGTERM when its stdout is a closed pipe", async () => {
+test("exits within 10 s of SIGTERM when its stdout is a closed pipe", CHILD_SERVER_TEST, async () => {
   const server = await startChildServer({ NODE_ENV: "test", LAGET_DEMO: "on", DATABASE_URL: testDb?.url, REDIS_URL: undefined, LOG_LEVEL: "debug" });
   children.push(server);
   // Nobody reads its output any more: every log line now meets EPIPE.
