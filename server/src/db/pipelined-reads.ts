@@ -28,12 +28,12 @@ import { PreparingClient } from "./prepared.ts";
 export const PIPELINED_READERS = 2;
 
 /**
- * Whether a statement only reads and leaves nothing on its session: a select that locks
- * no rows, creates no table (select into), takes no advisory lock, sets no setting and
- * draws no sequence value.
+ * Whether a statement only reads and leaves nothing on its session: one select (no second
+ * statement after a semicolon) that locks no rows, creates no table (select into), takes
+ * no advisory lock, sets no setting and draws no sequence value.
  */
 export function isPlainRead(text: string): boolean {
-  return /^\s*select\b/i.test(text) && !/\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\bpg_\w*advisory|\bset_config\s*\(|\bnextval\s*\(/i.test(text);
+  return /^\s*select\b/i.test(text) && !/;\s*\S|\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\bpg_\w*advisory|\bset_config\s*\(|\bnextval\s*\(/i.test(text);
 }
 
 /** One shared connection; replaced by the next read once it has failed or ended. */
