@@ -3,7 +3,7 @@ import type { PostgresPool, PostgresPoolClient } from "kysely";
 import type pg from "pg";
 import { PreparingClient } from "./prepared.ts";
 
-/**
+/*
  * Plain reads share a few pipelined connections; everything else checks out a pool
  * connection of its own, as before.
  *
@@ -12,7 +12,7 @@ import { PreparingClient } from "./prepared.ts";
  * thirds of both processes' CPU). Statements from concurrent requests written down one
  * pipelined connection in one write (pg's pipeline mode, one Sync each, so one failing
  * fails alone) are read by a backend that is already awake. Measured with the cases.list
- * bench: ~400 → ~610 req/s, database CPU per request 1.9 → 1.2 ms.
+ * bench: ~400 → ~650 req/s, database CPU per request 1.9 → 1.2 ms.
  *
  * Kysely checks out a connection for every statement, transaction and
  * `db.connection()`. A checkout here sends plain reads to the least busy reader until
@@ -22,8 +22,11 @@ import { PreparingClient } from "./prepared.ts";
  * connection. A read outside a transaction sees every commit that finished before it
  * was sent, on any connection, as before.
  *
- * The cost: a slow read delays the reads queued behind it on the same reader.
+ * The cost: a slow read delays the reads queued behind it on the same reader (new reads
+ * go to the reader with fewer in flight). A reader whose connection dies fails the reads
+ * it carried, as a pool connection would, and the next read opens a new one.
  */
+
 /** How many shared reading connections a PostgreSQL pool gets (DatabaseTarget.pipelinedReaders). */
 export const PIPELINED_READERS = 2;
 
