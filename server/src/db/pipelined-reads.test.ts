@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { openDatabase, type Db } from "./connect.ts";
-import { isPlainRead } from "./pipelined-reads.ts";
+import { STALLED_READER_MS, isPlainRead } from "./pipelined-reads.ts";
 
 // PostgreSQL only: PGlite is one connection already (unit-pglite skips these tests).
 const onPostgres = test.skipIf(!process.env.DATABASE_URL);
@@ -111,4 +111,60 @@ onPostgres("a reader whose connection was killed is replaced: later reads are an
   expect(before.has(answeredBy!)).toBe(false);
   const after = await readerPids();
   expect([...after].some((pid) => before.has(pid))).toBe(false);
+});
+
+/** The backends running `pg_sleep` for at least STALLED_READER_MS, as PostgreSQL sees them (later than this process sent them). */
+async function sleepersPastStall(count: number): Promise<number[]> {
+  for (;;) {
+    const { rows } = await outside.query<{ pid: number }>(
+      `select pid from pg_stat_activity where query like 'select pg_sleep%' and state = 'active' and now() - query_start >= $1 * interval '1 millisecond'`,
+      [STALLED_READER_MS + 10],
+    );
+    if (rows.length >= count) return rows.map((r) => r.pid);
+  }
+}
+
+onPostgres("reads pass over a reader stalled behind a slow read; with every reader stalled they take a pool connection", async () => {
+  const readers = await readerPids();
+  const slow = sql`select pg_sleep(1.5)`.execute(db);
+  const [sleeping] = await sleepersPastStall(1);
+  expect(readers.has(sleeping!)).toBe(true);
+  let slowDone = false;
+  void slow.then(() => (slowDone = true));
+  // Many at once, so that a reader chosen by fewest in flight alone would queue some behind the slow one.
+  const pids = await Promise.all(Array.from({ length: 20 }, () => backendPid(db)));
+  expect(pids).not.toContain(sleeping);
+  expect(slowDone).toBe(false);
+
+  // The other reader stalls too: a read now goes to a connection of its own.
+  const slowToo = sql`select pg_sleep(1.5)`.execute(db);
+  const stalled = await sleepersPastStall(2);
+  const pid = await backendPid(db);
+  expect(readers.has(pid)).toBe(false);
+  expect(stalled).not.toContain(pid);
+  expect(slowDone).toBe(false);
+  await Promise.all([slow, slowToo]);
+});
+
+onPostgres("a reader that keeps answering is never taken for stalled, however long it stays busy", async () => {
+  // One reader, ten reads queued on it at every moment, each answered ~10 ms after the one before.
+  const oneReader = await openDatabase({ kind: "postgres", url: testDb.url!, poolSize: 5, pipelinedReaders: 1 });
+  try {
+    const reader = await backendPid(oneReader);
+    const answeredBy: number[] = [];
+    const until = performance.now() + 6 * STALLED_READER_MS;
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        while (performance.now() < until) {
+          answeredBy.push((await sql<{ pid: number }>`select pg_backend_pid() as pid, pg_sleep(0.01)`.execute(oneReader)).rows[0]!.pid);
+        }
+      }),
+    );
+    // A pause of this process could send a few to a pool connection; a reader taken for
+    // stalled while it answers (busy for longer than STALLED_READER_MS) would send most.
+    const byPool = answeredBy.filter((pid) => pid !== reader).length;
+    expect(byPool / answeredBy.length).toBeLessThan(0.25);
+  } finally {
+    await oneReader.destroy();
+  }
 });

@@ -22,9 +22,11 @@ import { PreparingClient } from "./prepared.ts";
  * connection. A read outside a transaction sees every commit that finished before it
  * was sent, on any connection, as before.
  *
- * The cost: a slow read delays the reads queued behind it on the same reader (new reads
- * go to the reader with fewer in flight). A reader whose connection dies fails the reads
- * it carried, as a pool connection would, and the next read opens a new one.
+ * The cost: a slow read delays the reads queued behind it on the same reader. New reads
+ * go to the reader with fewer in flight, never to one that has answered nothing for
+ * STALLED_READER_MS while it had reads in flight; when every reader is stalled, a read
+ * checks out a pool connection as before. A reader whose connection dies fails the reads it carried, as a
+ * pool connection would, and the next read opens a new one.
  */
 
 /** How many shared reading connections a PostgreSQL pool gets (DatabaseTarget.pipelinedReaders). */
@@ -39,9 +41,14 @@ export function isPlainRead(text: string): boolean {
   return /^\s*select\b/i.test(text) && !/;\s*\S|\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\bpg_\w*advisory|\bset_config\s*\(|\bnextval\s*\(/i.test(text);
 }
 
+/** A reader with reads in flight that has answered none for this long is passed over (see pickReader). */
+export const STALLED_READER_MS = 50;
+
 /** One shared connection; replaced by the next read once it has failed or ended. */
 class Reader {
   pending = 0;
+  /** When it last answered a read, or went from idle to busy: a busy reader answers every few milliseconds. */
+  #progressAt = 0;
   #client: pg.Client | null = null;
   #ready: Promise<unknown> | null = null;
   #corked = false;
@@ -52,14 +59,23 @@ class Reader {
     this.#config = config;
   }
 
+  /**
+   * Whether it has reads in flight but has answered none for STALLED_READER_MS: its
+   * oldest is slow or waits for a lock, and everything sent after it waits too.
+   */
+  stalled(now: number): boolean {
+    return this.pending > 0 && now - this.#progressAt >= STALLED_READER_MS;
+  }
+
   async query(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
-    this.pending++;
+    if (this.pending++ === 0) this.#progressAt = performance.now();
     try {
       const client = await this.#connected();
       this.#corkForTick(client);
       return await client.query(text, values as unknown[]);
     } finally {
       this.pending--;
+      this.#progressAt = performance.now();
     }
   }
 
@@ -105,12 +121,20 @@ class Reader {
 export function poolWithPipelinedReads(options: { pool: pg.Pool; clientConfig: pg.ClientConfig; readers: number }): PostgresPool {
   const { pool, clientConfig } = options;
   const readers = Array.from({ length: options.readers }, () => new Reader(clientConfig));
-  const leastBusy = () => readers.reduce((best, r) => (r.pending < best.pending ? r : best));
+  // The reader with the fewest reads in flight, passing over a stalled one (a slow read, a
+  // lock wait); none when all are stalled, and the read takes a pool connection instead.
+  const pickReader = (): Reader | null => {
+    const now = performance.now();
+    let best: Reader | null = null;
+    for (const r of readers) if (!r.stalled(now) && (!best || r.pending < best.pending)) best = r;
+    return best;
+  };
   const checkout = (): PostgresPoolClient => {
     let own: Promise<pg.PoolClient> | null = null;
     return {
       query: (async (text: string, values: readonly unknown[]) => {
-        if (!own && isPlainRead(text)) return leastBusy().query(text, values);
+        const reader = !own && isPlainRead(text) ? pickReader() : null;
+        if (reader) return reader.query(text, values);
         own ??= pool.connect();
         return (await own).query(text, values as unknown[]);
       }) as unknown as PostgresPoolClient["query"],
