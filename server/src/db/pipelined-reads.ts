@@ -35,10 +35,11 @@ export const PIPELINED_READERS = 2;
 /**
  * Whether a statement only reads and leaves nothing on its session: one select (no second
  * statement after a semicolon) that locks no rows, creates no table (select into), takes
- * no advisory lock, sets no setting and draws no sequence value.
+ * no advisory lock, sets no setting and neither moves a sequence nor reads what this
+ * session drew from one.
  */
 export function isPlainRead(text: string): boolean {
-  return /^\s*select\b/i.test(text) && !/;\s*\S|\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\bpg_\w*advisory|\bset_config\s*\(|\bnextval\s*\(/i.test(text);
+  return /^\s*select\b/i.test(text) && !/;\s*\S|\bfor\s+(update|no\s+key\s+update|share|key\s+share)\b|\binto\b|\bpg_\w*advisory|\bset_config\s*\(|\b(nextval|setval|currval|lastval)\s*\(/i.test(text);
 }
 
 /** A reader with reads in flight that has answered none for this long is passed over (see pickReader). */
