@@ -4,8 +4,7 @@ import { ConfigError, parseConfig } from "./config.ts";
 describe("parseConfig", () => {
   test("defaults: port 3000, embedded database under ./data, demo on outside production", () => {
     const config = parseConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, databaseReaders: 2, dataDir: "./data", demo: true, secureCookies: false });
-    expect(parseConfig({ DATABASE_READERS: "0" }).databaseReaders).toBe(0);
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: "./data", demo: true, secureCookies: false });
     expect(parseConfig({ NODE_ENV: "production" })).toMatchObject({ demo: false, secureCookies: true });
     expect(parseConfig({ NODE_ENV: "production", LAGET_DEMO: "on" }).demo).toBe(true);
   });
@@ -26,8 +25,6 @@ describe("parseConfig", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ LAGET_DEMO: "maybe" }, "LAGET_DEMO"],
-    [{ DATABASE_READERS: "-1" }, "DATABASE_READERS"],
-    [{ DATABASE_READERS: "two" }, "DATABASE_READERS"],
     [{ NODE_ENV: "staging" }, "NODE_ENV"],
     [{ PUBLIC_URL: "laget.kommune.no" }, "PUBLIC_URL"],
     [{ PUBLIC_URL: "ftp://laget.kommune.no" }, "PUBLIC_URL"],

@@ -11,7 +11,6 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
-  DATABASE_READERS: z.coerce.number().int().min(0).max(16).default(2),
   DATA_DIR: z.string().min(1).default("./data"),
   REDIS_URL: z
     .string()
@@ -34,8 +33,6 @@ export type Config = {
   nodeEnv: "development" | "production" | "test";
   port: number;
   databaseUrl: string | undefined;
-  /** PostgreSQL: shared pipelined connections for plain reads (db/pipelined-reads.ts); 0 means none. */
-  databaseReaders: number;
   dataDir: string;
   redisUrl: string | undefined;
   /** Seed the demo municipality on an empty database. Default: on outside production. */
@@ -71,7 +68,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    databaseReaders: e.DATABASE_READERS,
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     demo: e.LAGET_DEMO ?? e.NODE_ENV !== "production",

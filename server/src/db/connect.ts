@@ -8,20 +8,13 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import { PGliteThread } from "./pglite-thread.ts";
 import { typeParsers } from "./pglite-options.ts";
-import { PIPELINED_READERS, poolWithPipelinedReads } from "./pipelined-reads.ts";
 import { PreparingClient } from "./prepared.ts";
 import type { DB } from "./schema.ts";
 
 export type Db = Kysely<DB>;
 
 export type DatabaseTarget =
-  | {
-      kind: "postgres";
-      url: string;
-      poolSize?: number;
-      /** Shared connections for plain reads (pipelined-reads.ts); 0 sends every statement through the pool. */
-      pipelinedReaders?: number;
-    }
+  | { kind: "postgres"; url: string; poolSize?: number }
   | { kind: "pglite"; dataDir: string | undefined; /** Tests: start from a dumped data directory (a migrated template). */ loadDataDir?: Blob };
 
 export function describeTarget(target: DatabaseTarget): string {
@@ -49,19 +42,19 @@ export async function initEmbeddedDataDir(dataDir: string): Promise<void> {
 
 export async function openDatabase(target: DatabaseTarget): Promise<Db> {
   if (target.kind === "postgres") {
-    const clientConfig: pg.ClientConfig = {
+    const pool = new pg.Pool({
       connectionString: target.url,
+      max: target.poolSize ?? 10,
+      // Hot statements are prepared once per connection (prepared.ts).
+      Client: PreparingClient,
       types: {
         getTypeParser: ((oid: number, format?: "text" | "binary") =>
           typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
       },
-    };
-    // Hot statements are prepared once per connection (prepared.ts).
-    const pool = new pg.Pool({ ...clientConfig, max: target.poolSize ?? 10, Client: PreparingClient });
+    });
     // An idle client losing its connection must not crash the process.
     pool.on("error", () => {});
-    const readers = target.pipelinedReaders ?? PIPELINED_READERS;
-    return new Kysely<DB>({ dialect: new PostgresDialect({ pool: readers > 0 ? poolWithPipelinedReads({ pool, clientConfig, readers }) : pool }) });
+    return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   }
   if (target.dataDir) {
     mkdirSync(target.dataDir, { recursive: true });

@@ -9,8 +9,8 @@ let db: Db;
 
 beforeAll(async () => {
   testDb = await createTestDb();
-  // One connection for reads, so what it has prepared is what pg_prepared_statements shows it.
-  if (testDb.url) db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 1, pipelinedReaders: 1 });
+  // One connection, so what it has prepared is what pg_prepared_statements shows it.
+  if (testDb.url) db = await openDatabase({ kind: "postgres", url: testDb.url, poolSize: 1 });
 });
 afterAll(async () => {
   await db?.destroy();

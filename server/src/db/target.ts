@@ -5,6 +5,6 @@ import type { DatabaseTarget } from "./connect.ts";
 /** PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite under DATA_DIR. */
 export function databaseTargetFor(config: Config): DatabaseTarget {
   return config.databaseUrl
-    ? { kind: "postgres", url: config.databaseUrl, pipelinedReaders: config.databaseReaders }
+    ? { kind: "postgres", url: config.databaseUrl }
     : { kind: "pglite", dataDir: path.resolve(config.dataDir, "pglite") };
 }
