@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "./demo/seed.ts";
 import { connectPlan } from "./plans/test-client.ts";
 import { createChildCase, unitIdsByName } from "./testing/case-fixtures.ts";
-import { startChildServer, stopChildServer, type ChildServer } from "./testing/child-server.ts";
+import { CHILD_SERVER_TEST_TIMEOUT_MS, startChildServer, stopChildServer, type ChildServer } from "./testing/child-server.ts";
 import { signedIn } from "./testing/http-client.ts";
 import { connectLive } from "./testing/live-client.ts";
 import { createTestDb, type TestDb } from "./testing/test-db.ts";
@@ -12,9 +12,7 @@ import { createTestDb, type TestDb } from "./testing/test-db.ts";
 // The real entry point in a child process must be gone within 10 s of SIGTERM, whatever
 // state its surroundings are in.
 const DEADLINE_MS = 10_000;
-// Each test starts the real server in a child process (migrations, the demo seed) before
-// it measures anything: tens of seconds on a slow, busy CI machine.
-const CHILD_SERVER_TEST = { timeout: 120_000 };
+const CHILD_SERVER_TEST = { timeout: CHILD_SERVER_TEST_TIMEOUT_MS };
 
 /**
  * A TCP proxy in front of PostgreSQL that can turn into a black hole: connections stay

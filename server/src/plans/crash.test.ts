@@ -5,7 +5,7 @@ import { addMeasure, planDocumentName, readPlan } from "@laget/plan";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { DEMO_PASSWORD } from "../demo/seed.ts";
 import { createChildCase, unitIdsByName } from "../testing/case-fixtures.ts";
-import { startChildServer, stopChildServer, type ChildServer } from "../testing/child-server.ts";
+import { CHILD_SERVER_TEST_TIMEOUT_MS, startChildServer, stopChildServer, type ChildServer } from "../testing/child-server.ts";
 import { signedIn } from "../testing/http-client.ts";
 import { createTestDb, type TestDb } from "../testing/test-db.ts";
 import { connectPlan, eventually } from "./test-client.ts";
@@ -90,4 +90,4 @@ test("an edit acknowledged to the client survives SIGKILL before the snapshot", 
     expect(audited).toEqual([{ email: "koordinator@demo.laget.no" }]);
   }
   expect((await stopChildServer(second.child, "SIGTERM")).code).toBe(0);
-}, 120_000);
+}, CHILD_SERVER_TEST_TIMEOUT_MS);

@@ -8,6 +8,12 @@ const root = path.resolve(import.meta.dirname, "../../..");
 export type ChildServer = { child: ChildProcess; url: string; output: () => string };
 
 /**
+ * The timeout of a test that starts the real server in a child process (migrations, the
+ * demo seed) before it measures anything: tens of seconds on a slow, busy CI machine.
+ */
+export const CHILD_SERVER_TEST_TIMEOUT_MS = 120_000;
+
+/**
  * The real entry point (`server/src/main.ts`, what `pnpm start` runs) in a process of
  * its own, with the given environment on top of this one; resolves once it listens.
  * For what a test must do to a process rather than to a server object: SIGTERM, SIGKILL.
